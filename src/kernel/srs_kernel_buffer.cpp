@@ -1,0 +1,176 @@
+#include <srs_kernel_buffer.hpp>
+
+#include <cstring>
+
+int8_t SrsBuffer::read_1bytes() {
+    return (int8_t)*pos_++;
+}
+
+int16_t SrsBuffer::read_2bytes() {
+    uint16_t v = ((uint8_t)pos_[0] << 8) | (uint8_t)pos_[1];
+    pos_ += 2;
+    return (int16_t)v;
+}
+
+int16_t SrsBuffer::read_le2bytes() {
+    uint16_t v = ((uint8_t)pos_[1] << 8) | (uint8_t)pos_[0];
+    pos_ += 2;
+    return (int16_t)v;
+}
+
+int32_t SrsBuffer::read_3bytes() {
+    uint32_t v = ((uint8_t)pos_[0] << 16) | ((uint8_t)pos_[1] << 8) | (uint8_t)pos_[2];
+    pos_ += 3;
+    return (int32_t)v;
+}
+
+int32_t SrsBuffer::read_le3bytes() {
+    uint32_t v = ((uint8_t)pos_[2] << 16) | ((uint8_t)pos_[1] << 8) | (uint8_t)pos_[0];
+    pos_ += 3;
+    return (int32_t)v;
+}
+
+int32_t SrsBuffer::read_4bytes() {
+    uint32_t v =
+        ((uint32_t)(uint8_t)pos_[0] << 24) | ((uint8_t)pos_[1] << 16) | ((uint8_t)pos_[2] << 8) | (uint8_t)pos_[3];
+    pos_ += 4;
+    return (int32_t)v;
+}
+
+int32_t SrsBuffer::read_le4bytes() {
+    uint32_t v =
+        ((uint32_t)(uint8_t)pos_[3] << 24) | ((uint8_t)pos_[2] << 16) | ((uint8_t)pos_[1] << 8) | (uint8_t)pos_[0];
+    pos_ += 4;
+    return (int32_t)v;
+}
+
+int64_t SrsBuffer::read_8bytes() {
+    uint64_t hi = (uint32_t)read_4bytes();
+    uint64_t lo = (uint32_t)read_4bytes();
+    return (int64_t)((hi << 32) | lo);
+}
+
+int64_t SrsBuffer::read_le8bytes() {
+    uint64_t lo = (uint32_t)read_le4bytes();
+    uint64_t hi = (uint32_t)read_le4bytes();
+    return (int64_t)((hi << 32) | lo);
+}
+
+std::string SrsBuffer::read_string(int len) {
+    std::string v(pos_, len);
+    pos_ += len;
+    return v;
+}
+
+void SrsBuffer::read_bytes(char* out, int size) {
+    memcpy(out, pos_, size);
+    pos_ += size;
+}
+
+void SrsBuffer::write_1bytes(int8_t v) {
+    *pos_++ = (char)v;
+}
+
+void SrsBuffer::write_2bytes(int16_t v) {
+    *pos_++ = (char)(v >> 8);
+    *pos_++ = (char)v;
+}
+
+void SrsBuffer::write_le2bytes(int16_t v) {
+    *pos_++ = (char)v;
+    *pos_++ = (char)(v >> 8);
+}
+
+void SrsBuffer::write_3bytes(int32_t v) {
+    *pos_++ = (char)(v >> 16);
+    *pos_++ = (char)(v >> 8);
+    *pos_++ = (char)v;
+}
+
+void SrsBuffer::write_le3bytes(int32_t v) {
+    *pos_++ = (char)v;
+    *pos_++ = (char)(v >> 8);
+    *pos_++ = (char)(v >> 16);
+}
+
+void SrsBuffer::write_4bytes(int32_t v) {
+    *pos_++ = (char)(v >> 24);
+    *pos_++ = (char)(v >> 16);
+    *pos_++ = (char)(v >> 8);
+    *pos_++ = (char)v;
+}
+
+void SrsBuffer::write_le4bytes(int32_t v) {
+    *pos_++ = (char)v;
+    *pos_++ = (char)(v >> 8);
+    *pos_++ = (char)(v >> 16);
+    *pos_++ = (char)(v >> 24);
+}
+
+void SrsBuffer::write_8bytes(int64_t v) {
+    write_4bytes((int32_t)(v >> 32));
+    write_4bytes((int32_t)v);
+}
+
+void SrsBuffer::write_le8bytes(int64_t v) {
+    write_le4bytes((int32_t)v);
+    write_le4bytes((int32_t)(v >> 32));
+}
+
+void SrsBuffer::write_string(const std::string& v) {
+    write_bytes(v.data(), (int)v.size());
+}
+
+void SrsBuffer::write_bytes(const char* data, int size) {
+    if (size > 0) {
+        memcpy(pos_, data, size);
+        pos_ += size;
+    }
+}
+
+int8_t SrsBitBuffer::read_bit() {
+    if (!cb_left_) {
+        cb_ = stream_->read_1bytes();
+        cb_left_ = 8;
+    }
+    int8_t v = (cb_ >> (cb_left_ - 1)) & 0x01;
+    cb_left_--;
+    return v;
+}
+
+uint32_t SrsBitBuffer::read_bits(int n) {
+    uint32_t v = 0;
+    for (int i = 0; i < n; i++) {
+        v = (v << 1) | (uint32_t)read_bit();
+    }
+    return v;
+}
+
+bool SrsBitBuffer::read_ue(uint32_t* v) {
+    int leading_zeros = 0;
+    while (true) {
+        if (left_bits() < 1) {
+            return false;
+        }
+        if (read_bit()) {
+            break;
+        }
+        if (++leading_zeros > 31) {
+            return false;
+        }
+    }
+    if (left_bits() < leading_zeros) {
+        return false;
+    }
+    *v = (uint32_t)((1ULL << leading_zeros) - 1 + read_bits(leading_zeros));
+    return true;
+}
+
+bool SrsBitBuffer::read_se(int32_t* v) {
+    uint32_t u = 0;
+    if (!read_ue(&u)) {
+        return false;
+    }
+    *v = (u & 1) ? (int32_t)((u + 1) / 2) : -(int32_t)(u / 2);
+    return true;
+}
