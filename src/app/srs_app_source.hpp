@@ -97,6 +97,9 @@ public:
     srs_error_t on_video(const SrsMediaMessage& msg);
     // onMetaData (already converted from @setDataFrame by the connection).
     srs_error_t on_meta_data(const SrsMediaMessage& msg);
+    // An RTMP aggregate message (type 22): FLV tags back to back, each fed as audio,
+    // video or metadata with its time rebased on the aggregate's (RTMP spec 7.1.6).
+    srs_error_t on_aggregate(const SrsMediaMessage& msg);
 
 public:
     // A new player. The consumer holds this source alive and detaches on destruction.

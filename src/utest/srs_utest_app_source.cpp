@@ -6,6 +6,8 @@
 
 #include <malloc.h>
 
+#include <cstring>
+
 #include <string>
 #include <vector>
 
@@ -516,4 +518,93 @@ TEST(AppSourceManagerTest, TenThousandStreamsLeaveMemoryWhereItStarted) {
     one_round(10000);
     size_t after = mallinfo2().uordblks;
     EXPECT_LT(after, before + 256 * 1024) << "before=" << before << " after=" << after;
+}
+
+namespace {
+
+void append_tag(std::string* agg, const SrsMediaMessage& m, int64_t ts) {
+    char h[11] = {(char)m.type,
+                  (char)(m.size() >> 16),
+                  (char)(m.size() >> 8),
+                  (char)m.size(),
+                  (char)(ts >> 16),
+                  (char)(ts >> 8),
+                  (char)ts,
+                  (char)(ts >> 24),
+                  0,
+                  0,
+                  0};
+    agg->append(h, 11);
+    agg->append(m.data(), m.size());
+    int prev = 11 + m.size();
+    char t[4] = {(char)(prev >> 24), (char)(prev >> 16), (char)(prev >> 8), (char)prev};
+    agg->append(t, 4);
+}
+
+}  // namespace
+
+TEST(AppSourceTest, AggregateSplitsIntoMessages) {
+    auto s = make_source();
+    MockPublisher pub;
+    ASSERT_TRUE(s->on_publish(&pub) == srs_success);
+    std::unique_ptr<SrsLiveConsumer> c;
+    ASSERT_TRUE(s->create_consumer(player_config(), &c) == srs_success);
+
+    std::string agg;
+    append_tag(&agg, video_sh(), 0x01000000);
+    append_tag(&agg, keyframe(0), 0x01000000);
+    append_tag(&agg, audio(0), 0x01000017);
+    append_tag(&agg, inter_frame(0), 0x01000028);
+    SrsMediaMessage m = SrsMediaMessage::create(SrsMsgAggregate, 5000, 1, agg.data(), (int)agg.size());
+    ASSERT_TRUE(s->on_aggregate(m) == srs_success);
+
+    auto out = drain(c.get());
+    ASSERT_EQ(4u, out.size());
+    EXPECT_TRUE(is_video_sh(out[0]));
+    EXPECT_TRUE(is_keyframe(out[1]));
+    EXPECT_EQ(5000, out[1].timestamp);
+    EXPECT_TRUE(out[2].is_audio());
+    EXPECT_EQ(5023, out[2].timestamp);
+    EXPECT_EQ(5040, out[3].timestamp);
+    EXPECT_EQ(0, memcmp(out[3].data(), inter_frame(0).data(), out[3].size()));
+    EXPECT_TRUE(s->video_sequence_header().payload != nullptr);
+
+    // Truncated input fails without reading past the end.
+    for (size_t cut : {size_t(5), agg.size() - 3}) {
+        SrsMediaMessage bad = SrsMediaMessage::create(SrsMsgAggregate, 0, 1, agg.data(), (int)cut);
+        srs_error_t err = s->on_aggregate(bad);
+        EXPECT_EQ(ERROR_RTMP_AGGREGATE, srs_error_code(err));
+    }
+}
+
+// On demand: ./srs_utest --gtest_also_run_disabled_tests --gtest_filter='*FanOutBench*'
+TEST(AppSourceTest, DISABLED_FanOutBench) {
+    auto s = make_source();
+    MockPublisher pub;
+    ASSERT_TRUE(s->on_publish(&pub) == srs_success);
+    const int nb_players = 1000;
+    std::vector<std::unique_ptr<SrsLiveConsumer>> players(nb_players);
+    SrsLiveConsumerConfig cfg;
+    for (auto& p : players) {
+        ASSERT_TRUE(s->create_consumer(cfg, &p) == srs_success);
+    }
+    std::vector<SrsMediaMessage> out;
+    out.reserve(1024);
+    const int nb_msgs = 20000;
+    srs_utime_t start = srs_update_system_time();
+    for (int i = 0; i < nb_msgs; i++) {
+        int64_t ts = i * 20;
+        srs_error_t err = (i % 50 == 0) ? s->on_video(keyframe(ts)) : s->on_audio(audio(ts));
+        ASSERT_TRUE(err == srs_success);
+        // Players drain in batches, as merged writes do.
+        if (i % 16 == 15) {
+            for (auto& p : players) {
+                out.clear();
+                p->dump_packets(1024, &out);
+            }
+        }
+    }
+    srs_utime_t elapsed = srs_update_system_time() - start;
+    printf("fan-out: %d msgs x %d players in %d ms: %.1f ns per message per player\n", nb_msgs, nb_players,
+           srsu2msi(elapsed), (double)elapsed * 1000.0 / ((double)nb_msgs * nb_players));
 }
