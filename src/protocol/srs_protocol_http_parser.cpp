@@ -25,12 +25,21 @@ public:
         }
         return parser_->body_read(buf, size, nread);
     }
-    bool eof() override { return !parser_ || parser_->message_done_; }
-    int64_t nb_read() override { return parser_ ? parser_->body_total_ : 0; }
-    void detach() { parser_ = nullptr; }
+    // A body that was not read to its end before the detach never reaches eof.
+    bool eof() override { return parser_ ? parser_->message_done_ : done_; }
+    int64_t nb_read() override { return parser_ ? parser_->body_total_ : total_; }
+    void detach() {
+        if (parser_) {
+            done_ = parser_->message_done_;
+            total_ = parser_->body_total_;
+        }
+        parser_ = nullptr;
+    }
 
 private:
     SrsHttpParser* parser_;
+    bool done_ = false;
+    int64_t total_ = 0;
 };
 
 SrsHttpParser::SrsHttpParser(Type type) : type_(type), parser_(new http_parser()) {
@@ -244,13 +253,35 @@ srs_error_t SrsHttpParser::drain_body() {
     return err;
 }
 
-void SrsHttpParser::flush_field() {
+namespace {
+
+// RFC 7230 3.2.6 tchar: a field name is a token, with no spaces (3.2.4 requires a 400 for
+// whitespace before the colon, a request smuggling vector).
+bool srs_is_token(const std::string& s) {
+    if (s.empty()) {
+        return false;
+    }
+    for (unsigned char c : s) {
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  strchr("!#$%&'*+-.^_`|~", c) != nullptr;
+        if (!ok || c == 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+bool SrsHttpParser::flush_field() {
+    bool ok = field_.empty() || srs_is_token(field_);
     if (!field_.empty()) {
         fields_.emplace_back(field_, srs_string_trim(value_, " \t"));
     }
     field_.clear();
     value_.clear();
     in_value_ = false;
+    return ok;
 }
 
 int SrsHttpParser::on_message_begin(http_parser* p) {
@@ -267,8 +298,8 @@ int SrsHttpParser::on_url(http_parser* p, const char* at, size_t length) {
 
 int SrsHttpParser::on_header_field(http_parser* p, const char* at, size_t length) {
     SrsHttpParser* self = static_cast<SrsHttpParser*>(p->data);
-    if (self->in_value_) {
-        self->flush_field();
+    if (self->in_value_ && !self->flush_field()) {
+        return -1;
     }
     self->field_.append(at, length);
     return 0;
@@ -283,7 +314,9 @@ int SrsHttpParser::on_header_value(http_parser* p, const char* at, size_t length
 
 int SrsHttpParser::on_headers_complete(http_parser* p) {
     SrsHttpParser* self = static_cast<SrsHttpParser*>(p->data);
-    self->flush_field();
+    if (!self->flush_field()) {
+        return -1;
+    }
     self->headers_done_ = true;
     self->method_ = p->method;
     self->status_ = p->status_code;

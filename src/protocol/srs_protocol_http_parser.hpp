@@ -63,7 +63,8 @@ private:
     srs_error_t feed(size_t size, size_t* parsed);
     srs_error_t body_read(void* buf, size_t size, ssize_t* nread);
     void reset_message();
-    void flush_field();
+    // Stores the field being parsed; false when its name is not a token.
+    bool flush_field();
     static const http_parser_settings* settings();
     static int on_message_begin(http_parser* p);
     static int on_url(http_parser* p, const char* at, size_t length);
