@@ -129,9 +129,11 @@ srs_error_t SrsHttpClient::do_request(const std::string& method, const std::stri
         return err;
     }
     err = send_and_read(method, path, body, resp);
-    if (err != srs_success && reused && !parser_->has_partial_message()) {
-        // The server closed the idle connection before we wrote (RFC 7230 6.3.1): try
-        // once more on a new one, since no byte of a response was seen.
+    if (err != srs_success && reused && !parser_->has_partial_message() &&
+        srs_error_code(err) != ERROR_SOCKET_TIMEOUT) {
+        // The server closed the idle connection before it saw our request (RFC 7230
+        // 6.3.1): try once more on a new one. Not after a timeout, when the server may be
+        // processing a request that must not run twice.
         srs_info("http: retry on a new connection: %s", srs_error_summary(err).c_str());
         srs_error_reset(err);
         close();
