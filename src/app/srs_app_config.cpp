@@ -172,6 +172,13 @@ public:
         const std::string& p = spec.path;
         const std::string w = d->where();
         const auto& args = d->args();
+        if (spec.checker) {
+            std::string expect = spec.checker(args);
+            if (!expect.empty()) {
+                return srs_error_new(ERROR_SYSTEM_CONFIG_INVALID, "%s: %s: invalid \"%s\", %s", w.c_str(), p.c_str(),
+                                     srs_string_join(args, " ").c_str(), expect.c_str());
+            }
+        }
         if (spec.type == SrsConfType::Strings) {
             return srs_success;
         }
@@ -480,8 +487,8 @@ srs_error_t SrsConfig::load_tree(std::unique_ptr<SrsConfDirective> root, const s
     return err;
 }
 
-const SrsConfDirective* SrsConfig::find(const SrsConfDirective* scope, const std::string& path) const {
-    const SrsConfDirective* cur = scope;
+const SrsConfDirective* SrsConfig::find(const SrsConfDirective* dir, const std::string& path) {
+    const SrsConfDirective* cur = dir;
     size_t pos = 0;
     while (cur) {
         size_t dot = path.find('.', pos);
@@ -494,12 +501,27 @@ const SrsConfDirective* SrsConfig::find(const SrsConfDirective* scope, const std
     return cur;
 }
 
-const SrsConfDirective* SrsConfig::vhost_scope(const std::string& vhost) const {
+SrsConfig::Scope SrsConfig::vhost_scope(const std::string& vhost) const {
     std::string name = resolve_vhost(vhost);
-    return name.empty() ? nullptr : root_->get("vhost", name);
+    return Scope{name.empty() ? nullptr : root_->get("vhost", name), 1};
 }
 
-bool SrsConfig::value_of(const SrsConfDirective* scope, const std::string& table_path, int accepted_types,
+SrsConfig::Scope SrsConfig::block_scope(const SrsConfDirective* block, const std::string& table_path) const {
+    if (!block) {
+        // Absent: defaults, at the depth of the path's parent.
+        return Scope{nullptr, srs_string_split(table_path, ".").size() - 1};
+    }
+    std::vector<std::string> segs = srs_string_split(table_path, ".");
+    for (size_t i = 0; i + 1 < segs.size(); i++) {
+        if (segs[i] == block->name()) {
+            return Scope{block, i + 1};
+        }
+    }
+    srs_error("config: BUG: %s is not below a %s block", table_path.c_str(), block->name().c_str());
+    return Scope{nullptr, segs.size() - 1};
+}
+
+bool SrsConfig::value_of(Scope scope, const std::string& table_path, int accepted_types,
                          std::vector<std::string>* args) const {
     const SrsConfSpec* spec = srs_config_spec(table_path);
     if (!spec) {
@@ -511,20 +533,27 @@ bool SrsConfig::value_of(const SrsConfDirective* scope, const std::string& table
                   srs_conf_type_name(spec->type));
         return false;
     }
-    bool in_vhost = srs_string_starts_with(table_path, "vhost.");
+    // Skip the segments the scope stands for.
+    size_t pos = 0;
+    for (size_t i = 0; i < scope.depth && pos != std::string::npos; i++) {
+        pos = table_path.find('.', pos);
+        pos = pos == std::string::npos ? pos : pos + 1;
+    }
     const SrsConfDirective* d = nullptr;
-    if (in_vhost && scope) {
-        d = find(scope, table_path.substr(6));
-    } else if (!in_vhost) {
-        d = find(root_.get(), table_path);
+    if (scope.dir && pos != std::string::npos) {
+        d = find(scope.dir, table_path.substr(pos));
     }
     if (d) {
         *args = d->args();
         return true;
     }
     if (!spec->inherit.empty()) {
-        bool inherit_in_vhost = srs_string_starts_with(spec->inherit, "vhost.");
-        return value_of(inherit_in_vhost ? scope : root_.get(), spec->inherit, accepted_types | kAnyValue, args);
+        // From the same vhost, or from the global scope.
+        Scope from = global_scope();
+        if (srs_string_starts_with(spec->inherit, "vhost.")) {
+            from = scope.depth == 1 ? scope : Scope{nullptr, 1};
+        }
+        return value_of(from, spec->inherit, kAnyValue, args);
     }
     args->clear();
     if (spec->default_value.empty()) {
@@ -538,7 +567,7 @@ bool SrsConfig::value_of(const SrsConfDirective* scope, const std::string& table
     return true;
 }
 
-std::string SrsConfig::string_of(const SrsConfDirective* scope, const std::string& table_path) const {
+std::string SrsConfig::string_of(Scope scope, const std::string& table_path) const {
     std::vector<std::string> args;
     if (!value_of(scope, table_path, kAnyValue, &args) || args.empty()) {
         return "";
@@ -546,7 +575,7 @@ std::string SrsConfig::string_of(const SrsConfDirective* scope, const std::strin
     return args[0];
 }
 
-std::vector<std::string> SrsConfig::strings_of(const SrsConfDirective* scope, const std::string& table_path) const {
+std::vector<std::string> SrsConfig::strings_of(Scope scope, const std::string& table_path) const {
     std::vector<std::string> args;
     if (!value_of(scope, table_path, kAnyValue, &args)) {
         return {};
@@ -554,7 +583,7 @@ std::vector<std::string> SrsConfig::strings_of(const SrsConfDirective* scope, co
     return args;
 }
 
-bool SrsConfig::bool_of(const SrsConfDirective* scope, const std::string& table_path) const {
+bool SrsConfig::bool_of(Scope scope, const std::string& table_path) const {
     std::vector<std::string> args;
     if (!value_of(scope, table_path, type_bit(SrsConfType::Bool), &args) || args.empty()) {
         return false;
@@ -562,7 +591,7 @@ bool SrsConfig::bool_of(const SrsConfDirective* scope, const std::string& table_
     return args[0] == "on";
 }
 
-int64_t SrsConfig::int_of(const SrsConfDirective* scope, const std::string& table_path) const {
+int64_t SrsConfig::int_of(Scope scope, const std::string& table_path) const {
     std::vector<std::string> args;
     int64_t v = 0;
     if (!value_of(scope, table_path, type_bit(SrsConfType::Int), &args) || args.empty() ||
@@ -572,7 +601,7 @@ int64_t SrsConfig::int_of(const SrsConfDirective* scope, const std::string& tabl
     return v;
 }
 
-double SrsConfig::double_of(const SrsConfDirective* scope, const std::string& table_path) const {
+double SrsConfig::double_of(Scope scope, const std::string& table_path) const {
     std::vector<std::string> args;
     double v = 0;
     if (!value_of(scope, table_path, type_bit(SrsConfType::Double) | type_bit(SrsConfType::Int), &args) ||
@@ -582,7 +611,7 @@ double SrsConfig::double_of(const SrsConfDirective* scope, const std::string& ta
     return v;
 }
 
-srs_utime_t SrsConfig::duration_of(const SrsConfDirective* scope, const std::string& table_path) const {
+srs_utime_t SrsConfig::duration_of(Scope scope, const std::string& table_path) const {
     std::vector<std::string> args;
     double v = 0;
     if (!value_of(scope, table_path, type_bit(SrsConfType::DurationS) | type_bit(SrsConfType::DurationMs), &args) ||
@@ -593,27 +622,27 @@ srs_utime_t SrsConfig::duration_of(const SrsConfDirective* scope, const std::str
 }
 
 std::string SrsConfig::get_string(const std::string& path) const {
-    return string_of(nullptr, path);
+    return string_of(global_scope(), path);
 }
 
 std::vector<std::string> SrsConfig::get_strings(const std::string& path) const {
-    return strings_of(nullptr, path);
+    return strings_of(global_scope(), path);
 }
 
 bool SrsConfig::get_bool(const std::string& path) const {
-    return bool_of(nullptr, path);
+    return bool_of(global_scope(), path);
 }
 
 int64_t SrsConfig::get_int(const std::string& path) const {
-    return int_of(nullptr, path);
+    return int_of(global_scope(), path);
 }
 
 double SrsConfig::get_double(const std::string& path) const {
-    return double_of(nullptr, path);
+    return double_of(global_scope(), path);
 }
 
 srs_utime_t SrsConfig::get_duration(const std::string& path) const {
-    return duration_of(nullptr, path);
+    return duration_of(global_scope(), path);
 }
 
 const SrsConfDirective* SrsConfig::get_directive(const std::string& path) const {
@@ -643,8 +672,8 @@ std::string SrsConfig::resolve_vhost(const std::string& host) const {
 }
 
 bool SrsConfig::vhost_enabled(const std::string& name) const {
-    const SrsConfDirective* v = vhost_scope(name);
-    return v && bool_of(v, "vhost.enabled");
+    Scope v = vhost_scope(name);
+    return v.dir && bool_of(v, "vhost.enabled");
 }
 
 std::string SrsConfig::vhost_string(const std::string& vhost, const std::string& path) const {
@@ -672,8 +701,8 @@ srs_utime_t SrsConfig::vhost_duration(const std::string& vhost, const std::strin
 }
 
 const SrsConfDirective* SrsConfig::vhost_directive(const std::string& vhost, const std::string& path) const {
-    const SrsConfDirective* v = vhost_scope(vhost);
-    return v ? find(v, path) : nullptr;
+    Scope v = vhost_scope(vhost);
+    return v.dir ? find(v.dir, path) : nullptr;
 }
 
 std::vector<std::string> SrsConfig::diff(const SrsConfig& from, const SrsConfig& to) {
@@ -764,4 +793,28 @@ std::vector<std::string> SrsConfig::non_reloadable_changes(const SrsConfig& from
         }
     }
     return r;
+}
+
+std::string SrsConfig::block_string(const SrsConfDirective* block, const std::string& table_path) const {
+    return string_of(block_scope(block, table_path), table_path);
+}
+
+std::vector<std::string> SrsConfig::block_strings(const SrsConfDirective* block, const std::string& table_path) const {
+    return strings_of(block_scope(block, table_path), table_path);
+}
+
+bool SrsConfig::block_bool(const SrsConfDirective* block, const std::string& table_path) const {
+    return bool_of(block_scope(block, table_path), table_path);
+}
+
+int64_t SrsConfig::block_int(const SrsConfDirective* block, const std::string& table_path) const {
+    return int_of(block_scope(block, table_path), table_path);
+}
+
+double SrsConfig::block_double(const SrsConfDirective* block, const std::string& table_path) const {
+    return double_of(block_scope(block, table_path), table_path);
+}
+
+srs_utime_t SrsConfig::block_duration(const SrsConfDirective* block, const std::string& table_path) const {
+    return duration_of(block_scope(block, table_path), table_path);
 }

@@ -78,6 +78,18 @@ public:
     // Raw, for lists (security allow/deny, ingest NAME, transcode engines); null when absent.
     const SrsConfDirective* vhost_directive(const std::string& vhost, const std::string& path) const;
 
+    // Typed reads below one instance of a repeated block (an `ingest NAME`, a transcode `engine`,
+    // a `stream_caster`), with the table's defaults: block is a directive of this snapshot (from
+    // vhost_directive() or root()), table_path the full table path of the value, whose segments
+    // up to the block's name are the block: block_bool(engine, "vhost.ingest.engine.enabled"),
+    // block_strings(caster, "stream_caster.listen").
+    std::string block_string(const SrsConfDirective* block, const std::string& table_path) const;
+    std::vector<std::string> block_strings(const SrsConfDirective* block, const std::string& table_path) const;
+    bool block_bool(const SrsConfDirective* block, const std::string& table_path) const;
+    int64_t block_int(const SrsConfDirective* block, const std::string& table_path) const;
+    double block_double(const SrsConfDirective* block, const std::string& table_path) const;
+    srs_utime_t block_duration(const SrsConfDirective* block, const std::string& table_path) const;
+
     // Reload support: the sections that differ between two snapshots, e.g. "listen", "pid",
     // "srs_log_level", "http_api", "http_server", "exporter", "vhost:NAME" (added/removed/changed),
     // and for a changed vhost the changed sub-sections ("vhost:NAME:hls", "vhost:NAME:play", ...).
@@ -92,19 +104,26 @@ public:
 
 private:
     SrsConfig();
-    // The directive at a table path below scope (root or a vhost), or null.
-    const SrsConfDirective* find(const SrsConfDirective* scope, const std::string& path) const;
-    const SrsConfDirective* vhost_scope(const std::string& vhost) const;
-    // The value text of a table path below scope (default or inherited when absent); false
-    // when the path is not declared or not of an accepted type (logged as a programming error).
-    bool value_of(const SrsConfDirective* scope, const std::string& table_path, int accepted_types,
-                  std::vector<std::string>* args) const;
-    std::string string_of(const SrsConfDirective* scope, const std::string& table_path) const;
-    std::vector<std::string> strings_of(const SrsConfDirective* scope, const std::string& table_path) const;
-    bool bool_of(const SrsConfDirective* scope, const std::string& table_path) const;
-    int64_t int_of(const SrsConfDirective* scope, const std::string& table_path) const;
-    double double_of(const SrsConfDirective* scope, const std::string& table_path) const;
-    srs_utime_t duration_of(const SrsConfDirective* scope, const std::string& table_path) const;
+    // Where a lookup starts: a directive of this snapshot that stands for the first `depth`
+    // segments of table paths (the root: 0, a vhost: 1, an ingest: 2), or null for "absent".
+    struct Scope {
+        const SrsConfDirective* dir;
+        size_t depth;
+    };
+    Scope global_scope() const { return Scope{root_.get(), 0}; }
+    Scope vhost_scope(const std::string& vhost) const;
+    Scope block_scope(const SrsConfDirective* block, const std::string& table_path) const;
+    // The directive at a dotted path below dir, or null.
+    static const SrsConfDirective* find(const SrsConfDirective* dir, const std::string& path);
+    // The value of a table path in a scope (default or inherited when absent); false when the
+    // path is not declared or not of an accepted type (logged as a programming error).
+    bool value_of(Scope scope, const std::string& table_path, int accepted_types, std::vector<std::string>* args) const;
+    std::string string_of(Scope scope, const std::string& table_path) const;
+    std::vector<std::string> strings_of(Scope scope, const std::string& table_path) const;
+    bool bool_of(Scope scope, const std::string& table_path) const;
+    int64_t int_of(Scope scope, const std::string& table_path) const;
+    double double_of(Scope scope, const std::string& table_path) const;
+    srs_utime_t duration_of(Scope scope, const std::string& table_path) const;
 
     std::string path_;
     std::unique_ptr<SrsConfDirective> root_;

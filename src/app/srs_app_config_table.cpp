@@ -5,6 +5,8 @@
 
 #include <srs_core_utility.hpp>
 
+#include <arpa/inet.h>
+
 #include <map>
 #include <memory>
 #include <set>
@@ -93,9 +95,83 @@ SrsConfSpec& SrsConfSpec::doc(const std::string& text) {
     return *this;
 }
 
+SrsConfSpec& SrsConfSpec::check(std::string (*fn)(const std::vector<std::string>& args)) {
+    checker = fn;
+    return *this;
+}
+
 bool SrsConfSpec::is_scalar() const {
     return type == SrsConfType::String || type == SrsConfType::Bool || type == SrsConfType::Int ||
            type == SrsConfType::Double || type == SrsConfType::DurationS || type == SrsConfType::DurationMs;
+}
+
+namespace {
+
+bool is_ip(const std::string& s) {
+    unsigned char buf[sizeof(struct in6_addr)];
+    return inet_pton(AF_INET, s.c_str(), buf) == 1 || inet_pton(AF_INET6, s.c_str(), buf) == 1;
+}
+
+bool is_port(const std::string& s) {
+    int64_t p = 0;
+    return !s.empty() && s[0] != '+' && s[0] != '-' && srs_parse_int64(s, &p) && p >= 1 && p <= 65535;
+}
+
+}  // namespace
+
+std::string srs_conf_check_security_rule(const std::vector<std::string>& args) {
+    const char* expect = "expect publish|play all|IP|CIDR";
+    if (args.size() != 2 || (args[0] != "publish" && args[0] != "play")) {
+        return expect;
+    }
+    const std::string& who = args[1];
+    if (who == "all" || is_ip(who)) {
+        return "";
+    }
+    size_t slash = who.find('/');
+    if (slash != std::string::npos) {
+        std::string ip = who.substr(0, slash);
+        int64_t bits = -1;
+        int max = ip.find(':') != std::string::npos ? 128 : 32;
+        if (is_ip(ip) && srs_parse_int64(who.substr(slash + 1), &bits) && bits >= 0 && bits <= max) {
+            return "";
+        }
+    }
+    return expect;
+}
+
+std::string srs_conf_check_hosts(const std::vector<std::string>& args) {
+    const char* expect = "expect host[:port] with port 1-65535";
+    for (const std::string& a : args) {
+        if (a.empty()) {
+            return expect;
+        }
+        std::string port;
+        if (a[0] == '[') {
+            size_t close = a.find(']');
+            if (close == std::string::npos || close == 1) {
+                return expect;
+            }
+            if (close + 1 < a.size()) {
+                if (a[close + 1] != ':') {
+                    return expect;
+                }
+                port = a.substr(close + 2);
+                if (!is_port(port)) {
+                    return expect;
+                }
+            }
+            continue;
+        }
+        size_t colon = a.rfind(':');
+        if (colon == 0) {
+            return expect;
+        }
+        if (colon != std::string::npos && !is_port(a.substr(colon + 1))) {
+            return expect;
+        }
+    }
+    return "";
 }
 
 namespace {
@@ -505,6 +581,7 @@ std::vector<SrsConfSpec> build_table() {
             .alias("vhost.mode")
             .doc("local: an origin; remote: an edge that pulls from and pushes to origin."));
     add(SrsConfSpec("vhost.cluster.origin", T::Strings)
+            .check(srs_conf_check_hosts)
             .reload()
             .alias("vhost.origin")
             .eg("127.0.0.1:1935 localhost:1935")
@@ -540,6 +617,7 @@ std::vector<SrsConfSpec> build_table() {
             .doc("Forwards published streams to other servers (forward host:port; in SRS 1/2)."));
     add(SrsConfSpec("vhost.forward.enabled", T::Bool, "off").reload().doc("Whether streams are forwarded."));
     add(SrsConfSpec("vhost.forward.destination", T::Strings)
+            .check(srs_conf_check_hosts)
             .reload()
             .eg("127.0.0.1:19350")
             .doc("The servers each stream is forwarded to, as host:port."));
@@ -572,11 +650,13 @@ std::vector<SrsConfSpec> build_table() {
             .reload()
             .doc("Whether the rules apply; then a client is denied unless allowed, and deny wins."));
     add(SrsConfSpec("vhost.security.allow", T::Strings)
+            .check(srs_conf_check_security_rule)
             .many()
             .reload()
             .eg("play all")
             .doc("allow publish|play all|IP|CIDR; one rule per line."));
     add(SrsConfSpec("vhost.security.deny", T::Strings)
+            .check(srs_conf_check_security_rule)
             .many()
             .reload()
             .eg("publish 10.0.0.0/8")

@@ -52,6 +52,8 @@ struct SrsConfSpec {
     std::string example;
     // One line for conf/full.conf.
     std::string help;
+    // A check of the arguments beyond the type: "" when fine, else what is expected.
+    std::string (*checker)(const std::vector<std::string>& args) = nullptr;
 
     SrsConfSpec(std::string p, SrsConfType t, std::string def = "");
     SrsConfSpec& range(double lo, double hi);
@@ -64,10 +66,17 @@ struct SrsConfSpec {
     SrsConfSpec& inherits(const std::string& global_path);
     SrsConfSpec& eg(const std::string& text);
     SrsConfSpec& doc(const std::string& text);
+    SrsConfSpec& check(std::string (*fn)(const std::vector<std::string>& args));
 
     bool is_block() const { return type == SrsConfType::Block; }
     bool is_scalar() const;
 };
+
+// Checkers for SrsConfSpec::check.
+// `allow|deny publish|play all|IP|CIDR` (the directive name is not in args).
+std::string srs_conf_check_security_rule(const std::vector<std::string>& args);
+// One or more host[:port] (or [ipv6][:port]) with port 1..65535 when given.
+std::string srs_conf_check_hosts(const std::vector<std::string>& args);
 
 // The table, in the order conf/full.conf documents it.
 const std::vector<SrsConfSpec>& srs_config_table();

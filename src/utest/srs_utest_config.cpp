@@ -610,6 +610,14 @@ TEST(ConfigTest, ValidationErrorsNameFileAndLine) {
         {"vhost v { ingest a {} ingest a {} }", "duplicate vhost.ingest \"a\""},
         {"vhost v { ingest {} }", "vhost.ingest takes 1 argument(s), got 0"},
         {"daemon on;\nasprocess on;", "<string>:2: asprocess on conflicts with daemon on"},
+        {"vhost v {\n security {\n  allow play;\n } }",
+         "<string>:3: vhost.security.allow: invalid \"play\", expect publish|play all|IP|CIDR"},
+        {"vhost v { security { deny watch all; } }", "vhost.security.deny: invalid \"watch all\""},
+        {"vhost v { security { deny publish 10.0.0.0/33; } }", "invalid \"publish 10.0.0.0/33\""},
+        {"vhost v { security { deny publish 10.0.0.256; } }", "invalid \"publish 10.0.0.256\""},
+        {"vhost v { cluster { origin a.com:0; } }", "vhost.cluster.origin: invalid \"a.com:0\", expect host[:port]"},
+        {"vhost v { cluster { origin ok.com [::1]:99999; } }", "vhost.cluster.origin: invalid"},
+        {"vhost v { forward { destination 127.0.0.1:; } }", "vhost.forward.destination: invalid"},
     };
     for (const Case& c : cases) {
         int code = 0;
@@ -627,6 +635,9 @@ TEST(ConfigTest, ValidValuesAtTheEdges) {
     EXPECT_EQ("", load_error("vhost v { play { queue_length 0.001; send_min_interval 0.5; } }"));
     EXPECT_EQ("", load_error("daemon off;\nasprocess on;"));
     EXPECT_EQ("", load_error("vhost v { transcode {} transcode {} transcode live { engine {} engine hd {} } }"));
+    EXPECT_EQ("", load_error("vhost v { security { enabled on; allow play all; allow publish 127.0.0.1; "
+                             "deny publish 10.0.0.0/8; allow play ::1; deny play fe80::/10; } }"));
+    EXPECT_EQ("", load_error("vhost v { cluster { origin a.com b.com:19350 127.0.0.1:1935 [::1]:1935 [::1]; } }"));
 }
 
 TEST(ConfigTest, SyntaxErrorsComeThrough) {
@@ -742,6 +753,49 @@ TEST(ConfigTest, NamedBlocks) {
                                      .find("vhost.ingest.input.type: invalid value \"tcp\""));
     EXPECT_NE(std::string::npos,
               load_error("vhost v { transcode { engine { vbitrate fast; } } }").find("\"fast\" is not an integer"));
+}
+
+TEST(ConfigTest, BlockGetters) {
+    auto c = load_ok(
+        "stream_caster { enabled on; caster flv; output rtmp://127.0.0.1/[app]/[stream]; listen 8936; }\n"
+        "stream_caster { caster mpegts_over_udp; listen 8935; }\n"
+        "vhost v {\n"
+        "    ingest cam1 { enabled on; input { type stream; url rtmp://a/b; }\n"
+        "        engine { enabled on; vbitrate 800; vfps 29.97; } engine sd { } }\n"
+        "    ingest cam2 { }\n"
+        "}\n");
+    ASSERT_TRUE(c);
+    std::vector<const SrsConfDirective*> casters = c->root()->get_all("stream_caster");
+    ASSERT_EQ(2u, casters.size());
+    EXPECT_TRUE(c->block_bool(casters[0], "stream_caster.enabled"));
+    EXPECT_EQ("flv", c->block_string(casters[0], "stream_caster.caster"));
+    EXPECT_EQ("8936", c->block_string(casters[0], "stream_caster.listen"));
+    EXPECT_FALSE(c->block_bool(casters[1], "stream_caster.enabled"));
+    EXPECT_EQ(57200, c->block_int(casters[1], "stream_caster.rtp_port_min"));
+
+    const SrsConfDirective* vhost = c->root()->get("vhost", "v");
+    const SrsConfDirective* cam1 = vhost->get("ingest", "cam1");
+    const SrsConfDirective* cam2 = vhost->get("ingest", "cam2");
+    EXPECT_TRUE(c->block_bool(cam1, "vhost.ingest.enabled"));
+    EXPECT_EQ("stream", c->block_string(cam1, "vhost.ingest.input.type"));
+    EXPECT_EQ("rtmp://a/b", c->block_string(cam1, "vhost.ingest.input.url"));
+    EXPECT_EQ("./objs/ffmpeg/bin/ffmpeg", c->block_string(cam1, "vhost.ingest.ffmpeg"));
+    EXPECT_FALSE(c->block_bool(cam2, "vhost.ingest.enabled"));
+    EXPECT_EQ("file", c->block_string(cam2, "vhost.ingest.input.type"));
+
+    std::vector<const SrsConfDirective*> engines = cam1->get_all("engine");
+    ASSERT_EQ(2u, engines.size());
+    EXPECT_TRUE(c->block_bool(engines[0], "vhost.ingest.engine.enabled"));
+    EXPECT_EQ(800, c->block_int(engines[0], "vhost.ingest.engine.vbitrate"));
+    EXPECT_DOUBLE_EQ(29.97, c->block_double(engines[0], "vhost.ingest.engine.vfps"));
+    EXPECT_FALSE(c->block_bool(engines[1], "vhost.ingest.engine.enabled"));
+    EXPECT_EQ("flv", c->block_string(engines[1], "vhost.ingest.engine.oformat"));
+    EXPECT_EQ(1, c->block_int(engines[1], "vhost.ingest.engine.vthreads"));
+    // The vhost itself is a block too; an absent block gives defaults.
+    EXPECT_EQ(60000, c->block_int(vhost, "vhost.chunk_size"));
+    EXPECT_EQ(30 * SRS_UTIME_SECONDS, c->block_duration(vhost, "vhost.play.queue_length"));
+    EXPECT_EQ("file", c->block_string(nullptr, "vhost.ingest.input.type"));
+    EXPECT_TRUE(c->block_strings(nullptr, "stream_caster.listen").empty());
 }
 
 TEST(ConfigTest, DiffNothingChanged) {
