@@ -421,7 +421,7 @@ bool srs_conf_parse_endpoint(const std::string& text, std::string* ip, int* port
     return true;
 }
 
-SrsConfig::SrsConfig() = default;
+SrsConfig::SrsConfig(Key) {}
 
 SrsConfig::~SrsConfig() = default;
 
@@ -476,7 +476,7 @@ srs_error_t SrsConfig::load_tree(std::unique_ptr<SrsConfDirective> root, const s
         return err;
     }
 
-    std::shared_ptr<SrsConfig> conf(new SrsConfig());
+    std::shared_ptr<SrsConfig> conf = std::make_shared<SrsConfig>(Key());
     conf->path_ = path;
     conf->root_ = std::move(root);
     if ((err = loader.validate_global(*conf)) != srs_success) {

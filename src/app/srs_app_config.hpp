@@ -18,7 +18,14 @@
 
 // An immutable, validated config snapshot. Share it as std::shared_ptr<const SrsConfig>.
 class SrsConfig {
+private:
+    // Only the load functions construct a snapshot (through std::make_shared).
+    struct Key {
+        explicit Key() = default;
+    };
+
 public:
+    explicit SrsConfig(Key);
     ~SrsConfig();
     SRS_DISALLOW_COPY(SrsConfig);
 
@@ -103,7 +110,6 @@ public:
     static std::vector<std::string> non_reloadable_changes(const SrsConfig& from, const SrsConfig& to);
 
 private:
-    SrsConfig();
     // Where a lookup starts: a directive of this snapshot that stands for the first `depth`
     // segments of table paths (the root: 0, a vhost: 1, an ingest: 2), or null for "absent".
     struct Scope {
