@@ -559,6 +559,45 @@ TEST(ConfigTest, LegacyAliases) {
     EXPECT_TRUE(has_warning(*c, "<string>:1: legacy \"http_stream\", read as \"http_server\"")) << join(c->warnings());
 }
 
+// Configs as SRS users have them load, with warnings only for what this server does not do.
+TEST(ConfigTest, SrsUserConfigsLoad) {
+    auto srs6 = load_ok(
+        "listen              1935;\n"
+        "max_connections     1000;\n"
+        "srs_log_tank        console;\n"
+        "daemon              off;\n"
+        "http_api { enabled on; listen 1985; }\n"
+        "http_server { enabled on; listen 8080; dir ./objs/nginx/html; }\n"
+        "rtc_server { enabled on; listen 8000; candidate $CANDIDATE; }\n"
+        "vhost __defaultVhost__ {\n"
+        "    hls { enabled on; }\n"
+        "    http_remux { enabled on; mount [vhost]/[app]/[stream].flv; }\n"
+        "    rtc { enabled on; rtmp_to_rtc off; rtc_to_rtmp off; }\n"
+        "    play { gop_cache_max_frames 2500; }\n"
+        "}\n");
+    ASSERT_TRUE(srs6);
+    EXPECT_EQ(2u, srs6->warnings().size()) << join(srs6->warnings());
+    EXPECT_TRUE(srs6->vhost_bool("__defaultVhost__", "hls.enabled"));
+
+    auto srs2 = load_ok(
+        "listen 1935;\n"
+        "http_stream { enabled on; listen 8080; dir ./objs/nginx/html; }\n"
+        "vhost __defaultVhost__ {\n"
+        "    gop_cache off;\n"
+        "    mw_latency 100;\n"
+        "    mr { enabled off; latency 350; foo 1; }\n"
+        "    http_remux { enabled on; hstrs on; mount [vhost]/[app]/[stream].flv; }\n"
+        "    bandcheck { enabled off; }\n"
+        "}\n");
+    ASSERT_TRUE(srs2);
+    EXPECT_FALSE(srs2->vhost_bool("__defaultVhost__", "play.gop_cache"));
+    EXPECT_TRUE(srs2->get_bool("http_server.enabled"));
+    // What is left of a legacy block stays, and its unknown parts are named.
+    EXPECT_TRUE(has_warning(*srs2, "<string>:6: unknown directive \"vhost.mr.foo\"")) << join(srs2->warnings());
+    EXPECT_TRUE(has_warning(*srs2, "\"vhost.http_remux.hstrs\" is not supported"));
+    EXPECT_TRUE(has_warning(*srs2, "\"vhost.bandcheck\" is not supported"));
+}
+
 TEST(ConfigTest, LegacyAndCanonicalTogether) {
     auto c = load_ok("vhost v {\n    play { gop_cache on; }\n    gop_cache off;\n    mw_latency 100;\n}\n");
     EXPECT_TRUE(c->vhost_bool("v", "play.gop_cache"));
