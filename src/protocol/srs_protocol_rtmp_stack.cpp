@@ -132,59 +132,22 @@ srs_error_t SrsRtmpProtocol::recv_message(SrsMediaMessage* msg) {
 srs_error_t SrsRtmpProtocol::recv_chunk(SrsMediaMessage* msg, bool* got) {
     srs_error_t err = srs_success;
 
-    // Basic header (RTMP spec 5.3.1.1).
-    if ((err = ensure(1)) != srs_success) {
-        return srs_error_wrap(err, "basic header");
-    }
-    uint8_t b0 = (uint8_t)rbuf_[rpos_];
-    int fmt = b0 >> 6;
-    int csid = b0 & 0x3f;
-    if (csid == 0) {
-        if ((err = ensure(2)) != srs_success) {
-            return srs_error_wrap(err, "basic header");
+    // A chunk whose payload was cut short by a timeout resumes where it stopped.
+    if (!chunk_cs_) {
+        if ((err = read_chunk_header()) != srs_success) {
+            return err;
         }
-        csid = 64 + (uint8_t)rbuf_[rpos_ + 1];
-        rpos_ += 2;
-    } else if (csid == 1) {
-        if ((err = ensure(3)) != srs_success) {
-            return srs_error_wrap(err, "basic header");
-        }
-        csid = 64 + (uint8_t)rbuf_[rpos_ + 1] + 256 * (uint8_t)rbuf_[rpos_ + 2];
-        rpos_ += 3;
-    } else {
-        rpos_ += 1;
-    }
-
-    ChunkStream* cs = nullptr;
-    if ((err = find_chunk_stream(csid, &cs)) != srs_success) {
-        return srs_error_wrap(err, "csid=%d", csid);
-    }
-    if ((err = read_message_header(cs, fmt)) != srs_success) {
-        return srs_error_wrap(err, "message header csid=%d fmt=%d", csid, fmt);
-    }
-
-    if (!cs->payload) {
-        if (cs->length == 0) {
-            // Nothing to assemble or to hand out; the header still counts for later chunks.
+        if (!chunk_cs_) {
+            // A zero-length message: nothing to assemble or to hand out.
             return check_acknowledgement();
         }
-        if (cs->length > max_message_size_) {
-            return srs_error_new(ERROR_RTMP_MESSAGE_TOO_LARGE, "csid=%d type=%d length %d exceeds %d", csid, cs->type,
-                                 cs->length, max_message_size_);
-        }
-        // One allocation of the whole message, filled chunk by chunk: never copied again.
-        cs->payload = std::make_shared<SrsSharedPayload>(cs->length);
-        cs->received = 0;
     }
 
-    int n = cs->length - cs->received;
-    if (n > in_chunk_size_) {
-        n = in_chunk_size_;
+    ChunkStream* cs = chunk_cs_;
+    if ((err = read_payload(cs)) != srs_success) {
+        return srs_error_wrap(err, "payload csid=%d", chunk_csid_);
     }
-    if ((err = read_payload(cs->payload->data() + cs->received, n)) != srs_success) {
-        return srs_error_wrap(err, "payload csid=%d %d bytes", csid, n);
-    }
-    cs->received += n;
+    chunk_cs_ = nullptr;
 
     if ((err = check_acknowledgement()) != srs_success) {
         return srs_error_wrap(err, "ack");
@@ -196,7 +159,7 @@ srs_error_t SrsRtmpProtocol::recv_chunk(SrsMediaMessage* msg, bool* got) {
     msg->type = cs->type;
     msg->timestamp = cs->timestamp;
     msg->stream_id = cs->stream_id;
-    msg->cid = csid;
+    msg->cid = chunk_csid_;
     msg->payload = std::move(cs->payload);
     cs->payload.reset();
     cs->received = 0;
@@ -204,88 +167,142 @@ srs_error_t SrsRtmpProtocol::recv_chunk(SrsMediaMessage* msg, bool* got) {
     return srs_success;
 }
 
-srs_error_t SrsRtmpProtocol::read_message_header(ChunkStream* cs, int fmt) {
+srs_error_t SrsRtmpProtocol::read_chunk_header() {
     srs_error_t err = srs_success;
+
+    // The header is parsed at offsets from rpos_ and consumed only once complete, so a
+    // timeout in the middle leaves nothing half read: the next call starts over.
+    // Basic header (RTMP spec 5.3.1.1).
+    if ((err = ensure(1)) != srs_success) {
+        return srs_error_wrap(err, "basic header");
+    }
+    uint8_t b0 = (uint8_t)rbuf_[rpos_];
+    int fmt = b0 >> 6;
+    int csid = b0 & 0x3f;
+    int pos = 1;
+    if (csid == 0) {
+        if ((err = ensure(2)) != srs_success) {
+            return srs_error_wrap(err, "basic header");
+        }
+        csid = 64 + (uint8_t)rbuf_[rpos_ + 1];
+        pos = 2;
+    } else if (csid == 1) {
+        if ((err = ensure(3)) != srs_success) {
+            return srs_error_wrap(err, "basic header");
+        }
+        csid = 64 + (uint8_t)rbuf_[rpos_ + 1] + 256 * (uint8_t)rbuf_[rpos_ + 2];
+        pos = 3;
+    }
+
+    ChunkStream* cs = nullptr;
+    if ((err = find_chunk_stream(csid, &cs)) != srs_success) {
+        return srs_error_wrap(err, "csid=%d", csid);
+    }
     bool first_chunk = !cs->payload;
 
     // A chunk stream starts with fmt 0; librtmp starts its ping stream with fmt 1, which
     // carries everything but the stream id (0 then). fmt 2/3 have nothing to inherit.
     if (!cs->has_header && fmt != SrsRtmpFmt0 && fmt != SrsRtmpFmt1) {
-        return srs_error_new(ERROR_RTMP_CHUNK_START, "fresh chunk stream starts with fmt %d", fmt);
+        return srs_error_new(ERROR_RTMP_CHUNK_START, "csid=%d: fresh chunk stream starts with fmt %d", csid, fmt);
     }
     // A fmt 0 chunk starts a message; one in the middle of a message is a broken stream.
     if (!first_chunk && fmt == SrsRtmpFmt0) {
-        return srs_error_new(ERROR_RTMP_CHUNK_START, "fmt 0 inside a message, %d of %d bytes", cs->received,
-                             cs->length);
+        return srs_error_new(ERROR_RTMP_CHUNK_START, "csid=%d: fmt 0 inside a message, %d of %d bytes", csid,
+                             cs->received, cs->length);
     }
 
     if (fmt == SrsRtmpFmt3) {
         // Flash and FMLE repeat the extended timestamp in fmt 3 chunks, ffmpeg and librtmp
-        // may not: consume the 4 bytes only when they equal the extended timestamp.
-        // Compare byte by byte and read on only while they match: a short chunk without the
-        // repeat may be the last bytes the peer sends before waiting for our answer.
+        // may not: skip the 4 bytes only when they equal the extended timestamp. Compare
+        // byte by byte and read on only while they match: a short chunk without the repeat
+        // may be the last bytes the peer sends before waiting for our answer.
         if (cs->extended) {
             bool repeated = true;
             for (int i = 0; i < 4 && repeated; i++) {
-                if ((err = ensure(i + 1)) != srs_success) {
-                    return srs_error_wrap(err, "fmt 3 extended timestamp");
+                if ((err = ensure(pos + i + 1)) != srs_success) {
+                    return srs_error_wrap(err, "csid=%d fmt 3 extended timestamp", csid);
                 }
-                repeated = ((uint8_t)rbuf_[rpos_ + i] == (uint8_t)(cs->extended_value >> (24 - 8 * i)));
+                repeated = ((uint8_t)rbuf_[rpos_ + pos + i] == (uint8_t)(cs->extended_value >> (24 - 8 * i)));
             }
             if (repeated) {
-                rpos_ += 4;
+                pos += 4;
             }
         }
+        rpos_ += pos;
         // A fmt 3 chunk starting a new message reuses the whole header, delta included.
         if (first_chunk) {
             cs->timestamp += cs->delta;
         }
-        return srs_success;
+        return start_chunk(cs, csid);
     }
 
+    // Message header (RTMP spec 5.3.1.2), then the extended timestamp (5.3.1.3).
     static const int kMessageHeaderSizes[] = {11, 7, 3};
     int size = kMessageHeaderSizes[fmt];
-    if ((err = ensure(size)) != srs_success) {
-        return srs_error_wrap(err, "fmt %d header", fmt);
+    if ((err = ensure(pos + size)) != srs_success) {
+        return srs_error_wrap(err, "csid=%d fmt %d header", csid, fmt);
     }
-    const char* p = &rbuf_[rpos_];
+    const char* p = &rbuf_[rpos_ + pos];
     uint32_t ts = srs_be24(p);
     int32_t length = cs->length;
     uint8_t type = cs->type;
+    int32_t stream_id = cs->stream_id;
     if (fmt <= SrsRtmpFmt1) {
         length = (int32_t)srs_be24(p + 3);
         type = (uint8_t)p[6];
     }
     if (fmt == SrsRtmpFmt0) {
-        cs->stream_id = (int32_t)srs_le32(p + 7);
+        stream_id = (int32_t)srs_le32(p + 7);
     }
-    rpos_ += size;
-
-    cs->extended = (ts == SRS_RTMP_EXTENDED_TIMESTAMP);
-    if (cs->extended) {
-        if ((err = ensure(4)) != srs_success) {
-            return srs_error_wrap(err, "extended timestamp");
+    pos += size;
+    bool extended = (ts == SRS_RTMP_EXTENDED_TIMESTAMP);
+    if (extended) {
+        if ((err = ensure(pos + 4)) != srs_success) {
+            return srs_error_wrap(err, "csid=%d extended timestamp", csid);
         }
-        ts = srs_be32(&rbuf_[rpos_]);
-        rpos_ += 4;
+        ts = srs_be32(&rbuf_[rpos_ + pos]);
+        pos += 4;
+    }
+    if (!first_chunk && length != cs->length) {
+        return srs_error_new(ERROR_RTMP_MSG_INVALID_SIZE, "csid=%d: length changed from %d to %d inside a message",
+                             csid, cs->length, length);
+    }
+
+    rpos_ += pos;
+    cs->extended = extended;
+    if (extended) {
         cs->extended_value = ts;
     }
-
     if (fmt == SrsRtmpFmt0) {
         cs->timestamp = ts;
-        cs->delta = ts;
     } else {
-        cs->delta = ts;
         cs->timestamp += ts;
     }
-
-    if (!first_chunk && length != cs->length) {
-        return srs_error_new(ERROR_RTMP_MSG_INVALID_SIZE, "length changed from %d to %d inside a message", cs->length,
-                             length);
-    }
+    // After fmt 0 the delta for a following fmt 3 message is the timestamp (5.3.1.2.4).
+    cs->delta = ts;
     cs->length = length;
     cs->type = type;
+    cs->stream_id = stream_id;
     cs->has_header = true;
+    return start_chunk(cs, csid);
+}
+
+srs_error_t SrsRtmpProtocol::start_chunk(ChunkStream* cs, int csid) {
+    if (!cs->payload) {
+        if (cs->length == 0) {
+            return srs_success;
+        }
+        if (cs->length > max_message_size_) {
+            return srs_error_new(ERROR_RTMP_MESSAGE_TOO_LARGE, "csid=%d type=%d length %d exceeds %d", csid, cs->type,
+                                 cs->length, max_message_size_);
+        }
+        // One allocation of the whole message, filled chunk by chunk: never copied again.
+        cs->payload = std::make_shared<SrsSharedPayload>(cs->length);
+        cs->received = 0;
+    }
+    chunk_cs_ = cs;
+    chunk_csid_ = csid;
+    chunk_left_ = std::min(cs->length - cs->received, in_chunk_size_);
     return srs_success;
 }
 
@@ -359,29 +376,31 @@ srs_error_t SrsRtmpProtocol::fill() {
     return srs_success;
 }
 
-srs_error_t SrsRtmpProtocol::read_payload(char* dst, int size) {
+srs_error_t SrsRtmpProtocol::read_payload(ChunkStream* cs) {
     srs_error_t err = srs_success;
-    while (size > 0) {
+    // Progress is kept in cs->received and chunk_left_, so a timeout loses nothing.
+    while (chunk_left_ > 0) {
+        char* dst = cs->payload->data() + cs->received;
         int avail = wpos_ - rpos_;
         if (avail > 0) {
-            int n = std::min(avail, size);
+            int n = std::min(avail, chunk_left_);
             memcpy(dst, &rbuf_[rpos_], n);
             rpos_ += n;
-            dst += n;
-            size -= n;
+            cs->received += n;
+            chunk_left_ -= n;
             continue;
         }
-        if (size >= kDirectReadMin) {
+        if (chunk_left_ >= kDirectReadMin) {
             // Large payloads go straight into the message: one copy fewer, fewer syscalls.
             ssize_t nread = 0;
-            if ((err = io_->read(dst, size, &nread)) != srs_success) {
+            if ((err = io_->read(dst, chunk_left_, &nread)) != srs_success) {
                 return srs_error_wrap(err, "read");
             }
-            if (nread <= 0 || nread > size) {
-                return srs_error_new(ERROR_SOCKET_READ, "read gave %d of %d bytes", (int)nread, size);
+            if (nread <= 0 || nread > chunk_left_) {
+                return srs_error_new(ERROR_SOCKET_READ, "read gave %d of %d bytes", (int)nread, chunk_left_);
             }
-            dst += nread;
-            size -= (int)nread;
+            cs->received += (int)nread;
+            chunk_left_ -= (int)nread;
             continue;
         }
         if ((err = fill()) != srs_success) {

@@ -37,8 +37,10 @@ public:
     // User Control Ping Request is answered with Ping Response, Set Peer Bandwidth (6) is
     // answered with our Window Ack Size when it differs (5.4.5). Acknowledgement (3) is sent
     // when the bytes received since the last ack reach the window set by the peer (5.4.3).
-    // Zero-length messages are skipped. Timestamps are the 32-bit wire values (no unwrap:
-    // a negative first timestamp from an encoder would otherwise jump by 2^32).
+    // A recv timeout loses no bytes: calling again resumes where it stopped, so callers may
+    // poll with a short timeout. Zero-length messages are skipped. Timestamps are the 32-bit
+    // wire values (no unwrap: a negative first timestamp from an encoder would otherwise jump
+    // by 2^32).
     srs_error_t recv_message(SrsMediaMessage* msg);
 
     // Sends messages: chunk headers go to an internal buffer, payloads by reference (never
@@ -81,8 +83,9 @@ private:
     struct ChunkStream;
 
     srs_error_t recv_chunk(SrsMediaMessage* msg, bool* got);
-    srs_error_t read_message_header(ChunkStream* cs, int fmt);
-    srs_error_t read_payload(char* dst, int size);
+    srs_error_t read_chunk_header();
+    srs_error_t start_chunk(ChunkStream* cs, int csid);
+    srs_error_t read_payload(ChunkStream* cs);
     srs_error_t find_chunk_stream(int csid, ChunkStream** out);
     srs_error_t on_recv_message(const SrsMediaMessage& msg);
     srs_error_t check_acknowledgement();
@@ -114,6 +117,10 @@ private:
     std::vector<std::unique_ptr<ChunkStream>> fast_streams_;
     std::unordered_map<int, std::unique_ptr<ChunkStream>> other_streams_;
     int nb_streams_ = 0;
+    // The chunk whose payload is being read; null between chunks.
+    ChunkStream* chunk_cs_ = nullptr;
+    int chunk_csid_ = 0;
+    int chunk_left_ = 0;
 
     uint32_t in_ack_window_ = 0;
     int64_t last_ack_bytes_ = 0;

@@ -226,6 +226,48 @@ TEST(RtmpChunkTest, PartialReads) {
     EXPECT_EQ(0x1234567, m.timestamp);
 }
 
+TEST(RtmpChunkTest, ResumesAfterTimeout) {
+    // Bytes arrive in small pieces with a timeout in between: every timeout may fall inside
+    // a basic header, message header, extended timestamp or payload, and nothing is lost.
+    std::string v = pattern(300, 1), a = pattern(200, 2);
+    ChunkBytes b;
+    b.fmt0(6, 0x1000000, 300, SrsMsgVideo, 1).data(v.substr(0, 128));
+    b.fmt0(400, 90, 200, SrsMsgAudio, 1).data(a.substr(0, 128));
+    b.fmt3(6).be32(0x1000000).data(v.substr(128, 128));
+    b.fmt3(400).data(a.substr(128));
+    b.fmt3(6).be32(0x1000000).data(v.substr(256));
+    b.control(SrsMsgSetChunkSize, be32s(20000));
+    std::string big = pattern(17000, 3);
+    b.fmt0(6, 5, (int)big.size(), SrsMsgVideo, 1).data(big);
+    for (size_t step : {1, 2, 5, 13, 1000}) {
+        SrsMockIo io;
+        io.set_timeout_at_eof(true);
+        SrsRtmpProtocol p(&io);
+        std::vector<SrsMediaMessage> got;
+        int timeouts = 0;
+        for (size_t off = 0; off < b.s.size(); off += step) {
+            io.append(b.s.substr(off, step));
+            while (true) {
+                SrsMediaMessage m;
+                srs_error_t err = p.recv_message(&m);
+                if (err) {
+                    ASSERT_EQ(ERROR_SOCKET_TIMEOUT, srs_error_code(err)) << srs_error_desc(err);
+                    timeouts++;
+                    break;
+                }
+                got.push_back(m);
+            }
+        }
+        ASSERT_EQ(4u, got.size()) << step;
+        EXPECT_EQ(a, body(got[0]));
+        EXPECT_EQ(v, body(got[1]));
+        EXPECT_EQ(0x1000000, got[1].timestamp);
+        EXPECT_EQ(SrsMsgSetChunkSize, got[2].type);
+        EXPECT_EQ(big, body(got[3]));
+        EXPECT_GT(timeouts, 0);
+    }
+}
+
 TEST(RtmpChunkTest, ExtendedTimestampRepeatedInFmt3) {
     // Flash/FMLE: fmt 3 continuation chunks repeat the extended timestamp.
     std::string d = pattern(200);
