@@ -29,9 +29,8 @@ void check_round_trip(const SrsMediaMessage& msg, int chunk_size) {
     if ((err = dec.recv_message(&got)) != srs_success || (err = dec.recv_message(&got)) != srs_success) {
         abort();
     }
-    if (got.type != msg.type || (uint32_t)got.timestamp != (uint32_t)msg.timestamp ||
-        got.stream_id != msg.stream_id || got.size() != msg.size() ||
-        memcmp(got.data(), msg.data(), msg.size()) != 0) {
+    if (got.type != msg.type || (uint32_t)got.timestamp != (uint32_t)msg.timestamp || got.stream_id != msg.stream_id ||
+        got.size() != msg.size() || memcmp(got.data(), msg.data(), msg.size()) != 0) {
         abort();
     }
 }

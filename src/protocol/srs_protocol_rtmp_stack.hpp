@@ -15,8 +15,8 @@ class SrsCond;
 // Reads and writes RTMP messages over a connection: chunking, protocol control, acks.
 //
 // One coroutine receives. Sends may come from several coroutines (a player's sender and its
-// receiver answering pings); they are serialised, so chunks of two messages never mix on
-// the wire. Control answers made while receiving are written right away.
+// receiver answering pings or acking); they are serialised, so chunks of two batches never
+// mix on the wire: a sender waits (up to the send timeout) while another one writes.
 class SrsRtmpProtocol {
 public:
     explicit SrsRtmpProtocol(ISrsProtocolReadWriter* io);
