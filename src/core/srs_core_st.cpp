@@ -96,6 +96,15 @@ srs_error_t srs_resolve(const std::string& host, int port, bool passive, addrinf
 
 }  // namespace
 
+srs_error_t srs_netfd_open(int osfd, SrsNetFd* out) {
+    st_netfd_t stfd = st_netfd_open(osfd);
+    if (!stfd) {
+        return srs_error_new(ERROR_ST_OPEN_SOCKET, "st open fd %d", osfd);
+    }
+    *out = SrsNetFd(stfd);
+    return srs_success;
+}
+
 srs_error_t srs_tcp_listen(const std::string& ip, int port, SrsNetFd* out) {
     addrinfo* ai = nullptr;
     srs_error_t err = srs_resolve(ip, port, true, &ai);

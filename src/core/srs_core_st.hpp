@@ -38,6 +38,8 @@ private:
     srs_netfd_t fd_ = nullptr;
 };
 
+// Registers an already open descriptor (a pipe, a socket) with ST; takes ownership.
+srs_error_t srs_netfd_open(int osfd, SrsNetFd* out);
 // Opens a listening TCP socket on ip:port (IPv4 or IPv6; "0.0.0.0" or "::" for any).
 srs_error_t srs_tcp_listen(const std::string& ip, int port, SrsNetFd* out);
 // Accepts a connection; the timeout may be SRS_UTIME_NO_TIMEOUT.

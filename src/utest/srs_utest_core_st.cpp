@@ -1,0 +1,141 @@
+#include <gtest/gtest.h>
+
+#include <srs_core_log.hpp>
+#include <srs_core_st.hpp>
+
+#include <string>
+
+namespace {
+
+// Counts iterations until interrupted; records the context id it ran with.
+class CountingHandler : public ISrsCoroutineHandler {
+public:
+    SrsCoroutine* trd = nullptr;
+    int loops = 0;
+    std::string cid;
+    srs_error_t cycle() override {
+        cid = srs_context_get();
+        while (true) {
+            srs_error_t err = trd->pull();
+            if (err) {
+                return err;
+            }
+            loops++;
+            srs_usleep(1 * SRS_UTIME_MILLISECONDS);
+        }
+    }
+};
+
+// Accepts one connection and echoes what it reads once.
+class EchoServer : public ISrsCoroutineHandler {
+public:
+    SrsNetFd lfd;
+    srs_error_t cycle() override {
+        SrsNetFd fd;
+        srs_error_t err = srs_tcp_accept(lfd, 2 * SRS_UTIME_SECONDS, &fd);
+        if (err) {
+            return err;
+        }
+        SrsStSocket skt(fd);
+        skt.set_recv_timeout(2 * SRS_UTIME_SECONDS);
+        char buf[64];
+        ssize_t n = 0;
+        if ((err = skt.read(buf, sizeof(buf), &n)) != srs_success) {
+            return err;
+        }
+        return skt.write(buf, n, nullptr);
+    }
+};
+
+}  // namespace
+
+TEST(CoreStTest, EventSystemIsEpoll) {
+    EXPECT_STREQ("epoll", srs_st_eventsys_name());
+}
+
+TEST(CoreStTest, CoroutineRunsWithItsOwnContextAndStops) {
+    CountingHandler h;
+    SrsCoroutine trd("count", &h, "abcdefgh");
+    h.trd = &trd;
+    ASSERT_FALSE(trd.start());
+    srs_usleep(20 * SRS_UTIME_MILLISECONDS);
+    trd.stop();
+    EXPECT_GT(h.loops, 0);
+    EXPECT_EQ("abcdefgh", h.cid);
+    EXPECT_FALSE(trd.running());
+    srs_error_t err = trd.pull();
+    EXPECT_EQ(ERROR_THREAD_INTERRUPED, srs_error_code(err));
+}
+
+TEST(CoreStTest, StartTwiceFails) {
+    CountingHandler h;
+    SrsCoroutine trd("count", &h);
+    h.trd = &trd;
+    ASSERT_FALSE(trd.start());
+    srs_error_t err = trd.start();
+    EXPECT_TRUE(err);
+}
+
+TEST(CoreStTest, CondTimesOutAndSignals) {
+    SrsCond cond;
+    srs_utime_t t0 = srs_update_system_time();
+    EXPECT_FALSE(cond.wait(10 * SRS_UTIME_MILLISECONDS));
+    EXPECT_GE(srs_update_system_time() - t0, 9 * SRS_UTIME_MILLISECONDS);
+}
+
+TEST(CoreStTest, TcpEchoAndReadTimeout) {
+    EchoServer server;
+    ASSERT_FALSE(srs_tcp_listen("127.0.0.1", 0, &server.lfd));
+    int port = srs_socket_local_port(server.lfd);
+    ASSERT_GT(port, 0);
+    SrsCoroutine trd("echo", &server);
+    ASSERT_FALSE(trd.start());
+
+    SrsNetFd fd;
+    ASSERT_FALSE(srs_tcp_connect("127.0.0.1", port, SRS_UTIME_SECONDS, &fd));
+    EXPECT_EQ("127.0.0.1", srs_socket_peer_ip(fd));
+    EXPECT_EQ(port, srs_socket_peer_port(fd));
+    SrsStSocket skt(fd);
+    skt.set_recv_timeout(2 * SRS_UTIME_SECONDS);
+    ASSERT_FALSE(skt.write("hello", 5, nullptr));
+    char buf[5];
+    ASSERT_FALSE(skt.read_fully(buf, 5, nullptr));
+    EXPECT_EQ("hello", std::string(buf, 5));
+    EXPECT_EQ(5, skt.get_send_bytes());
+    EXPECT_EQ(5, skt.get_recv_bytes());
+
+    // The server closed after echoing: the next read ends with a closed socket.
+    srs_error_t err = skt.read(buf, 1, nullptr);
+    EXPECT_EQ(ERROR_SOCKET_READ, srs_error_code(err));
+    trd.stop();
+}
+
+TEST(CoreStTest, ReadTimeoutIsReported) {
+    SrsNetFd lfd;
+    ASSERT_FALSE(srs_tcp_listen("127.0.0.1", 0, &lfd));
+    SrsNetFd fd;
+    ASSERT_FALSE(srs_tcp_connect("127.0.0.1", srs_socket_local_port(lfd), SRS_UTIME_SECONDS, &fd));
+    SrsStSocket skt(fd);
+    skt.set_recv_timeout(20 * SRS_UTIME_MILLISECONDS);
+    char c;
+    srs_error_t err = skt.read(&c, 1, nullptr);
+    EXPECT_EQ(ERROR_SOCKET_TIMEOUT, srs_error_code(err));
+}
+
+TEST(CoreStTest, ConnectRefused) {
+    SrsNetFd lfd;
+    ASSERT_FALSE(srs_tcp_listen("127.0.0.1", 0, &lfd));
+    int port = srs_socket_local_port(lfd);
+    lfd.close();
+    SrsNetFd fd;
+    srs_error_t err = srs_tcp_connect("127.0.0.1", port, SRS_UTIME_SECONDS, &fd);
+    EXPECT_TRUE(err);
+    EXPECT_TRUE(fd.empty());
+}
+
+TEST(CoreStTest, ContextIdsAreShortAndDistinct) {
+    std::string a = srs_context_generate();
+    std::string b = srs_context_generate();
+    EXPECT_EQ(8u, a.size());
+    EXPECT_NE(a, b);
+}
