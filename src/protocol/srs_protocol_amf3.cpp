@@ -48,9 +48,12 @@ private:
     SrsBuffer* buf_;
     std::vector<std::string> strings_;
     // Complex values by reference index; null while one is still being decoded. The values
-    // are owned by the tree being built, which outlives the decoder.
+    // are owned by the tree being built (which outlives the decoder) or by retired_.
     std::vector<const SrsAmf0Any*> objects_;
     std::vector<SrsAmf3Traits> traits_;
+    // Values decoded but not kept in the tree (dictionary keys): the object table may
+    // point at them, so they live as long as the decoder.
+    std::vector<std::unique_ptr<SrsAmf0Any>> retired_;
     int64_t budget_ = kDecodeBudget;
 };
 
@@ -567,6 +570,7 @@ srs_error_t SrsAmf3Decoder::read_dictionary(std::unique_ptr<SrsAmf0Any>* out, in
             return srs_error_wrap(err, "dictionary value %u", i);
         }
         arr->append(key_text(key.get()), std::move(value));
+        retired_.push_back(std::move(key));
     }
     objects_[index] = arr.get();
     *out = std::move(arr);

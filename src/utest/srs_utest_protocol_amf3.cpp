@@ -225,6 +225,14 @@ TEST(ProtocolAmf3Test, VectorsAndDictionary) {
     SRS_EXPECT_FAIL(decode3(srs_utest_hex("0D FF FF FF 7F 00 00"), &bad));
 }
 
+TEST(ProtocolAmf3Test, ReferenceToDictionaryKey) {
+    // [dict {[]: 1}, ref 2]: the key array is in the object table though not in the tree.
+    auto v = ok3(srs_utest_hex("09 05 01  11 03 00 09 01 01 04 01  09 04"));
+    ASSERT_TRUE(v->is_strict_array());
+    ASSERT_EQ(2, v->to_strict_array()->count());
+    EXPECT_TRUE(v->to_strict_array()->at(1)->is_strict_array());
+}
+
 TEST(ProtocolAmf3Test, InvalidMarker) {
     std::unique_ptr<SrsAmf0Any> v;
     EXPECT_EQ(ERROR_RTMP_AMF3_DECODE, srs_error_code(decode3(srs_utest_hex("12"), &v)));
