@@ -424,3 +424,35 @@ TEST(ProtocolRtmpPacketTest, RememberedRequestsAreBounded) {
     EXPECT_EQ("", dec.request_name(0));
     EXPECT_EQ("call", dec.request_name(999));
 }
+
+TEST(ProtocolRtmpPacketTest, FfmpegReleaseStreamExactBytes) {
+    // ffmpeg: releaseStream, tid 2, null, "livestream".
+    std::string bytes =
+        srs_utest_hex("02 000D 'r'e'l'e'a's'e'S't'r'e'a'm 00 4000000000000000 05 02 000A 'l'i'v'e's't'r'e'a'm");
+    auto pkt = SrsFMLEStartPacket::create(SRS_CMD_RELEASE_STREAM, 2, "livestream");
+    SrsMediaMessage msg;
+    SRS_ASSERT_OK(pkt->encode(0, &msg));
+    EXPECT_EQ(bytes, payload_of(msg));
+    EXPECT_EQ(SRS_CID_OVER_CONNECTION, msg.cid);
+    double tid = 0;
+    std::string name;
+    EXPECT_TRUE(pkt->expects_response(&tid, &name));
+    EXPECT_EQ(2, tid);
+    EXPECT_EQ(SRS_CMD_RELEASE_STREAM, name);
+}
+
+TEST(ProtocolRtmpPacketTest, SinkWritesLongStringsAndCountsSize) {
+    SrsDataPacket data;
+    data.name = std::string(70000, 'n');
+    data.values.push_back(SrsAmf0Any::null());
+    SrsMediaMessage msg;
+    SRS_ASSERT_OK(data.encode(1, &msg));
+    EXPECT_EQ(1 + 4 + 70000 + 1, msg.size());
+    EXPECT_EQ(SrsAmf0MarkerLongString, (uint8_t)msg.data()[0]);
+    SrsRtmpCommandDecoder dec;
+    std::unique_ptr<SrsPacket> p;
+    SRS_ASSERT_OK(dec.decode(msg, &p));
+    auto* d = dynamic_cast<SrsDataPacket*>(p.get());
+    ASSERT_NE(nullptr, d);
+    EXPECT_EQ(70000u, d->name.size());
+}
