@@ -6,6 +6,7 @@
 #include <srs_core_error.hpp>
 #include <srs_kernel_message.hpp>
 #include <srs_protocol_amf0.hpp>
+#include <srs_protocol_rtmp_chunk.hpp>
 
 #include <map>
 #include <memory>
@@ -13,15 +14,6 @@
 #include <vector>
 
 class SrsBuffer;
-
-// Chunk stream ids the packets prefer, as SRS and FMS use them.
-#define SRS_CID_PROTOCOL_CONTROL 0x02
-#define SRS_CID_OVER_CONNECTION 0x03
-#define SRS_CID_OVER_CONNECTION2 0x04
-#define SRS_CID_OVER_STREAM 0x05
-#define SRS_CID_VIDEO 0x06
-#define SRS_CID_AUDIO 0x07
-#define SRS_CID_OVER_STREAM2 0x08
 
 // Command names (RTMP spec 7.2.1, 7.2.2, and the FMLE/Flash conventions).
 #define SRS_CMD_CONNECT "connect"
@@ -119,7 +111,7 @@ public:
     srs_error_t encode(int stream_id, SrsMediaMessage* msg) const;
     // AMF0 command (20) or data (18).
     virtual uint8_t message_type() const { return SrsMsgAMF0Command; }
-    virtual int prefer_cid() const { return SRS_CID_OVER_CONNECTION; }
+    virtual int prefer_cid() const { return SRS_RTMP_CID_OVER_CONNECTION; }
     // The AMF0 values of the packet, in wire order.
     virtual void write_values(SrsAmf0Sink* sink) const = 0;
     // A request the peer answers with _result/_error: its transaction id and name, so the
@@ -218,7 +210,7 @@ class SrsCloseStreamPacket : public SrsPacket {
 public:
     srs_error_t decode(SrsBuffer* buf) override;
     void write_values(SrsAmf0Sink* sink) const override;
-    int prefer_cid() const override { return SRS_CID_OVER_STREAM; }
+    int prefer_cid() const override { return SRS_RTMP_CID_OVER_STREAM; }
 
 public:
     double transaction_id = 0;
@@ -266,7 +258,7 @@ class SrsPublishPacket : public SrsPacket {
 public:
     srs_error_t decode(SrsBuffer* buf) override;
     void write_values(SrsAmf0Sink* sink) const override;
-    int prefer_cid() const override { return SRS_CID_OVER_STREAM; }
+    int prefer_cid() const override { return SRS_RTMP_CID_OVER_STREAM; }
 
 public:
     double transaction_id = 0;
@@ -279,7 +271,7 @@ class SrsPausePacket : public SrsPacket {
 public:
     srs_error_t decode(SrsBuffer* buf) override;
     void write_values(SrsAmf0Sink* sink) const override;
-    int prefer_cid() const override { return SRS_CID_OVER_STREAM; }
+    int prefer_cid() const override { return SRS_RTMP_CID_OVER_STREAM; }
 
 public:
     double transaction_id = 0;
@@ -293,7 +285,7 @@ class SrsPlayPacket : public SrsPacket {
 public:
     srs_error_t decode(SrsBuffer* buf) override;
     void write_values(SrsAmf0Sink* sink) const override;
-    int prefer_cid() const override { return SRS_CID_OVER_STREAM; }
+    int prefer_cid() const override { return SRS_RTMP_CID_OVER_STREAM; }
 
 public:
     double transaction_id = 0;
@@ -310,7 +302,7 @@ public:
     SrsPlay2Packet();
     srs_error_t decode(SrsBuffer* buf) override;
     void write_values(SrsAmf0Sink* sink) const override;
-    int prefer_cid() const override { return SRS_CID_OVER_STREAM; }
+    int prefer_cid() const override { return SRS_RTMP_CID_OVER_STREAM; }
     std::string stream_name() const;
 
 public:
@@ -324,7 +316,7 @@ public:
     SrsPlayResPacket();
     srs_error_t decode(SrsBuffer* buf) override;
     void write_values(SrsAmf0Sink* sink) const override;
-    int prefer_cid() const override { return SRS_CID_OVER_STREAM; }
+    int prefer_cid() const override { return SRS_RTMP_CID_OVER_STREAM; }
 
 public:
     double transaction_id = 0;
@@ -336,7 +328,7 @@ class SrsReceiveAVPacket : public SrsPacket {
 public:
     srs_error_t decode(SrsBuffer* buf) override;
     void write_values(SrsAmf0Sink* sink) const override;
-    int prefer_cid() const override { return SRS_CID_OVER_STREAM; }
+    int prefer_cid() const override { return SRS_RTMP_CID_OVER_STREAM; }
 
 public:
     std::string command_name = SRS_CMD_RECEIVE_AUDIO;
@@ -373,7 +365,7 @@ public:
     SrsOnStatusCallPacket();
     srs_error_t decode(SrsBuffer* buf) override;
     void write_values(SrsAmf0Sink* sink) const override;
-    int prefer_cid() const override { return SRS_CID_OVER_STREAM; }
+    int prefer_cid() const override { return SRS_RTMP_CID_OVER_STREAM; }
     // A status object with level, code and description.
     static std::unique_ptr<SrsOnStatusCallPacket> create(const std::string& level, const std::string& code,
                                                          const std::string& description);
@@ -391,7 +383,7 @@ public:
     srs_error_t decode(SrsBuffer* buf) override;
     void write_values(SrsAmf0Sink* sink) const override;
     uint8_t message_type() const override { return SrsMsgAMF0Data; }
-    int prefer_cid() const override { return SRS_CID_OVER_STREAM; }
+    int prefer_cid() const override { return SRS_RTMP_CID_OVER_STREAM; }
 
 public:
     std::unique_ptr<SrsAmf0Object> data;
@@ -403,7 +395,7 @@ public:
     srs_error_t decode(SrsBuffer* buf) override;
     void write_values(SrsAmf0Sink* sink) const override;
     uint8_t message_type() const override { return SrsMsgAMF0Data; }
-    int prefer_cid() const override { return SRS_CID_OVER_STREAM; }
+    int prefer_cid() const override { return SRS_RTMP_CID_OVER_STREAM; }
 
 public:
     bool video_sample_access = false;
@@ -418,7 +410,7 @@ public:
     srs_error_t decode(SrsBuffer* buf) override;
     void write_values(SrsAmf0Sink* sink) const override;
     uint8_t message_type() const override { return SrsMsgAMF0Data; }
-    int prefer_cid() const override { return SRS_CID_OVER_CONNECTION2; }
+    int prefer_cid() const override { return SRS_RTMP_CID_OVER_CONNECTION2; }
     // The metadata's properties (object or ECMA array).
     SrsAmf0PropertyBag* properties() const { return metadata ? metadata->to_properties() : nullptr; }
 
@@ -435,7 +427,7 @@ public:
     srs_error_t decode(SrsBuffer* buf) override;
     void write_values(SrsAmf0Sink* sink) const override;
     uint8_t message_type() const override { return SrsMsgAMF0Data; }
-    int prefer_cid() const override { return SRS_CID_OVER_STREAM; }
+    int prefer_cid() const override { return SRS_RTMP_CID_OVER_STREAM; }
 
 public:
     std::string name;

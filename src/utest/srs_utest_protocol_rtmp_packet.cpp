@@ -46,7 +46,7 @@ TEST(ProtocolRtmpPacketTest, ConnectExactBytes) {
     SrsMediaMessage msg;
     SRS_ASSERT_OK(pkt.encode(0, &msg));
     EXPECT_EQ(SrsMsgAMF0Command, msg.type);
-    EXPECT_EQ(SRS_CID_OVER_CONNECTION, msg.cid);
+    EXPECT_EQ(SRS_RTMP_CID_OVER_CONNECTION, msg.cid);
     EXPECT_EQ(srs_utest_hex("02 0007 'c'o'n'n'e'c't 00 3FF0000000000000 03 0003 'a'p'p 02 0004 'l'i'v'e 000009"),
               payload_of(msg));
 }
@@ -201,7 +201,7 @@ TEST(ProtocolRtmpPacketTest, Publish) {
     ASSERT_TRUE(in);
     EXPECT_EQ("livestream?token=abc", in->stream_name);
     EXPECT_EQ("live", in->type);
-    EXPECT_EQ(SRS_CID_OVER_STREAM, pkt.prefer_cid());
+    EXPECT_EQ(SRS_RTMP_CID_OVER_STREAM, pkt.prefer_cid());
     // The type is optional.
     SrsRtmpCommandDecoder dec;
     std::unique_ptr<SrsPacket> p;
@@ -352,7 +352,7 @@ TEST(ProtocolRtmpPacketTest, MetadataForms) {
     SrsMediaMessage msg;
     SRS_ASSERT_OK(m->encode(1, &msg));
     EXPECT_EQ(bytes.substr(16), payload_of(msg));
-    EXPECT_EQ(SRS_CID_OVER_CONNECTION2, msg.cid);
+    EXPECT_EQ(SRS_RTMP_CID_OVER_CONNECTION2, msg.cid);
 
     // onMetaData with an object.
     SRS_ASSERT_OK(dec.decode(
@@ -433,7 +433,7 @@ TEST(ProtocolRtmpPacketTest, FfmpegReleaseStreamExactBytes) {
     SrsMediaMessage msg;
     SRS_ASSERT_OK(pkt->encode(0, &msg));
     EXPECT_EQ(bytes, payload_of(msg));
-    EXPECT_EQ(SRS_CID_OVER_CONNECTION, msg.cid);
+    EXPECT_EQ(SRS_RTMP_CID_OVER_CONNECTION, msg.cid);
     double tid = 0;
     std::string name;
     EXPECT_TRUE(pkt->expects_response(&tid, &name));
