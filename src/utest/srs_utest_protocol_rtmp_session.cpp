@@ -557,6 +557,52 @@ TEST(ProtocolRtmpSessionTest, IdentifyEndsWithInput) {
     EXPECT_EQ("", io.out);
 }
 
+TEST(ProtocolRtmpSessionTest, PublishWithoutCreateStream) {
+    ClientScript c;
+    SrsPublishPacket publish;
+    publish.stream_name = "direct";
+    c.send(publish, 1);
+    MockIO io;
+    io.in = c.bytes();
+    SrsRtmpServer server(&io);
+    SrsRtmpConnType type = SrsRtmpConnUnknown;
+    std::string stream;
+    srs_utime_t duration = 0;
+    SRS_ASSERT_OK(server.identify_client(1, &type, &stream, &duration));
+    EXPECT_EQ(SrsRtmpConnFlashPublish, type);
+    EXPECT_EQ("direct", stream);
+}
+
+TEST(ProtocolRtmpSessionTest, ClientFailsOnCreateStreamError) {
+    // The server's side of the wire: _error for createStream (tid 2).
+    ClientScript server_side;
+    SrsCallResPacket err_res(2);
+    err_res.command_name = SRS_CMD_ERROR;
+    auto info = SrsAmf0Any::object();
+    info->set(SRS_STATUS_DESCRIPTION, SrsAmf0Any::str("no streams"));
+    err_res.response = std::move(info);
+    server_side.send(err_res);
+    MockIO io;
+    io.in = server_side.bytes();
+    SrsRtmpClient client(&io);
+    int stream_id = 0;
+    EXPECT_EQ(ERROR_RTMP_ACCESS_DENIED, srs_error_code(client.create_stream(&stream_id)));
+    // What the client sent is a createStream with tid 2.
+    ServerReplies sent(io.out);
+    auto cs = sent.next_packet<SrsCreateStreamPacket>();
+    ASSERT_TRUE(cs);
+    EXPECT_EQ(2, cs->transaction_id);
+}
+
+TEST(ProtocolRtmpSessionTest, ClientTypeNames) {
+    EXPECT_STREQ("rtmp-play", srs_client_type_string(SrsRtmpConnPlay));
+    EXPECT_STREQ("fmle-publish", srs_client_type_string(SrsRtmpConnFMLEPublish));
+    EXPECT_STREQ("flash-publish", srs_client_type_string(SrsRtmpConnFlashPublish));
+    EXPECT_STREQ("haivision-publish", srs_client_type_string(SrsRtmpConnHaivisionPublish));
+    EXPECT_STREQ("unknown", srs_client_type_string(SrsRtmpConnUnknown));
+    EXPECT_FALSE(srs_client_type_is_publish(SrsRtmpConnUnknown));
+}
+
 namespace {
 
 // A server coroutine on a loopback socket that runs one scripted session.
