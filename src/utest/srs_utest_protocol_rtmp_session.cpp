@@ -612,6 +612,10 @@ public:
     explicit LoopbackServer(Mode mode) : mode_(mode), trd_("utest-rtmp-server", this) {}
 
     srs_error_t listen() {
+        // ST computes timeouts from the clock of its last schedule; a test that blocked the
+        // process before (system(), popen()) leaves it stale, so the first timeout would fire
+        // at once. A short sleep lets the scheduler refresh it.
+        srs_usleep(1 * SRS_UTIME_MILLISECONDS);
         srs_error_t err = srs_tcp_listen("127.0.0.1", 0, &lfd_);
         if (err != srs_success) {
             return err;
@@ -622,6 +626,14 @@ public:
     void stop() { trd_.stop(); }
 
     srs_error_t cycle() override {
+        srs_error_t err = serve();
+        if (err != srs_success) {
+            error = srs_error_desc(err);
+        }
+        return err;
+    }
+
+    srs_error_t serve() {
         srs_error_t err = srs_success;
         SrsNetFd fd;
         if ((err = srs_tcp_accept(lfd_, 3 * SRS_UTIME_SECONDS, &fd)) != srs_success) {
@@ -707,6 +719,8 @@ public:
     srs_utime_t duration = 0;
     int media_bytes = 0;
     bool unpublished = false;
+    // Why the server ended, for failure messages.
+    std::string error;
 
 private:
     Mode mode_;
@@ -729,7 +743,7 @@ TEST(ProtocolRtmpSessionTest, LoopbackFmlePublish) {
     SrsRtmpClient client(&skt);
     client.set_recv_timeout(3 * SRS_UTIME_SECONDS);
     client.set_send_timeout(3 * SRS_UTIME_SECONDS);
-    SRS_ASSERT_OK(client.handshake());
+    SRS_ASSERT_OK(client.handshake()) << s.error;
     SrsServerInfo si;
     SRS_ASSERT_OK(client.connect_app("live", srs_fmt("rtmp://127.0.0.1:%d/live", s.port), nullptr, &si));
     EXPECT_EQ("loop-cid", si.id);
