@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include <malloc.h>
+
 std::string srs_live_stream_url(const std::string& vhost, const std::string& app, const std::string& stream) {
     std::string url;
     url.reserve(vhost.size() + app.size() + stream.size() + 2);
@@ -459,6 +461,11 @@ int SrsLiveSourceManager::sweep() {
         srs_trace("source %s freed after %d ms unused", it->first.c_str(), srsu2msi(now - s->idle_since()));
         it = sources_.erase(it);
         freed++;
+    }
+    // After a mass end of streams, give the freed heap back to the system: glibc keeps it
+    // otherwise, and the process looks as big as at its peak.
+    if (freed >= SRS_SOURCE_TRIM_THRESHOLD) {
+        malloc_trim(0);
     }
     return freed;
 }

@@ -163,6 +163,8 @@ private:
 // SRS frees nothing; we free a source a few seconds after its last user left.
 #define SRS_SOURCE_DEFAULT_IDLE_TIMEOUT (3 * SRS_UTIME_SECONDS)
 #define SRS_SOURCE_DEFAULT_SWEEP_INTERVAL (1 * SRS_UTIME_SECONDS)
+// A sweep that frees this many sources returns the freed heap to the system.
+#define SRS_SOURCE_TRIM_THRESHOLD 64
 
 // All live sources by stream url, and the sweeper that frees the unused ones. A source is
 // unused when nobody publishes and no one but the manager holds it (no consumer, no
