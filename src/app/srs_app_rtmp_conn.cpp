@@ -555,7 +555,6 @@ srs_error_t SrsRtmpConn::do_playing(const SrsConfig& config, SrsLiveSource* sour
         consumer->wait(nb_msgs, wait);
 
         // Everything queued goes out in as few writev calls as possible.
-        bool sent_any = false;
         while (true) {
             msgs_.clear();
             int n = consumer->dump_packets(SRS_RTMP_MW_MAX_MSGS, &msgs_);
@@ -568,7 +567,6 @@ srs_error_t SrsRtmpConn::do_playing(const SrsConfig& config, SrsLiveSource* sour
             if ((err = rtmp_->send_messages(msgs_.data(), n)) != srs_success) {
                 break;
             }
-            sent_any = true;
             if (req_->duration > 0) {
                 if (first_ts < 0) {
                     first_ts = msgs_.front().timestamp;
@@ -587,7 +585,6 @@ srs_error_t SrsRtmpConn::do_playing(const SrsConfig& config, SrsLiveSource* sour
             }
             break;
         }
-        (void)sent_any;
 
         // Stream events, in order after the messages before them.
         SrsLiveConsumerEvent ev;
