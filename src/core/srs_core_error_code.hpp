@@ -175,7 +175,12 @@
     XX(ERROR_HTTP_AUTH, 4014, "HTTP authentication failed")                          \
     XX(ERROR_HTTP_NOT_FOUND, 4015, "HTTP resource not found")                        \
     XX(ERROR_HTTP_METHOD_NOT_ALLOWED, 4016, "HTTP method is not allowed")            \
-    XX(ERROR_HTTP_FORBIDDEN, 4017, "HTTP access is forbidden")
+    XX(ERROR_HTTP_FORBIDDEN, 4017, "HTTP access is forbidden")                       \
+    XX(ERROR_HTTP_REDIRECT_LIMIT, 4018, "HTTP redirects exceed the limit")           \
+    XX(ERROR_HTTP_SCHEMA_UNSUPPORTED, 4019, "HTTP url schema is not supported")      \
+    XX(ERROR_HTTP_WRITE_OVERFLOW, 4020, "HTTP body exceeds its content length")      \
+    XX(ERROR_HTTP_RESPONSE_INCOMPLETE, 4021, "HTTP body is shorter than declared")   \
+    XX(ERROR_HTTP_BODY_DETACHED, 4022, "HTTP body is no longer readable")
 
 enum SrsErrorCode {
 #define SRS_ERROR_CODE_ENUM(name, code, desc) name = code,
