@@ -46,6 +46,15 @@ def port_open(port, host="127.0.0.1"):
         return False
 
 
+def read_text(path):
+    """The file's text, or "" when it does not exist."""
+    try:
+        with open(path, errors="replace") as f:
+            return f.read()
+    except OSError:
+        return ""
+
+
 def have(tool):
     return shutil.which(tool) is not None
 
@@ -89,17 +98,12 @@ vhost __defaultVhost__ {{ }}
         return os.path.join(self.dir, "srs.log")
 
     def log(self):
-        out = ""
-        for p in (self.log_path, self.stdout):
-            if os.path.exists(p):
-                with open(p, errors="replace") as f:
-                    out += f.read()
-        return out
+        return read_text(self.log_path) + read_text(self.stdout)
 
     def start(self, wait_port=None, extra_args=()):
-        out = open(self.stdout, "w")
-        self.proc = subprocess.Popen([srs_binary(), "-c", self.conf, *extra_args], cwd=self.dir,
-                                     stdout=out, stderr=subprocess.STDOUT)
+        with open(self.stdout, "w") as out:
+            self.proc = subprocess.Popen([srs_binary(), "-c", self.conf, *extra_args], cwd=self.dir,
+                                         stdout=out, stderr=subprocess.STDOUT)
         port = self.rtmp if wait_port is None else wait_port
         if port and not wait_for(lambda: port_open(port) or self.proc.poll() is not None, 10):
             raise AssertionError("srs did not listen on %d:\n%s" % (port, self.log()))

@@ -1,0 +1,140 @@
+// The server's configuration: an immutable, validated snapshot of a config file, read through
+// typed getters whose defaults come from the directive table (srs_app_config_table.hpp).
+// Reload builds a new snapshot and diff()s it against the running one; each subsystem applies
+// its own section and keeps no pointer into the old snapshot. See doc/config.md.
+#pragma once
+
+#include <srs_core.hpp>
+#include <srs_core_error.hpp>
+#include <srs_core_time.hpp>
+#include <srs_protocol_conf.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+// The name of the vhost that serves every host that is not declared, as in SRS.
+#define SRS_CONSTS_RTMP_DEFAULT_VHOST "__defaultVhost__"
+
+// An immutable, validated config snapshot. Share it as std::shared_ptr<const SrsConfig>.
+class SrsConfig {
+private:
+    // Only the load functions construct a snapshot (through std::make_shared).
+    struct Key {
+        explicit Key() = default;
+    };
+
+public:
+    explicit SrsConfig(Key);
+    ~SrsConfig();
+    SRS_DISALLOW_COPY(SrsConfig);
+
+public:
+    // Parses and validates; unknown directives are reported as warnings (srs_warn, with file:line),
+    // invalid values (bad port, negative duration, not on/off, out of range) are errors with file:line.
+    // Legacy placements of SRS 1/2/7 (vhost { gop_cache on; }, mr { enabled; }, http_stream, ...)
+    // are moved to their place in the table first, so root() and diff() see one form.
+    static srs_error_t load_file(const std::string& path, std::shared_ptr<SrsConfig>* out);
+    // The same from text, for tests; named "<string>" in messages, includes relative to the cwd.
+    static srs_error_t load_string(const std::string& content, std::shared_ptr<SrsConfig>* out);
+    // Validates a tree that was built or transformed in code (also moves legacy placements).
+    static srs_error_t load_tree(std::unique_ptr<SrsConfDirective> root, const std::string& path,
+                                 std::shared_ptr<SrsConfig>* out);
+
+    const std::string& path() const { return path_; }
+    const SrsConfDirective* root() const { return root_.get(); }
+    // Every warning of the load, each "file:line: text": unknown or unsupported directives,
+    // legacy placements, duplicates, extra arguments, unset environment variables.
+    std::vector<std::string> warnings() const { return warnings_; }
+
+    // Global values by dotted path from the root: "pid", "listen", "http_api.listen",
+    // "http_api.auth.enabled". The path must be declared in the directive table (else an error
+    // is logged and the type's zero returned); a missing directive gives the table's default.
+    std::string get_string(const std::string& path) const;
+    // All arguments (listen 1935 1936;).
+    std::vector<std::string> get_strings(const std::string& path) const;
+    // on/off.
+    bool get_bool(const std::string& path) const;
+    int64_t get_int(const std::string& path) const;
+    double get_double(const std::string& path) const;
+    // The unit (s or ms) comes from the table; fractions are allowed.
+    srs_utime_t get_duration(const std::string& path) const;
+    // The directive itself (the first one), or null when absent.
+    const SrsConfDirective* get_directive(const std::string& path) const;
+
+    // Declared vhost names, in order (including __defaultVhost__).
+    std::vector<std::string> vhosts() const;
+    // Whether this exact name is declared.
+    bool has_vhost(const std::string& name) const;
+    // The declared vhost that serves a host: the host itself when declared, else
+    // __defaultVhost__ when declared, else "" (the host is refused).
+    std::string resolve_vhost(const std::string& host) const;
+    // Whether the vhost serving this host (see resolve_vhost) exists and is not `enabled off`.
+    bool vhost_enabled(const std::string& name) const;
+
+    // The getters scoped to a vhost, by path below the vhost: vhost_bool(v, "play.gop_cache"),
+    // vhost_duration(v, "hls.hls_fragment"). The vhost is resolved like resolve_vhost(), so a
+    // client that connects by IP gets __defaultVhost__'s settings, as with SRS. Legacy placement
+    // (gop_cache directly in the vhost) is found too: it was moved to play.gop_cache at load.
+    std::string vhost_string(const std::string& vhost, const std::string& path) const;
+    std::vector<std::string> vhost_strings(const std::string& vhost, const std::string& path) const;
+    bool vhost_bool(const std::string& vhost, const std::string& path) const;
+    int64_t vhost_int(const std::string& vhost, const std::string& path) const;
+    double vhost_double(const std::string& vhost, const std::string& path) const;
+    srs_utime_t vhost_duration(const std::string& vhost, const std::string& path) const;
+    // Raw, for lists (security allow/deny, ingest NAME, transcode engines); null when absent.
+    const SrsConfDirective* vhost_directive(const std::string& vhost, const std::string& path) const;
+
+    // Typed reads below one instance of a repeated block (an `ingest NAME`, a transcode `engine`,
+    // a `stream_caster`), with the table's defaults: block is a directive of this snapshot (from
+    // vhost_directive() or root()), table_path the full table path of the value, whose segments
+    // up to the block's name are the block: block_bool(engine, "vhost.ingest.engine.enabled"),
+    // block_strings(caster, "stream_caster.listen").
+    std::string block_string(const SrsConfDirective* block, const std::string& table_path) const;
+    std::vector<std::string> block_strings(const SrsConfDirective* block, const std::string& table_path) const;
+    bool block_bool(const SrsConfDirective* block, const std::string& table_path) const;
+    int64_t block_int(const SrsConfDirective* block, const std::string& table_path) const;
+    double block_double(const SrsConfDirective* block, const std::string& table_path) const;
+    srs_utime_t block_duration(const SrsConfDirective* block, const std::string& table_path) const;
+
+    // Reload support: the sections that differ between two snapshots, e.g. "listen", "pid",
+    // "srs_log_level", "http_api", "http_server", "exporter", "vhost:NAME" (added/removed/changed),
+    // and for a changed vhost the changed sub-sections ("vhost:NAME:hls", "vhost:NAME:play", ...).
+    // Global sections come in the order of `to` (then those only in `from`); vhosts likewise.
+    static std::vector<std::string> diff(const SrsConfig& from, const SrsConfig& to);
+    // Whether a change of this diff() section can be applied by reload: the table's reloadable
+    // flag of the section and of every directive below it ("pid", "daemon": no). Unknown: false.
+    static bool is_reloadable(const std::string& section);
+    // The changed directives that a reload cannot apply (restart needed), by table path:
+    // "pid", "daemon", "vhost:NAME:cluster.mode", "stream_caster". Empty when all reloadable.
+    static std::vector<std::string> non_reloadable_changes(const SrsConfig& from, const SrsConfig& to);
+
+private:
+    // Where a lookup starts: a directive of this snapshot that stands for the first `depth`
+    // segments of table paths (the root: 0, a vhost: 1, an ingest: 2), or null for "absent".
+    struct Scope {
+        const SrsConfDirective* dir;
+        size_t depth;
+    };
+    Scope global_scope() const { return Scope{root_.get(), 0}; }
+    Scope vhost_scope(const std::string& vhost) const;
+    Scope block_scope(const SrsConfDirective* block, const std::string& table_path) const;
+    // The directive at a dotted path below dir, or null.
+    static const SrsConfDirective* find(const SrsConfDirective* dir, const std::string& path);
+    // The value of a table path in a scope (default or inherited when absent); false when the
+    // path is not declared or not of an accepted type (logged as a programming error).
+    bool value_of(Scope scope, const std::string& table_path, int accepted_types, std::vector<std::string>* args) const;
+    std::string string_of(Scope scope, const std::string& table_path) const;
+    std::vector<std::string> strings_of(Scope scope, const std::string& table_path) const;
+    bool bool_of(Scope scope, const std::string& table_path) const;
+    int64_t int_of(Scope scope, const std::string& table_path) const;
+    double double_of(Scope scope, const std::string& table_path) const;
+    srs_utime_t duration_of(Scope scope, const std::string& table_path) const;
+
+    std::string path_;
+    std::unique_ptr<SrsConfDirective> root_;
+    std::vector<std::string> warnings_;
+};
+
+// Parses a listen endpoint: "1935", "0.0.0.0:1935", "[::]:1935". An empty ip means any.
+bool srs_conf_parse_endpoint(const std::string& text, std::string* ip, int* port);

@@ -1,0 +1,63 @@
+// The server object: owns the config snapshot, listeners, connections and every
+// subsystem; runs the main loop and turns signals into reload, log reopen and quit.
+#pragma once
+
+#include <srs_app_conn.hpp>
+#include <srs_app_listener.hpp>
+#include <srs_app_process.hpp>
+#include <srs_app_signal.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+class SrsConfig;
+
+// What a listener serves.
+enum SrsListenerKind {
+    SrsListenerRtmp = 0,
+    SrsListenerHttpApi = 1,
+    SrsListenerHttpServer = 2,
+};
+
+// The one server of the process.
+class SrsServer : public ISrsTcpHandler, public ISrsSignalHandler {
+public:
+    explicit SrsServer(std::shared_ptr<SrsConfig> config);
+    ~SrsServer() override;
+    SRS_DISALLOW_COPY(SrsServer);
+
+public:
+    // The running config snapshot; replaced as a whole on reload.
+    std::shared_ptr<SrsConfig> config() const { return config_; }
+    SrsConnectionManager& conns() { return conns_; }
+    // Pid file, resource limits, connection manager, signals and listeners.
+    srs_error_t initialize();
+    // The main loop; returns when the server quits.
+    srs_error_t run();
+    // The listeners, for tests and the API (bound ports).
+    const std::vector<std::unique_ptr<SrsTcpListener>>& listeners() const { return listeners_; }
+
+public:
+    srs_error_t on_tcp_client(SrsTcpListener* listener, SrsNetFd fd) override;
+    void on_signal(int signo) override;
+
+private:
+    srs_error_t listen();
+    srs_error_t listen_endpoints(const std::vector<std::string>& endpoints, const std::string& label, int kind);
+    void do_reload();
+    void do_graceful_quit();
+    srs_error_t create_connection(SrsTcpListener* listener, SrsNetFd fd, std::unique_ptr<ISrsConnection>* out);
+
+private:
+    std::shared_ptr<SrsConfig> config_;
+    SrsPidFile pid_;
+    SrsConnectionManager conns_;
+    SrsSignalManager signals_;
+    std::vector<std::unique_ptr<SrsTcpListener>> listeners_;
+    SrsCond wakeup_;
+    bool reload_ = false;
+    bool reopen_log_ = false;
+    bool fast_quit_ = false;
+    bool graceful_quit_ = false;
+};
