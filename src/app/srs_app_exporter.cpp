@@ -1,10 +1,19 @@
 #include <srs_app_exporter.hpp>
 
+#include <srs_app_config.hpp>
 #include <srs_core.hpp>
 
 #include <sys/utsname.h>
 
 #include <sstream>
+
+SrsExporterOptions srs_exporter_options(const SrsConfig& conf) {
+    SrsExporterOptions o;
+    o.enabled = conf.get_bool("exporter.enabled");
+    o.label = conf.get_string("exporter.label");
+    o.tag = conf.get_string("exporter.tag");
+    return o;
+}
 
 std::string srs_prometheus_escape(const std::string& v) {
     std::string out;

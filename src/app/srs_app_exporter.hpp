@@ -10,12 +10,17 @@
 #include <memory>
 #include <string>
 
+class SrsConfig;
+
 // The exporter section of the config.
 struct SrsExporterOptions {
     bool enabled = false;
     std::string label;
     std::string tag;
 };
+
+// The options from a config snapshot (exporter section).
+SrsExporterOptions srs_exporter_options(const SrsConfig& conf);
 
 // Escapes a label value: backslash, double quote and newline (exposition format).
 std::string srs_prometheus_escape(const std::string& v);

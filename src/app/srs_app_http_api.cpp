@@ -1,5 +1,6 @@
 #include <srs_app_http_api.hpp>
 
+#include <srs_app_config.hpp>
 #include <srs_core_log.hpp>
 #include <srs_core_utility.hpp>
 
@@ -7,7 +8,32 @@
 #include <cstdlib>
 #include <functional>
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
+
+SrsHttpApiOptions srs_http_api_options(const SrsConfig& conf) {
+    SrsHttpApiOptions o;
+    o.crossdomain = conf.get_bool("http_api.crossdomain");
+    o.auth_enabled = conf.get_bool("http_api.auth.enabled");
+    o.username = conf.get_string("http_api.auth.username");
+    o.password = conf.get_string("http_api.auth.password");
+    o.raw_api = conf.get_bool("http_api.raw_api.enabled");
+    o.allow_reload = conf.get_bool("http_api.raw_api.allow_reload");
+    o.allow_query = conf.get_bool("http_api.raw_api.allow_query");
+    o.allow_update = conf.get_bool("http_api.raw_api.allow_update");
+    return o;
+}
+
+bool SrsStatisticConfigView::vhost_enabled(const std::string& vhost) {
+    return conf_ ? conf_->vhost_enabled(vhost) : true;
+}
+
+bool SrsStatisticConfigView::hls_enabled(const std::string& vhost) {
+    return conf_ ? conf_->vhost_bool(vhost, "hls.enabled") : false;
+}
+
+double SrsStatisticConfigView::hls_fragment(const std::string& vhost) {
+    return conf_ ? (double)conf_->vhost_duration(vhost, "hls.hls_fragment") / SRS_UTIME_SECONDS : 0;
+}
 
 std::string srs_json_dumps(const json& j) {
     return j.dump(-1, ' ', false, json::error_handler_t::replace);

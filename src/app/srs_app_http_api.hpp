@@ -14,6 +14,8 @@
 #include <memory>
 #include <string>
 
+class SrsConfig;
+
 // What the API needs from the server. SrsServer implements it.
 class ISrsHttpApiServer {
 public:
@@ -38,12 +40,29 @@ struct SrsHttpApiOptions {
     bool allow_update = false;
 };
 
+// The options from a config snapshot (http_api section).
+SrsHttpApiOptions srs_http_api_options(const SrsConfig& conf);
+
+// The vhost facts of the statistics from the running config snapshot; the server sets the
+// new snapshot on reload, so nothing keeps an old one.
+class SrsStatisticConfigView : public ISrsStatisticConfig {
+public:
+    void set_config(std::shared_ptr<SrsConfig> conf) { conf_ = std::move(conf); }
+    bool vhost_enabled(const std::string& vhost) override;
+    bool hls_enabled(const std::string& vhost) override;
+    double hls_fragment(const std::string& vhost) override;
+
+private:
+    std::shared_ptr<SrsConfig> conf_;
+};
+
 // Serializes JSON for the wire. Strings from clients (stream names, URLs, headers) may be
 // invalid UTF-8; they are replaced by U+FFFD instead of throwing.
-std::string srs_json_dumps(const nlohmann::json& j);
+std::string srs_json_dumps(const nlohmann::ordered_json& j);
 
 // Writes an API body: JSON, or JSONP "callback(...)" when the query has callback=.
-srs_error_t srs_api_respond(ISrsHttpResponseWriter* w, SrsHttpMessage* r, const nlohmann::json& body, int status = 200);
+srs_error_t srs_api_respond(ISrsHttpResponseWriter* w, SrsHttpMessage* r, const nlohmann::ordered_json& body,
+                            int status = 200);
 
 // Decodes standard base64 (RFC 4648 4); false on invalid input.
 bool srs_base64_decode(const std::string& in, std::string* out);
@@ -57,7 +76,7 @@ public:
 
 public:
     // {"code":code,"server":...,"service":...,"pid":...}, the head of every response.
-    nlohmann::json envelope(int code = 0) const;
+    nlohmann::ordered_json envelope(int code = 0) const;
 
     SrsStatistic* stat_;
     SrsSystemInfo* sys_;

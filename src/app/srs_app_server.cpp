@@ -1,8 +1,14 @@
 #include <srs_app_server.hpp>
 
 #include <srs_app_config.hpp>
+#include <srs_app_exporter.hpp>
+#include <srs_app_http_conn.hpp>
+#include <srs_app_kbps.hpp>
 #include <srs_core_log.hpp>
 #include <srs_core_utility.hpp>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <csignal>
 
@@ -42,6 +48,9 @@ srs_error_t SrsServer::initialize() {
     if ((err = signals_.start()) != srs_success) {
         return srs_error_wrap(err, "signals");
     }
+    if ((err = initialize_api()) != srs_success) {
+        return srs_error_wrap(err, "api");
+    }
     if ((err = listen()) != srs_success) {
         return srs_error_wrap(err, "listen");
     }
@@ -62,6 +71,12 @@ srs_error_t SrsServer::listen() {
     if (config_->get_bool("http_server.enabled")) {
         if ((err = listen_endpoints(config_->get_strings("http_server.listen"), "http-server",
                                     SrsListenerHttpServer)) != srs_success) {
+            return err;
+        }
+    }
+    if (config_->get_bool("exporter.enabled")) {
+        if ((err = listen_endpoints(config_->get_strings("exporter.listen"), "exporter", SrsListenerExporter)) !=
+            srs_success) {
             return err;
         }
     }
@@ -96,7 +111,16 @@ srs_error_t SrsServer::on_tcp_client(SrsTcpListener* listener, SrsNetFd fd) {
 }
 
 srs_error_t SrsServer::create_connection(SrsTcpListener* listener, SrsNetFd fd, std::unique_ptr<ISrsConnection>* out) {
-    (void)out;
+    // --- `api`: the HTTP API and the exporter serve their mux on an HTTP connection. ---
+    if (listener->kind() == SrsListenerHttpApi) {
+        *out = std::make_unique<SrsHttpConn>(&conns_, std::move(fd), api_->handler(), "HTTP-API");
+        return srs_success;
+    }
+    if (listener->kind() == SrsListenerExporter) {
+        *out = std::make_unique<SrsHttpConn>(&conns_, std::move(fd), exporter_->handler(), "EXPORTER");
+        return srs_success;
+    }
+    // --- end of `api` ---
     return srs_error_new(ERROR_SYSTEM_CONNECTION_LIMIT, "no %s service for client %s", listener->label().c_str(),
                          srs_socket_peer_ip(fd).c_str());
 }
@@ -137,7 +161,89 @@ void SrsServer::do_reload() {
     std::vector<std::string> changes = SrsConfig::diff(*config_, *conf);
     srs_trace("reload: config %s parsed, %d sections changed: %s", conf->path().c_str(), (int)changes.size(),
               srs_string_join(changes, ",").c_str());
+    apply_api(conf);
 }
+
+// --- `api`: statistics, HTTP API and exporter. ---
+
+srs_error_t SrsServer::initialize_api() {
+    srs_error_t err = srs_success;
+    stat_ = std::make_unique<SrsStatistic>();
+    sysinfo_ = std::make_unique<SrsSystemInfo>();
+    stat_->set_config(&stat_config_);
+    // A connection that ends leaves the statistics before it is destroyed.
+    conns_.subscribe(stat_.get());
+
+    api_ = std::make_unique<SrsHttpApi>(stat_.get(), sysinfo_.get(), this);
+    if ((err = api_->initialize()) != srs_success) {
+        return srs_error_wrap(err, "http api");
+    }
+    exporter_ = std::make_unique<SrsExporter>(stat_.get(), sysinfo_.get());
+    if ((err = exporter_->initialize()) != srs_success) {
+        return srs_error_wrap(err, "exporter");
+    }
+    apply_api(config_);
+
+    // Byte rates every second (cheap: counters only); /proc every 5 s so CPU percentages
+    // cover a useful interval. Both sample once now, so the first API call has numbers.
+    stat_sampler_ = std::make_unique<SrsSampler>(SRS_UTIME_SECONDS);
+    stat_sampler_->add(stat_.get());
+    sys_sampler_ = std::make_unique<SrsSampler>(5 * SRS_UTIME_SECONDS);
+    sys_sampler_->add(sysinfo_.get());
+    if ((err = stat_sampler_->start()) != srs_success) {
+        return srs_error_wrap(err, "stat sampler");
+    }
+    if ((err = sys_sampler_->start()) != srs_success) {
+        return srs_error_wrap(err, "sysinfo sampler");
+    }
+    return err;
+}
+
+void SrsServer::apply_api(std::shared_ptr<SrsConfig> conf) {
+    stat_->set_server_id(conf->get_string("server_id"));
+    std::vector<std::string> disks = conf->get_strings("stats.disk");
+    sysinfo_->set_disk_devices(std::set<std::string>(disks.begin(), disks.end()));
+    stat_config_.set_config(conf);
+    api_->set_options(srs_http_api_options(*conf));
+    exporter_->set_options(srs_exporter_options(*conf));
+}
+
+ISrsConnection* SrsServer::find_connection(const std::string& cid) {
+    return conns_.find(cid);
+}
+
+srs_error_t SrsServer::reload() {
+    std::shared_ptr<SrsConfig> conf;
+    srs_error_t err = SrsConfig::load_file(config_->path(), &conf);
+    if (err) {
+        return srs_error_wrap(err, "reload %s", config_->path().c_str());
+    }
+    on_signal(SIGHUP);
+    return srs_success;
+}
+
+SrsSummaryContext SrsServer::summary_context() {
+    SrsSummaryContext c;
+    // The command line from /proc/self/cmdline (NUL-separated arguments).
+    int fd = ::open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        char buf[4096];
+        ssize_t n = ::read(fd, buf, sizeof(buf) - 1);
+        ::close(fd);
+        for (ssize_t i = 0; i < n; i++) {
+            c.argv.push_back(buf[i] ? buf[i] : ' ');
+        }
+        c.argv = srs_string_trim(c.argv);
+    }
+    char cwd[4096];
+    if (getcwd(cwd, sizeof(cwd))) {
+        c.cwd = cwd;
+    }
+    c.nb_conn_srs = (int64_t)conns_.size();
+    return c;
+}
+
+// --- end of `api` ---
 
 void SrsServer::do_graceful_quit() {
     srs_utime_t wait = config_->get_duration("grace_final_wait");

@@ -5,7 +5,7 @@
 
 #include <unistd.h>
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 namespace {
 

@@ -100,7 +100,7 @@ public:
     SrsStatisticVhost(const std::string& name, srs_utime_t now);
 
 public:
-    nlohmann::json dumps(ISrsStatisticConfig* config) const;
+    nlohmann::ordered_json dumps(ISrsStatisticConfig* config) const;
 
     std::string id_;
     std::string name_;
@@ -117,7 +117,7 @@ public:
                        srs_utime_t now);
 
 public:
-    nlohmann::json dumps() const;
+    nlohmann::ordered_json dumps() const;
     void publish(const std::string& cid);
     void close();
 
@@ -145,7 +145,7 @@ public:
     SrsStatisticClient(const std::string& cid, srs_utime_t now);
 
 public:
-    nlohmann::json dumps(srs_utime_t now) const;
+    nlohmann::ordered_json dumps(srs_utime_t now) const;
 
     std::string id_;
     SrsStatisticStream* stream_ = nullptr;
@@ -224,11 +224,11 @@ public:
     SrsStatisticMetrics metrics() const;
 
 public:
-    nlohmann::json dumps_vhosts() const;
-    nlohmann::json dumps_vhost(const SrsStatisticVhost* vhost) const;
+    nlohmann::ordered_json dumps_vhosts() const;
+    nlohmann::ordered_json dumps_vhost(const SrsStatisticVhost* vhost) const;
     // Streams and clients in creation order, count items from start (SRS's paging).
-    nlohmann::json dumps_streams(int start, int count) const;
-    nlohmann::json dumps_clients(int start, int count) const;
+    nlohmann::ordered_json dumps_streams(int start, int count) const;
+    nlohmann::ordered_json dumps_clients(int start, int count) const;
 
 private:
     SrsStatisticVhost* create_vhost(const SrsStatisticRequest& req);

@@ -14,7 +14,7 @@
 #include <cstring>
 #include <sstream>
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 namespace {
 

@@ -226,11 +226,11 @@ public:
 
 public:
     // The "data" of the API endpoints, with SRS's field names.
-    nlohmann::json dumps_summaries(const SrsSummaryContext& ctx) const;
-    nlohmann::json dumps_rusage() const;
-    nlohmann::json dumps_self_proc_stat() const;
-    nlohmann::json dumps_system_proc_stat() const;
-    nlohmann::json dumps_meminfo() const;
+    nlohmann::ordered_json dumps_summaries(const SrsSummaryContext& ctx) const;
+    nlohmann::ordered_json dumps_rusage() const;
+    nlohmann::ordered_json dumps_self_proc_stat() const;
+    nlohmann::ordered_json dumps_system_proc_stat() const;
+    nlohmann::ordered_json dumps_meminfo() const;
 
 private:
     std::string read(const char* name) const;

@@ -4,7 +4,7 @@
 #include <srs_protocol_http_response.hpp>
 #include <srs_utest_http_mock.hpp>
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 namespace {
 

@@ -5,7 +5,7 @@
 #include <srs_app_http_conn.hpp>
 #include <srs_app_listener.hpp>
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 namespace {
 

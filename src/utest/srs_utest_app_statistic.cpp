@@ -2,7 +2,7 @@
 
 #include <srs_app_statistic.hpp>
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 namespace {
 

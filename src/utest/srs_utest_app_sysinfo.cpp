@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <fstream>
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 namespace {
 
