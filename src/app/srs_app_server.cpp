@@ -1,9 +1,16 @@
 #include <srs_app_server.hpp>
 
 #include <srs_app_config.hpp>
+#include <srs_app_exporter.hpp>
+#include <srs_app_http_conn.hpp>
+#include <srs_app_kbps.hpp>
 #include <srs_core_log.hpp>
 #include <srs_core_utility.hpp>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <csignal>
 
 SrsServer::SrsServer(std::shared_ptr<SrsConfig> config) : config_(std::move(config)), signals_(this) {}
@@ -42,30 +49,56 @@ srs_error_t SrsServer::initialize() {
     if ((err = signals_.start()) != srs_success) {
         return srs_error_wrap(err, "signals");
     }
+    if ((err = initialize_api()) != srs_success) {
+        return srs_error_wrap(err, "api");
+    }
     if ((err = listen()) != srs_success) {
         return srs_error_wrap(err, "listen");
     }
     return err;
 }
 
+namespace {
+
+const char* srs_listener_label(int kind) {
+    switch (kind) {
+        case SrsListenerRtmp:
+            return "rtmp";
+        case SrsListenerHttpApi:
+            return "http-api";
+        case SrsListenerExporter:
+            return "exporter";
+        default:
+            return "http-server";
+    }
+}
+
+const int srs_listener_kinds[] = {SrsListenerRtmp, SrsListenerHttpApi, SrsListenerHttpServer, SrsListenerExporter};
+
+}  // namespace
+
+std::vector<std::string> SrsServer::wanted_endpoints(const SrsConfig& conf, int kind) const {
+    switch (kind) {
+        case SrsListenerRtmp:
+            return conf.get_strings("listen");
+        case SrsListenerHttpApi:
+            return conf.get_bool("http_api.enabled") ? conf.get_strings("http_api.listen") : std::vector<std::string>();
+        case SrsListenerExporter:
+            return conf.get_bool("exporter.enabled") ? conf.get_strings("exporter.listen") : std::vector<std::string>();
+        default:
+            return conf.get_bool("http_server.enabled") ? conf.get_strings("http_server.listen")
+                                                        : std::vector<std::string>();
+    }
+}
+
 srs_error_t SrsServer::listen() {
-    srs_error_t err = srs_success;
-    if ((err = listen_endpoints(config_->get_strings("listen"), "rtmp", SrsListenerRtmp)) != srs_success) {
-        return err;
-    }
-    if (config_->get_bool("http_api.enabled")) {
-        if ((err = listen_endpoints(config_->get_strings("http_api.listen"), "http-api", SrsListenerHttpApi)) !=
-            srs_success) {
+    for (int kind : srs_listener_kinds) {
+        srs_error_t err = listen_endpoints(wanted_endpoints(*config_, kind), srs_listener_label(kind), kind);
+        if (err) {
             return err;
         }
     }
-    if (config_->get_bool("http_server.enabled")) {
-        if ((err = listen_endpoints(config_->get_strings("http_server.listen"), "http-server",
-                                    SrsListenerHttpServer)) != srs_success) {
-            return err;
-        }
-    }
-    return err;
+    return srs_success;
 }
 
 srs_error_t SrsServer::listen_endpoints(const std::vector<std::string>& endpoints, const std::string& label, int kind) {
@@ -96,7 +129,16 @@ srs_error_t SrsServer::on_tcp_client(SrsTcpListener* listener, SrsNetFd fd) {
 }
 
 srs_error_t SrsServer::create_connection(SrsTcpListener* listener, SrsNetFd fd, std::unique_ptr<ISrsConnection>* out) {
-    (void)out;
+    // --- `api`: the HTTP API and the exporter serve their mux on an HTTP connection. ---
+    if (listener->kind() == SrsListenerHttpApi) {
+        *out = std::make_unique<SrsHttpConn>(&conns_, std::move(fd), api_->handler(), "HTTP-API");
+        return srs_success;
+    }
+    if (listener->kind() == SrsListenerExporter) {
+        *out = std::make_unique<SrsHttpConn>(&conns_, std::move(fd), exporter_->handler(), "EXPORTER");
+        return srs_success;
+    }
+    // --- end of `api` ---
     return srs_error_new(ERROR_SYSTEM_CONNECTION_LIMIT, "no %s service for client %s", listener->label().c_str(),
                          srs_socket_peer_ip(fd).c_str());
 }
@@ -127,16 +169,104 @@ void SrsServer::on_signal(int signo) {
     wakeup_.signal();
 }
 
-void SrsServer::do_reload() {
+void SrsServer::subscribe_reload(ISrsReloadHandler* h) {
+    if (std::find(reload_handlers_.begin(), reload_handlers_.end(), h) == reload_handlers_.end()) {
+        reload_handlers_.push_back(h);
+    }
+}
+
+void SrsServer::unsubscribe_reload(ISrsReloadHandler* h) {
+    reload_handlers_.erase(std::remove(reload_handlers_.begin(), reload_handlers_.end(), h), reload_handlers_.end());
+}
+
+srs_error_t SrsServer::reload() {
     std::shared_ptr<SrsConfig> conf;
     srs_error_t err = SrsConfig::load_file(config_->path(), &conf);
     if (err) {
-        srs_error("reload failed, keep the running config: %s", srs_error_desc(err).c_str());
+        return srs_error_wrap(err, "reload %s, keep the running config", config_->path().c_str());
+    }
+    for (const std::string& w : conf->warnings()) {
+        srs_warn("reload: %s", w.c_str());
+    }
+
+    SrsReloadContext ctx(config_, conf);
+    if (ctx.changes().empty()) {
+        srs_trace("reload: %s has no change", conf->path().c_str());
+        return srs_success;
+    }
+    for (const std::string& s : SrsConfig::non_reloadable_changes(*config_, *conf)) {
+        srs_warn("reload: %s changed but is not applied until restart", s.c_str());
+    }
+
+    config_ = conf;
+    if ((err = reload_listeners(&ctx)) != srs_success) {
+        srs_error("reload: listeners: %s", srs_error_desc(err).c_str());
+        srs_error_reset(err);
+    }
+    reload_log(&ctx);
+    if (ctx.changed("max_connections")) {
+        ctx.applied("max_connections");
+    }
+    // Handlers may yield; take a copy in case one subscribes or unsubscribes meanwhile.
+    std::vector<ISrsReloadHandler*> handlers = reload_handlers_;
+    for (ISrsReloadHandler* h : handlers) {
+        if ((err = h->on_reload(&ctx)) != srs_success) {
+            srs_error("reload: a subsystem failed to apply: %s", srs_error_desc(err).c_str());
+            srs_error_reset(err);
+        }
+    }
+    srs_trace("reload: changed [%s], applied [%s]", srs_string_join(ctx.changes(), ",").c_str(),
+              srs_string_join(ctx.applied_list(), ",").c_str());
+    return srs_success;
+}
+
+srs_error_t SrsServer::reload_listeners(SrsReloadContext* ctx) {
+    srs_error_t err = srs_success;
+    for (int kind : srs_listener_kinds) {
+        std::vector<std::string> wanted = wanted_endpoints(ctx->to(), kind);
+        std::vector<std::string> running;
+        for (auto it = listeners_.begin(); it != listeners_.end();) {
+            SrsTcpListener* l = it->get();
+            if (l->kind() != kind) {
+                ++it;
+                continue;
+            }
+            if (std::find(wanted.begin(), wanted.end(), l->endpoint()) == wanted.end()) {
+                srs_trace("reload: close %s listener %s", l->label().c_str(), l->endpoint().c_str());
+                ctx->applied(std::string(srs_listener_label(kind)) + "-close:" + l->endpoint());
+                it = listeners_.erase(it);
+                continue;
+            }
+            running.push_back(l->endpoint());
+            ++it;
+        }
+        std::vector<std::string> added;
+        for (const std::string& ep : wanted) {
+            if (std::find(running.begin(), running.end(), ep) == running.end()) {
+                added.push_back(ep);
+            }
+        }
+        if (added.empty()) {
+            continue;
+        }
+        if ((err = listen_endpoints(added, srs_listener_label(kind), kind)) != srs_success) {
+            return srs_error_wrap(err, "reload %s listeners", srs_listener_label(kind));
+        }
+        for (const std::string& ep : added) {
+            ctx->applied(std::string(srs_listener_label(kind)) + "-open:" + ep);
+        }
+    }
+    return err;
+}
+
+void SrsServer::reload_log(SrsReloadContext* ctx) {
+    if (!ctx->changed("srs_log_level") && !ctx->changed("srs_log_tank") && !ctx->changed("srs_log_file")) {
         return;
     }
-    std::vector<std::string> changes = SrsConfig::diff(*config_, *conf);
-    srs_trace("reload: config %s parsed, %d sections changed: %s", conf->path().c_str(), (int)changes.size(),
-              srs_string_join(changes, ",").c_str());
+    std::string tank = config_->get_string("srs_log_tank");
+    srs_logger().configure(srs_log_level_parse(config_->get_string("srs_log_level")),
+                           tank == "file" ? config_->get_string("srs_log_file") : "");
+    ctx->applied("log");
 }
 
 void SrsServer::do_graceful_quit() {
@@ -168,7 +298,10 @@ srs_error_t SrsServer::run() {
         }
         if (reload_) {
             reload_ = false;
-            do_reload();
+            srs_error_t err = reload();
+            if (err) {
+                srs_error("%s", srs_error_desc(err).c_str());
+            }
         }
         if (reopen_log_) {
             reopen_log_ = false;
@@ -184,3 +317,86 @@ srs_error_t SrsServer::run() {
     srs_trace("server quit");
     return srs_success;
 }
+
+// --- `api`: statistics, HTTP API and exporter. ---
+
+srs_error_t SrsServer::initialize_api() {
+    srs_error_t err = srs_success;
+    stat_ = std::make_unique<SrsStatistic>();
+    sysinfo_ = std::make_unique<SrsSystemInfo>();
+    stat_->set_config(&stat_config_);
+    // A connection that ends leaves the statistics before it is destroyed.
+    conns_.subscribe(stat_.get());
+
+    api_ = std::make_unique<SrsHttpApi>(stat_.get(), sysinfo_.get(), this);
+    if ((err = api_->initialize()) != srs_success) {
+        return srs_error_wrap(err, "http api");
+    }
+    exporter_ = std::make_unique<SrsExporter>(stat_.get(), sysinfo_.get());
+    if ((err = exporter_->initialize()) != srs_success) {
+        return srs_error_wrap(err, "exporter");
+    }
+    apply_api(config_);
+    subscribe_reload(&api_reloader_);
+
+    // Byte rates every second (cheap: counters only); /proc every 5 s so CPU percentages
+    // cover a useful interval. Both sample once now, so the first API call has numbers.
+    stat_sampler_ = std::make_unique<SrsSampler>(SRS_UTIME_SECONDS);
+    stat_sampler_->add(stat_.get());
+    sys_sampler_ = std::make_unique<SrsSampler>(5 * SRS_UTIME_SECONDS);
+    sys_sampler_->add(sysinfo_.get());
+    if ((err = stat_sampler_->start()) != srs_success) {
+        return srs_error_wrap(err, "stat sampler");
+    }
+    if ((err = sys_sampler_->start()) != srs_success) {
+        return srs_error_wrap(err, "sysinfo sampler");
+    }
+    return err;
+}
+
+void SrsServer::apply_api(std::shared_ptr<SrsConfig> conf) {
+    stat_->set_server_id(conf->get_string("server_id"));
+    std::vector<std::string> disks = conf->get_strings("stats.disk");
+    sysinfo_->set_disk_devices(std::set<std::string>(disks.begin(), disks.end()));
+    stat_config_.set_config(conf);
+    api_->set_options(srs_http_api_options(*conf));
+    exporter_->set_options(srs_exporter_options(*conf));
+}
+
+srs_error_t SrsServer::SrsApiReloader::on_reload(SrsReloadContext* ctx) {
+    // The server switched to the new snapshot before calling handlers.
+    server_->apply_api(server_->config());
+    for (const char* section : {"http_api", "exporter", "stats", "server_id"}) {
+        if (ctx->changed(section)) {
+            ctx->applied(section);
+        }
+    }
+    return srs_success;
+}
+
+ISrsConnection* SrsServer::find_connection(const std::string& cid) {
+    return conns_.find(cid);
+}
+
+SrsSummaryContext SrsServer::summary_context() {
+    SrsSummaryContext c;
+    // The command line from /proc/self/cmdline (NUL-separated arguments).
+    int fd = ::open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        char buf[4096];
+        ssize_t n = ::read(fd, buf, sizeof(buf) - 1);
+        ::close(fd);
+        for (ssize_t i = 0; i < n; i++) {
+            c.argv.push_back(buf[i] ? buf[i] : ' ');
+        }
+        c.argv = srs_string_trim(c.argv);
+    }
+    char cwd[4096];
+    if (getcwd(cwd, sizeof(cwd))) {
+        c.cwd = cwd;
+    }
+    c.nb_conn_srs = (int64_t)conns_.size();
+    return c;
+}
+
+// --- end of `api` ---

@@ -3,8 +3,10 @@
 #pragma once
 
 #include <srs_app_conn.hpp>
+#include <srs_app_http_api.hpp>
 #include <srs_app_listener.hpp>
 #include <srs_app_process.hpp>
+#include <srs_app_reload.hpp>
 #include <srs_app_signal.hpp>
 
 #include <memory>
@@ -12,16 +14,20 @@
 #include <vector>
 
 class SrsConfig;
+class SrsExporter;
+class SrsSampler;
 
 // What a listener serves.
 enum SrsListenerKind {
     SrsListenerRtmp = 0,
     SrsListenerHttpApi = 1,
     SrsListenerHttpServer = 2,
+    // The Prometheus exporter (exporter.listen).
+    SrsListenerExporter = 3,
 };
 
 // The one server of the process.
-class SrsServer : public ISrsTcpHandler, public ISrsSignalHandler {
+class SrsServer : public ISrsTcpHandler, public ISrsSignalHandler, public ISrsHttpApiServer {
 public:
     explicit SrsServer(std::shared_ptr<SrsConfig> config);
     ~SrsServer() override;
@@ -37,24 +43,69 @@ public:
     srs_error_t run();
     // The listeners, for tests and the API (bound ports).
     const std::vector<std::unique_ptr<SrsTcpListener>>& listeners() const { return listeners_; }
+    // Re-reads the config file and applies what changed (SIGHUP, the raw API). An invalid file
+    // leaves the running config untouched and returns the error (with file:line).
+    srs_error_t reload();
+    // The one place subsystems register to apply their sections of a reload.
+    void subscribe_reload(ISrsReloadHandler* h);
+    void unsubscribe_reload(ISrsReloadHandler* h);
 
 public:
     srs_error_t on_tcp_client(SrsTcpListener* listener, SrsNetFd fd) override;
     void on_signal(int signo) override;
 
+    // --- Statistics, HTTP API and exporter (helper `api`). ---
+public:
+    // The statistics that connections and sources report to (on_client, on_stream_publish...).
+    SrsStatistic* stat() { return stat_.get(); }
+    SrsSystemInfo* sysinfo() { return sysinfo_.get(); }
+    // ISrsHttpApiServer: kicks find connections here; /api/v1/raw?rpc=reload calls reload()
+    // above, the same as SIGHUP, and answers its error code.
+    ISrsConnection* find_connection(const std::string& cid) override;
+    SrsSummaryContext summary_context() override;
+
+private:
+    // Applies the api sections of a reload (registered with subscribe_reload).
+    class SrsApiReloader : public ISrsReloadHandler {
+    public:
+        explicit SrsApiReloader(SrsServer* s) : server_(s) {}
+        srs_error_t on_reload(SrsReloadContext* ctx) override;
+
+    private:
+        SrsServer* server_;
+    };
+    srs_error_t initialize_api();
+    // Applies the http_api, exporter and stats sections of a snapshot.
+    void apply_api(std::shared_ptr<SrsConfig> conf);
+    // --- end of `api` ---
+
 private:
     srs_error_t listen();
     srs_error_t listen_endpoints(const std::vector<std::string>& endpoints, const std::string& label, int kind);
-    void do_reload();
+    // The endpoints the config asks a kind of listener to serve (none when disabled).
+    std::vector<std::string> wanted_endpoints(const SrsConfig& conf, int kind) const;
+    // Closes listeners that went away and opens new ones; others (and their connections) stay.
+    srs_error_t reload_listeners(SrsReloadContext* ctx);
+    void reload_log(SrsReloadContext* ctx);
     void do_graceful_quit();
     srs_error_t create_connection(SrsTcpListener* listener, SrsNetFd fd, std::unique_ptr<ISrsConnection>* out);
 
 private:
     std::shared_ptr<SrsConfig> config_;
     SrsPidFile pid_;
+    // Declared before conns_ so they outlive every connection, which points at them (`api`).
+    std::unique_ptr<SrsStatistic> stat_;
+    std::unique_ptr<SrsSystemInfo> sysinfo_;
+    SrsStatisticConfigView stat_config_;
+    std::unique_ptr<SrsHttpApi> api_;
+    std::unique_ptr<SrsExporter> exporter_;
+    std::unique_ptr<SrsSampler> stat_sampler_;
+    std::unique_ptr<SrsSampler> sys_sampler_;
+    SrsApiReloader api_reloader_{this};
     SrsConnectionManager conns_;
     SrsSignalManager signals_;
     std::vector<std::unique_ptr<SrsTcpListener>> listeners_;
+    std::vector<ISrsReloadHandler*> reload_handlers_;
     SrsCond wakeup_;
     bool reload_ = false;
     bool reopen_log_ = false;

@@ -926,11 +926,51 @@ srs_error_t SrsFormat::on_video_sequence_header(SrsVideoCodecId id, const char* 
 }
 
 srs_error_t SrsFormat::parse_video_nalus(const char* data, int size) {
-    SrsVideoCodecId id = video_.codec;
     // Without the sequence header the NALU length size is unknown: nothing to split.
-    if (!vcodec_ready_ || vcodec_.id != id) {
+    if (!vcodec_ready_ || vcodec_.id != video_.codec) {
         return srs_success;
     }
+    srs_error_t err = parse_video_ibmf(data, size);
+    if (err == srs_success) {
+        return srs_success;
+    }
+    // Some encoders put Annex B (start codes) in FLV; accept it when the length-prefixed
+    // reading fails and the data starts with a start code.
+    bool start_code = (size >= 4 && data[0] == 0 && data[1] == 0 && data[2] == 0 && data[3] == 1) ||
+                      (size >= 3 && data[0] == 0 && data[1] == 0 && data[2] == 1);
+    if (!start_code) {
+        return err;
+    }
+    srs_error_reset(err);
+    video_.samples.clear();
+    video_.has_idr = video_.has_aud = video_.has_sps_pps = false;
+    return parse_video_annexb(data, size);
+}
+
+srs_error_t SrsFormat::add_video_nalu(const char* nalu, int len) {
+    if (len <= 0) {
+        return srs_success;
+    }
+    if ((int)video_.samples.size() >= kMaxSamplesPerFrame) {
+        return srs_error_new(ERROR_KERNEL_AVC_DECODE, "video: more than %d NALUs", kMaxSamplesPerFrame);
+    }
+    video_.samples.push_back(SrsSample{nalu, len});
+    if (video_.codec == SrsVideoCodecIdAVC) {
+        int t = srs_avc_nalu_type(nalu);
+        video_.has_idr |= srs_is_avc_idr(nalu, len);
+        video_.has_aud |= t == SrsAvcNaluTypeAccessUnitDelimiter;
+        video_.has_sps_pps |= t == SrsAvcNaluTypeSPS;
+    } else {
+        int t = srs_hevc_nalu_type(nalu);
+        video_.has_idr |= srs_is_hevc_irap(nalu, len);
+        video_.has_aud |= t == SrsHevcNaluTypeAccessUnitDelimiter;
+        video_.has_sps_pps |= t == SrsHevcNaluTypeSPS;
+    }
+    return srs_success;
+}
+
+srs_error_t SrsFormat::parse_video_ibmf(const char* data, int size) {
+    srs_error_t err = srs_success;
     int length_size = vcodec_.nalu_length_size;
     const char* p = data;
     const char* end = data + size;
@@ -947,27 +987,39 @@ srs_error_t SrsFormat::parse_video_nalus(const char* data, int size) {
         if (len > (uint32_t)(end - p)) {
             return srs_error_new(ERROR_KERNEL_AVC_DECODE, "video: NALU of %u bytes, only %d left", len, (int)(end - p));
         }
-        if (len == 0) {
+        if ((err = add_video_nalu(p, (int)len)) != srs_success) {
+            return err;
+        }
+        p += len;
+    }
+    return srs_success;
+}
+
+srs_error_t SrsFormat::parse_video_annexb(const char* data, int size) {
+    srs_error_t err = srs_success;
+    const char* end = data + size;
+    const char* nalu = nullptr;
+    const char* p = data;
+    while (p + 3 <= end) {
+        if (p[0] == 0 && p[1] == 0 && p[2] == 1) {
+            if (nalu) {
+                // Trailing zeros belong to the next start code (zero_byte).
+                const char* e = p;
+                while (e > nalu && e[-1] == 0) {
+                    e--;
+                }
+                if ((err = add_video_nalu(nalu, (int)(e - nalu))) != srs_success) {
+                    return err;
+                }
+            }
+            p += 3;
+            nalu = p;
             continue;
         }
-        if ((int)video_.samples.size() >= kMaxSamplesPerFrame) {
-            return srs_error_new(ERROR_KERNEL_AVC_DECODE, "video: more than %d NALUs", kMaxSamplesPerFrame);
-        }
-        const char* nalu = p;
-        p += len;
-        video_.samples.push_back(SrsSample{nalu, (int)len});
-
-        if (id == SrsVideoCodecIdAVC) {
-            int t = srs_avc_nalu_type(nalu);
-            video_.has_idr |= srs_is_avc_idr(nalu, (int)len);
-            video_.has_aud |= t == SrsAvcNaluTypeAccessUnitDelimiter;
-            video_.has_sps_pps |= t == SrsAvcNaluTypeSPS;
-        } else {
-            int t = srs_hevc_nalu_type(nalu);
-            video_.has_idr |= srs_is_hevc_irap(nalu, (int)len);
-            video_.has_aud |= t == SrsHevcNaluTypeAccessUnitDelimiter;
-            video_.has_sps_pps |= t == SrsHevcNaluTypeSPS;
-        }
+        p++;
+    }
+    if (nalu && nalu < end) {
+        return add_video_nalu(nalu, (int)(end - nalu));
     }
     return srs_success;
 }

@@ -277,6 +277,11 @@ public:
 
 private:
     srs_error_t parse_video_nalus(const char* data, int size);
+    // Length-prefixed NALUs (ISO 14496-15), the normal FLV payload.
+    srs_error_t parse_video_ibmf(const char* data, int size);
+    // Start-code delimited NALUs (H.264 Annex B), sent by some encoders.
+    srs_error_t parse_video_annexb(const char* data, int size);
+    srs_error_t add_video_nalu(const char* nalu, int len);
     srs_error_t parse_video_legacy(const char* data, int size);
     srs_error_t parse_video_enhanced(const char* data, int size);
     srs_error_t on_video_sequence_header(SrsVideoCodecId id, const char* data, int size);

@@ -236,7 +236,7 @@ TEST(KernelCodecTest, FormatVideoErrors) {
     ASSERT_TRUE(f.on_video(0, sh.data(), (int)sh.size()) == srs_success);
 
     // NALU length beyond the tag.
-    std::string over = flv_video(1, 7, 1, 0, std::string("\x00\x00\x01\x00\x65", 5));
+    std::string over = flv_video(1, 7, 1, 0, std::string("\x00\x01\x00\x00\x65", 5));
     err = f.on_video(0, over.data(), (int)over.size());
     EXPECT_EQ(ERROR_KERNEL_AVC_DECODE, srs_error_code(err));
     // A partial length field.
@@ -343,4 +343,19 @@ TEST(KernelCodecTest, FormatAudio) {
     ASSERT_EQ(1u, m.audio().samples.size());
     EXPECT_EQ(5, m.audio().samples[0].size);
     EXPECT_STREQ("MP3", srs_audio_codec_id2str(m.acodec().id));
+}
+
+TEST(KernelCodecTest, FormatAcceptsAnnexbInFlv) {
+    SrsFormat f;
+    std::string sh = flv_video(1, 7, 0, 0, make_avcc(avc_sps(), avc_pps()));
+    ASSERT_TRUE(f.on_video(0, sh.data(), (int)sh.size()) == srs_success);
+    std::string sei("\x06\x05\x01\x80", 4), idr("\x65\x88\x84\x01", 4);
+    std::string body = std::string("\x00\x00\x00\x01", 4) + sei + std::string("\x00\x00\x01", 3) + idr;
+    std::string key = flv_video(1, 7, 1, 0, body);
+    srs_error_t err = f.on_video(0, key.data(), (int)key.size());
+    ASSERT_TRUE(err == srs_success) << srs_error_desc(err);
+    ASSERT_EQ(2u, f.video().samples.size());
+    EXPECT_EQ(sei, std::string(f.video().samples[0].data, f.video().samples[0].size));
+    EXPECT_EQ(idr, std::string(f.video().samples[1].data, f.video().samples[1].size));
+    EXPECT_TRUE(f.video().has_idr);
 }
