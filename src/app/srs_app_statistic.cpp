@@ -35,6 +35,12 @@ const char* srs_client_type_string(SrsClientType type) {
             return "rtc-play";
         case SrsClientSrtPlay:
             return "srt-play";
+        case SrsClientTsPlay:
+            return "ts-play";
+        case SrsClientAacPlay:
+            return "aac-play";
+        case SrsClientMp3Play:
+            return "mp3-play";
         case SrsClientFmlePublish:
             return "fmle-publish";
         case SrsClientFlashPublish:

@@ -25,6 +25,10 @@ enum SrsClientType {
     SrsClientFlvPlay = 0x0112,
     SrsClientRtcPlay = 0x0113,
     SrsClientSrtPlay = 0x0114,
+    // HTTP live streams other than FLV (helper `hls`).
+    SrsClientTsPlay = 0x0115,
+    SrsClientAacPlay = 0x0116,
+    SrsClientMp3Play = 0x0117,
     SrsClientFmlePublish = 0x0210,
     SrsClientFlashPublish = 0x0211,
     SrsClientHaivisionPublish = 0x0212,
