@@ -18,7 +18,10 @@
 #include <srs_utest_http_mock.hpp>
 #include <srs_utest_kernel_media.hpp>
 
+#include <sys/stat.h>
+
 #include <cstdlib>
+#include <fstream>
 
 namespace {
 
@@ -262,4 +265,200 @@ TEST(AppHttpStreamTest, FlvPlayerGetsHeadersGopAndLive) {
     }
     // 1000..2500 at 25 fps.
     EXPECT_EQ(38, videos);
+}
+
+namespace {
+
+// A server over a fresh source manager with one vhost config.
+struct Fixture {
+    explicit Fixture(const std::string& text) : conf(load(text)), http(&sources, hls.store()) {
+        srs_error_t err = http.apply(conf);
+        EXPECT_TRUE(err == srs_success) << srs_error_desc(err);
+        hls.set_config(conf);
+        sources.add_handler_factory(&hls);
+        sources.add_handler_factory(http.streams());
+    }
+    std::shared_ptr<SrsConfig> conf;
+    SrsLiveSourceManager sources;
+    SrsHlsServer hls;
+    SrsHttpServer http;
+};
+
+// Plays until the source unpublishes; returns the decoded body.
+std::string play_until_unpublish(Fixture* f, const std::string& path, int64_t to_ms, MockHttpResponse* rsp) {
+    std::shared_ptr<SrsLiveSource> s;
+    srs_error_t err = f->sources.fetch_or_create("__defaultVhost__", "live", "s", SrsLiveSourceConfig(), &s);
+    EXPECT_TRUE(err == srs_success);
+    srs_error_reset(err);
+    NullPublisher pub;
+    // The player comes first and waits for the publisher (hstrs).
+    PlayerCoroutine player(f->http.handler(), "GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n");
+    err = player.start();
+    srs_error_reset(err);
+    srs_usleep(10 * SRS_UTIME_MILLISECONDS);
+    EXPECT_FALSE(player.done());
+    err = s->on_publish(&pub);
+    EXPECT_TRUE(err == srs_success);
+    srs_error_reset(err);
+    for (int64_t t = 0; t < to_ms; t += 500) {
+        err = publish_media(s.get(), t, t + 500, t == 0);
+        EXPECT_TRUE(err == srs_success);
+        srs_error_reset(err);
+        srs_usleep(2 * SRS_UTIME_MILLISECONDS);
+    }
+    srs_usleep(20 * SRS_UTIME_MILLISECONDS);
+    s->on_unpublish(&pub);
+    for (int i = 0; i < 200 && !player.done(); i++) {
+        srs_usleep(5 * SRS_UTIME_MILLISECONDS);
+    }
+    EXPECT_TRUE(player.done());
+    *rsp = MockHttpResponse(player.out_.out);
+    bool complete = false;
+    std::string body = dechunk(rsp->body, &complete);
+    EXPECT_TRUE(complete);
+    return body;
+}
+
+}  // namespace
+
+TEST(AppHttpStreamTest, TsPlayerWaitsForPublisher) {
+    Fixture f(
+        "vhost __defaultVhost__ { http_remux { enabled on; mount [vhost]/[app]/[stream].ts; } "
+        "play { mw_latency 0; } }\n");
+    MockHttpResponse rsp("");
+    std::string ts = play_until_unpublish(&f, "/live/s.ts", 2000, &rsp);
+    EXPECT_EQ(200, rsp.status);
+    EXPECT_TRUE(rsp.has("Content-Type: video/MP2T")) << rsp.head;
+    ASSERT_GT(ts.size(), 188u * 10);
+    EXPECT_EQ(0u, ts.size() % 188);
+    int pat = 0, video = 0, audio = 0;
+    for (size_t i = 0; i + 188 <= ts.size(); i += 188) {
+        ASSERT_EQ(0x47, (uint8_t)ts[i]);
+        int pid = (((uint8_t)ts[i + 1] & 0x1f) << 8) | (uint8_t)ts[i + 2];
+        pat += pid == 0;
+        video += pid == 0x100;
+        audio += pid == 0x101;
+    }
+    EXPECT_GT(pat, 0);
+    EXPECT_GT(video, 40);
+    EXPECT_GT(audio, 80);
+}
+
+TEST(AppHttpStreamTest, AacPlayerGetsAdts) {
+    Fixture f(
+        "vhost __defaultVhost__ { http_remux { enabled on; mount [vhost]/[app]/[stream].aac; } "
+        "play { mw_latency 0; } }\n");
+    MockHttpResponse rsp("");
+    std::string aac = play_until_unpublish(&f, "/live/s.aac", 1000, &rsp);
+    EXPECT_TRUE(rsp.has("Content-Type: audio/aac")) << rsp.head;
+    // 3-byte raw frames each behind a 7-byte ADTS header, every 23 ms.
+    ASSERT_GT(aac.size(), 10u * 40);
+    EXPECT_EQ(0u, aac.size() % 10);
+    for (size_t i = 0; i < aac.size(); i += 10) {
+        ASSERT_EQ(0xff, (uint8_t)aac[i]);
+        ASSERT_EQ(0xf0, (uint8_t)aac[i + 1] & 0xf0);
+    }
+}
+
+TEST(AppHttpStreamTest, NotMountedAndMethods) {
+    Fixture f(
+        "vhost __defaultVhost__ { http_remux { enabled on; mount [vhost]/[app]/[stream].flv; } }\n"
+        "vhost off.com { http_remux { enabled off; } }\n");
+    // Another extension than the mount's is a file request (404 here).
+    {
+        PlayerCoroutine p(f.http.handler(), "GET /live/s.ts HTTP/1.1\r\nHost: x\r\n\r\n");
+        HTTP_ASSERT_OK(p.start());
+        p.stop();
+        EXPECT_EQ(404, MockHttpResponse(p.out_.out).status);
+    }
+    // A vhost without http_remux.
+    {
+        PlayerCoroutine p(f.http.handler(), "GET /live/s.flv HTTP/1.1\r\nHost: off.com\r\n\r\n");
+        HTTP_ASSERT_OK(p.start());
+        p.stop();
+        EXPECT_EQ(404, MockHttpResponse(p.out_.out).status);
+    }
+    // HEAD answers the head only; POST is not allowed.
+    {
+        PlayerCoroutine p(f.http.handler(), "HEAD /live/s.flv HTTP/1.1\r\nHost: x\r\n\r\n");
+        HTTP_ASSERT_OK(p.start());
+        p.stop();
+        MockHttpResponse rsp(p.out_.out);
+        EXPECT_EQ(200, rsp.status);
+        EXPECT_TRUE(rsp.has("Content-Type: video/x-flv")) << rsp.head;
+        EXPECT_EQ("", rsp.body);
+    }
+    {
+        PlayerCoroutine p(f.http.handler(), "POST /live/s.flv HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+        HTTP_ASSERT_OK(p.start());
+        p.stop();
+        EXPECT_EQ(405, MockHttpResponse(p.out_.out).status);
+    }
+}
+
+TEST(AppHttpStreamTest, KickEndsPlayer) {
+    Fixture f("vhost __defaultVhost__ { http_remux { enabled on; } play { mw_latency 0; } }\n");
+    std::shared_ptr<SrsLiveSource> s;
+    HTTP_ASSERT_OK(f.sources.fetch_or_create("__defaultVhost__", "live", "s", SrsLiveSourceConfig(), &s));
+    NullPublisher pub;
+    HTTP_ASSERT_OK(s->on_publish(&pub));
+    HTTP_ASSERT_OK(publish_media(s.get(), 0, 500));
+    PlayerCoroutine player(f.http.handler(), "GET /live/s.flv HTTP/1.1\r\nHost: x\r\n\r\n");
+    HTTP_ASSERT_OK(player.start());
+    srs_usleep(10 * SRS_UTIME_MILLISECONDS);
+    EXPECT_EQ(1, f.http.streams()->nb_players());
+    // The API kicks the connection: its coroutine is interrupted.
+    player.interrupt();
+    for (int i = 0; i < 100 && !player.done(); i++) {
+        srs_usleep(5 * SRS_UTIME_MILLISECONDS);
+    }
+    ASSERT_TRUE(player.done());
+    EXPECT_EQ(ERROR_THREAD_INTERRUPED, srs_error_code(player.err_));
+    EXPECT_EQ(0, f.http.streams()->nb_players());
+    EXPECT_EQ(0, s->nb_consumers());
+    s->on_unpublish(&pub);
+}
+
+TEST(AppHttpStreamTest, ServesRamHlsAndStaticFiles) {
+    char tmpl[] = "/tmp/srs_utest_http_srv_XXXXXX";
+    std::string dir = mkdtemp(tmpl);
+    { std::ofstream(dir + "/index.html") << "hello"; }
+    Fixture f("http_server { enabled on; dir " + dir +
+              "; crossdomain off; }\n"
+              "vhost __defaultVhost__ { hls { enabled on; hls_fragment 1; hls_storage ram; hls_path " +
+              dir + "/hls; } }\n");
+    std::shared_ptr<SrsLiveSource> s;
+    HTTP_ASSERT_OK(f.sources.fetch_or_create("__defaultVhost__", "live", "s", SrsLiveSourceConfig(), &s));
+    NullPublisher pub;
+    HTTP_ASSERT_OK(s->on_publish(&pub));
+    HTTP_ASSERT_OK(publish_media(s.get(), 0, 3100));
+
+    auto get = [&](const std::string& path) {
+        PlayerCoroutine p(f.http.handler(), "GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n");
+        srs_error_t err = p.start();
+        srs_error_reset(err);
+        p.stop();
+        return MockHttpResponse(p.out_.out);
+    };
+    MockHttpResponse m3u8 = get("/live/s.m3u8");
+    EXPECT_EQ(200, m3u8.status);
+    EXPECT_TRUE(m3u8.has("Content-Type: application/vnd.apple.mpegurl")) << m3u8.head;
+    EXPECT_TRUE(m3u8.has("Cache-Control: no-cache")) << m3u8.head;
+    EXPECT_FALSE(m3u8.has("Access-Control-Allow-Origin: *")) << m3u8.head;
+    EXPECT_EQ(f.hls.find("__defaultVhost__/live/s")->playlist(), m3u8.body);
+    EXPECT_NE(std::string::npos, m3u8.body.find("s-1.ts"));
+    MockHttpResponse ts = get("/live/s-1.ts");
+    EXPECT_EQ(200, ts.status);
+    EXPECT_TRUE(ts.has("Content-Type: video/MP2T")) << ts.head;
+    EXPECT_EQ(*f.hls.store()->get("/live/s-1.ts"), ts.body);
+    EXPECT_EQ(404, get("/live/s-99.ts").status);
+    EXPECT_EQ("hello", get("/index.html").body);
+    // Nothing on disk.
+    struct stat st;
+    EXPECT_NE(0, ::stat((dir + "/hls").c_str(), &st));
+    s->on_unpublish(&pub);
+    f.hls.dispose_all();
+    EXPECT_EQ(404, get("/live/s.m3u8").status);
+    std::string cmd = "rm -rf '" + dir + "'";
+    EXPECT_EQ(0, system(cmd.c_str()));
 }
