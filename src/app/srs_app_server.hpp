@@ -16,6 +16,9 @@
 class SrsConfig;
 class SrsExporter;
 class SrsSampler;
+class SrsHlsServer;
+class SrsHttpServer;
+class SrsLiveSourceManager;
 
 // What a listener serves.
 enum SrsListenerKind {
@@ -79,6 +82,28 @@ private:
     void apply_api(std::shared_ptr<SrsConfig> conf);
     // --- end of `api` ---
 
+    // --- Live sources, HLS, HTTP server and HTTP live streams (helper `hls`). ---
+public:
+    // The live source hub that publishers and players use; HLS and the HTTP streams follow
+    // each source through their handler factories.
+    SrsLiveSourceManager* sources() { return sources_.get(); }
+    SrsHlsServer* hls() { return hls_.get(); }
+    SrsHttpServer* http_server() { return http_server_.get(); }
+
+private:
+    // Applies the http_server and vhost hls/http_remux sections (registered with
+    // subscribe_reload).
+    class SrsHlsReloader : public ISrsReloadHandler {
+    public:
+        explicit SrsHlsReloader(SrsServer* s) : server_(s) {}
+        srs_error_t on_reload(SrsReloadContext* ctx) override;
+
+    private:
+        SrsServer* server_;
+    };
+    srs_error_t initialize_hls();
+    // --- end of `hls` ---
+
 private:
     srs_error_t listen();
     srs_error_t listen_endpoints(const std::vector<std::string>& endpoints, const std::string& label, int kind);
@@ -102,6 +127,11 @@ private:
     std::unique_ptr<SrsSampler> stat_sampler_;
     std::unique_ptr<SrsSampler> sys_sampler_;
     SrsApiReloader api_reloader_{this};
+    // `hls`: the features outlive the source manager that calls them; all outlive conns_.
+    std::unique_ptr<SrsHlsServer> hls_;
+    std::unique_ptr<SrsHttpServer> http_server_;
+    std::unique_ptr<SrsLiveSourceManager> sources_;
+    SrsHlsReloader hls_reloader_{this};
     SrsConnectionManager conns_;
     SrsSignalManager signals_;
     std::vector<std::unique_ptr<SrsTcpListener>> listeners_;
