@@ -157,6 +157,8 @@ TEST(AppHttpE2eTest, FfmpegPlaysHttpFlvTsAndRamHls) {
         "-t 8 -c:v libx264 -preset ultrafast -g 25 -c:a aac -f flv '" +
         flv + "' >/dev/null 2>&1";
     ASSERT_EQ(0, system(cmd.c_str()));
+    // Blocked outside ST: refresh ST's clock before any timed coroutine IO.
+    srs_usleep(1);
     std::vector<SrsMediaMessage> msgs;
     {
         SrsFileReader fr;
