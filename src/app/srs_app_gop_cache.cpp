@@ -5,7 +5,7 @@
 SrsGopCache::SrsGopCache()
     : enabled_(true),
       max_frames_(SRS_GOP_DEFAULT_MAX_FRAMES),
-      msgs_(64),
+      msgs_(0),
       has_keyframe_(false),
       audio_after_last_video_(0),
       nb_overflows_(0) {}
@@ -70,7 +70,8 @@ void SrsGopCache::cache(const SrsMediaMessage& msg) {
 
 void SrsGopCache::clear() {
     msgs_.clear();
-    msgs_.shrink_to(64);
+    // An idle source (thousands may wait to be freed) holds no cache memory.
+    msgs_.shrink_to(0);
     has_keyframe_ = false;
     audio_after_last_video_ = 0;
 }

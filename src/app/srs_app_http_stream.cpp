@@ -373,7 +373,7 @@ srs_error_t SrsLiveStreamHandler::do_serve(ISrsHttpResponseWriter* w, SrsHttpMes
     bool has_audio = rc.has_audio, has_video = rc.has_video;
     const SrsLiveCodecInfo& codec = source->codec_info();
     bool audio_seen = codec.audio_codec_id != 0;
-    bool video_seen = codec.video_codec_id != 0 || !codec.video_fourcc.empty();
+    bool video_seen = codec.video_codec_id != 0;
     if (rc.guess_has_av && source->publishing() && (audio_seen || video_seen)) {
         has_audio = has_audio && audio_seen;
         has_video = has_video && video_seen;

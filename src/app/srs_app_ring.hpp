@@ -11,12 +11,15 @@
 template <typename T>
 class SrsRing {
 public:
+    // With 0, nothing is allocated until the first push.
     explicit SrsRing(int initial_capacity = 16) {
-        int cap = 1;
-        while (cap < initial_capacity) {
-            cap <<= 1;
+        if (initial_capacity > 0) {
+            int cap = 1;
+            while (cap < initial_capacity) {
+                cap <<= 1;
+            }
+            slots_.resize(cap);
         }
-        slots_.resize(cap);
     }
     SrsRing(SrsRing&&) = default;
     SrsRing& operator=(SrsRing&&) = default;
@@ -73,8 +76,13 @@ public:
     void clear() { drop_front(size_); }
 
     // Gives memory back when a burst is over: down to the smallest power of two holding
-    // the elements, not below min_capacity.
+    // the elements, not below min_capacity. An empty ring shrunk to 0 holds no memory.
     void shrink_to(int min_capacity) {
+        if (size_ == 0 && min_capacity <= 0) {
+            std::vector<T>().swap(slots_);
+            head_ = 0;
+            return;
+        }
         int cap = 1;
         while (cap < size_ || cap < min_capacity) {
             cap <<= 1;
@@ -88,7 +96,7 @@ public:
 private:
     int mask() const { return (int)slots_.size() - 1; }
 
-    void grow() { relayout(capacity() * 2); }
+    void grow() { relayout(capacity() > 0 ? capacity() * 2 : 16); }
 
     void relayout(int cap) {
         std::vector<T> next(cap);

@@ -6,6 +6,7 @@
 #include <srs_app_http_conn.hpp>
 #include <srs_app_http_server.hpp>
 #include <srs_app_kbps.hpp>
+#include <srs_app_rtmp_conn.hpp>
 #include <srs_app_source.hpp>
 #include <srs_core_log.hpp>
 #include <srs_core_utility.hpp>
@@ -48,6 +49,9 @@ srs_error_t SrsServer::initialize() {
 
     if ((err = conns_.start()) != srs_success) {
         return srs_error_wrap(err, "connection manager");
+    }
+    if ((err = sources_.start()) != srs_success) {
+        return srs_error_wrap(err, "source manager");
     }
     if ((err = signals_.start()) != srs_success) {
         return srs_error_wrap(err, "signals");
@@ -135,6 +139,10 @@ srs_error_t SrsServer::on_tcp_client(SrsTcpListener* listener, SrsNetFd fd) {
 }
 
 srs_error_t SrsServer::create_connection(SrsTcpListener* listener, SrsNetFd fd, std::unique_ptr<ISrsConnection>* out) {
+    if (listener->kind() == SrsListenerRtmp) {
+        *out = std::make_unique<SrsRtmpConn>(this, std::move(fd));
+        return srs_success;
+    }
     // --- `api`: the HTTP API and the exporter serve their mux on an HTTP connection. ---
     if (listener->kind() == SrsListenerHttpApi) {
         *out = std::make_unique<SrsHttpConn>(&conns_, std::move(fd), api_->handler(), "HTTP-API");
@@ -421,17 +429,13 @@ srs_error_t SrsServer::initialize_hls() {
     if ((err = hls_->start()) != srs_success) {
         return srs_error_wrap(err, "hls dispose timer");
     }
-    sources_ = std::make_unique<SrsLiveSourceManager>();
-    if ((err = sources_->start()) != srs_success) {
-        return srs_error_wrap(err, "source sweeper");
-    }
-    http_server_ = std::make_unique<SrsHttpServer>(sources_.get(), hls_->store());
+    http_server_ = std::make_unique<SrsHttpServer>(&sources_, hls_->store());
     if ((err = http_server_->apply(config_)) != srs_success) {
         return srs_error_wrap(err, "http server");
     }
     http_server_->streams()->set_stat(stat_.get());
-    sources_->add_handler_factory(hls_.get());
-    sources_->add_handler_factory(http_server_->streams());
+    sources_.add_handler_factory(hls_.get());
+    sources_.add_handler_factory(http_server_->streams());
     subscribe_reload(&hls_reloader_);
     return err;
 }

@@ -8,6 +8,7 @@
 #include <srs_app_process.hpp>
 #include <srs_app_reload.hpp>
 #include <srs_app_signal.hpp>
+#include <srs_app_source.hpp>
 
 #include <memory>
 #include <string>
@@ -40,6 +41,8 @@ public:
     // The running config snapshot; replaced as a whole on reload.
     std::shared_ptr<SrsConfig> config() const { return config_; }
     SrsConnectionManager& conns() { return conns_; }
+    // The live streams by vhost/app/stream.
+    SrsLiveSourceManager& sources() { return sources_; }
     // Pid file, resource limits, connection manager, signals and listeners.
     srs_error_t initialize();
     // The main loop; returns when the server quits.
@@ -84,9 +87,6 @@ private:
 
     // --- Live sources, HLS, HTTP server and HTTP live streams (helper `hls`). ---
 public:
-    // The live source hub that publishers and players use; HLS and the HTTP streams follow
-    // each source through their handler factories.
-    SrsLiveSourceManager* sources() { return sources_.get(); }
     SrsHlsServer* hls() { return hls_.get(); }
     SrsHttpServer* http_server() { return http_server_.get(); }
 
@@ -127,12 +127,12 @@ private:
     std::unique_ptr<SrsSampler> stat_sampler_;
     std::unique_ptr<SrsSampler> sys_sampler_;
     SrsApiReloader api_reloader_{this};
-    // `hls`: the features outlive the source manager that calls them; all outlive conns_.
+    // `hls`: the features outlive the source manager that calls them and the connections.
     std::unique_ptr<SrsHlsServer> hls_;
     std::unique_ptr<SrsHttpServer> http_server_;
-    std::unique_ptr<SrsLiveSourceManager> sources_;
     SrsHlsReloader hls_reloader_{this};
     SrsConnectionManager conns_;
+    SrsLiveSourceManager sources_;
     SrsSignalManager signals_;
     std::vector<std::unique_ptr<SrsTcpListener>> listeners_;
     std::vector<ISrsReloadHandler*> reload_handlers_;

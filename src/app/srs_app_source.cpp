@@ -1,8 +1,11 @@
 #include <srs_app_source.hpp>
 
 #include <srs_core_log.hpp>
+#include <srs_kernel_codec.hpp>
 
 #include <algorithm>
+
+#include <malloc.h>
 
 std::string srs_live_stream_url(const std::string& vhost, const std::string& app, const std::string& stream) {
     std::string url;
@@ -97,6 +100,7 @@ void SrsLiveSource::do_unpublish() {
     video_sh_ = SrsMediaMessage();
     audio_sh_ = SrsMediaMessage();
     codec_ = SrsLiveCodecInfo();
+    format_.reset();
     srs_trace("source %s: unpublished after %d ms, audio=%lld video=%lld msgs, %d consumers kept", url_.c_str(),
               srsu2msi(duration), (long long)nb_audios_, (long long)nb_videos_, (int)consumers_.size());
     nb_audios_ = nb_videos_ = 0;
@@ -198,7 +202,7 @@ srs_error_t SrsLiveSource::on_video_imp(const SrsMediaMessage& msg) {
     if (SrsFlvTag::is_video_sequence_header(msg.data(), msg.size())) {
         video_sh_ = msg;
         update_codec_info(msg);
-    } else if (!codec_.video_codec_id && codec_.video_fourcc.empty()) {
+    } else if (!codec_.video_codec_id) {
         update_codec_info(msg);
     }
 
@@ -288,38 +292,47 @@ void SrsLiveSource::update_codec_info(const SrsMediaMessage& msg) {
         return;
     }
 
-    // TODO: width, height and the full profile names come from SrsFormat (the media
-    // kernel, src/kernel/srs_kernel_codec.hpp) once it is on main: parse the SPS there.
-    if (msg.is_video()) {
-        if (p[0] & 0x80) {
-            // Enhanced RTMP: the FourCC follows the first byte.
-            if (size >= 5) {
-                codec_.video_fourcc.assign((const char*)p + 1, 4);
-            }
-            return;
-        }
-        codec_.video_codec_id = p[0] & 0x0f;
-        // AVCDecoderConfigurationRecord after the 5-byte AVC tag header: version,
-        // AVCProfileIndication, profile_compatibility, AVCLevelIndication.
-        if (codec_.video_codec_id == 7 && size >= 9 && p[1] == 0) {
-            codec_.avc_profile = p[6];
-            codec_.avc_level = p[8];
+    bool is_sh = msg.is_video() ? SrsFlvTag::is_video_sequence_header(msg.data(), size)
+                                : SrsFlvTag::is_audio_sequence_header(msg.data(), size);
+    if (!is_sh) {
+        // Codecs without a sequence header (MP3, Speex, VP6, ...): the FLV tag header.
+        if (msg.is_video() && !(p[0] & 0x80)) {
+            codec_.video_codec_id = p[0] & 0x0f;
+        } else if (msg.is_audio()) {
+            codec_.audio_codec_id = p[0] >> 4;
         }
         return;
     }
 
-    if (msg.is_audio()) {
-        codec_.audio_codec_id = p[0] >> 4;
-        // AudioSpecificConfig: audioObjectType(5) samplingFrequencyIndex(4)
-        // channelConfiguration(4) (ISO/IEC 14496-3 1.6.2.1).
-        if (codec_.audio_codec_id == 10 && size >= 4 && p[1] == 0) {
-            static const int rates[] = {96000, 88200, 64000, 48000, 44100, 32000, 24000,
-                                        22050, 16000, 12000, 11025, 8000,  7350};
-            codec_.aac_object = p[2] >> 3;
-            int index = ((p[2] & 0x07) << 1) | (p[3] >> 7);
-            codec_.sample_rate = index < 13 ? rates[index] : 0;
-            codec_.channels = (p[3] >> 3) & 0x0f;
-        }
+    if (!format_) {
+        format_ = std::make_unique<SrsFormat>();
+    }
+    srs_error_t err = msg.is_video() ? format_->on_video(msg.timestamp, msg.data(), size)
+                                     : format_->on_audio(msg.timestamp, msg.data(), size);
+    if (err != srs_success) {
+        // Not fatal: the stream still passes through to players untouched.
+        srs_warn("source %s: cannot parse %s sequence header of %d bytes: %s", url_.c_str(),
+                 msg.is_video() ? "video" : "audio", size, srs_error_summary(err).c_str());
+        return;
+    }
+
+    if (msg.is_video() && format_->has_video_config()) {
+        const SrsVideoCodecConfig& v = format_->vcodec();
+        codec_.video_codec_id = v.id;
+        codec_.video_profile = v.profile;
+        codec_.video_level = v.level;
+        codec_.width = v.width;
+        codec_.height = v.height;
+        srs_trace("source %s: video %s profile=%d level=%d %dx%d", url_.c_str(), srs_video_codec_id2str(v.id),
+                  v.profile, v.level, v.width, v.height);
+    } else if (msg.is_audio() && format_->has_audio_config()) {
+        const SrsAudioCodecConfig& a = format_->acodec();
+        codec_.audio_codec_id = a.id;
+        codec_.aac_object = a.aac_object;
+        codec_.sample_rate = a.sample_rate;
+        codec_.channels = a.channels;
+        srs_trace("source %s: audio %s object=%d %dHz %d channels", url_.c_str(), srs_audio_codec_id2str(a.id),
+                  (int)a.aac_object, a.sample_rate, a.channels);
     }
 }
 
@@ -448,6 +461,11 @@ int SrsLiveSourceManager::sweep() {
         srs_trace("source %s freed after %d ms unused", it->first.c_str(), srsu2msi(now - s->idle_since()));
         it = sources_.erase(it);
         freed++;
+    }
+    // After a mass end of streams, give the freed heap back to the system: glibc keeps it
+    // otherwise, and the process looks as big as at its peak.
+    if (freed >= SRS_SOURCE_TRIM_THRESHOLD) {
+        malloc_trim(0);
     }
     return freed;
 }

@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+class SrsFormat;
+
 // The source's settings, from the vhost's play section.
 struct SrsLiveSourceConfig {
     bool gop_cache = true;
@@ -25,20 +27,19 @@ struct SrsLiveSourceConfig {
     bool mix_correct = false;
 };
 
-// What is known of the stream's codecs, for stats and the muxers. Filled from the FLV tag
-// headers and sequence headers.
+// What is known of the stream's codecs, for stats and the API: from the sequence headers
+// (parsed by SrsFormat), or the FLV tag header for codecs without one.
 struct SrsLiveCodecInfo {
-    // FLV codec ids (7 AVC, 12 HEVC; 10 AAC, 2 MP3, ...), 0 when unknown or enhanced.
+    // SrsVideoCodecId / SrsAudioCodecId (FLV ids; enhanced RTMP FourCCs map to 12 HEVC,
+    // 13 AV1, 14 VP9), 0 when unknown.
     int video_codec_id = 0;
     int audio_codec_id = 0;
-    // Enhanced RTMP FourCC ("hvc1", "av01", ...), empty for legacy tags.
-    std::string video_fourcc;
-    // From the AVC decoder configuration record (ISO/IEC 14496-15 5.2.4.1).
-    int avc_profile = 0;
-    int avc_level = 0;
+    // AVCProfileIndication / general_profile_idc and the level as coded.
+    int video_profile = 0;
+    int video_level = 0;
     int width = 0;
     int height = 0;
-    // From the AAC AudioSpecificConfig (ISO/IEC 14496-3 1.6.2.1).
+    // AAC object type, and the sample rate and channels of any codec when known.
     int aac_object = 0;
     int sample_rate = 0;
     int channels = 0;
@@ -152,6 +153,8 @@ private:
     SrsGopCache gop_cache_;
     SrsMixQueue mix_queue_;
     SrsLiveCodecInfo codec_;
+    // Parses sequence headers only (not every frame) for codec_.
+    std::unique_ptr<SrsFormat> format_;
     int64_t nb_audios_ = 0;
     int64_t nb_videos_ = 0;
     srs_utime_t idle_since_ = 0;
@@ -160,6 +163,8 @@ private:
 // SRS frees nothing; we free a source a few seconds after its last user left.
 #define SRS_SOURCE_DEFAULT_IDLE_TIMEOUT (3 * SRS_UTIME_SECONDS)
 #define SRS_SOURCE_DEFAULT_SWEEP_INTERVAL (1 * SRS_UTIME_SECONDS)
+// A sweep that frees this many sources returns the freed heap to the system.
+#define SRS_SOURCE_TRIM_THRESHOLD 64
 
 // All live sources by stream url, and the sweeper that frees the unused ones. A source is
 // unused when nobody publishes and no one but the manager holds it (no consumer, no

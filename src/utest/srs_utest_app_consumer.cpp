@@ -357,4 +357,16 @@ TEST(AppRingTest, GrowsWrapsAndShrinks) {
     EXPECT_EQ(5, r.front());
     r.clear();
     EXPECT_TRUE(r.empty());
+    r.shrink_to(0);
+    EXPECT_EQ(0, r.capacity());
+    r.push_back(7);
+    EXPECT_EQ(7, r.front());
+    EXPECT_EQ(16, r.capacity());
+
+    SrsRing<int> lazy(0);
+    EXPECT_EQ(0, lazy.capacity());
+    lazy.push_front(1);
+    lazy.push_back(2);
+    EXPECT_EQ(1, lazy.front());
+    EXPECT_EQ(2, lazy.back());
 }

@@ -3,6 +3,7 @@
 #include <srs_app_source.hpp>
 #include <srs_core_st.hpp>
 #include <srs_utest_app_media.hpp>
+#include <srs_utest_kernel_media.hpp>
 
 #include <malloc.h>
 
@@ -375,26 +376,38 @@ TEST(AppSourceTest, CodecInfoFromSequenceHeaders) {
     auto s = make_source();
     MockPublisher pub;
     ASSERT_TRUE(s->on_publish(&pub) == srs_success);
-    ASSERT_TRUE(s->on_video(video_sh()) == srs_success);
+    std::string avc = flv_video(1, 7, 0, 0, make_avcc(avc_sps(), avc_pps()));
+    ASSERT_TRUE(s->on_video(SrsMediaMessage::create(SrsMsgVideo, 0, 1, avc.data(), (int)avc.size())) == srs_success);
     ASSERT_TRUE(s->on_audio(audio_sh()) == srs_success);
     const SrsLiveCodecInfo& c = s->codec_info();
     EXPECT_EQ(7, c.video_codec_id);
-    EXPECT_EQ(100, c.avc_profile);
-    EXPECT_EQ(31, c.avc_level);
+    EXPECT_EQ(100, c.video_profile);
+    EXPECT_EQ(30, c.video_level);
+    EXPECT_EQ(640, c.width);
+    EXPECT_EQ(360, c.height);
     EXPECT_EQ(10, c.audio_codec_id);
     EXPECT_EQ(2, c.aac_object);
     EXPECT_EQ(44100, c.sample_rate);
     EXPECT_EQ(2, c.channels);
 
-    // Other codecs pass through untouched (MP3 audio, enhanced-RTMP HEVC).
+    // A broken sequence header is still passed through (and kept for new players).
+    auto s3 = make_source();
+    ASSERT_TRUE(s3->on_publish(&pub) == srs_success);
+    ASSERT_TRUE(s3->on_video(video_sh()) == srs_success);
+    EXPECT_TRUE(s3->video_sequence_header().payload != nullptr);
+
+    // Other codecs pass through untouched: MP3 audio, enhanced-RTMP HEVC.
     const char mp3[] = {0x2f, 0x11, 0x22};
-    ASSERT_TRUE(s->on_audio(SrsMediaMessage::create(SrsMsgAudio, 0, 1, mp3, 3)) == srs_success);
-    const char hvc[] = {(char)0x90, 'h', 'v', 'c', '1', 0x01};
     auto s2 = make_source();
     ASSERT_TRUE(s2->on_publish(&pub) == srs_success);
-    ASSERT_TRUE(s2->on_video(SrsMediaMessage::create(SrsMsgVideo, 0, 1, hvc, 6)) == srs_success);
-    EXPECT_EQ("hvc1", s2->codec_info().video_fourcc);
+    ASSERT_TRUE(s2->on_audio(SrsMediaMessage::create(SrsMsgAudio, 0, 1, mp3, 3)) == srs_success);
+    EXPECT_EQ(2, s2->codec_info().audio_codec_id);
+    std::string hvc("\x90hvc1", 5);
+    hvc += make_hvcc(hevc_vps(), hevc_sps(), hevc_pps());
+    ASSERT_TRUE(s2->on_video(SrsMediaMessage::create(SrsMsgVideo, 0, 1, hvc.data(), (int)hvc.size())) == srs_success);
     EXPECT_TRUE(s2->video_sequence_header().payload != nullptr);
+    EXPECT_EQ(12, s2->codec_info().video_codec_id);
+    EXPECT_EQ(640, s2->codec_info().width);
 }
 
 TEST(AppSourceTest, MixCorrectInterleaves) {

@@ -92,6 +92,7 @@ class HlsTestCase(unittest.TestCase):
             self.pub.kill()
         if self.pub:
             self.pub.wait()
+            self.pub.stderr.close()
         self.srs.cleanup()
 
     def html(self, *parts):
@@ -138,7 +139,9 @@ class HlsTestCase(unittest.TestCase):
     def test_disk_hls(self):
         self.start_publish(20)
         self.check_live_playlist()
-        for _, uri in parse_m3u8(open(self.html("live", "s.m3u8")).read())[2]:
+        with open(self.html("live", "s.m3u8")) as f:
+            listed = parse_m3u8(f.read())[2]
+        for _, uri in listed:
             self.assertTrue(os.path.exists(self.html("live", uri)))
 
         # A player reads 10 s of media from the live playlist without an error.
@@ -149,7 +152,8 @@ class HlsTestCase(unittest.TestCase):
 
         self.assertEqual(0, self.pub.wait(timeout=30))
         # The window is 10 s of 2 s segments: the oldest ones are gone from disk.
-        text = open(self.html("live", "s.m3u8")).read()
+        with open(self.html("live", "s.m3u8")) as f:
+            text = f.read()
         target, seq, segs = parse_m3u8(text)
         self.assertGreater(seq, 0, text)
         self.assertFalse(os.path.exists(self.html("live", "s-0.ts")))

@@ -33,16 +33,16 @@ vhost aacv {{
 
 
 def publish(srs, seconds):
-    """One encode sent to the three vhosts (SRS's ?vhost= in the app)."""
-    outs = "|".join("[f=flv]rtmp://127.0.0.1:%d/live%s/s" % (srs.rtmp, q) for q in ("", "?vhost=tsv", "?vhost=aacv"))
-    return subprocess.Popen(
-        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-re",
-         "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25",
-         "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100", "-t", str(seconds),
-         "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "25",
-         "-c:a", "aac", "-ar", "44100", "-ac", "2", "-b:a", "64k",
-         "-map", "0:v", "-map", "1:a", "-f", "tee", outs],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    """One source sent to the three vhosts (SRS's ?vhost= in the app), one output each."""
+    cmd = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-re",
+           "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25",
+           "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100", "-t", str(seconds)]
+    for q in ("", "?vhost=tsv", "?vhost=aacv"):
+        cmd += ["-map", "0:v", "-map", "1:a",
+                "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "25",
+                "-c:a", "aac", "-ar", "44100", "-ac", "2", "-b:a", "64k",
+                "-f", "flv", "rtmp://127.0.0.1:%d/live%s/s" % (srs.rtmp, q)]
+    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
 def played_seconds(url, seconds, timeout):
@@ -70,6 +70,7 @@ class HttpFlvTest(unittest.TestCase):
             self.pub.kill()
         if self.pub:
             self.pub.wait()
+            self.pub.stderr.close()
         self.srs.cleanup()
 
     def url(self, path):
