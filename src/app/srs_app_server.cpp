@@ -1,9 +1,18 @@
 #include <srs_app_server.hpp>
 
 #include <srs_app_config.hpp>
+#include <srs_app_exporter.hpp>
+#include <srs_app_hls.hpp>
+#include <srs_app_http_conn.hpp>
+#include <srs_app_http_server.hpp>
+#include <srs_app_kbps.hpp>
 #include <srs_app_rtmp_conn.hpp>
+#include <srs_app_source.hpp>
 #include <srs_core_log.hpp>
 #include <srs_core_utility.hpp>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <csignal>
@@ -47,6 +56,12 @@ srs_error_t SrsServer::initialize() {
     if ((err = signals_.start()) != srs_success) {
         return srs_error_wrap(err, "signals");
     }
+    if ((err = initialize_api()) != srs_success) {
+        return srs_error_wrap(err, "api");
+    }
+    if ((err = initialize_hls()) != srs_success) {
+        return srs_error_wrap(err, "hls");
+    }
     if ((err = listen()) != srs_success) {
         return srs_error_wrap(err, "listen");
     }
@@ -61,12 +76,14 @@ const char* srs_listener_label(int kind) {
             return "rtmp";
         case SrsListenerHttpApi:
             return "http-api";
+        case SrsListenerExporter:
+            return "exporter";
         default:
             return "http-server";
     }
 }
 
-const int srs_listener_kinds[] = {SrsListenerRtmp, SrsListenerHttpApi, SrsListenerHttpServer};
+const int srs_listener_kinds[] = {SrsListenerRtmp, SrsListenerHttpApi, SrsListenerHttpServer, SrsListenerExporter};
 
 }  // namespace
 
@@ -76,6 +93,8 @@ std::vector<std::string> SrsServer::wanted_endpoints(const SrsConfig& conf, int 
             return conf.get_strings("listen");
         case SrsListenerHttpApi:
             return conf.get_bool("http_api.enabled") ? conf.get_strings("http_api.listen") : std::vector<std::string>();
+        case SrsListenerExporter:
+            return conf.get_bool("exporter.enabled") ? conf.get_strings("exporter.listen") : std::vector<std::string>();
         default:
             return conf.get_bool("http_server.enabled") ? conf.get_strings("http_server.listen")
                                                         : std::vector<std::string>();
@@ -124,6 +143,22 @@ srs_error_t SrsServer::create_connection(SrsTcpListener* listener, SrsNetFd fd, 
         *out = std::make_unique<SrsRtmpConn>(this, std::move(fd));
         return srs_success;
     }
+    // --- `api`: the HTTP API and the exporter serve their mux on an HTTP connection. ---
+    if (listener->kind() == SrsListenerHttpApi) {
+        *out = std::make_unique<SrsHttpConn>(&conns_, std::move(fd), api_->handler(), "HTTP-API");
+        return srs_success;
+    }
+    if (listener->kind() == SrsListenerExporter) {
+        *out = std::make_unique<SrsHttpConn>(&conns_, std::move(fd), exporter_->handler(), "EXPORTER");
+        return srs_success;
+    }
+    // --- end of `api` ---
+    // --- `hls`: the HTTP server (static files, HLS, HTTP live streams). ---
+    if (listener->kind() == SrsListenerHttpServer) {
+        *out = std::make_unique<SrsHttpConn>(&conns_, std::move(fd), http_server_->handler(), "HTTP");
+        return srs_success;
+    }
+    // --- end of `hls` ---
     return srs_error_new(ERROR_SYSTEM_CONNECTION_LIMIT, "no %s service for client %s", listener->label().c_str(),
                          srs_socket_peer_ip(fd).c_str());
 }
@@ -302,3 +337,124 @@ srs_error_t SrsServer::run() {
     srs_trace("server quit");
     return srs_success;
 }
+
+// --- `api`: statistics, HTTP API and exporter. ---
+
+srs_error_t SrsServer::initialize_api() {
+    srs_error_t err = srs_success;
+    stat_ = std::make_unique<SrsStatistic>();
+    sysinfo_ = std::make_unique<SrsSystemInfo>();
+    stat_->set_config(&stat_config_);
+    // A connection that ends leaves the statistics before it is destroyed.
+    conns_.subscribe(stat_.get());
+
+    api_ = std::make_unique<SrsHttpApi>(stat_.get(), sysinfo_.get(), this);
+    if ((err = api_->initialize()) != srs_success) {
+        return srs_error_wrap(err, "http api");
+    }
+    exporter_ = std::make_unique<SrsExporter>(stat_.get(), sysinfo_.get());
+    if ((err = exporter_->initialize()) != srs_success) {
+        return srs_error_wrap(err, "exporter");
+    }
+    apply_api(config_);
+    subscribe_reload(&api_reloader_);
+
+    // Byte rates every second (cheap: counters only); /proc every 5 s so CPU percentages
+    // cover a useful interval. Both sample once now, so the first API call has numbers.
+    stat_sampler_ = std::make_unique<SrsSampler>(SRS_UTIME_SECONDS);
+    stat_sampler_->add(stat_.get());
+    sys_sampler_ = std::make_unique<SrsSampler>(5 * SRS_UTIME_SECONDS);
+    sys_sampler_->add(sysinfo_.get());
+    if ((err = stat_sampler_->start()) != srs_success) {
+        return srs_error_wrap(err, "stat sampler");
+    }
+    if ((err = sys_sampler_->start()) != srs_success) {
+        return srs_error_wrap(err, "sysinfo sampler");
+    }
+    return err;
+}
+
+void SrsServer::apply_api(std::shared_ptr<SrsConfig> conf) {
+    stat_->set_server_id(conf->get_string("server_id"));
+    std::vector<std::string> disks = conf->get_strings("stats.disk");
+    sysinfo_->set_disk_devices(std::set<std::string>(disks.begin(), disks.end()));
+    stat_config_.set_config(conf);
+    api_->set_options(srs_http_api_options(*conf));
+    exporter_->set_options(srs_exporter_options(*conf));
+}
+
+srs_error_t SrsServer::SrsApiReloader::on_reload(SrsReloadContext* ctx) {
+    // The server switched to the new snapshot before calling handlers.
+    server_->apply_api(server_->config());
+    for (const char* section : {"http_api", "exporter", "stats", "server_id"}) {
+        if (ctx->changed(section)) {
+            ctx->applied(section);
+        }
+    }
+    return srs_success;
+}
+
+ISrsConnection* SrsServer::find_connection(const std::string& cid) {
+    return conns_.find(cid);
+}
+
+SrsSummaryContext SrsServer::summary_context() {
+    SrsSummaryContext c;
+    // The command line from /proc/self/cmdline (NUL-separated arguments).
+    int fd = ::open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        char buf[4096];
+        ssize_t n = ::read(fd, buf, sizeof(buf) - 1);
+        ::close(fd);
+        for (ssize_t i = 0; i < n; i++) {
+            c.argv.push_back(buf[i] ? buf[i] : ' ');
+        }
+        c.argv = srs_string_trim(c.argv);
+    }
+    char cwd[4096];
+    if (getcwd(cwd, sizeof(cwd))) {
+        c.cwd = cwd;
+    }
+    c.nb_conn_srs = (int64_t)conns_.size();
+    return c;
+}
+
+// --- end of `api` ---
+
+// --- `hls`: live sources, HLS, HTTP server and HTTP live streams. ---
+srs_error_t SrsServer::initialize_hls() {
+    srs_error_t err = srs_success;
+    hls_ = std::make_unique<SrsHlsServer>();
+    hls_->set_config(config_);
+    if ((err = hls_->start()) != srs_success) {
+        return srs_error_wrap(err, "hls dispose timer");
+    }
+    http_server_ = std::make_unique<SrsHttpServer>(&sources_, hls_->store());
+    if ((err = http_server_->apply(config_)) != srs_success) {
+        return srs_error_wrap(err, "http server");
+    }
+    http_server_->streams()->set_stat(stat_.get());
+    sources_.add_handler_factory(hls_.get());
+    sources_.add_handler_factory(http_server_->streams());
+    subscribe_reload(&hls_reloader_);
+    return err;
+}
+
+srs_error_t SrsServer::SrsHlsReloader::on_reload(SrsReloadContext* ctx) {
+    srs_error_t err = srs_success;
+    // Each publish reads the hls section it starts with; mounts follow the next publish.
+    server_->hls_->set_config(server_->config());
+    if ((err = server_->http_server_->apply(server_->config())) != srs_success) {
+        return srs_error_wrap(err, "reload http_server");
+    }
+    if (ctx->changed("http_server")) {
+        ctx->applied("http_server");
+    }
+    for (const std::string& c : ctx->changes()) {
+        if (srs_string_ends_with(c, ":hls") || srs_string_ends_with(c, ":http_remux")) {
+            ctx->applied(c);
+        }
+    }
+    return err;
+}
+// --- end of `hls` ---

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <srs_app_conn.hpp>
+#include <srs_app_http_api.hpp>
 #include <srs_app_listener.hpp>
 #include <srs_app_process.hpp>
 #include <srs_app_reload.hpp>
@@ -14,16 +15,23 @@
 #include <vector>
 
 class SrsConfig;
+class SrsExporter;
+class SrsSampler;
+class SrsHlsServer;
+class SrsHttpServer;
+class SrsLiveSourceManager;
 
 // What a listener serves.
 enum SrsListenerKind {
     SrsListenerRtmp = 0,
     SrsListenerHttpApi = 1,
     SrsListenerHttpServer = 2,
+    // The Prometheus exporter (exporter.listen).
+    SrsListenerExporter = 3,
 };
 
 // The one server of the process.
-class SrsServer : public ISrsTcpHandler, public ISrsSignalHandler {
+class SrsServer : public ISrsTcpHandler, public ISrsSignalHandler, public ISrsHttpApiServer {
 public:
     explicit SrsServer(std::shared_ptr<SrsConfig> config);
     ~SrsServer() override;
@@ -52,6 +60,50 @@ public:
     srs_error_t on_tcp_client(SrsTcpListener* listener, SrsNetFd fd) override;
     void on_signal(int signo) override;
 
+    // --- Statistics, HTTP API and exporter (helper `api`). ---
+public:
+    // The statistics that connections and sources report to (on_client, on_stream_publish...).
+    SrsStatistic* stat() { return stat_.get(); }
+    SrsSystemInfo* sysinfo() { return sysinfo_.get(); }
+    // ISrsHttpApiServer: kicks find connections here; /api/v1/raw?rpc=reload calls reload()
+    // above, the same as SIGHUP, and answers its error code.
+    ISrsConnection* find_connection(const std::string& cid) override;
+    SrsSummaryContext summary_context() override;
+
+private:
+    // Applies the api sections of a reload (registered with subscribe_reload).
+    class SrsApiReloader : public ISrsReloadHandler {
+    public:
+        explicit SrsApiReloader(SrsServer* s) : server_(s) {}
+        srs_error_t on_reload(SrsReloadContext* ctx) override;
+
+    private:
+        SrsServer* server_;
+    };
+    srs_error_t initialize_api();
+    // Applies the http_api, exporter and stats sections of a snapshot.
+    void apply_api(std::shared_ptr<SrsConfig> conf);
+    // --- end of `api` ---
+
+    // --- Live sources, HLS, HTTP server and HTTP live streams (helper `hls`). ---
+public:
+    SrsHlsServer* hls() { return hls_.get(); }
+    SrsHttpServer* http_server() { return http_server_.get(); }
+
+private:
+    // Applies the http_server and vhost hls/http_remux sections (registered with
+    // subscribe_reload).
+    class SrsHlsReloader : public ISrsReloadHandler {
+    public:
+        explicit SrsHlsReloader(SrsServer* s) : server_(s) {}
+        srs_error_t on_reload(SrsReloadContext* ctx) override;
+
+    private:
+        SrsServer* server_;
+    };
+    srs_error_t initialize_hls();
+    // --- end of `hls` ---
+
 private:
     srs_error_t listen();
     srs_error_t listen_endpoints(const std::vector<std::string>& endpoints, const std::string& label, int kind);
@@ -66,6 +118,19 @@ private:
 private:
     std::shared_ptr<SrsConfig> config_;
     SrsPidFile pid_;
+    // Declared before conns_ so they outlive every connection, which points at them (`api`).
+    std::unique_ptr<SrsStatistic> stat_;
+    std::unique_ptr<SrsSystemInfo> sysinfo_;
+    SrsStatisticConfigView stat_config_;
+    std::unique_ptr<SrsHttpApi> api_;
+    std::unique_ptr<SrsExporter> exporter_;
+    std::unique_ptr<SrsSampler> stat_sampler_;
+    std::unique_ptr<SrsSampler> sys_sampler_;
+    SrsApiReloader api_reloader_{this};
+    // `hls`: the features outlive the source manager that calls them and the connections.
+    std::unique_ptr<SrsHlsServer> hls_;
+    std::unique_ptr<SrsHttpServer> http_server_;
+    SrsHlsReloader hls_reloader_{this};
     SrsConnectionManager conns_;
     SrsLiveSourceManager sources_;
     SrsSignalManager signals_;
