@@ -1,0 +1,233 @@
+// End to end with real encoders and a real demuxer: ffmpeg makes the input, our FLV decoder
+// and TS muxer transmux it, ffprobe/ffmpeg check the output. Skipped without ffmpeg.
+#include <gtest/gtest.h>
+
+#include <srs_kernel_codec.hpp>
+#include <srs_kernel_flv.hpp>
+#include <srs_kernel_io.hpp>
+#include <srs_kernel_message.hpp>
+#include <srs_kernel_ts.hpp>
+#include <srs_utest_kernel_media.hpp>
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+using namespace srs_utest;
+
+namespace {
+
+bool has_tool(const char* name) {
+    std::string cmd = std::string("command -v ") + name + " >/dev/null 2>&1";
+    return system(cmd.c_str()) == 0;
+}
+
+// Runs a shell command; returns its stdout and sets *status.
+std::string run(const std::string& cmd, int* status) {
+    std::string out;
+    FILE* fp = popen(cmd.c_str(), "r");
+    if (!fp) {
+        *status = -1;
+        return out;
+    }
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof(buf), fp)) > 0) {
+        out.append(buf, n);
+    }
+    *status = pclose(fp);
+    return out;
+}
+
+// A temporary directory removed at the end of the test.
+class TempDir {
+public:
+    TempDir() {
+        char tmpl[] = "/tmp/srs_utest_e2e_XXXXXX";
+        char* p = mkdtemp(tmpl);
+        path_ = p ? p : "";
+    }
+    ~TempDir() {
+        if (!path_.empty()) {
+            int status = 0;
+            run("rm -rf '" + path_ + "'", &status);
+        }
+    }
+    const std::string& path() const { return path_; }
+
+private:
+    std::string path_;
+};
+
+std::string read_file(const std::string& path) {
+    std::ifstream f(path, std::ios::binary);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+}
+
+// Splits an Annex B stream into NALUs (without start codes).
+std::vector<std::string> split_annexb(const std::string& s) {
+    std::vector<std::string> out;
+    size_t i = 0, start = std::string::npos;
+    while (i + 3 <= s.size()) {
+        if (s[i] == 0 && s[i + 1] == 0 && s[i + 2] == 1) {
+            if (start != std::string::npos) {
+                size_t end = i;
+                while (end > start && s[end - 1] == 0) {
+                    end--;
+                }
+                out.push_back(s.substr(start, end - start));
+            }
+            i += 3;
+            start = i;
+        } else {
+            i++;
+        }
+    }
+    if (start != std::string::npos && start < s.size()) {
+        out.push_back(s.substr(start));
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST(KernelE2eTest, FlvFromFfmpegToTsCheckedByFfprobe) {
+    if (!has_tool("ffmpeg") || !has_tool("ffprobe")) {
+        GTEST_SKIP() << "ffmpeg/ffprobe not installed";
+    }
+    TempDir dir;
+    ASSERT_FALSE(dir.path().empty());
+    std::string flv = dir.path() + "/in.flv", ts = dir.path() + "/out.ts";
+    int status = 0;
+    run("ffmpeg -v error -y -f lavfi -i testsrc2=size=320x240:rate=25 -f lavfi -i sine -t 2 -c:v libx264 -g 50 "
+        "-c:a aac -f flv '" +
+            flv + "' 2>&1",
+        &status);
+    ASSERT_EQ(0, status);
+
+    SrsFileReader fr;
+    ASSERT_TRUE(fr.open(flv) == srs_success);
+    SrsFlvDecoder dec(&fr);
+    ASSERT_TRUE(dec.read_header() == srs_success);
+    SrsFileWriter fw;
+    ASSERT_TRUE(fw.open(ts) == srs_success);
+    SrsTsTransmuxer mux(&fw);
+    int videos = 0, audios = 0;
+    while (true) {
+        SrsMediaMessage m;
+        srs_error_t err = dec.read_message(&m);
+        if (srs_error_code(err) == ERROR_SYSTEM_FILE_EOF) {
+            break;
+        }
+        ASSERT_TRUE(err == srs_success) << srs_error_desc(err);
+        videos += m.is_video();
+        audios += m.is_audio();
+        err = mux.write_message(m);
+        ASSERT_TRUE(err == srs_success) << srs_error_desc(err);
+    }
+    ASSERT_TRUE(mux.flush_audio() == srs_success);
+    fw.close();
+    EXPECT_EQ(52, videos);  // sequence header, 50 frames, end of sequence
+    EXPECT_GT(audios, 80);
+    EXPECT_EQ(320, mux.format().vcodec().width);
+    EXPECT_EQ(240, mux.format().vcodec().height);
+    EXPECT_EQ(0, dec.bad_previous_tag_sizes());
+
+    std::string out =
+        run("ffprobe -v error -count_frames -show_entries stream=codec_name,width,height,sample_rate,nb_read_frames "
+            "-of default=noprint_wrappers=1 '" +
+                ts + "' 2>&1",
+            &status);
+    ASSERT_EQ(0, status) << out;
+    EXPECT_NE(std::string::npos, out.find("codec_name=h264")) << out;
+    EXPECT_NE(std::string::npos, out.find("width=320")) << out;
+    EXPECT_NE(std::string::npos, out.find("height=240")) << out;
+    EXPECT_NE(std::string::npos, out.find("codec_name=aac")) << out;
+    EXPECT_NE(std::string::npos, out.find("sample_rate=44100")) << out;
+    EXPECT_NE(std::string::npos, out.find("nb_read_frames=50")) << out;
+    EXPECT_EQ(std::string::npos, out.find("rror")) << out;
+
+    // A full decode reports no error (continuity, PES, ADTS, bitstream).
+    out = run("ffmpeg -v error -i '" + ts + "' -f null - 2>&1", &status);
+    EXPECT_EQ(0, status);
+    EXPECT_EQ("", out);
+}
+
+TEST(KernelE2eTest, HevcOverEnhancedRtmpToTs) {
+    if (!has_tool("ffmpeg") || !has_tool("ffprobe")) {
+        GTEST_SKIP() << "ffmpeg/ffprobe not installed";
+    }
+    int status = 0;
+    std::string encoders = run("ffmpeg -hide_banner -encoders 2>/dev/null", &status);
+    if (encoders.find("libx265") == std::string::npos) {
+        GTEST_SKIP() << "libx265 not available";
+    }
+    TempDir dir;
+    std::string hevc = dir.path() + "/in.hevc", ts = dir.path() + "/out.ts";
+    run("ffmpeg -v error -y -f lavfi -i testsrc2=size=320x240:rate=25 -frames:v 25 -c:v libx265 "
+        "-x265-params log-level=error:bframes=0:keyint=25 -f hevc '" +
+            hevc + "' 2>&1",
+        &status);
+    ASSERT_EQ(0, status);
+
+    // Group NALUs into access units: a new one starts at a VCL NALU whose
+    // first_slice_segment_in_pic_flag is set; parameter sets and SEI join the next picture.
+    std::vector<std::string> nalus = split_annexb(read_file(hevc));
+    std::string vps, sps, pps;
+    std::vector<std::vector<std::string>> aus;
+    std::vector<std::string> pending;
+    for (const std::string& n : nalus) {
+        int type = ((uint8_t)n[0] >> 1) & 0x3f;
+        if (type == 32) {
+            vps = n;
+        } else if (type == 33) {
+            sps = n;
+        } else if (type == 34) {
+            pps = n;
+        } else if (type < 32) {
+            if (((uint8_t)n[2] & 0x80) || aus.empty()) {
+                aus.push_back(pending);
+                pending.clear();
+            }
+            aus.back().push_back(n);
+        } else {
+            pending.push_back(n);
+        }
+    }
+    ASSERT_EQ(25u, aus.size());
+    ASSERT_FALSE(vps.empty() || sps.empty() || pps.empty());
+
+    SrsFileWriter fw;
+    ASSERT_TRUE(fw.open(ts) == srs_success);
+    SrsTsTransmuxer mux(&fw);
+    std::string sh = std::string("\x90hvc1", 5) + make_hvcc(vps, sps, pps);
+    srs_error_t err = mux.write_video(0, sh.data(), (int)sh.size());
+    ASSERT_TRUE(err == srs_success) << srs_error_desc(err);
+    EXPECT_EQ(320, mux.format().vcodec().width);
+    EXPECT_EQ(240, mux.format().vcodec().height);
+    for (size_t i = 0; i < aus.size(); i++) {
+        // CodedFramesX: no composition time (no B-frames). Keyframe on the first picture.
+        std::string tag = std::string(i == 0 ? "\x93" : "\xa3", 1) + "hvc1" + avcc_nalus(aus[i]);
+        err = mux.write_video((int64_t)i * 40, tag.data(), (int)tag.size());
+        ASSERT_TRUE(err == srs_success) << srs_error_desc(err);
+    }
+    fw.close();
+
+    std::string out =
+        run("ffprobe -v error -count_frames -show_entries stream=codec_name,width,height,nb_read_frames "
+            "-of default=noprint_wrappers=1 '" +
+                ts + "' 2>&1",
+            &status);
+    ASSERT_EQ(0, status) << out;
+    EXPECT_NE(std::string::npos, out.find("codec_name=hevc")) << out;
+    EXPECT_NE(std::string::npos, out.find("width=320")) << out;
+    EXPECT_NE(std::string::npos, out.find("height=240")) << out;
+    EXPECT_NE(std::string::npos, out.find("nb_read_frames=25")) << out;
+    out = run("ffmpeg -v error -i '" + ts + "' -f null - 2>&1", &status);
+    EXPECT_EQ("", out);
+}

@@ -1,0 +1,56 @@
+#include <gtest/gtest.h>
+
+#include <srs_kernel_m3u8.hpp>
+
+TEST(KernelM3u8Test, LivePlaylist) {
+    SrsM3u8Playlist pl;
+    pl.segments.push_back({7, 10.0, "live/livestream-7.ts", false});
+    pl.segments.push_back({8, 10.0004, "live/livestream-8.ts", false});
+    pl.segments.push_back({9, 9.521, "live/livestream-9.ts", true});
+    EXPECT_EQ(
+        "#EXTM3U\n"
+        "#EXT-X-VERSION:3\n"
+        "#EXT-X-TARGETDURATION:10\n"
+        "#EXT-X-MEDIA-SEQUENCE:7\n"
+        "#EXTINF:10.000,\n"
+        "live/livestream-7.ts\n"
+        "#EXTINF:10.000,\n"
+        "live/livestream-8.ts\n"
+        "#EXT-X-DISCONTINUITY\n"
+        "#EXTINF:9.521,\n"
+        "live/livestream-9.ts\n",
+        srs_m3u8_encode(pl));
+}
+
+TEST(KernelM3u8Test, TargetDurationIsTheCeiling) {
+    SrsM3u8Playlist pl;
+    pl.segments.push_back({0, 10.001, "a.ts", false});
+    pl.segments.push_back({1, 3.2, "b.ts", false});
+    EXPECT_EQ(11, srs_m3u8_target_duration(pl));
+    pl.min_target_duration = 12;
+    EXPECT_EQ(12, srs_m3u8_target_duration(pl));
+    pl.min_target_duration = 0;
+    pl.segments.clear();
+    EXPECT_EQ(1, srs_m3u8_target_duration(pl));
+}
+
+TEST(KernelM3u8Test, EndListAndDiscontinuitySequence) {
+    SrsM3u8Playlist pl;
+    pl.discontinuity_sequence = 2;
+    pl.endlist = true;
+    pl.segments.push_back({100, 2.5, "http://cdn/x-100.ts?token=1", false});
+    EXPECT_EQ(
+        "#EXTM3U\n"
+        "#EXT-X-VERSION:3\n"
+        "#EXT-X-TARGETDURATION:3\n"
+        "#EXT-X-MEDIA-SEQUENCE:100\n"
+        "#EXT-X-DISCONTINUITY-SEQUENCE:2\n"
+        "#EXTINF:2.500,\n"
+        "http://cdn/x-100.ts?token=1\n"
+        "#EXT-X-ENDLIST\n",
+        srs_m3u8_encode(pl));
+
+    SrsM3u8Playlist empty;
+    empty.media_sequence = 5;
+    EXPECT_EQ("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:1\n#EXT-X-MEDIA-SEQUENCE:5\n", srs_m3u8_encode(empty));
+}
