@@ -4,6 +4,7 @@
 #include <srs_core_log.hpp>
 #include <srs_core_utility.hpp>
 
+#include <algorithm>
 #include <csignal>
 
 SrsServer::SrsServer(std::shared_ptr<SrsConfig> config) : config_(std::move(config)), signals_(this) {}
@@ -48,24 +49,43 @@ srs_error_t SrsServer::initialize() {
     return err;
 }
 
+namespace {
+
+const char* srs_listener_label(int kind) {
+    switch (kind) {
+        case SrsListenerRtmp:
+            return "rtmp";
+        case SrsListenerHttpApi:
+            return "http-api";
+        default:
+            return "http-server";
+    }
+}
+
+const int srs_listener_kinds[] = {SrsListenerRtmp, SrsListenerHttpApi, SrsListenerHttpServer};
+
+}  // namespace
+
+std::vector<std::string> SrsServer::wanted_endpoints(const SrsConfig& conf, int kind) const {
+    switch (kind) {
+        case SrsListenerRtmp:
+            return conf.get_strings("listen");
+        case SrsListenerHttpApi:
+            return conf.get_bool("http_api.enabled") ? conf.get_strings("http_api.listen") : std::vector<std::string>();
+        default:
+            return conf.get_bool("http_server.enabled") ? conf.get_strings("http_server.listen")
+                                                        : std::vector<std::string>();
+    }
+}
+
 srs_error_t SrsServer::listen() {
-    srs_error_t err = srs_success;
-    if ((err = listen_endpoints(config_->get_strings("listen"), "rtmp", SrsListenerRtmp)) != srs_success) {
-        return err;
-    }
-    if (config_->get_bool("http_api.enabled")) {
-        if ((err = listen_endpoints(config_->get_strings("http_api.listen"), "http-api", SrsListenerHttpApi)) !=
-            srs_success) {
+    for (int kind : srs_listener_kinds) {
+        srs_error_t err = listen_endpoints(wanted_endpoints(*config_, kind), srs_listener_label(kind), kind);
+        if (err) {
             return err;
         }
     }
-    if (config_->get_bool("http_server.enabled")) {
-        if ((err = listen_endpoints(config_->get_strings("http_server.listen"), "http-server",
-                                    SrsListenerHttpServer)) != srs_success) {
-            return err;
-        }
-    }
-    return err;
+    return srs_success;
 }
 
 srs_error_t SrsServer::listen_endpoints(const std::vector<std::string>& endpoints, const std::string& label, int kind) {
@@ -127,16 +147,104 @@ void SrsServer::on_signal(int signo) {
     wakeup_.signal();
 }
 
-void SrsServer::do_reload() {
+void SrsServer::subscribe_reload(ISrsReloadHandler* h) {
+    if (std::find(reload_handlers_.begin(), reload_handlers_.end(), h) == reload_handlers_.end()) {
+        reload_handlers_.push_back(h);
+    }
+}
+
+void SrsServer::unsubscribe_reload(ISrsReloadHandler* h) {
+    reload_handlers_.erase(std::remove(reload_handlers_.begin(), reload_handlers_.end(), h), reload_handlers_.end());
+}
+
+srs_error_t SrsServer::reload() {
     std::shared_ptr<SrsConfig> conf;
     srs_error_t err = SrsConfig::load_file(config_->path(), &conf);
     if (err) {
-        srs_error("reload failed, keep the running config: %s", srs_error_desc(err).c_str());
+        return srs_error_wrap(err, "reload %s, keep the running config", config_->path().c_str());
+    }
+    for (const std::string& w : conf->warnings()) {
+        srs_warn("reload: %s", w.c_str());
+    }
+
+    SrsReloadContext ctx(config_, conf);
+    if (ctx.changes().empty()) {
+        srs_trace("reload: %s has no change", conf->path().c_str());
+        return srs_success;
+    }
+    for (const std::string& s : SrsConfig::non_reloadable_changes(*config_, *conf)) {
+        srs_warn("reload: %s changed but is not applied until restart", s.c_str());
+    }
+
+    config_ = conf;
+    if ((err = reload_listeners(&ctx)) != srs_success) {
+        srs_error("reload: listeners: %s", srs_error_desc(err).c_str());
+        srs_error_reset(err);
+    }
+    reload_log(&ctx);
+    if (ctx.changed("max_connections")) {
+        ctx.applied("max_connections");
+    }
+    // Handlers may yield; take a copy in case one subscribes or unsubscribes meanwhile.
+    std::vector<ISrsReloadHandler*> handlers = reload_handlers_;
+    for (ISrsReloadHandler* h : handlers) {
+        if ((err = h->on_reload(&ctx)) != srs_success) {
+            srs_error("reload: a subsystem failed to apply: %s", srs_error_desc(err).c_str());
+            srs_error_reset(err);
+        }
+    }
+    srs_trace("reload: changed [%s], applied [%s]", srs_string_join(ctx.changes(), ",").c_str(),
+              srs_string_join(ctx.applied_list(), ",").c_str());
+    return srs_success;
+}
+
+srs_error_t SrsServer::reload_listeners(SrsReloadContext* ctx) {
+    srs_error_t err = srs_success;
+    for (int kind : srs_listener_kinds) {
+        std::vector<std::string> wanted = wanted_endpoints(ctx->to(), kind);
+        std::vector<std::string> running;
+        for (auto it = listeners_.begin(); it != listeners_.end();) {
+            SrsTcpListener* l = it->get();
+            if (l->kind() != kind) {
+                ++it;
+                continue;
+            }
+            if (std::find(wanted.begin(), wanted.end(), l->endpoint()) == wanted.end()) {
+                srs_trace("reload: close %s listener %s", l->label().c_str(), l->endpoint().c_str());
+                ctx->applied(std::string(srs_listener_label(kind)) + "-close:" + l->endpoint());
+                it = listeners_.erase(it);
+                continue;
+            }
+            running.push_back(l->endpoint());
+            ++it;
+        }
+        std::vector<std::string> added;
+        for (const std::string& ep : wanted) {
+            if (std::find(running.begin(), running.end(), ep) == running.end()) {
+                added.push_back(ep);
+            }
+        }
+        if (added.empty()) {
+            continue;
+        }
+        if ((err = listen_endpoints(added, srs_listener_label(kind), kind)) != srs_success) {
+            return srs_error_wrap(err, "reload %s listeners", srs_listener_label(kind));
+        }
+        for (const std::string& ep : added) {
+            ctx->applied(std::string(srs_listener_label(kind)) + "-open:" + ep);
+        }
+    }
+    return err;
+}
+
+void SrsServer::reload_log(SrsReloadContext* ctx) {
+    if (!ctx->changed("srs_log_level") && !ctx->changed("srs_log_tank") && !ctx->changed("srs_log_file")) {
         return;
     }
-    std::vector<std::string> changes = SrsConfig::diff(*config_, *conf);
-    srs_trace("reload: config %s parsed, %d sections changed: %s", conf->path().c_str(), (int)changes.size(),
-              srs_string_join(changes, ",").c_str());
+    std::string tank = config_->get_string("srs_log_tank");
+    srs_logger().configure(srs_log_level_parse(config_->get_string("srs_log_level")),
+                           tank == "file" ? config_->get_string("srs_log_file") : "");
+    ctx->applied("log");
 }
 
 void SrsServer::do_graceful_quit() {
@@ -168,7 +276,10 @@ srs_error_t SrsServer::run() {
         }
         if (reload_) {
             reload_ = false;
-            do_reload();
+            srs_error_t err = reload();
+            if (err) {
+                srs_error("%s", srs_error_desc(err).c_str());
+            }
         }
         if (reopen_log_) {
             reopen_log_ = false;

@@ -5,6 +5,7 @@
 #include <srs_app_conn.hpp>
 #include <srs_app_listener.hpp>
 #include <srs_app_process.hpp>
+#include <srs_app_reload.hpp>
 #include <srs_app_signal.hpp>
 
 #include <memory>
@@ -37,6 +38,12 @@ public:
     srs_error_t run();
     // The listeners, for tests and the API (bound ports).
     const std::vector<std::unique_ptr<SrsTcpListener>>& listeners() const { return listeners_; }
+    // Re-reads the config file and applies what changed (SIGHUP, the raw API). An invalid file
+    // leaves the running config untouched and returns the error (with file:line).
+    srs_error_t reload();
+    // The one place subsystems register to apply their sections of a reload.
+    void subscribe_reload(ISrsReloadHandler* h);
+    void unsubscribe_reload(ISrsReloadHandler* h);
 
 public:
     srs_error_t on_tcp_client(SrsTcpListener* listener, SrsNetFd fd) override;
@@ -45,7 +52,11 @@ public:
 private:
     srs_error_t listen();
     srs_error_t listen_endpoints(const std::vector<std::string>& endpoints, const std::string& label, int kind);
-    void do_reload();
+    // The endpoints the config asks a kind of listener to serve (none when disabled).
+    std::vector<std::string> wanted_endpoints(const SrsConfig& conf, int kind) const;
+    // Closes listeners that went away and opens new ones; others (and their connections) stay.
+    srs_error_t reload_listeners(SrsReloadContext* ctx);
+    void reload_log(SrsReloadContext* ctx);
     void do_graceful_quit();
     srs_error_t create_connection(SrsTcpListener* listener, SrsNetFd fd, std::unique_ptr<ISrsConnection>* out);
 
@@ -55,6 +66,7 @@ private:
     SrsConnectionManager conns_;
     SrsSignalManager signals_;
     std::vector<std::unique_ptr<SrsTcpListener>> listeners_;
+    std::vector<ISrsReloadHandler*> reload_handlers_;
     SrsCond wakeup_;
     bool reload_ = false;
     bool reopen_log_ = false;

@@ -66,14 +66,14 @@ class SrsProcess:
     and the working directory. Use as a context manager, or call start()/stop()."""
 
     DEFAULT = """
-listen {rtmp};
+listen 127.0.0.1:{rtmp};
 max_connections 1000;
 daemon off;
 srs_log_tank file;
 srs_log_file {dir}/srs.log;
 pid {dir}/srs.pid;
-http_api {{ enabled on; listen {api}; }}
-http_server {{ enabled on; listen {http}; dir {dir}/html; }}
+http_api {{ enabled on; listen 127.0.0.1:{api}; }}
+http_server {{ enabled on; listen 127.0.0.1:{http}; dir {dir}/html; }}
 vhost __defaultVhost__ {{ }}
 """
 

@@ -98,7 +98,7 @@ class RunTest(unittest.TestCase):
             second = SrsProcess()
             try:
                 second.rtmp = first.rtmp
-                second.write_config(SrsProcess.DEFAULT.replace("listen {rtmp};", "listen %d;" % first.rtmp))
+                second.write_config(SrsProcess.DEFAULT.replace("listen 127.0.0.1:{rtmp};", "listen 127.0.0.1:%d;" % first.rtmp))
                 with open(second.stdout, "w") as out:
                     p = subprocess.Popen([srs_binary(), "-c", second.conf], cwd=second.dir, stdout=out,
                                          stderr=subprocess.STDOUT)
