@@ -9,6 +9,8 @@
 #include <memory>
 #include <string>
 
+class SrsBenchFlvInput;
+
 // What every client of one run shares.
 class SrsBenchContext {
 public:
@@ -31,6 +33,9 @@ public:
     // Set before the clients are stopped at the end, so their ends are not failures.
     bool stopping() const { return stopping_; }
     void set_stopping() { stopping_ = true; }
+    // The file publishers send, loaded once for all of them.
+    void set_input(std::shared_ptr<SrsBenchFlvInput> input) { input_ = std::move(input); }
+    const SrsBenchFlvInput* input() const { return input_.get(); }
 
 private:
     SrsBenchOptions opts_;
@@ -38,6 +43,7 @@ private:
     SrsBenchLagHistogram interval_lag_;
     SrsBenchLagHistogram total_lag_;
     bool stopping_ = false;
+    std::shared_ptr<SrsBenchFlvInput> input_;
 };
 
 // One simulated client. Subclasses implement do_cycle(): connect, then play or publish

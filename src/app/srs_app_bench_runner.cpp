@@ -1,6 +1,7 @@
 #include <srs_app_bench_runner.hpp>
 
 #include <srs_app_bench_http.hpp>
+#include <srs_app_bench_rtmp.hpp>
 #include <srs_core_log.hpp>
 #include <srs_core_utility.hpp>
 
@@ -17,10 +18,17 @@ srs_error_t srs_bench_create_client(SrsBenchContext* ctx, int k, std::unique_ptr
         case SrsBenchHlsPlay:
             out->reset(new SrsBenchHlsPlayer(ctx, k, url));
             return srs_success;
-        default:
-            break;
+        case SrsBenchRtmpPlay:
+            out->reset(new SrsBenchRtmpPlayer(ctx, k, url));
+            return srs_success;
+        case SrsBenchRtmpPublish:
+            if (!ctx->input()) {
+                return srs_error_new(ERROR_BENCH_OPTIONS, "rtmp-publish: no input loaded");
+            }
+            out->reset(new SrsBenchRtmpPublisher(ctx, k, url, ctx->input()));
+            return srs_success;
     }
-    return srs_error_new(ERROR_BENCH_OPTIONS, "%s is not supported by this build", srs_bench_type_name(opts.type));
+    return srs_error_new(ERROR_BENCH_OPTIONS, "unknown client type %d", (int)opts.type);
 }
 
 SrsBenchRunner::SrsBenchRunner(const SrsBenchOptions& opts, FILE* out) : out_(out), ctx_(new SrsBenchContext(opts)) {}
@@ -31,7 +39,19 @@ SrsBenchRunner::~SrsBenchRunner() {
 }
 
 srs_error_t SrsBenchRunner::initialize() {
-    return srs_success;
+    srs_error_t err = srs_success;
+    const SrsBenchOptions& opts = ctx_->options();
+    if (opts.type != SrsBenchRtmpPublish) {
+        return err;
+    }
+    auto input = std::make_shared<SrsBenchFlvInput>();
+    if ((err = input->load(opts.input)) != srs_success) {
+        return srs_error_wrap(err, "publisher input");
+    }
+    fprintf(out_, "srs_bench: input %s, %d tags, loop %.3fs\n", opts.input.c_str(), (int)input->messages().size(),
+            (double)input->loop_duration() / 1000.0);
+    ctx_->set_input(input);
+    return err;
 }
 
 bool SrsBenchRunner::with_lag() const {

@@ -5,6 +5,7 @@
 #include <srs_app_bench_client.hpp>
 #include <srs_app_bench_http.hpp>
 #include <srs_app_bench_options.hpp>
+#include <srs_app_bench_rtmp.hpp>
 #include <srs_app_bench_runner.hpp>
 #include <srs_app_bench_stat.hpp>
 #include <srs_core_st.hpp>
@@ -12,6 +13,12 @@
 #include <srs_protocol_http_conn.hpp>
 #include <srs_protocol_http_mux.hpp>
 #include <srs_protocol_http_response.hpp>
+#include <srs_protocol_rtmp_request.hpp>
+#include <srs_protocol_rtmp_session.hpp>
+
+#include <unistd.h>
+
+#include <fstream>
 
 #include <functional>
 #include <map>
@@ -680,15 +687,223 @@ TEST(BenchRunnerTest, RunsFlvPlayersAndReports) {
     EXPECT_EQ(s.size() - 1, s.find('\n', last));
 }
 
-TEST(BenchRunnerTest, UnsupportedTypeFails) {
+TEST(BenchRunnerTest, PublisherWithoutInputFails) {
     SrsBenchOptions o = bench_options(SrsBenchRtmpPublish, "rtmp://127.0.0.1:1/live/a");
     o.input = "/nonexistent.flv";
     o.duration = 100 * kMs;
     SrsBenchRunner runner(o, stdout);
     srs_error_t err = runner.initialize();
-    if (err == srs_success) {
-        SrsBenchRow row;
-        err = runner.run(&row);
+    EXPECT_EQ(ERROR_SYSTEM_FILE_NOT_EXISTS, srs_error_code(err)) << srs_error_desc(err);
+}
+
+namespace {
+
+// Writes bytes to a temporary file, removed with the object.
+class BenchTempFile {
+public:
+    explicit BenchTempFile(const std::string& bytes) {
+        char name[] = "/tmp/srs-utest-bench-XXXXXX";
+        int fd = mkstemp(name);
+        path = name;
+        if (fd >= 0) {
+            ssize_t n = ::write(fd, bytes.data(), bytes.size());
+            (void)n;
+            ::close(fd);
+        }
     }
-    EXPECT_TRUE(err != srs_success);
+    ~BenchTempFile() { unlink(path.c_str()); }
+    std::string path;
+};
+
+// One scripted RTMP server session on loopback: plays count media messages 20 ms apart to
+// a player, rejects a play, or records what a publisher sends.
+class BenchRtmpServer : public ISrsCoroutineHandler {
+public:
+    enum Mode { Play, RejectPlay, Record };
+    explicit BenchRtmpServer(Mode mode) : mode_(mode), trd_("utest-bench-rtmp", this) {}
+    ~BenchRtmpServer() override { trd_.stop(); }
+    srs_error_t start() {
+        srs_error_t err = srs_tcp_listen("127.0.0.1", 0, &lfd_);
+        if (err != srs_success) {
+            return err;
+        }
+        port = srs_socket_local_port(lfd_);
+        return trd_.start();
+    }
+    srs_error_t cycle() override {
+        srs_error_t err = srs_success;
+        SrsNetFd fd;
+        if ((err = srs_tcp_accept(lfd_, 3 * kS, &fd)) != srs_success) {
+            return err;
+        }
+        SrsStSocket skt(fd);
+        SrsRtmpServer server(&skt);
+        server.set_recv_timeout(3 * kS);
+        server.set_send_timeout(3 * kS);
+        SrsRequest req;
+        if ((err = server.handshake()) != srs_success || (err = server.connect_app(&req)) != srs_success ||
+            (err = server.set_chunk_size(4096)) != srs_success ||
+            (err = server.response_connect_app(&req, "127.0.0.1", "bench")) != srs_success) {
+            return err;
+        }
+        SrsRtmpConnType type = SrsRtmpConnUnknown;
+        srs_utime_t duration = 0;
+        if ((err = server.identify_client(1, &type, &stream, &duration)) != srs_success) {
+            return err;
+        }
+        if (mode_ == RejectPlay) {
+            if ((err = server.reject_play(1, "no such stream")) != srs_success) {
+                return err;
+            }
+            srs_usleep(3 * kS);
+            return err;
+        }
+        if (mode_ == Play) {
+            if ((err = server.start_play(1)) != srs_success) {
+                return err;
+            }
+            std::string video(2000, '\x17');
+            for (int i = 0; i < count; i++) {
+                SrsMediaMessage msg =
+                    SrsMediaMessage::create(SrsMsgVideo, 1000 + i * 20, 1, video.data(), (int)video.size());
+                if ((err = server.send_messages(&msg, 1)) != srs_success) {
+                    return err;
+                }
+                srs_usleep(20 * kMs);
+            }
+        } else if ((err = server.start_fmle_publish(1)) != srs_success) {
+            return err;
+        }
+        while (true) {
+            SrsMediaMessage msg;
+            if ((err = server.recv_message(&msg)) != srs_success) {
+                return err;
+            }
+            if (msg.is_av() || msg.is_script()) {
+                types.push_back(msg.type);
+                timestamps.push_back(msg.timestamp);
+            }
+        }
+    }
+
+    int port = 0;
+    int count = 20;
+    std::string stream;
+    std::vector<int> types;
+    std::vector<int64_t> timestamps;
+
+private:
+    Mode mode_;
+    SrsNetFd lfd_;
+    SrsCoroutine trd_;
+};
+
+}  // namespace
+
+TEST(BenchRtmpTest, PlayerReceivesMedia) {
+    BenchRtmpServer server(BenchRtmpServer::Play);
+    BENCH_ASSERT_OK(server.start());
+    std::string url = "rtmp://127.0.0.1:" + std::to_string(server.port) + "/live/stream?k=v";
+    SrsBenchOptions o = bench_options(SrsBenchRtmpPlay, url);
+    SrsBenchContext ctx(o);
+    SrsBenchRtmpPlayer player(&ctx, 0, url);
+    BENCH_ASSERT_OK(player.start());
+    for (int i = 0; i < 200 && player.stat()->msgs < 20; i++) {
+        srs_usleep(10 * kMs);
+    }
+    EXPECT_EQ(SrsBenchClientStat::Running, player.stat()->state) << player.stat()->error;
+    EXPECT_EQ(20, player.stat()->msgs);
+    EXPECT_EQ("stream?k=v", server.stream);
+    EXPECT_GT(player.stat()->bytes, 20 * 2000);
+    EXPECT_GT(player.stat()->connect_duration(), 0);
+    ctx.set_stopping();
+    player.stop();
+    EXPECT_EQ(SrsBenchClientStat::Closed, player.stat()->state);
+}
+
+TEST(BenchRtmpTest, PlayerRejected) {
+    BenchRtmpServer server(BenchRtmpServer::RejectPlay);
+    BENCH_ASSERT_OK(server.start());
+    std::string url = "rtmp://127.0.0.1:" + std::to_string(server.port) + "/live/none";
+    SrsBenchContext ctx(bench_options(SrsBenchRtmpPlay, url));
+    SrsBenchRtmpPlayer player(&ctx, 0, url);
+    BENCH_ASSERT_OK(player.start());
+    for (int i = 0; i < 200 && player.stat()->state != SrsBenchClientStat::Failed; i++) {
+        srs_usleep(10 * kMs);
+    }
+    EXPECT_EQ(SrsBenchClientStat::Failed, player.stat()->state);
+    EXPECT_NE(std::string::npos, player.stat()->error.find("StreamNotFound")) << player.stat()->error;
+    EXPECT_EQ(0, player.stat()->msgs);
+}
+
+TEST(BenchRtmpTest, PlayerConnectRefused) {
+    // A port nobody listens on: take one and close it.
+    int port = 0;
+    {
+        SrsNetFd lfd;
+        BENCH_ASSERT_OK(srs_tcp_listen("127.0.0.1", 0, &lfd));
+        port = srs_socket_local_port(lfd);
+    }
+    std::string url = "rtmp://127.0.0.1:" + std::to_string(port) + "/live/a";
+    SrsBenchContext ctx(bench_options(SrsBenchRtmpPlay, url));
+    SrsBenchRtmpPlayer player(&ctx, 0, url);
+    BENCH_ASSERT_OK(player.start());
+    for (int i = 0; i < 200 && player.stat()->state != SrsBenchClientStat::Failed; i++) {
+        srs_usleep(10 * kMs);
+    }
+    EXPECT_EQ(SrsBenchClientStat::Failed, player.stat()->state);
+    EXPECT_FALSE(player.stat()->connected());
+}
+
+TEST(BenchRtmpTest, FlvInputLoad) {
+    // Video at 0, 40, 80 and audio at 20, 60, shifted by 500 ms: the loop is the span plus
+    // one video frame.
+    BenchTempFile f(bench_flv_bytes(5, 50, 500));
+    SrsBenchFlvInput input;
+    BENCH_ASSERT_OK(input.load(f.path));
+    ASSERT_EQ(5u, input.messages().size());
+    EXPECT_EQ(0, input.messages()[0].timestamp);
+    EXPECT_EQ(80, input.messages()[4].timestamp);
+    EXPECT_EQ(120, input.loop_duration());
+
+    SrsBenchFlvInput missing;
+    EXPECT_TRUE(missing.load("/nonexistent/a.flv") != srs_success);
+    BenchTempFile empty(bench_flv_bytes(0, 0, 0));
+    SrsBenchFlvInput none;
+    EXPECT_EQ(ERROR_BENCH_OPTIONS, srs_error_code(none.load(empty.path)));
+    BenchTempFile garbage("not an flv file at all");
+    SrsBenchFlvInput bad;
+    EXPECT_EQ(ERROR_KERNEL_FLV_HEADER, srs_error_code(bad.load(garbage.path)));
+}
+
+TEST(BenchRtmpTest, PublisherLoopsAtRealTimeWithContinuingTimestamps) {
+    BenchRtmpServer server(BenchRtmpServer::Record);
+    BENCH_ASSERT_OK(server.start());
+    std::string flv = bench_flv_bytes(5, 50, 0);
+    BenchTempFile f(flv);
+    auto input = std::make_shared<SrsBenchFlvInput>();
+    BENCH_ASSERT_OK(input->load(f.path));
+    std::string url = "rtmp://127.0.0.1:" + std::to_string(server.port) + "/live/pub";
+    SrsBenchContext ctx(bench_options(SrsBenchRtmpPublish, url));
+    ctx.set_input(input);
+    SrsBenchRtmpPublisher pub(&ctx, 0, url, ctx.input());
+    srs_utime_t start = srs_update_system_time();
+    BENCH_ASSERT_OK(pub.start());
+    // Three loops of 120 ms: the tags of the third loop start at 240 ms.
+    for (int i = 0; i < 200 && server.timestamps.size() < 11; i++) {
+        srs_usleep(5 * kMs);
+    }
+    srs_utime_t elapsed = srs_update_system_time() - start;
+    ctx.set_stopping();
+    pub.stop();
+    EXPECT_EQ(SrsBenchClientStat::Closed, pub.stat()->state) << pub.stat()->error;
+    ASSERT_GE(server.timestamps.size(), 11u);
+    std::vector<int64_t> want = {0, 20, 40, 60, 80, 120, 140, 160, 180, 200, 240};
+    for (size_t i = 0; i < want.size(); i++) {
+        EXPECT_EQ(want[i], server.timestamps[i]) << i;
+    }
+    // Real-time pacing: the tag at 240 ms was not sent before 240 ms.
+    EXPECT_GE(elapsed, 230 * kMs);
+    EXPECT_EQ("pub", server.stream);
+    EXPECT_GE(pub.stat()->msgs, 11);
 }
