@@ -164,6 +164,11 @@ srs_error_t SrsBenchOptions::parse(const std::vector<std::string>& args) {
                 return err;
             }
             timeout = (srs_utime_t)(d * SRS_UTIME_SECONDS);
+        } else if (a == "--rcvlowat") {
+            if ((err = srs_bench_parse_number(a, v, 0, 1024 * 1024, &d)) != srs_success) {
+                return err;
+            }
+            rcvlowat = (int)d;
         } else if (a == "--stack") {
             if ((err = srs_bench_parse_number(a, v, 16, 1024, &d)) != srs_success) {
                 return err;
@@ -210,6 +215,8 @@ std::string SrsBenchOptions::usage() {
            "  -n, --interval SEC    report interval (default 5; 0: final report only)\n"
            "  -i, --input FILE      FLV file that publishers send in a loop at real-time speed\n"
            "      --timeout SEC     connect and stall timeout (default 10)\n"
+           "      --rcvlowat BYTES  RTMP players wake only when this many bytes are buffered (default 0):\n"
+           "                        fewer reads for big loads, but lag is seen up to that much data late\n"
            "      --stack KIB       coroutine stack per client (default 64, only touched pages cost memory)\n"
            "      --json-intervals  print each interval report as JSON too\n"
            "Targets must be loopback (127.0.0.0/8, ::1, localhost). The last stdout line is the final\n"

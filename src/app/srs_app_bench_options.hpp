@@ -42,6 +42,11 @@ public:
     std::string input;
     // Connect and stall timeout: a client without a byte for this long fails.
     srs_utime_t timeout = 10 * SRS_UTIME_SECONDS;
+    // SO_RCVLOWAT for RTMP players: wake a player only once this many bytes are buffered,
+    // so thousands of players cost the load generator fewer reads and wakeups. Each message
+    // may then be seen up to the time that many bytes take to arrive later: 0 (the default)
+    // for lag measurements.
+    int rcvlowat = 0;
     // Coroutine stack per client.
     int stack_kib = 64;
     // Also print each interval as JSON.

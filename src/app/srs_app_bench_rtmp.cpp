@@ -9,6 +9,8 @@
 #include <srs_protocol_rtmp_request.hpp>
 #include <srs_protocol_rtmp_session.hpp>
 
+#include <sys/socket.h>
+
 #include <algorithm>
 
 srs_error_t SrsBenchFlvInput::load(const std::string& path) {
@@ -126,6 +128,10 @@ srs_error_t SrsBenchRtmpPlayer::do_cycle() {
         return srs_error_wrap(err, "rtmp play %s", stream.c_str());
     }
     on_connected();
+    int lowat = ctx_->options().rcvlowat;
+    if (lowat > 0 && setsockopt(fd.osfd(), SOL_SOCKET, SO_RCVLOWAT, &lowat, sizeof(lowat)) != 0) {
+        return srs_error_new(ERROR_SOCKET_READ, "setsockopt SO_RCVLOWAT %d", lowat);
+    }
 
     while (true) {
         if ((err = pull()) != srs_success) {

@@ -286,6 +286,7 @@ TEST(BenchOptionsTest, Parse) {
     EXPECT_EQ(2 * kS, o.interval);
     EXPECT_EQ(5 * kS, o.timeout);
     EXPECT_EQ(32, o.stack_kib);
+    EXPECT_EQ(8192, o.rcvlowat);
     EXPECT_EQ("rtmp://127.0.0.1:1935/live/s10", o.url_of(0));
     EXPECT_EQ("rtmp://127.0.0.1:1935/live/s12", o.url_of(2));
     EXPECT_EQ("rtmp://127.0.0.1:1935/live/s10", o.url_of(3));
