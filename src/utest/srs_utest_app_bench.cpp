@@ -273,11 +273,12 @@ TEST(BenchOptionsTest, Loopback) {
 TEST(BenchOptionsTest, Parse) {
     SrsBenchOptions o;
     srs_error_t err =
-        o.parse(std::vector<std::string>{"-t",        "rtmp-play", "-u",      "rtmp://127.0.0.1:1935/live/s{i}",
-                                         "-c",        "300",       "-r",      "50",
-                                         "-d",        "12.5",      "-s",      "3",
-                                         "--first",   "10",        "-n",      "2",
-                                         "--timeout", "5",         "--stack", "32"});
+        o.parse(std::vector<std::string>{"-t",         "rtmp-play", "-u",      "rtmp://127.0.0.1:1935/live/s{i}",
+                                         "-c",         "300",       "-r",      "50",
+                                         "-d",         "12.5",      "-s",      "3",
+                                         "--first",    "10",        "-n",      "2",
+                                         "--timeout",  "5",         "--stack", "32",
+                                         "--rcvlowat", "8192"});
     BENCH_ASSERT_OK(std::move(err));
     EXPECT_EQ(SrsBenchRtmpPlay, o.type);
     EXPECT_EQ(300, o.clients);
