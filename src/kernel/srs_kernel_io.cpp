@@ -37,7 +37,20 @@ srs_error_t SrsFileWriter::open_append(const std::string& path) {
     }
     fd_ = fd;
     path_ = path;
-    written_ = 0;
+    off_t end = ::lseek(fd, 0, SEEK_END);
+    written_ = end > 0 ? (int64_t)end : 0;
+    return srs_success;
+}
+
+srs_error_t SrsFileWriter::seek(int64_t offset) {
+    if (fd_ < 0) {
+        return srs_error_new(ERROR_SYSTEM_FILE_SEEK, "seek: file not open");
+    }
+    if (::lseek(fd_, (off_t)offset, SEEK_SET) < 0) {
+        return srs_error_new(ERROR_SYSTEM_FILE_SEEK, "seek %s to %lld: %s", path_.c_str(), (long long)offset,
+                             strerror(errno));
+    }
+    written_ = offset;
     return srs_success;
 }
 

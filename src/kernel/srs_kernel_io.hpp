@@ -20,8 +20,10 @@ public:
     void close();
     bool is_open() const { return fd_ >= 0; }
     const std::string& path() const { return path_; }
-    // Bytes written since open.
+    // The write position: bytes from the start of the file.
     int64_t tellg() const { return written_; }
+    // Moves the write position, e.g. to rewrite a header (DVR metadata) once the file is done.
+    srs_error_t seek(int64_t offset);
 
     srs_error_t write(const void* buf, size_t size, ssize_t* nwrite) override;
     srs_error_t writev(const iovec* iov, int iov_size, ssize_t* nwrite) override;

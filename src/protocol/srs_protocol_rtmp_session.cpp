@@ -251,7 +251,6 @@ srs_error_t SrsRtmpServer::on_bw_done() {
 srs_error_t SrsRtmpServer::identify_client(int stream_id, SrsRtmpConnType* type, std::string* stream_name,
                                            srs_utime_t* duration) {
     srs_error_t err = srs_success;
-    stream_id_ = stream_id;
     *type = SrsRtmpConnUnknown;
     while (true) {
         std::unique_ptr<SrsPacket> pkt;

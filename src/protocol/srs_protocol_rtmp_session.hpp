@@ -147,9 +147,6 @@ private:
     srs_error_t answer_call(const SrsCallPacket& call);
     srs_error_t wait_publish(int stream_id, std::string* publish_name);
     srs_error_t on_unexpected(const SrsPacket& pkt) override;
-
-private:
-    int stream_id_ = 1;
 };
 
 // What an SRS-like server tells about itself in the connect _result's data.

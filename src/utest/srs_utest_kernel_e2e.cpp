@@ -6,6 +6,7 @@
 #include <srs_kernel_flv.hpp>
 #include <srs_kernel_io.hpp>
 #include <srs_kernel_message.hpp>
+#include <srs_kernel_raw_audio.hpp>
 #include <srs_kernel_ts.hpp>
 #include <srs_utest_kernel_media.hpp>
 
@@ -230,4 +231,95 @@ TEST(KernelE2eTest, HevcOverEnhancedRtmpToTs) {
     EXPECT_NE(std::string::npos, out.find("nb_read_frames=25")) << out;
     out = run("ffmpeg -v error -i '" + ts + "' -f null - 2>&1", &status);
     EXPECT_EQ("", out);
+}
+
+namespace {
+
+// Decodes an FLV file and hands each message to fn.
+template <typename F>
+void for_each_flv_message(const std::string& path, F fn) {
+    SrsFileReader fr;
+    ASSERT_TRUE(fr.open(path) == srs_success);
+    SrsFlvDecoder dec(&fr);
+    ASSERT_TRUE(dec.read_header() == srs_success);
+    while (true) {
+        SrsMediaMessage m;
+        srs_error_t err = dec.read_message(&m);
+        if (srs_error_code(err) == ERROR_SYSTEM_FILE_EOF) {
+            break;
+        }
+        ASSERT_TRUE(err == srs_success) << srs_error_desc(err);
+        fn(m);
+    }
+}
+
+}  // namespace
+
+TEST(KernelE2eTest, AudioOnlyStreamsCheckedByFfprobe) {
+    if (!has_tool("ffmpeg") || !has_tool("ffprobe")) {
+        GTEST_SKIP() << "ffmpeg/ffprobe not installed";
+    }
+    int status = 0;
+    std::string encoders = run("ffmpeg -hide_banner -encoders 2>/dev/null", &status);
+    if (encoders.find("libmp3lame") == std::string::npos) {
+        GTEST_SKIP() << "libmp3lame not available";
+    }
+    TempDir dir;
+    std::string aac_flv = dir.path() + "/aac.flv", mp3_flv = dir.path() + "/mp3.flv";
+    run("ffmpeg -v error -y -f lavfi -i sine=sample_rate=48000 -t 1 -ac 2 -c:a aac -f flv '" + aac_flv + "' 2>&1",
+        &status);
+    ASSERT_EQ(0, status);
+    run("ffmpeg -v error -y -f lavfi -i sine=sample_rate=44100 -t 1 -c:a libmp3lame -f flv '" + mp3_flv + "' 2>&1",
+        &status);
+    ASSERT_EQ(0, status);
+
+    // AAC -> .aac (ADTS) and audio-only TS with merged PES.
+    std::string adts = dir.path() + "/out.aac", ats = dir.path() + "/aac.ts";
+    {
+        SrsFileWriter fa, ft;
+        ASSERT_TRUE(fa.open(adts) == srs_success);
+        ASSERT_TRUE(ft.open(ats) == srs_success);
+        SrsAacStreamTransmuxer aac(&fa);
+        SrsTsTransmuxer ts(&ft);
+        ts.set_audio_merge_ms(100);
+        for_each_flv_message(aac_flv, [&](const SrsMediaMessage& m) {
+            ASSERT_TRUE(aac.write_messages(&m, 1) == srs_success);
+            ASSERT_TRUE(ts.write_message(m) == srs_success);
+        });
+        ASSERT_TRUE(ts.flush_audio() == srs_success);
+    }
+    // MP3 -> .mp3 and TS.
+    std::string mp3 = dir.path() + "/out.mp3", mts = dir.path() + "/mp3.ts";
+    {
+        SrsFileWriter fm, ft;
+        ASSERT_TRUE(fm.open(mp3) == srs_success);
+        ASSERT_TRUE(ft.open(mts) == srs_success);
+        SrsMp3StreamTransmuxer raw(&fm);
+        SrsTsTransmuxer ts(&ft);
+        for_each_flv_message(mp3_flv, [&](const SrsMediaMessage& m) {
+            ASSERT_TRUE(raw.write_messages(&m, 1) == srs_success);
+            ASSERT_TRUE(ts.write_message(m) == srs_success);
+        });
+    }
+
+    struct Case {
+        std::string path, format, codec, rate;
+    } cases[] = {
+        {adts, "aac", "codec_name=aac", "sample_rate=48000"},
+        {ats, "mpegts", "codec_name=aac", "sample_rate=48000"},
+        {mp3, "mp3", "codec_name=mp3", "sample_rate=44100"},
+        {mts, "mpegts", "codec_name=mp3", "sample_rate=44100"},
+    };
+    for (const Case& c : cases) {
+        std::string out =
+            run("ffprobe -v error -f " + c.format +
+                    " -show_entries stream=codec_name,sample_rate,channels -of default=noprint_wrappers=1 '" + c.path +
+                    "' 2>&1",
+                &status);
+        ASSERT_EQ(0, status) << c.path << ": " << out;
+        EXPECT_NE(std::string::npos, out.find(c.codec)) << c.path << ": " << out;
+        EXPECT_NE(std::string::npos, out.find(c.rate)) << c.path << ": " << out;
+        out = run("ffmpeg -v error -f " + c.format + " -i '" + c.path + "' -f null - 2>&1", &status);
+        EXPECT_EQ("", out) << c.path;
+    }
 }

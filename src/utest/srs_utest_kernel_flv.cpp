@@ -166,12 +166,25 @@ TEST(KernelFlvTest, FileWriterAndReader) {
         ASSERT_TRUE(enc.write_header() == srs_success);
         ASSERT_TRUE(enc.write_tag(8, 5, "\xaf\x01", 2) == srs_success);
         EXPECT_EQ(13 + 17, fw.tellg());
+        // Rewrite the header flags in place, as DVR does with its metadata.
+        ASSERT_TRUE(fw.seek(4) == srs_success);
+        ASSERT_TRUE(fw.write("\x04", 1, nullptr) == srs_success);
+        EXPECT_EQ(5, fw.tellg());
+        EXPECT_EQ(ERROR_SYSTEM_FILE_SEEK, srs_error_code(fw.seek(-1)));
+    }
+    {
+        SrsFileWriter fa;
+        ASSERT_TRUE(fa.open_append(path) == srs_success);
+        EXPECT_EQ(30, fa.tellg());
     }
     SrsFileReader fr;
     ASSERT_TRUE(fr.open(path) == srs_success);
     EXPECT_EQ(30, fr.filesize());
     SrsFlvDecoder dec(&fr);
-    ASSERT_TRUE(dec.read_header() == srs_success);
+    bool has_audio = false, has_video = true;
+    ASSERT_TRUE(dec.read_header(&has_audio, &has_video) == srs_success);
+    EXPECT_TRUE(has_audio);
+    EXPECT_FALSE(has_video);
     SrsMediaMessage m;
     ASSERT_TRUE(dec.read_message(&m) == srs_success);
     EXPECT_EQ(5, m.timestamp);

@@ -557,6 +557,52 @@ TEST(ProtocolRtmpSessionTest, IdentifyEndsWithInput) {
     EXPECT_EQ("", io.out);
 }
 
+TEST(ProtocolRtmpSessionTest, PublishWithoutCreateStream) {
+    ClientScript c;
+    SrsPublishPacket publish;
+    publish.stream_name = "direct";
+    c.send(publish, 1);
+    MockIO io;
+    io.in = c.bytes();
+    SrsRtmpServer server(&io);
+    SrsRtmpConnType type = SrsRtmpConnUnknown;
+    std::string stream;
+    srs_utime_t duration = 0;
+    SRS_ASSERT_OK(server.identify_client(1, &type, &stream, &duration));
+    EXPECT_EQ(SrsRtmpConnFlashPublish, type);
+    EXPECT_EQ("direct", stream);
+}
+
+TEST(ProtocolRtmpSessionTest, ClientFailsOnCreateStreamError) {
+    // The server's side of the wire: _error for createStream (tid 2).
+    ClientScript server_side;
+    SrsCallResPacket err_res(2);
+    err_res.command_name = SRS_CMD_ERROR;
+    auto info = SrsAmf0Any::object();
+    info->set(SRS_STATUS_DESCRIPTION, SrsAmf0Any::str("no streams"));
+    err_res.response = std::move(info);
+    server_side.send(err_res);
+    MockIO io;
+    io.in = server_side.bytes();
+    SrsRtmpClient client(&io);
+    int stream_id = 0;
+    EXPECT_EQ(ERROR_RTMP_ACCESS_DENIED, srs_error_code(client.create_stream(&stream_id)));
+    // What the client sent is a createStream with tid 2.
+    ServerReplies sent(io.out);
+    auto cs = sent.next_packet<SrsCreateStreamPacket>();
+    ASSERT_TRUE(cs);
+    EXPECT_EQ(2, cs->transaction_id);
+}
+
+TEST(ProtocolRtmpSessionTest, ClientTypeNames) {
+    EXPECT_STREQ("rtmp-play", srs_client_type_string(SrsRtmpConnPlay));
+    EXPECT_STREQ("fmle-publish", srs_client_type_string(SrsRtmpConnFMLEPublish));
+    EXPECT_STREQ("flash-publish", srs_client_type_string(SrsRtmpConnFlashPublish));
+    EXPECT_STREQ("haivision-publish", srs_client_type_string(SrsRtmpConnHaivisionPublish));
+    EXPECT_STREQ("unknown", srs_client_type_string(SrsRtmpConnUnknown));
+    EXPECT_FALSE(srs_client_type_is_publish(SrsRtmpConnUnknown));
+}
+
 namespace {
 
 // A server coroutine on a loopback socket that runs one scripted session.
@@ -566,6 +612,10 @@ public:
     explicit LoopbackServer(Mode mode) : mode_(mode), trd_("utest-rtmp-server", this) {}
 
     srs_error_t listen() {
+        // ST computes timeouts from the clock of its last schedule; a test that blocked the
+        // process before (system(), popen()) leaves it stale, so the first timeout would fire
+        // at once. A short sleep lets the scheduler refresh it.
+        srs_usleep(1 * SRS_UTIME_MILLISECONDS);
         srs_error_t err = srs_tcp_listen("127.0.0.1", 0, &lfd_);
         if (err != srs_success) {
             return err;
@@ -576,6 +626,14 @@ public:
     void stop() { trd_.stop(); }
 
     srs_error_t cycle() override {
+        srs_error_t err = serve();
+        if (err != srs_success) {
+            error = srs_error_desc(err);
+        }
+        return err;
+    }
+
+    srs_error_t serve() {
         srs_error_t err = srs_success;
         SrsNetFd fd;
         if ((err = srs_tcp_accept(lfd_, 3 * SRS_UTIME_SECONDS, &fd)) != srs_success) {
@@ -661,6 +719,8 @@ public:
     srs_utime_t duration = 0;
     int media_bytes = 0;
     bool unpublished = false;
+    // Why the server ended, for failure messages.
+    std::string error;
 
 private:
     Mode mode_;
@@ -683,7 +743,7 @@ TEST(ProtocolRtmpSessionTest, LoopbackFmlePublish) {
     SrsRtmpClient client(&skt);
     client.set_recv_timeout(3 * SRS_UTIME_SECONDS);
     client.set_send_timeout(3 * SRS_UTIME_SECONDS);
-    SRS_ASSERT_OK(client.handshake());
+    SRS_ASSERT_OK(client.handshake()) << s.error;
     SrsServerInfo si;
     SRS_ASSERT_OK(client.connect_app("live", srs_fmt("rtmp://127.0.0.1:%d/live", s.port), nullptr, &si));
     EXPECT_EQ("loop-cid", si.id);
