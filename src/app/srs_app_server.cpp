@@ -1,6 +1,7 @@
 #include <srs_app_server.hpp>
 
 #include <srs_app_config.hpp>
+#include <srs_app_rtmp_conn.hpp>
 #include <srs_core_log.hpp>
 #include <srs_core_utility.hpp>
 
@@ -39,6 +40,9 @@ srs_error_t SrsServer::initialize() {
 
     if ((err = conns_.start()) != srs_success) {
         return srs_error_wrap(err, "connection manager");
+    }
+    if ((err = sources_.start()) != srs_success) {
+        return srs_error_wrap(err, "source manager");
     }
     if ((err = signals_.start()) != srs_success) {
         return srs_error_wrap(err, "signals");
@@ -116,7 +120,10 @@ srs_error_t SrsServer::on_tcp_client(SrsTcpListener* listener, SrsNetFd fd) {
 }
 
 srs_error_t SrsServer::create_connection(SrsTcpListener* listener, SrsNetFd fd, std::unique_ptr<ISrsConnection>* out) {
-    (void)out;
+    if (listener->kind() == SrsListenerRtmp) {
+        *out = std::make_unique<SrsRtmpConn>(this, std::move(fd));
+        return srs_success;
+    }
     return srs_error_new(ERROR_SYSTEM_CONNECTION_LIMIT, "no %s service for client %s", listener->label().c_str(),
                          srs_socket_peer_ip(fd).c_str());
 }

@@ -7,6 +7,7 @@
 #include <srs_app_process.hpp>
 #include <srs_app_reload.hpp>
 #include <srs_app_signal.hpp>
+#include <srs_app_source.hpp>
 
 #include <memory>
 #include <string>
@@ -32,6 +33,8 @@ public:
     // The running config snapshot; replaced as a whole on reload.
     std::shared_ptr<SrsConfig> config() const { return config_; }
     SrsConnectionManager& conns() { return conns_; }
+    // The live streams by vhost/app/stream.
+    SrsLiveSourceManager& sources() { return sources_; }
     // Pid file, resource limits, connection manager, signals and listeners.
     srs_error_t initialize();
     // The main loop; returns when the server quits.
@@ -64,6 +67,7 @@ private:
     std::shared_ptr<SrsConfig> config_;
     SrsPidFile pid_;
     SrsConnectionManager conns_;
+    SrsLiveSourceManager sources_;
     SrsSignalManager signals_;
     std::vector<std::unique_ptr<SrsTcpListener>> listeners_;
     std::vector<ISrsReloadHandler*> reload_handlers_;
