@@ -71,9 +71,11 @@ class BenchSmokeTest(unittest.TestCase):
         self.ffmpeg = None
 
     def tearDown(self):
-        if self.ffmpeg and self.ffmpeg.poll() is None:
-            self.ffmpeg.kill()
-            self.ffmpeg.wait()
+        if self.ffmpeg:
+            if self.ffmpeg.poll() is None:
+                self.ffmpeg.kill()
+                self.ffmpeg.wait()
+            self.ffmpeg.stderr.close()
         self.srs.cleanup()
 
     def publish(self, seconds):
