@@ -161,6 +161,11 @@
     XX(ERROR_PUBLISH_TIMEOUT, 3020, "Publisher sent no media in time")               \
     XX(ERROR_PLAY_TIMEOUT, 3021, "Player receives no media in time")                 \
     XX(ERROR_SOURCE_NOT_PUBLISHING, 3022, "Source has no publisher")                 \
+    XX(ERROR_BENCH_OPTIONS, 3900, "Load tool option is invalid")                     \
+    XX(ERROR_BENCH_NOT_LOOPBACK, 3901, "Load tool target is not a loopback address") \
+    XX(ERROR_BENCH_STREAM_ENDED, 3902, "Stream ended during the load run")           \
+    XX(ERROR_BENCH_NO_MEDIA, 3903, "No media received in time")                      \
+    XX(ERROR_BENCH_PLAYLIST, 3904, "HLS playlist is invalid")                        \
     XX(ERROR_HTTP_PATTERN_EMPTY, 4000, "HTTP pattern is empty")                      \
     XX(ERROR_HTTP_PATTERN_DUPLICATED, 4001, "HTTP pattern is duplicated")            \
     XX(ERROR_HTTP_URL_NOT_CLEAN, 4002, "HTTP url is not clean")                      \

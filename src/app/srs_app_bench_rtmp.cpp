@@ -1,0 +1,242 @@
+#include <srs_app_bench_rtmp.hpp>
+
+#include <srs_core_log.hpp>
+#include <srs_core_st.hpp>
+#include <srs_kernel_flv.hpp>
+#include <srs_kernel_io.hpp>
+#include <srs_protocol_amf0.hpp>
+#include <srs_protocol_rtmp_packet.hpp>
+#include <srs_protocol_rtmp_request.hpp>
+#include <srs_protocol_rtmp_session.hpp>
+
+#include <sys/socket.h>
+
+#include <algorithm>
+
+srs_error_t SrsBenchFlvInput::load(const std::string& path) {
+    srs_error_t err = srs_success;
+    SrsFileReader file;
+    if ((err = file.open(path)) != srs_success) {
+        return srs_error_wrap(err, "open %s", path.c_str());
+    }
+    if (file.filesize() > 512 * 1024 * 1024) {
+        return srs_error_new(ERROR_BENCH_OPTIONS, "%s is over 512 MiB", path.c_str());
+    }
+    SrsFlvDecoder dec(&file);
+    if ((err = dec.read_header()) != srs_success) {
+        return srs_error_wrap(err, "flv header of %s", path.c_str());
+    }
+    msgs_.clear();
+    while (true) {
+        SrsMediaMessage msg;
+        if ((err = dec.read_message(&msg)) != srs_success) {
+            if (srs_error_code(err) == ERROR_SYSTEM_FILE_EOF) {
+                srs_error_reset(err);
+                break;
+            }
+            return srs_error_wrap(err, "flv tag %d of %s", (int)msgs_.size(), path.c_str());
+        }
+        msgs_.push_back(std::move(msg));
+    }
+
+    int64_t first = -1;
+    int64_t last = 0;
+    int64_t first_video = -1, last_video = 0, nb_video = 0;
+    int64_t first_audio = -1, last_audio = 0, nb_audio = 0;
+    for (const SrsMediaMessage& m : msgs_) {
+        if (!m.is_av()) {
+            continue;
+        }
+        if (first < 0) {
+            first = m.timestamp;
+        }
+        last = std::max(last, m.timestamp);
+        if (m.is_video()) {
+            first_video = first_video < 0 ? m.timestamp : first_video;
+            last_video = m.timestamp;
+            nb_video++;
+        } else {
+            first_audio = first_audio < 0 ? m.timestamp : first_audio;
+            last_audio = m.timestamp;
+            nb_audio++;
+        }
+    }
+    if (first < 0) {
+        return srs_error_new(ERROR_BENCH_OPTIONS, "%s has no audio or video tag", path.c_str());
+    }
+    for (SrsMediaMessage& m : msgs_) {
+        m.timestamp = std::max<int64_t>(0, m.timestamp - first);
+    }
+    int64_t frame = 40;
+    if (nb_video > 1) {
+        frame = std::max<int64_t>(1, (last_video - first_video) / (nb_video - 1));
+    } else if (nb_audio > 1) {
+        frame = std::max<int64_t>(1, (last_audio - first_audio) / (nb_audio - 1));
+    }
+    loop_duration_ = last - first + frame;
+    return err;
+}
+
+srs_error_t srs_bench_rtmp_connect(const std::string& url, srs_utime_t timeout, SrsNetFd* fd,
+                                   std::unique_ptr<SrsStSocket>* io, std::unique_ptr<SrsRtmpClient>* client,
+                                   std::string* stream) {
+    srs_error_t err = srs_success;
+    std::string tc_url;
+    if ((err = srs_rtmp_split_url(url, &tc_url, stream)) != srs_success) {
+        return srs_error_wrap(err, "rtmp url %s", url.c_str());
+    }
+    std::string schema, host, app, query;
+    int port = SRS_DEFAULT_RTMP_PORT;
+    if ((err = srs_rtmp_parse_tc_url(tc_url, &schema, &host, &port, &app, &query)) != srs_success) {
+        return srs_error_wrap(err, "rtmp tcUrl %s", tc_url.c_str());
+    }
+    if ((err = srs_tcp_connect(host, port, timeout, fd)) != srs_success) {
+        return srs_error_wrap(err, "rtmp connect %s:%d", host.c_str(), port);
+    }
+    io->reset(new SrsStSocket(*fd));
+    (*io)->set_recv_timeout(timeout);
+    (*io)->set_send_timeout(timeout);
+    client->reset(new SrsRtmpClient(io->get()));
+    (*client)->set_recv_timeout(timeout);
+    (*client)->set_send_timeout(timeout);
+    if ((err = (*client)->handshake()) != srs_success) {
+        return srs_error_wrap(err, "rtmp handshake");
+    }
+    if ((err = (*client)->connect_app(app, tc_url)) != srs_success) {
+        return srs_error_wrap(err, "rtmp connect app %s", app.c_str());
+    }
+    return err;
+}
+
+SrsBenchRtmpPlayer::SrsBenchRtmpPlayer(SrsBenchContext* ctx, int index, const std::string& url)
+    : SrsBenchClient(ctx, index, url) {}
+
+srs_error_t SrsBenchRtmpPlayer::do_cycle() {
+    srs_error_t err = srs_success;
+    SrsNetFd fd;
+    std::unique_ptr<SrsStSocket> io;
+    std::unique_ptr<SrsRtmpClient> rtmp;
+    std::string stream;
+    if ((err = srs_bench_rtmp_connect(url_, ctx_->options().timeout, &fd, &io, &rtmp, &stream)) != srs_success) {
+        return err;
+    }
+    int stream_id = 0;
+    if ((err = rtmp->create_stream(&stream_id)) != srs_success) {
+        return srs_error_wrap(err, "rtmp createStream");
+    }
+    if ((err = rtmp->play(stream, stream_id)) != srs_success) {
+        return srs_error_wrap(err, "rtmp play %s", stream.c_str());
+    }
+    on_connected();
+    int lowat = ctx_->options().rcvlowat;
+    if (lowat > 0 && setsockopt(fd.osfd(), SOL_SOCKET, SO_RCVLOWAT, &lowat, sizeof(lowat)) != 0) {
+        return srs_error_new(ERROR_SOCKET_READ, "setsockopt SO_RCVLOWAT %d", lowat);
+    }
+
+    while (true) {
+        if ((err = pull()) != srs_success) {
+            return err;
+        }
+        SrsMediaMessage msg;
+        if ((err = rtmp->recv_message(&msg)) != srs_success) {
+            return srs_error_wrap(err, "rtmp recv");
+        }
+        if (msg.is_av()) {
+            on_media((uint32_t)msg.timestamp, rtmp->get_recv_bytes(), true);
+            continue;
+        }
+        on_bytes(rtmp->get_recv_bytes());
+        // Commands are rare (onStatus after play): look for a refusal.
+        if (msg.type != SrsMsgAMF0Command && msg.type != SrsMsgAMF3Command) {
+            continue;
+        }
+        std::unique_ptr<SrsPacket> pkt;
+        if ((err = rtmp->decode_message(msg, &pkt)) != srs_success) {
+            // A command we do not know is no reason to stop playing.
+            srs_error_reset(err);
+            continue;
+        }
+        SrsOnStatusCallPacket* st = dynamic_cast<SrsOnStatusCallPacket*>(pkt.get());
+        if (st && st->data && st->data->get_string(SRS_STATUS_LEVEL) == SRS_STATUS_LEVEL_ERROR) {
+            return srs_error_new(ERROR_RTMP_PLAY_REJECTED, "play %s: %s %s", stream.c_str(),
+                                 st->data->get_string(SRS_STATUS_CODE).c_str(),
+                                 st->data->get_string(SRS_STATUS_DESCRIPTION).c_str());
+        }
+    }
+}
+
+SrsBenchRtmpPublisher::SrsBenchRtmpPublisher(SrsBenchContext* ctx, int index, const std::string& url,
+                                             const SrsBenchFlvInput* input)
+    : SrsBenchClient(ctx, index, url), input_(input) {}
+
+srs_error_t SrsBenchRtmpPublisher::do_cycle() {
+    srs_error_t err = srs_success;
+    SrsNetFd fd;
+    std::unique_ptr<SrsStSocket> io;
+    std::unique_ptr<SrsRtmpClient> rtmp;
+    std::string stream;
+    if ((err = srs_bench_rtmp_connect(url_, ctx_->options().timeout, &fd, &io, &rtmp, &stream)) != srs_success) {
+        return err;
+    }
+    int stream_id = 0;
+    // ffmpeg's and OBS's chunk size.
+    if ((err = rtmp->fmle_publish(stream, &stream_id, 4096)) != srs_success) {
+        return srs_error_wrap(err, "rtmp publish %s", stream.c_str());
+    }
+    on_connected();
+
+    // A batch of messages due at the same moment goes out in one writev, as an encoder's
+    // muxer flushes; bounded so that a burst never builds a big vector.
+    const int kBatch = 16;
+    SrsMediaMessage batch[kBatch];
+    const std::vector<SrsMediaMessage>& msgs = input_->messages();
+    srs_utime_t start = srs_update_system_time();
+    for (int64_t loop = 0;; loop++) {
+        int64_t base = loop * input_->loop_duration();
+        size_t i = 0;
+        while (i < msgs.size()) {
+            if ((err = pull()) != srs_success) {
+                return err;
+            }
+            // Wait for the next message's time on the wall clock.
+            int64_t ts = base + msgs[i].timestamp;
+            srs_utime_t due = start + ts * SRS_UTIME_MILLISECONDS;
+            srs_utime_t now = srs_update_system_time();
+            if (due > now) {
+                srs_usleep(due - now);
+                continue;
+            }
+            int n = 0;
+            int nb_media = 0;
+            uint32_t last_ts = 0;
+            for (; i < msgs.size() && n < kBatch; i++) {
+                const SrsMediaMessage& m = msgs[i];
+                int64_t mts = base + m.timestamp;
+                if (start + mts * SRS_UTIME_MILLISECONDS > now) {
+                    break;
+                }
+                if (loop > 0 && m.is_script()) {
+                    continue;
+                }
+                batch[n] = SrsMediaMessage(m.type, mts, stream_id, m.payload);
+                if (m.is_av()) {
+                    nb_media++;
+                    last_ts = (uint32_t)mts;
+                }
+                n++;
+            }
+            if (n > 0 && (err = rtmp->send_messages(batch, n)) != srs_success) {
+                return srs_error_wrap(err, "rtmp send");
+            }
+            for (int k = 0; k < nb_media; k++) {
+                on_media(last_ts, rtmp->get_send_bytes(), false);
+            }
+            if (nb_media == 0) {
+                on_bytes(rtmp->get_send_bytes());
+            }
+            for (int k = 0; k < n; k++) {
+                batch[k].payload.reset();
+            }
+        }
+    }
+}
