@@ -23,7 +23,7 @@ json srs_kbps_json(const SrsKbps& kbps) {
 
 }  // namespace
 
-const char* srs_client_type_string(SrsClientType type) {
+const char* srs_stat_client_type_string(SrsClientType type) {
     switch (type) {
         case SrsClientRtmpPlay:
             return "rtmp-play";
@@ -50,8 +50,23 @@ const char* srs_client_type_string(SrsClientType type) {
     }
 }
 
-bool srs_client_type_is_publish(SrsClientType type) {
+bool srs_stat_client_is_publish(SrsClientType type) {
     return (type & 0xff00) == 0x0200;
+}
+
+SrsClientType srs_stat_client_type(SrsRtmpConnType type) {
+    switch (type) {
+        case SrsRtmpConnPlay:
+            return SrsClientRtmpPlay;
+        case SrsRtmpConnFMLEPublish:
+            return SrsClientFmlePublish;
+        case SrsRtmpConnFlashPublish:
+            return SrsClientFlashPublish;
+        case SrsRtmpConnHaivisionPublish:
+            return SrsClientHaivisionPublish;
+        default:
+            return SrsClientUnknown;
+    }
 }
 
 const char* srs_avc_profile_name(int profile_idc) {
@@ -280,8 +295,8 @@ json SrsStatisticClient::dumps(srs_utime_t now) const {
         {"tcUrl", req_.tcUrl},
         {"url", stream_->url_},
         {"name", req_.stream},
-        {"type", srs_client_type_string(type_)},
-        {"publish", srs_client_type_is_publish(type_)},
+        {"type", srs_stat_client_type_string(type_)},
+        {"publish", srs_stat_client_is_publish(type_)},
         // Seconds, with millisecond precision, as SRS.
         {"alive", srsu2ms(now - created_) / 1000.0},
         {"send_bytes", kbps_.get_send_bytes()},

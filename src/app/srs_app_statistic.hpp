@@ -7,6 +7,7 @@
 #include <srs_app_kbps.hpp>
 #include <srs_core_io.hpp>
 #include <srs_core_st.hpp>
+#include <srs_protocol_rtmp_session.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -17,7 +18,7 @@
 #include <unordered_map>
 
 // What a client does, with SRS's names in the API (srs_client_type_string). Publishers
-// are 0x02xx, so srs_client_type_is_publish() is one test.
+// are 0x02xx, so srs_stat_client_is_publish() is one test.
 enum SrsClientType {
     SrsClientUnknown = 0x0000,
     SrsClientRtmpPlay = 0x0110,
@@ -33,8 +34,10 @@ enum SrsClientType {
 };
 
 // "rtmp-play", "flv-play", "hls-play", "fmle-publish", "flash-publish", ...; "Unknown".
-const char* srs_client_type_string(SrsClientType type);
-bool srs_client_type_is_publish(SrsClientType type);
+const char* srs_stat_client_type_string(SrsClientType type);
+bool srs_stat_client_is_publish(SrsClientType type);
+// The type of an RTMP client as the RTMP session identified it.
+SrsClientType srs_stat_client_type(SrsRtmpConnType type);
 
 // The names SRS shows for codec details, from the numbers in the bitstream.
 // H.264 profile_idc (ISO 14496-10 A.2): "Baseline", "Main", "High", ...; "Other".
