@@ -54,6 +54,18 @@ bool srs_stat_client_is_publish(SrsClientType type) {
     return (type & 0xff00) == 0x0200;
 }
 
+SrsStatisticRequest srs_stat_request(const SrsRequest& req) {
+    SrsStatisticRequest r;
+    r.vhost = req.vhost;
+    r.app = req.app;
+    r.stream = req.stream;
+    r.tcUrl = req.tcUrl;
+    r.pageUrl = req.pageUrl;
+    r.swfUrl = req.swfUrl;
+    r.ip = req.ip;
+    return r;
+}
+
 SrsClientType srs_stat_client_type(SrsRtmpConnType type) {
     switch (type) {
         case SrsRtmpConnPlay:

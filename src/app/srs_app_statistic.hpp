@@ -7,6 +7,7 @@
 #include <srs_app_kbps.hpp>
 #include <srs_core_io.hpp>
 #include <srs_core_st.hpp>
+#include <srs_protocol_rtmp_request.hpp>
 #include <srs_protocol_rtmp_session.hpp>
 
 #include <nlohmann/json.hpp>
@@ -65,6 +66,9 @@ struct SrsStatisticRequest {
     std::string swfUrl;
     std::string ip;
 };
+
+// The statistics' copy of an RTMP request (after its vhost is resolved).
+SrsStatisticRequest srs_stat_request(const SrsRequest& req);
 
 // The video of a stream, as shown in /api/v1/streams ("H264", "High", "3.1", 1280, 720).
 struct SrsStatisticVideo {

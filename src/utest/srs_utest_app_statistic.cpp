@@ -93,6 +93,25 @@ TEST(AppStatisticTest, CodecNames) {
     EXPECT_STREQ("Other", srs_aac_object_name(0));
 }
 
+TEST(AppStatisticTest, RequestFromRtmp) {
+    SrsRequest req;
+    req.vhost = "v.com";
+    req.app = "live";
+    req.stream = "s";
+    req.tcUrl = "rtmp://v.com/live";
+    req.pageUrl = "http://p";
+    req.swfUrl = "http://f";
+    req.ip = "10.0.0.1";
+    SrsStatisticRequest r = srs_stat_request(req);
+    EXPECT_EQ("v.com", r.vhost);
+    EXPECT_EQ("live", r.app);
+    EXPECT_EQ("s", r.stream);
+    EXPECT_EQ("rtmp://v.com/live", r.tcUrl);
+    EXPECT_EQ("http://p", r.pageUrl);
+    EXPECT_EQ("http://f", r.swfUrl);
+    EXPECT_EQ("10.0.0.1", r.ip);
+}
+
 TEST(AppStatisticTest, StreamUrlLeavesOutDefaultVhost) {
     EXPECT_EQ("/live/livestream", srs_stat_stream_url("__defaultVhost__", "live", "livestream"));
     EXPECT_EQ("ossrs.net/live/livestream", srs_stat_stream_url("ossrs.net", "live", "livestream"));
