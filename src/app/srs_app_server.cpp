@@ -4,6 +4,7 @@
 #include <srs_app_exporter.hpp>
 #include <srs_app_http_conn.hpp>
 #include <srs_app_kbps.hpp>
+#include <srs_app_rtmp_conn.hpp>
 #include <srs_core_log.hpp>
 #include <srs_core_utility.hpp>
 
@@ -45,6 +46,9 @@ srs_error_t SrsServer::initialize() {
 
     if ((err = conns_.start()) != srs_success) {
         return srs_error_wrap(err, "connection manager");
+    }
+    if ((err = sources_.start()) != srs_success) {
+        return srs_error_wrap(err, "source manager");
     }
     if ((err = signals_.start()) != srs_success) {
         return srs_error_wrap(err, "signals");
@@ -129,6 +133,10 @@ srs_error_t SrsServer::on_tcp_client(SrsTcpListener* listener, SrsNetFd fd) {
 }
 
 srs_error_t SrsServer::create_connection(SrsTcpListener* listener, SrsNetFd fd, std::unique_ptr<ISrsConnection>* out) {
+    if (listener->kind() == SrsListenerRtmp) {
+        *out = std::make_unique<SrsRtmpConn>(this, std::move(fd));
+        return srs_success;
+    }
     // --- `api`: the HTTP API and the exporter serve their mux on an HTTP connection. ---
     if (listener->kind() == SrsListenerHttpApi) {
         *out = std::make_unique<SrsHttpConn>(&conns_, std::move(fd), api_->handler(), "HTTP-API");

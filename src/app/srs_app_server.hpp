@@ -8,6 +8,7 @@
 #include <srs_app_process.hpp>
 #include <srs_app_reload.hpp>
 #include <srs_app_signal.hpp>
+#include <srs_app_source.hpp>
 
 #include <memory>
 #include <string>
@@ -37,6 +38,8 @@ public:
     // The running config snapshot; replaced as a whole on reload.
     std::shared_ptr<SrsConfig> config() const { return config_; }
     SrsConnectionManager& conns() { return conns_; }
+    // The live streams by vhost/app/stream.
+    SrsLiveSourceManager& sources() { return sources_; }
     // Pid file, resource limits, connection manager, signals and listeners.
     srs_error_t initialize();
     // The main loop; returns when the server quits.
@@ -103,6 +106,7 @@ private:
     std::unique_ptr<SrsSampler> sys_sampler_;
     SrsApiReloader api_reloader_{this};
     SrsConnectionManager conns_;
+    SrsLiveSourceManager sources_;
     SrsSignalManager signals_;
     std::vector<std::unique_ptr<SrsTcpListener>> listeners_;
     std::vector<ISrsReloadHandler*> reload_handlers_;

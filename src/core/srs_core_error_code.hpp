@@ -160,6 +160,7 @@
     XX(ERROR_SERVER_QUIT, 3019, "Server is quitting")                                \
     XX(ERROR_PUBLISH_TIMEOUT, 3020, "Publisher sent no media in time")               \
     XX(ERROR_PLAY_TIMEOUT, 3021, "Player receives no media in time")                 \
+    XX(ERROR_SOURCE_NOT_PUBLISHING, 3022, "Source has no publisher")                 \
     XX(ERROR_HTTP_PATTERN_EMPTY, 4000, "HTTP pattern is empty")                      \
     XX(ERROR_HTTP_PATTERN_DUPLICATED, 4001, "HTTP pattern is duplicated")            \
     XX(ERROR_HTTP_URL_NOT_CLEAN, 4002, "HTTP url is not clean")                      \

@@ -70,7 +70,8 @@ std::string quote_arg(const std::string& a) {
             break;
         }
     }
-    if (plain && a[0] != '#') {
+    // A leading UTF-8 BOM would be taken for the file's own BOM when the dump is parsed again.
+    if (plain && a[0] != '#' && a.compare(0, 3, "\xEF\xBB\xBF") != 0) {
         return a;
     }
     // Single quotes keep `${` literal on the way back in.

@@ -476,3 +476,15 @@ TEST(ConfParserTest, BuildAndRemove) {
     EXPECT_EQ("hls", removed->name());
     EXPECT_TRUE(v->empty());
 }
+
+TEST(ConfParserBomTest, DumpOfANameStartingWithABomParsesBack) {
+    // Found by fuzzing: a BOM starting the first directive of a dump was stripped as the file's BOM.
+    SrsConfParser parser;
+    std::unique_ptr<SrsConfDirective> root;
+    ASSERT_FALSE(parser.parse_string("# c\n\xEF\xBB\xBFname 1;\n", "<t>", &root));
+    std::string dumped = root->dumps();
+    SrsConfParser again;
+    std::unique_ptr<SrsConfDirective> back;
+    ASSERT_FALSE(again.parse_string(dumped, "<dump>", &back));
+    EXPECT_TRUE(back->equals(*root)) << dumped;
+}

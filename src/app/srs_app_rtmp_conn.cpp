@@ -1,0 +1,657 @@
+#include <srs_app_rtmp_conn.hpp>
+
+#include <srs_app_config.hpp>
+#include <srs_app_server.hpp>
+#include <srs_core_log.hpp>
+#include <srs_core_utility.hpp>
+#include <srs_protocol_rtmp_handshake.hpp>
+#include <srs_protocol_rtmp_packet.hpp>
+#include <srs_protocol_rtmp_request.hpp>
+#include <srs_protocol_rtmp_session.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+namespace {
+
+// The local address of a socket, for the connect _result's srs_server_ip.
+std::string srs_socket_local_ip(const SrsNetFd& fd) {
+    sockaddr_storage addr;
+    socklen_t len = sizeof(addr);
+    if (getsockname(fd.osfd(), (sockaddr*)&addr, &len) != 0) {
+        return "";
+    }
+    char buf[INET6_ADDRSTRLEN] = {0};
+    if (addr.ss_family == AF_INET) {
+        inet_ntop(AF_INET, &((sockaddr_in*)&addr)->sin_addr, buf, sizeof(buf));
+    } else if (addr.ss_family == AF_INET6) {
+        inet_ntop(AF_INET6, &((sockaddr_in6*)&addr)->sin6_addr, buf, sizeof(buf));
+    }
+    return buf;
+}
+
+bool srs_is_timeout(const srs_error_t& err) {
+    return srs_error_code(err) == ERROR_SOCKET_TIMEOUT;
+}
+
+}  // namespace
+
+// Reads a player's messages while the connection's coroutine sends media (SRS's
+// SrsQueueRecvThread): pause, receiveAudio/Video, closeStream, pings.
+class SrsRtmpPlayReceiver : public ISrsCoroutineHandler {
+public:
+    explicit SrsRtmpPlayReceiver(SrsRtmpConn* conn) : conn_(conn), trd_("rtmp-play-recv", this) {}
+    srs_error_t start() { return trd_.start(); }
+    void stop() { trd_.stop(); }
+
+    srs_error_t cycle() override {
+        srs_error_t err = srs_success;
+        while ((err = trd_.pull()) == srs_success) {
+            SrsMediaMessage msg;
+            if ((err = conn_->rtmp_->recv_message(&msg)) != srs_success) {
+                break;
+            }
+            bool done = false;
+            if ((err = conn_->handle_play_message(msg, &done)) != srs_success) {
+                break;
+            }
+            if (done) {
+                err = srs_error_new(ERROR_RTMP_STREAM_EOF, "player closed the stream");
+                break;
+            }
+        }
+        // Tell the sender; an interrupt by stop() is not news to it.
+        if (!conn_->recv_done_) {
+            conn_->recv_done_ = true;
+            conn_->recv_err_ = std::move(err);
+            if (conn_->consumer_) {
+                conn_->consumer_->wakeup();
+            }
+        }
+        return srs_success;
+    }
+
+private:
+    SrsRtmpConn* conn_;
+    SrsCoroutine trd_;
+};
+
+SrsRtmpConn::SrsRtmpConn(SrsServer* server, SrsNetFd fd)
+    : server_(server), fd_(std::move(fd)), cid_(srs_context_generate()), start_time_(srs_update_system_time()) {
+    ip_ = srs_socket_peer_ip(fd_);
+    port_ = srs_socket_peer_port(fd_);
+    skt_ = std::make_unique<SrsStSocket>(fd_);
+    rtmp_ = std::make_unique<SrsRtmpServer>(skt_.get());
+    req_ = std::make_unique<SrsRequest>();
+    req_->ip = ip_;
+    msgs_.reserve(SRS_RTMP_MW_MAX_MSGS);
+}
+
+SrsRtmpConn::~SrsRtmpConn() {
+    // The coroutine ends before the objects it uses go.
+    if (trd_) {
+        trd_->stop();
+    }
+}
+
+srs_error_t SrsRtmpConn::start() {
+    trd_ = std::make_unique<SrsCoroutine>("rtmp", this, cid_);
+    return trd_->start();
+}
+
+void SrsRtmpConn::expire() {
+    expired_ = true;
+    if (trd_) {
+        trd_->interrupt();
+    }
+}
+
+void SrsRtmpConn::on_publish_kicked() {
+    kicked_ = true;
+    if (trd_) {
+        trd_->interrupt();
+    }
+}
+
+srs_error_t SrsRtmpConn::cycle() {
+    srs_trace("RTMP client %s:%d accepted, fd=%d", ip_.c_str(), port_, fd_.osfd());
+
+    srs_error_t err = do_cycle();
+
+    int duration = srsu2msi(srs_update_system_time() - start_time_);
+    long long in = (long long)skt_->get_recv_bytes();
+    long long out = (long long)skt_->get_send_bytes();
+    if (err == srs_success) {
+        srs_trace("RTMP client %s:%d closed at %s after %d ms, in=%lld out=%lld bytes", ip_.c_str(), port_,
+                  stage_.c_str(), duration, in, out);
+    } else if (kicked_ || expired_ || srs_is_client_gracefully_close(err) || srs_is_server_gracefully_close(err) ||
+               srs_error_code(err) == ERROR_RTMP_STREAM_EOF || srs_error_code(err) == ERROR_RTMP_DURATION_EXCEED) {
+        srs_trace("RTMP client %s:%d closed at %s after %d ms, in=%lld out=%lld bytes, reason: %s", ip_.c_str(), port_,
+                  stage_.c_str(), duration, in, out,
+                  kicked_ ? "kicked by a new publisher" : srs_error_summary(err).c_str());
+    } else {
+        srs_warn("RTMP client %s:%d failed at %s after %d ms, in=%lld out=%lld bytes: %s", ip_.c_str(), port_,
+                 stage_.c_str(), duration, in, out, srs_error_desc(err).c_str());
+    }
+
+    // The manager destroys us later, from its own coroutine.
+    server_->conns().remove(this);
+    return srs_success;
+}
+
+srs_error_t SrsRtmpConn::do_cycle() {
+    srs_error_t err = srs_success;
+
+    // The command phase is a chain of small request/answer exchanges written in several
+    // sends: without TCP_NODELAY, Nagle and the client's delayed ack add ~40 ms to each.
+    // The vhost's tcp_nodelay applies once media flows.
+    if ((err = srs_socket_set_nodelay(fd_, true)) != srs_success) {
+        srs_warn("set TCP_NODELAY: %s", srs_error_summary(err).c_str());
+        srs_error_reset(err);
+    }
+
+    // Each step until media flows has a bounded time.
+    rtmp_->set_recv_timeout(SRS_RTMP_TIMEOUT);
+    rtmp_->set_send_timeout(SRS_RTMP_TIMEOUT);
+
+    stage_ = "handshake";
+    bool complex = false;
+    if ((err = SrsRtmpHandshake::server(skt_.get(), &complex)) != srs_success) {
+        return srs_error_wrap(err, "handshake");
+    }
+    srs_trace("%s handshake done", complex ? "complex" : "simple");
+
+    std::shared_ptr<SrsConfig> config = server_->config();
+    stage_ = "connect";
+    if ((err = connect_app(*config)) != srs_success) {
+        return srs_error_wrap(err, "connect");
+    }
+
+    stage_ = "identify";
+    return service(config);
+}
+
+srs_error_t SrsRtmpConn::connect_app(const SrsConfig& config) {
+    srs_error_t err = srs_success;
+
+    if ((err = rtmp_->connect_app(req_.get())) != srs_success) {
+        return srs_error_wrap(err, "connect app");
+    }
+    srs_trace("connect app, tcUrl=%s, pageUrl=%s, swfUrl=%s, schema=%s, vhost=%s, port=%d, app=%s, param=%s",
+              req_->tcUrl.c_str(), req_->pageUrl.c_str(), req_->swfUrl.c_str(), req_->schema.c_str(),
+              req_->vhost.c_str(), req_->port, req_->app.c_str(), req_->param.c_str());
+
+    if ((err = resolve_vhost(config, true)) != srs_success) {
+        return err;
+    }
+
+    const std::string& vhost = req_->vhost;
+    int64_t out_ack = config.vhost_int(vhost, "out_ack_size");
+    if (out_ack > 0 && (err = rtmp_->set_window_ack_size((int)out_ack)) != srs_success) {
+        return srs_error_wrap(err, "set window ack size");
+    }
+    // Dynamic (2), as SRS and FMS send it.
+    if ((err = rtmp_->set_peer_bandwidth(2500000, 2)) != srs_success) {
+        return srs_error_wrap(err, "set peer bandwidth");
+    }
+    int chunk_size = (int)config.vhost_int(vhost, "chunk_size");
+    if (chunk_size <= 0) {
+        chunk_size = 60000;
+    }
+    if ((err = rtmp_->set_chunk_size(chunk_size)) != srs_success) {
+        return srs_error_wrap(err, "set chunk size %d", chunk_size);
+    }
+    if ((err = rtmp_->response_connect_app(req_.get(), srs_socket_local_ip(fd_), cid_)) != srs_success) {
+        return srs_error_wrap(err, "response connect app");
+    }
+    if ((err = rtmp_->on_bw_done()) != srs_success) {
+        return srs_error_wrap(err, "on bw done");
+    }
+    return err;
+}
+
+void SrsRtmpConn::apply_nodelay(const SrsConfig& config) {
+    bool v = config.vhost_bool(req_->vhost, "tcp_nodelay");
+    srs_error_t err = srs_socket_set_nodelay(fd_, v);
+    if (err != srs_success) {
+        srs_warn("set TCP_NODELAY %d: %s", v, srs_error_summary(err).c_str());
+        srs_error_reset(err);
+    }
+}
+
+srs_error_t SrsRtmpConn::resolve_vhost(const SrsConfig& config, bool on_connect) {
+    srs_error_t err = srs_success;
+
+    std::string asked = req_->vhost.empty() ? req_->host : req_->vhost;
+    std::string vhost = config.resolve_vhost(asked);
+    if (vhost.empty()) {
+        std::string desc = srs_fmt("vhost %s not found", asked.c_str());
+        if (on_connect) {
+            if ((err = rtmp_->response_connect_reject(req_.get(), desc)) != srs_success) {
+                srs_warn("send connect reject: %s", srs_error_summary(err).c_str());
+                srs_error_reset(err);
+            }
+        }
+        return srs_error_new(ERROR_RTMP_VHOST_NOT_FOUND, "%s, no __defaultVhost__", desc.c_str());
+    }
+    if (!config.vhost_enabled(vhost)) {
+        std::string desc = srs_fmt("vhost %s is disabled", vhost.c_str());
+        if (on_connect) {
+            if ((err = rtmp_->response_connect_reject(req_.get(), desc)) != srs_success) {
+                srs_warn("send connect reject: %s", srs_error_summary(err).c_str());
+                srs_error_reset(err);
+            }
+        }
+        return srs_error_new(ERROR_RTMP_VHOST_NOT_FOUND, "%s", desc.c_str());
+    }
+    if (vhost != req_->vhost) {
+        srs_trace("vhost %s served by %s", asked.c_str(), vhost.c_str());
+    }
+    req_->vhost = vhost;
+    return err;
+}
+
+srs_error_t SrsRtmpConn::service(const std::shared_ptr<SrsConfig>& config) {
+    srs_error_t err = srs_success;
+
+    SrsRtmpConnType type = SrsRtmpConnUnknown;
+    std::string stream_name;
+    srs_utime_t duration = -1;
+    if ((err = rtmp_->identify_client(stream_id_, &type, &stream_name, &duration)) != srs_success) {
+        return srs_error_wrap(err, "identify client");
+    }
+    // The stream name may carry a query, which may name the vhost.
+    std::string vhost_before = req_->vhost;
+    req_->set_stream(stream_name);
+    req_->duration = duration;
+    req_->strip();
+    if (req_->vhost != vhost_before && (err = resolve_vhost(*config, false)) != srs_success) {
+        return srs_error_wrap(err, "stream %s", stream_name.c_str());
+    }
+    if (req_->stream.empty()) {
+        return srs_error_new(ERROR_RTMP_STREAM_NAME_EMPTY, "%s with an empty stream name",
+                             srs_client_type_string(type));
+    }
+    srs_trace("client identified, type=%s, vhost=%s, app=%s, stream=%s, param=%s, duration=%d ms",
+              srs_client_type_string(type), req_->vhost.c_str(), req_->app.c_str(), req_->stream.c_str(),
+              req_->param.c_str(), duration > 0 ? srsu2msi(duration) : -1);
+
+    if (type == SrsRtmpConnPlay) {
+        return playing(config);
+    }
+    if (srs_client_type_is_publish(type)) {
+        return publishing(config, type);
+    }
+    return srs_error_new(ERROR_RTMP_CLIENT_ROLE, "unknown client type %d", (int)type);
+}
+
+SrsLiveSourceConfig SrsRtmpConn::source_config(const SrsConfig& config) const {
+    SrsLiveSourceConfig c;
+    const std::string& v = req_->vhost;
+    c.gop_cache = config.vhost_bool(v, "play.gop_cache");
+    c.gop_cache_max_frames = (int)config.vhost_int(v, "play.gop_cache_max_frames");
+    c.mix_correct = config.vhost_bool(v, "play.mix_correct");
+    return c;
+}
+
+SrsLiveConsumerConfig SrsRtmpConn::consumer_config(const SrsConfig& config) const {
+    SrsLiveConsumerConfig c;
+    const std::string& v = req_->vhost;
+    c.queue_length = config.vhost_duration(v, "play.queue_length");
+    c.jitter = srs_jitter_algorithm_parse(config.vhost_string(v, "play.time_jitter"));
+    c.atc = config.vhost_bool(v, "play.atc");
+    c.realtime = config.vhost_bool(v, "min_latency");
+    return c;
+}
+
+// ---- publish ----
+
+srs_error_t SrsRtmpConn::publishing(const std::shared_ptr<SrsConfig>& config, int type) {
+    srs_error_t err = srs_success;
+
+    std::shared_ptr<SrsLiveSource> source;
+    if ((err = server_->sources().fetch_or_create(req_->vhost, req_->app, req_->stream, source_config(*config),
+                                                  &source)) != srs_success) {
+        return srs_error_wrap(err, "fetch source");
+    }
+
+    stage_ = "publish";
+    if ((err = acquire_publish(*config, source.get())) != srs_success) {
+        srs_error_t r = rtmp_->reject_publish(stream_id_, srs_error_summary(err));
+        srs_error_reset(r);
+        srs_warn("publish %s refused, NetStream.Publish.BadName: %s", source->url().c_str(),
+                 srs_error_summary(err).c_str());
+        return srs_error_wrap(err, "acquire publish");
+    }
+
+    // The publish is ours from here: the answers to the client come after, so a feature
+    // (a hook) refusing it is refused before the client starts sending.
+    if (type == SrsRtmpConnFMLEPublish) {
+        err = rtmp_->start_fmle_publish(stream_id_);
+    } else if (type == SrsRtmpConnHaivisionPublish) {
+        err = rtmp_->start_haivision_publish(stream_id_);
+    } else {
+        err = rtmp_->start_flash_publish(stream_id_);
+    }
+    if (err == srs_success) {
+        apply_nodelay(*config);
+        srs_trace("publish %s started, %s", source->url().c_str(), srs_client_type_string((SrsRtmpConnType)type));
+        err = do_publishing(*config, source.get());
+    }
+
+    source->on_unpublish(this);
+    if (err != srs_success && !kicked_) {
+        return srs_error_wrap(err, "publish %s", source->url().c_str());
+    }
+    srs_trace("unpublish %s after %d ms", source->url().c_str(), srsu2msi(srs_update_system_time() - start_time_));
+    if (kicked_) {
+        srs_error_reset(err);
+        return srs_error_new(ERROR_STREAM_KICKED, "stale publisher replaced by a new one");
+    }
+    return err;
+}
+
+srs_error_t SrsRtmpConn::acquire_publish(const SrsConfig& config, SrsLiveSource* source) {
+    if (!source->can_publish()) {
+        // An encoder that reconnects while we still hold its dead connection: the old
+        // publisher has sent nothing for a while, so it is dropped (never a sending one).
+        srs_utime_t stale = config.vhost_duration(req_->vhost, "publish.stale_timeout");
+        if (stale > 0 && source->publisher_is_stale(stale)) {
+            srs_warn("stream %s: publisher silent for %d ms (stale_timeout %d ms), take over", source->url().c_str(),
+                     srsu2msi(source->publisher_silence()), srsu2msi(stale));
+            source->kick_publisher();
+        }
+    }
+    return source->on_publish(this);
+}
+
+srs_error_t SrsRtmpConn::do_publishing(const SrsConfig& config, SrsLiveSource* source) {
+    srs_error_t err = srs_success;
+
+    srs_utime_t firstpkt_timeout = config.vhost_duration(req_->vhost, "publish.firstpkt_timeout");
+    srs_utime_t normal_timeout = config.vhost_duration(req_->vhost, "publish.normal_timeout");
+    rtmp_->set_recv_timeout(firstpkt_timeout);
+
+    bool got_media = false;
+    int64_t nb_msgs = 0;
+    srs_utime_t last_report = srs_get_system_time();
+    while (true) {
+        if (kicked_) {
+            return srs_error_new(ERROR_STREAM_KICKED, "kicked");
+        }
+        if ((err = trd_->pull()) != srs_success) {
+            return srs_error_wrap(err, "publish");
+        }
+
+        SrsMediaMessage msg;
+        if ((err = rtmp_->recv_message(&msg)) != srs_success) {
+            if (srs_is_timeout(err)) {
+                return srs_error_wrap(err, "no media for %d ms (%s)",
+                                      srsu2msi(got_media ? normal_timeout : firstpkt_timeout),
+                                      got_media ? "publish.normal_timeout" : "publish.firstpkt_timeout");
+            }
+            return srs_error_wrap(err, "recv");
+        }
+        if (kicked_) {
+            return srs_error_new(ERROR_STREAM_KICKED, "kicked");
+        }
+        if (!got_media && msg.is_av()) {
+            got_media = true;
+            rtmp_->set_recv_timeout(normal_timeout);
+        }
+        nb_msgs++;
+
+        bool done = false;
+        if ((err = handle_publish_message(source, msg, &done)) != srs_success) {
+            return srs_error_wrap(err, "handle message type=%d size=%d", msg.type, msg.size());
+        }
+        if (done) {
+            return srs_success;
+        }
+
+        srs_utime_t now = srs_get_system_time();
+        if (now - last_report > 10 * SRS_UTIME_SECONDS) {
+            last_report = now;
+            srs_trace("publishing %s: %lld msgs, in=%lld bytes, %d players", source->url().c_str(), (long long)nb_msgs,
+                      (long long)rtmp_->get_recv_bytes(), source->nb_consumers());
+        }
+    }
+}
+
+srs_error_t SrsRtmpConn::handle_publish_message(SrsLiveSource* source, const SrsMediaMessage& msg, bool* done) {
+    srs_error_t err = srs_success;
+
+    switch (msg.type) {
+        case SrsMsgAudio:
+            return source->on_audio(msg);
+        case SrsMsgVideo:
+            return source->on_video(msg);
+        case SrsMsgAggregate:
+            return source->on_aggregate(msg);
+        case SrsMsgAMF0Data:
+        case SrsMsgAMF3Data:
+        case SrsMsgAMF0Command:
+        case SrsMsgAMF3Command:
+            break;
+        default:
+            return err;
+    }
+
+    std::unique_ptr<SrsPacket> pkt;
+    if ((err = rtmp_->decode_message(msg, &pkt)) != srs_success) {
+        return srs_error_wrap(err, "decode");
+    }
+    if (!pkt) {
+        return err;
+    }
+
+    if (SrsOnMetaDataPacket* meta = dynamic_cast<SrsOnMetaDataPacket*>(pkt.get())) {
+        // Players get onMetaData, not the encoder's @setDataFrame wrapping (FLV spec E.5).
+        meta->set_data_frame = false;
+        meta->name = SRS_DATA_ON_METADATA;
+        SrsMediaMessage out;
+        if ((err = meta->encode(msg.stream_id, &out)) != srs_success) {
+            return srs_error_wrap(err, "encode metadata");
+        }
+        out.timestamp = msg.timestamp;
+        return source->on_meta_data(out);
+    }
+    if (SrsFMLEStartPacket* fc = dynamic_cast<SrsFMLEStartPacket*>(pkt.get())) {
+        if (fc->command_name == SRS_CMD_FC_UNPUBLISH) {
+            srs_trace("publisher sent FCUnpublish %s", fc->stream_name.c_str());
+            if ((err = rtmp_->fmle_unpublish(stream_id_, fc->transaction_id)) != srs_success) {
+                return srs_error_wrap(err, "fmle unpublish");
+            }
+            *done = true;
+        }
+        return err;
+    }
+    if (dynamic_cast<SrsDeleteStreamPacket*>(pkt.get()) || dynamic_cast<SrsCloseStreamPacket*>(pkt.get())) {
+        srs_trace("publisher closed the stream");
+        *done = true;
+    }
+    return err;
+}
+
+// ---- play ----
+
+srs_error_t SrsRtmpConn::playing(const std::shared_ptr<SrsConfig>& config) {
+    srs_error_t err = srs_success;
+
+    // A player may come before the publisher: it waits on the source for it.
+    std::shared_ptr<SrsLiveSource> source;
+    if ((err = server_->sources().fetch_or_create(req_->vhost, req_->app, req_->stream, source_config(*config),
+                                                  &source)) != srs_success) {
+        return srs_error_wrap(err, "fetch source");
+    }
+
+    std::unique_ptr<SrsLiveConsumer> consumer;
+    if ((err = source->create_consumer(consumer_config(*config), &consumer)) != srs_success) {
+        return srs_error_wrap(err, "create consumer");
+    }
+
+    stage_ = "play";
+    if ((err = rtmp_->start_play(stream_id_)) != srs_success) {
+        return srs_error_wrap(err, "start play");
+    }
+    apply_nodelay(*config);
+    source->consumer_dumps(consumer.get());
+    srs_trace("play %s started, publishing=%d, %d queued for the start, %d players", source->url().c_str(),
+              source->publishing(), consumer->size(), source->nb_consumers());
+
+    consumer_ = consumer.get();
+    play_source_ = source.get();
+    err = do_playing(*config, source.get(), consumer.get());
+    consumer_ = nullptr;
+    play_source_ = nullptr;
+
+    srs_trace("stop play %s after %d ms, out=%lld bytes, %lld msgs dropped for a slow network", source->url().c_str(),
+              srsu2msi(srs_update_system_time() - start_time_), (long long)rtmp_->get_send_bytes(),
+              (long long)consumer->nb_dropped());
+    return err;
+}
+
+srs_error_t SrsRtmpConn::do_playing(const SrsConfig& config, SrsLiveSource* source, SrsLiveConsumer* consumer) {
+    srs_error_t err = srs_success;
+
+    const std::string& v = req_->vhost;
+    bool realtime = config.vhost_bool(v, "min_latency");
+    srs_utime_t mw_latency = config.vhost_duration(v, "play.mw_latency");
+    int mw_msgs = (int)config.vhost_int(v, "play.mw_msgs");
+    // A player that stops reading is dropped when a send makes no progress for this long;
+    // its queue stays bounded meanwhile.
+    rtmp_->set_send_timeout(SRS_RTMP_TIMEOUT);
+    // Players may say nothing for hours; the receive coroutine is stopped when we end.
+    rtmp_->set_recv_timeout(SRS_UTIME_NO_TIMEOUT);
+
+    SrsRtmpPlayReceiver receiver(this);
+    if ((err = receiver.start()) != srs_success) {
+        return srs_error_wrap(err, "start receiver");
+    }
+
+    // Realtime: wake at every message; else merge mw_latency of media (at least mw_msgs
+    // messages) into one writev, waking at least every mw_latency.
+    srs_utime_t wait = realtime ? SRS_RTMP_PULSE : (mw_latency > 0 ? mw_latency : SRS_RTMP_PULSE);
+    int nb_msgs = realtime ? 1 : std::max(1, mw_msgs);
+    srs_trace("playing %s: %s, mw_latency=%d ms, mw_msgs=%d, queue_length=%d ms, jitter=%s", source->url().c_str(),
+              realtime ? "realtime" : "merged write", srsu2msi(mw_latency), mw_msgs,
+              srsu2msi(consumer->config().queue_length), srs_jitter_algorithm_name(consumer->config().jitter));
+
+    int64_t first_ts = -1;
+    while (true) {
+        if (recv_done_) {
+            err = std::move(recv_err_);
+            if (err == srs_success) {
+                err = srs_error_new(ERROR_RTMP_STREAM_EOF, "player receive ended");
+            }
+            break;
+        }
+        if ((err = trd_->pull()) != srs_success) {
+            err = srs_error_wrap(err, "play");
+            break;
+        }
+
+        consumer->wait(nb_msgs, wait);
+
+        // Everything queued goes out in as few writev calls as possible.
+        while (true) {
+            msgs_.clear();
+            int n = consumer->dump_packets(SRS_RTMP_MW_MAX_MSGS, &msgs_);
+            if (n <= 0) {
+                break;
+            }
+            for (SrsMediaMessage& m : msgs_) {
+                m.stream_id = stream_id_;
+            }
+            if ((err = rtmp_->send_messages(msgs_.data(), n)) != srs_success) {
+                break;
+            }
+            if (req_->duration > 0) {
+                if (first_ts < 0) {
+                    first_ts = msgs_.front().timestamp;
+                }
+                if ((msgs_.back().timestamp - first_ts) * SRS_UTIME_MILLISECONDS >= req_->duration) {
+                    err = srs_error_new(ERROR_RTMP_DURATION_EXCEED, "play duration %d ms reached",
+                                        srsu2msi(req_->duration));
+                    break;
+                }
+            }
+        }
+        msgs_.clear();
+        if (err != srs_success) {
+            if (srs_error_code(err) != ERROR_RTMP_DURATION_EXCEED) {
+                err = srs_error_wrap(err, "send to player");
+            }
+            break;
+        }
+
+        // Stream events, in order after the messages before them.
+        SrsLiveConsumerEvent ev;
+        while (consumer->fetch_event(&ev)) {
+            bool published = ev == SrsLiveConsumerEvent::Publish;
+            srs_trace("play %s: stream %s, notify the player", source->url().c_str(),
+                      published ? "republished" : "unpublished");
+            if ((err = rtmp_->on_publish_notify(stream_id_, published)) != srs_success) {
+                break;
+            }
+        }
+        if (err != srs_success) {
+            err = srs_error_wrap(err, "notify player");
+            break;
+        }
+    }
+
+    receiver.stop();
+    return err;
+}
+
+srs_error_t SrsRtmpConn::handle_play_message(const SrsMediaMessage& msg, bool* done) {
+    srs_error_t err = srs_success;
+
+    if (msg.type != SrsMsgAMF0Command && msg.type != SrsMsgAMF3Command) {
+        // Acks, user control and the like are handled by the chunk layer; a player sends
+        // no media.
+        return err;
+    }
+
+    std::unique_ptr<SrsPacket> pkt;
+    if ((err = rtmp_->decode_message(msg, &pkt)) != srs_success) {
+        return srs_error_wrap(err, "decode player command");
+    }
+    if (!pkt) {
+        return err;
+    }
+
+    if (SrsPausePacket* pause = dynamic_cast<SrsPausePacket*>(pkt.get())) {
+        srs_trace("player %s at %d ms", pause->is_pause ? "paused" : "resumed", (int)pause->time_ms);
+        if ((err = rtmp_->on_play_client_pause(stream_id_, pause->is_pause)) != srs_success) {
+            return srs_error_wrap(err, "pause reply");
+        }
+        if (consumer_) {
+            consumer_->on_play_client_pause(pause->is_pause);
+        }
+        return err;
+    }
+    if (SrsReceiveAVPacket* av = dynamic_cast<SrsReceiveAVPacket*>(pkt.get())) {
+        srs_trace("player %s %s", av->command_name.c_str(), av->enabled ? "on" : "off");
+        if (!consumer_) {
+            return err;
+        }
+        if (av->command_name == SRS_CMD_RECEIVE_AUDIO) {
+            consumer_->set_receive_audio(av->enabled);
+        } else {
+            consumer_->set_receive_video(av->enabled);
+            // Video comes back at the next keyframe, after the current sequence header.
+            if (av->enabled && play_source_) {
+                play_source_->consumer_dumps(consumer_, true, false, false);
+            }
+        }
+        return err;
+    }
+    if (dynamic_cast<SrsCloseStreamPacket*>(pkt.get()) || dynamic_cast<SrsDeleteStreamPacket*>(pkt.get())) {
+        srs_trace("player closed the stream");
+        *done = true;
+    }
+    return err;
+}

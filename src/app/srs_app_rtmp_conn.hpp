@@ -1,0 +1,95 @@
+// One RTMP client connection: handshake, connect and vhost routing, then publishing into
+// or playing from a live source, in its own coroutine.
+#pragma once
+
+#include <srs_app_conn.hpp>
+#include <srs_app_source.hpp>
+#include <srs_core_st.hpp>
+#include <srs_core_time.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+class SrsServer;
+class SrsConfig;
+class SrsRequest;
+class SrsRtmpServer;
+class SrsStSocket;
+class SrsRtmpPlayReceiver;
+
+// The timeout of each blocking step before media flows, and of a send to a player that
+// stopped reading (SRS_CONSTS_RTMP_TIMEOUT).
+#define SRS_RTMP_TIMEOUT (30 * SRS_UTIME_SECONDS)
+// How often a waiting player checks for kicks and the play duration.
+#define SRS_RTMP_PULSE (500 * SRS_UTIME_MILLISECONDS)
+// The most messages sent in one writev.
+#define SRS_RTMP_MW_MAX_MSGS 256
+
+// An accepted RTMP socket. Owned by the server's connection manager; when done it asks the
+// manager to dispose of it. Publishes as ISrsLivePublisher, so a stale publisher can be
+// forced off by the one taking over.
+class SrsRtmpConn : public ISrsConnection, public ISrsCoroutineHandler, public ISrsLivePublisher {
+public:
+    SrsRtmpConn(SrsServer* server, SrsNetFd fd);
+    ~SrsRtmpConn() override;
+    SRS_DISALLOW_COPY(SrsRtmpConn);
+
+public:
+    srs_error_t start() override;
+    const std::string& cid() const override { return cid_; }
+    std::string remote_ip() const override { return ip_; }
+    const char* desc() const override { return "RTMP"; }
+    void expire() override;
+    srs_error_t cycle() override;
+    void on_publish_kicked() override;
+
+private:
+    friend class SrsRtmpPlayReceiver;
+
+    srs_error_t do_cycle();
+    srs_error_t connect_app(const SrsConfig& config);
+    srs_error_t resolve_vhost(const SrsConfig& config, bool on_connect);
+    srs_error_t service(const std::shared_ptr<SrsConfig>& config);
+    // The vhost's tcp_nodelay, for the media phase.
+    void apply_nodelay(const SrsConfig& config);
+
+    // Publish.
+    srs_error_t publishing(const std::shared_ptr<SrsConfig>& config, int type);
+    srs_error_t acquire_publish(const SrsConfig& config, SrsLiveSource* source);
+    srs_error_t do_publishing(const SrsConfig& config, SrsLiveSource* source);
+    srs_error_t handle_publish_message(SrsLiveSource* source, const SrsMediaMessage& msg, bool* done);
+
+    // Play.
+    srs_error_t playing(const std::shared_ptr<SrsConfig>& config);
+    srs_error_t do_playing(const SrsConfig& config, SrsLiveSource* source, SrsLiveConsumer* consumer);
+    // The player's control messages, from the receive coroutine.
+    srs_error_t handle_play_message(const SrsMediaMessage& msg, bool* done);
+
+    SrsLiveSourceConfig source_config(const SrsConfig& config) const;
+    SrsLiveConsumerConfig consumer_config(const SrsConfig& config) const;
+
+private:
+    SrsServer* server_;
+    SrsNetFd fd_;
+    std::string ip_;
+    int port_;
+    std::string cid_;
+    srs_utime_t start_time_;
+    std::unique_ptr<SrsStSocket> skt_;
+    std::unique_ptr<SrsRtmpServer> rtmp_;
+    std::unique_ptr<SrsRequest> req_;
+    std::unique_ptr<SrsCoroutine> trd_;
+    // The stream id our createStream answers with.
+    int stream_id_ = 1;
+    bool kicked_ = false;
+    bool expired_ = false;
+    std::string stage_ = "init";
+
+    // Play state, shared with the receive coroutine.
+    SrsLiveConsumer* consumer_ = nullptr;
+    SrsLiveSource* play_source_ = nullptr;
+    srs_error_t recv_err_;
+    bool recv_done_ = false;
+    std::vector<SrsMediaMessage> msgs_;
+};

@@ -1,0 +1,479 @@
+#include <srs_app_source.hpp>
+
+#include <srs_core_log.hpp>
+#include <srs_kernel_codec.hpp>
+
+#include <algorithm>
+
+#include <malloc.h>
+
+std::string srs_live_stream_url(const std::string& vhost, const std::string& app, const std::string& stream) {
+    std::string url;
+    url.reserve(vhost.size() + app.size() + stream.size() + 2);
+    url.append(vhost).append("/").append(app).append("/").append(stream);
+    return url;
+}
+
+SrsLiveSource::SrsLiveSource(const std::string& vhost, const std::string& app, const std::string& stream)
+    : vhost_(vhost), app_(app), stream_(stream), url_(srs_live_stream_url(vhost, app, stream)) {
+    update_config(config_);
+}
+
+SrsLiveSource::~SrsLiveSource() {
+    // Consumers hold the source alive, so none can be left here.
+    srs_info("source %s freed", url_.c_str());
+}
+
+void SrsLiveSource::update_config(const SrsLiveSourceConfig& config) {
+    config_ = config;
+    gop_cache_.set_enabled(config.gop_cache);
+    gop_cache_.set_max_frames(config.gop_cache_max_frames);
+    if (!config.mix_correct) {
+        mix_queue_.clear();
+    }
+}
+
+void SrsLiveSource::add_handler(std::unique_ptr<ISrsLiveSourceHandler> handler) {
+    if (handler) {
+        handlers_.push_back(std::move(handler));
+    }
+}
+
+srs_error_t SrsLiveSource::on_publish(ISrsLivePublisher* publisher) {
+    srs_error_t err = srs_success;
+
+    if (publisher_) {
+        return srs_error_new(ERROR_SYSTEM_STREAM_BUSY, "stream %s is busy, publishing for %d ms, silent for %d ms",
+                             url_.c_str(), srsu2msi(srs_update_system_time() - publish_time_),
+                             srsu2msi(publisher_silence()));
+    }
+
+    publisher_ = publisher;
+    publish_time_ = last_media_time_ = srs_update_system_time();
+    mix_queue_.clear();
+
+    for (size_t i = 0; i < handlers_.size(); i++) {
+        if ((err = handlers_[i]->on_publish()) != srs_success) {
+            // Undo the handlers that accepted, so none is left half started.
+            for (size_t j = 0; j < i; j++) {
+                handlers_[j]->on_unpublish();
+            }
+            publisher_ = nullptr;
+            publish_time_ = 0;
+            return srs_error_wrap(err, "source %s handler %d refused publish", url_.c_str(), (int)i);
+        }
+    }
+
+    for (SrsLiveConsumer* c : consumers_) {
+        c->on_publish();
+    }
+    srs_trace("source %s: publish started, %d consumers, %d handlers", url_.c_str(), (int)consumers_.size(),
+              (int)handlers_.size());
+    return err;
+}
+
+void SrsLiveSource::on_unpublish(ISrsLivePublisher* publisher) {
+    if (!publisher_ || publisher_ != publisher) {
+        // Already unpublished: kicked, or a takeover happened.
+        return;
+    }
+    do_unpublish();
+}
+
+void SrsLiveSource::do_unpublish() {
+    srs_utime_t duration = srs_update_system_time() - publish_time_;
+    publisher_ = nullptr;
+    publish_time_ = 0;
+
+    for (auto& h : handlers_) {
+        h->on_unpublish();
+    }
+    for (SrsLiveConsumer* c : consumers_) {
+        c->on_unpublish();
+    }
+
+    // A new publisher may bring other codecs: nothing of this publish is given to players
+    // that join before it.
+    gop_cache_.clear();
+    mix_queue_.clear();
+    meta_ = SrsMediaMessage();
+    video_sh_ = SrsMediaMessage();
+    audio_sh_ = SrsMediaMessage();
+    codec_ = SrsLiveCodecInfo();
+    format_.reset();
+    srs_trace("source %s: unpublished after %d ms, audio=%lld video=%lld msgs, %d consumers kept", url_.c_str(),
+              srsu2msi(duration), (long long)nb_audios_, (long long)nb_videos_, (int)consumers_.size());
+    nb_audios_ = nb_videos_ = 0;
+}
+
+srs_utime_t SrsLiveSource::publisher_silence() const {
+    if (!publisher_) {
+        return 0;
+    }
+    return srs_update_system_time() - last_media_time_;
+}
+
+bool SrsLiveSource::publisher_is_stale(srs_utime_t threshold) const {
+    return publisher_ && publisher_silence() > threshold;
+}
+
+void SrsLiveSource::kick_publisher() {
+    ISrsLivePublisher* p = publisher_;
+    if (!p) {
+        return;
+    }
+    srs_warn("source %s: kick publisher, silent for %d ms", url_.c_str(), srsu2msi(publisher_silence()));
+    do_unpublish();
+    p->on_publish_kicked();
+}
+
+srs_error_t SrsLiveSource::on_audio(const SrsMediaMessage& msg) {
+    srs_error_t err = srs_success;
+    if (!publisher_) {
+        return srs_error_new(ERROR_SOURCE_NOT_PUBLISHING, "source %s has no publisher", url_.c_str());
+    }
+    last_media_time_ = srs_update_system_time();
+    nb_audios_++;
+
+    if (!config_.mix_correct) {
+        return on_audio_imp(msg);
+    }
+    mix_queue_.push(msg);
+    SrsMediaMessage m;
+    while (mix_queue_.pop(&m)) {
+        srs_error_t r = m.is_audio() ? on_audio_imp(m) : on_video_imp(m);
+        if (r != srs_success && err == srs_success) {
+            err = std::move(r);
+        }
+    }
+    return err;
+}
+
+srs_error_t SrsLiveSource::on_video(const SrsMediaMessage& msg) {
+    srs_error_t err = srs_success;
+    if (!publisher_) {
+        return srs_error_new(ERROR_SOURCE_NOT_PUBLISHING, "source %s has no publisher", url_.c_str());
+    }
+    last_media_time_ = srs_update_system_time();
+    nb_videos_++;
+
+    if (!config_.mix_correct) {
+        return on_video_imp(msg);
+    }
+    mix_queue_.push(msg);
+    SrsMediaMessage m;
+    while (mix_queue_.pop(&m)) {
+        srs_error_t r = m.is_audio() ? on_audio_imp(m) : on_video_imp(m);
+        if (r != srs_success && err == srs_success) {
+            err = std::move(r);
+        }
+    }
+    return err;
+}
+
+srs_error_t SrsLiveSource::on_audio_imp(const SrsMediaMessage& msg) {
+    srs_error_t err = srs_success;
+
+    if (SrsFlvTag::is_audio_sequence_header(msg.data(), msg.size())) {
+        audio_sh_ = msg;
+        update_codec_info(msg);
+    } else if (!codec_.audio_codec_id) {
+        update_codec_info(msg);
+    }
+
+    // Players first, so a slow handler never delays them.
+    for (SrsLiveConsumer* c : consumers_) {
+        c->enqueue(msg);
+    }
+    gop_cache_.cache(msg);
+
+    for (auto& h : handlers_) {
+        srs_error_t r = h->on_audio(msg);
+        if (r != srs_success && err == srs_success) {
+            err = srs_error_wrap(r, "source %s audio handler", url_.c_str());
+        }
+    }
+    return err;
+}
+
+srs_error_t SrsLiveSource::on_video_imp(const SrsMediaMessage& msg) {
+    srs_error_t err = srs_success;
+
+    if (SrsFlvTag::is_video_sequence_header(msg.data(), msg.size())) {
+        video_sh_ = msg;
+        update_codec_info(msg);
+    } else if (!codec_.video_codec_id) {
+        update_codec_info(msg);
+    }
+
+    for (SrsLiveConsumer* c : consumers_) {
+        c->enqueue(msg);
+    }
+    gop_cache_.cache(msg);
+
+    for (auto& h : handlers_) {
+        srs_error_t r = h->on_video(msg);
+        if (r != srs_success && err == srs_success) {
+            err = srs_error_wrap(r, "source %s video handler", url_.c_str());
+        }
+    }
+    return err;
+}
+
+srs_error_t SrsLiveSource::on_meta_data(const SrsMediaMessage& msg) {
+    srs_error_t err = srs_success;
+    if (!publisher_) {
+        return srs_error_new(ERROR_SOURCE_NOT_PUBLISHING, "source %s has no publisher", url_.c_str());
+    }
+
+    meta_ = msg;
+    for (SrsLiveConsumer* c : consumers_) {
+        c->enqueue(msg);
+    }
+    for (auto& h : handlers_) {
+        srs_error_t r = h->on_meta_data(msg);
+        if (r != srs_success && err == srs_success) {
+            err = srs_error_wrap(r, "source %s metadata handler", url_.c_str());
+        }
+    }
+    return err;
+}
+
+srs_error_t SrsLiveSource::on_aggregate(const SrsMediaMessage& msg) {
+    srs_error_t err = srs_success;
+
+    // Each sub-message is an FLV tag: type(1) size(3) timestamp(3) timestamp-extended(1)
+    // stream id(3) data(size) previous-tag-size(4). The first tag's time maps to the
+    // aggregate's; later tags keep their offset from it.
+    const char* p = msg.data();
+    int left = msg.size();
+    bool first = true;
+    int64_t base = 0;
+    while (left > 0) {
+        if (left < 11) {
+            return srs_error_new(ERROR_RTMP_AGGREGATE, "aggregate tag header needs 11 bytes, %d left", left);
+        }
+        const uint8_t* h = (const uint8_t*)p;
+        uint8_t type = h[0];
+        int size = (h[1] << 16) | (h[2] << 8) | h[3];
+        int64_t ts = ((int64_t)h[7] << 24) | (h[4] << 16) | (h[5] << 8) | h[6];
+        if (left < 11 + size + 4) {
+            return srs_error_new(ERROR_RTMP_AGGREGATE, "aggregate tag of %d bytes, %d left", size, left - 11);
+        }
+        if (first) {
+            first = false;
+            base = ts;
+        }
+        SrsMediaMessage sub = SrsMediaMessage::create(type, msg.timestamp + (ts - base), msg.stream_id, p + 11, size);
+        p += 11 + size + 4;
+        left -= 11 + size + 4;
+
+        if (type == SrsMsgAudio) {
+            err = on_audio(sub);
+        } else if (type == SrsMsgVideo) {
+            err = on_video(sub);
+        } else if (type == SrsMsgAMF0Data) {
+            err = on_meta_data(sub);
+        } else {
+            // Nothing else belongs in an aggregate; skip it.
+            continue;
+        }
+        if (err != srs_success) {
+            return srs_error_wrap(err, "aggregate type=%d size=%d", type, size);
+        }
+    }
+    return err;
+}
+
+void SrsLiveSource::update_codec_info(const SrsMediaMessage& msg) {
+    const uint8_t* p = (const uint8_t*)msg.data();
+    int size = msg.size();
+    if (size < 1) {
+        return;
+    }
+
+    bool is_sh = msg.is_video() ? SrsFlvTag::is_video_sequence_header(msg.data(), size)
+                                : SrsFlvTag::is_audio_sequence_header(msg.data(), size);
+    if (!is_sh) {
+        // Codecs without a sequence header (MP3, Speex, VP6, ...): the FLV tag header.
+        if (msg.is_video() && !(p[0] & 0x80)) {
+            codec_.video_codec_id = p[0] & 0x0f;
+        } else if (msg.is_audio()) {
+            codec_.audio_codec_id = p[0] >> 4;
+        }
+        return;
+    }
+
+    if (!format_) {
+        format_ = std::make_unique<SrsFormat>();
+    }
+    srs_error_t err = msg.is_video() ? format_->on_video(msg.timestamp, msg.data(), size)
+                                     : format_->on_audio(msg.timestamp, msg.data(), size);
+    if (err != srs_success) {
+        // Not fatal: the stream still passes through to players untouched.
+        srs_warn("source %s: cannot parse %s sequence header of %d bytes: %s", url_.c_str(),
+                 msg.is_video() ? "video" : "audio", size, srs_error_summary(err).c_str());
+        return;
+    }
+
+    if (msg.is_video() && format_->has_video_config()) {
+        const SrsVideoCodecConfig& v = format_->vcodec();
+        codec_.video_codec_id = v.id;
+        codec_.video_profile = v.profile;
+        codec_.video_level = v.level;
+        codec_.width = v.width;
+        codec_.height = v.height;
+        srs_trace("source %s: video %s profile=%d level=%d %dx%d", url_.c_str(), srs_video_codec_id2str(v.id),
+                  v.profile, v.level, v.width, v.height);
+    } else if (msg.is_audio() && format_->has_audio_config()) {
+        const SrsAudioCodecConfig& a = format_->acodec();
+        codec_.audio_codec_id = a.id;
+        codec_.aac_object = a.aac_object;
+        codec_.sample_rate = a.sample_rate;
+        codec_.channels = a.channels;
+        srs_trace("source %s: audio %s object=%d %dHz %d channels", url_.c_str(), srs_audio_codec_id2str(a.id),
+                  (int)a.aac_object, a.sample_rate, a.channels);
+    }
+}
+
+srs_error_t SrsLiveSource::create_consumer(const SrsLiveConsumerConfig& config, std::unique_ptr<SrsLiveConsumer>* out) {
+    std::shared_ptr<SrsLiveSource> self = weak_from_this().lock();
+    if (!self) {
+        return srs_error_new(ERROR_SYSTEM_ASSERT_FAILED, "source %s is not held by a shared_ptr", url_.c_str());
+    }
+    auto consumer = std::make_unique<SrsLiveConsumer>(std::move(self), config);
+    consumers_.push_back(consumer.get());
+    *out = std::move(consumer);
+    return srs_success;
+}
+
+void SrsLiveSource::consumer_dumps(SrsLiveConsumer* consumer, bool dump_seq_headers, bool dump_meta, bool dump_gop) {
+    // With atc the player sees the publisher's clock: put the headers at the GOP's start
+    // so its first timestamps do not go backwards.
+    bool atc = consumer->config().atc;
+    int64_t gop_start = gop_cache_.start_time();
+
+    auto give = [&](const SrsMediaMessage& m) {
+        if (!m.payload) {
+            return;
+        }
+        if (atc && gop_start >= 0) {
+            SrsMediaMessage copy = m;
+            copy.timestamp = gop_start;
+            consumer->enqueue(copy);
+        } else {
+            consumer->enqueue(m);
+        }
+    };
+
+    if (dump_meta) {
+        give(meta_);
+    }
+    if (dump_seq_headers) {
+        give(video_sh_);
+        give(audio_sh_);
+    }
+    if (dump_gop) {
+        for (int i = 0; i < gop_cache_.size(); i++) {
+            consumer->enqueue(gop_cache_.at(i));
+        }
+    }
+}
+
+void SrsLiveSource::on_consumer_destroy(SrsLiveConsumer* consumer) {
+    auto it = std::find(consumers_.begin(), consumers_.end(), consumer);
+    if (it != consumers_.end()) {
+        consumers_.erase(it);
+    }
+}
+
+SrsLiveSourceManager::SrsLiveSourceManager(srs_utime_t idle_timeout, srs_utime_t sweep_interval)
+    : idle_timeout_(idle_timeout), sweep_interval_(sweep_interval) {}
+
+SrsLiveSourceManager::~SrsLiveSourceManager() {
+    stop();
+}
+
+void SrsLiveSourceManager::add_handler_factory(ISrsLiveSourceHandlerFactory* factory) {
+    factories_.push_back(factory);
+}
+
+srs_error_t SrsLiveSourceManager::fetch_or_create(const std::string& vhost, const std::string& app,
+                                                  const std::string& stream, const SrsLiveSourceConfig& config,
+                                                  std::shared_ptr<SrsLiveSource>* out) {
+    std::string url = srs_live_stream_url(vhost, app, stream);
+    auto it = sources_.find(url);
+    if (it != sources_.end()) {
+        *out = it->second;
+        return srs_success;
+    }
+
+    auto source = std::make_shared<SrsLiveSource>(vhost, app, stream);
+    source->update_config(config);
+    for (ISrsLiveSourceHandlerFactory* f : factories_) {
+        source->add_handler(f->create_handler(source.get()));
+    }
+    sources_[url] = source;
+    srs_trace("source %s created, %d handlers, %d sources", url.c_str(), source->nb_handlers(), (int)sources_.size());
+    *out = std::move(source);
+    return srs_success;
+}
+
+std::shared_ptr<SrsLiveSource> SrsLiveSourceManager::find(const std::string& url) const {
+    auto it = sources_.find(url);
+    return it == sources_.end() ? nullptr : it->second;
+}
+
+srs_error_t SrsLiveSourceManager::start() {
+    if (trd_) {
+        return srs_success;
+    }
+    trd_ = std::make_unique<SrsCoroutine>("source-sweep", this);
+    return trd_->start();
+}
+
+void SrsLiveSourceManager::stop() {
+    if (trd_) {
+        trd_->stop();
+        trd_.reset();
+    }
+}
+
+int SrsLiveSourceManager::sweep() {
+    srs_utime_t now = srs_update_system_time();
+    int freed = 0;
+    for (auto it = sources_.begin(); it != sources_.end();) {
+        SrsLiveSource* s = it->second.get();
+        // Only the manager holds it: no consumer, no connection, no publisher.
+        bool unused = it->second.use_count() == 1 && !s->publishing();
+        if (!unused) {
+            s->set_idle_since(0);
+            ++it;
+            continue;
+        }
+        if (!s->idle_since()) {
+            s->set_idle_since(now);
+        }
+        if (now - s->idle_since() < idle_timeout_) {
+            ++it;
+            continue;
+        }
+        srs_trace("source %s freed after %d ms unused", it->first.c_str(), srsu2msi(now - s->idle_since()));
+        it = sources_.erase(it);
+        freed++;
+    }
+    // After a mass end of streams, give the freed heap back to the system: glibc keeps it
+    // otherwise, and the process looks as big as at its peak.
+    if (freed >= SRS_SOURCE_TRIM_THRESHOLD) {
+        malloc_trim(0);
+    }
+    return freed;
+}
+
+srs_error_t SrsLiveSourceManager::cycle() {
+    while (trd_->pull() == srs_success) {
+        sweep();
+        srs_usleep(sweep_interval_);
+    }
+    return srs_success;
+}
