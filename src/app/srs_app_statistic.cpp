@@ -349,6 +349,10 @@ SrsStatisticStream* SrsStatistic::create_stream(const SrsStatisticRequest& req) 
     std::string url = srs_stat_stream_url(req.vhost, req.app, req.stream);
     auto it = streams_by_url_.find(url);
     if (it != streams_by_url_.end()) {
+        // The source's publish may create the stream before a client with a tcUrl arrives.
+        if (it->second->tcUrl_.empty()) {
+            it->second->tcUrl_ = req.tcUrl;
+        }
         return it->second;
     }
     SrsStatisticVhost* vhost = create_vhost(req);
