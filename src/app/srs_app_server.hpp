@@ -17,6 +17,7 @@
 class SrsConfig;
 class SrsExporter;
 class SrsSampler;
+class SrsStatisticSourceFactory;
 
 // What a listener serves.
 enum SrsListenerKind {
@@ -104,6 +105,8 @@ private:
     std::unique_ptr<SrsExporter> exporter_;
     std::unique_ptr<SrsSampler> stat_sampler_;
     std::unique_ptr<SrsSampler> sys_sampler_;
+    // The statistics' module on every live source (before sources_, which calls it).
+    std::unique_ptr<SrsStatisticSourceFactory> stat_factory_;
     SrsApiReloader api_reloader_{this};
     SrsConnectionManager conns_;
     SrsLiveSourceManager sources_;
