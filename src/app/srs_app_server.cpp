@@ -2,9 +2,12 @@
 
 #include <srs_app_config.hpp>
 #include <srs_app_exporter.hpp>
+#include <srs_app_hls.hpp>
 #include <srs_app_http_conn.hpp>
+#include <srs_app_http_server.hpp>
 #include <srs_app_kbps.hpp>
 #include <srs_app_rtmp_conn.hpp>
+#include <srs_app_source.hpp>
 #include <srs_app_statistic_source.hpp>
 #include <srs_core_log.hpp>
 #include <srs_core_utility.hpp>
@@ -56,6 +59,9 @@ srs_error_t SrsServer::initialize() {
     }
     if ((err = initialize_api()) != srs_success) {
         return srs_error_wrap(err, "api");
+    }
+    if ((err = initialize_hls()) != srs_success) {
+        return srs_error_wrap(err, "hls");
     }
     if ((err = listen()) != srs_success) {
         return srs_error_wrap(err, "listen");
@@ -148,6 +154,12 @@ srs_error_t SrsServer::create_connection(SrsTcpListener* listener, SrsNetFd fd, 
         return srs_success;
     }
     // --- end of `api` ---
+    // --- `hls`: the HTTP server (static files, HLS, HTTP live streams). ---
+    if (listener->kind() == SrsListenerHttpServer) {
+        *out = std::make_unique<SrsHttpConn>(&conns_, std::move(fd), http_server_->handler(), "HTTP");
+        return srs_success;
+    }
+    // --- end of `hls` ---
     return srs_error_new(ERROR_SYSTEM_CONNECTION_LIMIT, "no %s service for client %s", listener->label().c_str(),
                          srs_socket_peer_ip(fd).c_str());
 }
@@ -412,3 +424,41 @@ SrsSummaryContext SrsServer::summary_context() {
 }
 
 // --- end of `api` ---
+
+// --- `hls`: live sources, HLS, HTTP server and HTTP live streams. ---
+srs_error_t SrsServer::initialize_hls() {
+    srs_error_t err = srs_success;
+    hls_ = std::make_unique<SrsHlsServer>();
+    hls_->set_config(config_);
+    if ((err = hls_->start()) != srs_success) {
+        return srs_error_wrap(err, "hls dispose timer");
+    }
+    http_server_ = std::make_unique<SrsHttpServer>(&sources_, hls_->store());
+    if ((err = http_server_->apply(config_)) != srs_success) {
+        return srs_error_wrap(err, "http server");
+    }
+    http_server_->streams()->set_stat(stat_.get());
+    sources_.add_handler_factory(hls_.get());
+    sources_.add_handler_factory(http_server_->streams());
+    subscribe_reload(&hls_reloader_);
+    return err;
+}
+
+srs_error_t SrsServer::SrsHlsReloader::on_reload(SrsReloadContext* ctx) {
+    srs_error_t err = srs_success;
+    // Each publish reads the hls section it starts with; mounts follow the next publish.
+    server_->hls_->set_config(server_->config());
+    if ((err = server_->http_server_->apply(server_->config())) != srs_success) {
+        return srs_error_wrap(err, "reload http_server");
+    }
+    if (ctx->changed("http_server")) {
+        ctx->applied("http_server");
+    }
+    for (const std::string& c : ctx->changes()) {
+        if (srs_string_ends_with(c, ":hls") || srs_string_ends_with(c, ":http_remux")) {
+            ctx->applied(c);
+        }
+    }
+    return err;
+}
+// --- end of `hls` ---

@@ -18,6 +18,9 @@ class SrsConfig;
 class SrsExporter;
 class SrsSampler;
 class SrsStatisticSourceFactory;
+class SrsHlsServer;
+class SrsHttpServer;
+class SrsLiveSourceManager;
 
 // What a listener serves.
 enum SrsListenerKind {
@@ -83,6 +86,25 @@ private:
     void apply_api(std::shared_ptr<SrsConfig> conf);
     // --- end of `api` ---
 
+    // --- Live sources, HLS, HTTP server and HTTP live streams (helper `hls`). ---
+public:
+    SrsHlsServer* hls() { return hls_.get(); }
+    SrsHttpServer* http_server() { return http_server_.get(); }
+
+private:
+    // Applies the http_server and vhost hls/http_remux sections (registered with
+    // subscribe_reload).
+    class SrsHlsReloader : public ISrsReloadHandler {
+    public:
+        explicit SrsHlsReloader(SrsServer* s) : server_(s) {}
+        srs_error_t on_reload(SrsReloadContext* ctx) override;
+
+    private:
+        SrsServer* server_;
+    };
+    srs_error_t initialize_hls();
+    // --- end of `hls` ---
+
 private:
     srs_error_t listen();
     srs_error_t listen_endpoints(const std::vector<std::string>& endpoints, const std::string& label, int kind);
@@ -108,6 +130,10 @@ private:
     // The statistics' module on every live source (before sources_, which calls it).
     std::unique_ptr<SrsStatisticSourceFactory> stat_factory_;
     SrsApiReloader api_reloader_{this};
+    // `hls`: the features outlive the source manager that calls them and the connections.
+    std::unique_ptr<SrsHlsServer> hls_;
+    std::unique_ptr<SrsHttpServer> http_server_;
+    SrsHlsReloader hls_reloader_{this};
     SrsConnectionManager conns_;
     SrsLiveSourceManager sources_;
     SrsSignalManager signals_;

@@ -23,7 +23,7 @@ json srs_kbps_json(const SrsKbps& kbps) {
 
 }  // namespace
 
-const char* srs_stat_client_type_string(SrsClientType type) {
+const char* srs_client_type_string(SrsClientType type) {
     switch (type) {
         case SrsClientRtmpPlay:
             return "rtmp-play";
@@ -35,6 +35,12 @@ const char* srs_stat_client_type_string(SrsClientType type) {
             return "rtc-play";
         case SrsClientSrtPlay:
             return "srt-play";
+        case SrsClientTsPlay:
+            return "ts-play";
+        case SrsClientAacPlay:
+            return "aac-play";
+        case SrsClientMp3Play:
+            return "mp3-play";
         case SrsClientFmlePublish:
             return "fmle-publish";
         case SrsClientFlashPublish:
@@ -50,7 +56,7 @@ const char* srs_stat_client_type_string(SrsClientType type) {
     }
 }
 
-bool srs_stat_client_is_publish(SrsClientType type) {
+bool srs_client_type_is_publish(SrsClientType type) {
     return (type & 0xff00) == 0x0200;
 }
 
@@ -307,8 +313,8 @@ json SrsStatisticClient::dumps(srs_utime_t now) const {
         {"tcUrl", req_.tcUrl},
         {"url", stream_->url_},
         {"name", req_.stream},
-        {"type", srs_stat_client_type_string(type_)},
-        {"publish", srs_stat_client_is_publish(type_)},
+        {"type", srs_client_type_string(type_)},
+        {"publish", srs_client_type_is_publish(type_)},
         // Seconds, with millisecond precision, as SRS.
         {"alive", srsu2ms(now - created_) / 1000.0},
         {"send_bytes", kbps_.get_send_bytes()},

@@ -19,7 +19,7 @@
 #include <unordered_map>
 
 // What a client does, with SRS's names in the API (srs_client_type_string). Publishers
-// are 0x02xx, so srs_stat_client_is_publish() is one test.
+// are 0x02xx, so srs_client_type_is_publish() is one test.
 enum SrsClientType {
     SrsClientUnknown = 0x0000,
     SrsClientRtmpPlay = 0x0110,
@@ -27,6 +27,10 @@ enum SrsClientType {
     SrsClientFlvPlay = 0x0112,
     SrsClientRtcPlay = 0x0113,
     SrsClientSrtPlay = 0x0114,
+    // HTTP live streams other than FLV (helper `hls`).
+    SrsClientTsPlay = 0x0115,
+    SrsClientAacPlay = 0x0116,
+    SrsClientMp3Play = 0x0117,
     SrsClientFmlePublish = 0x0210,
     SrsClientFlashPublish = 0x0211,
     SrsClientHaivisionPublish = 0x0212,
@@ -35,8 +39,8 @@ enum SrsClientType {
 };
 
 // "rtmp-play", "flv-play", "hls-play", "fmle-publish", "flash-publish", ...; "Unknown".
-const char* srs_stat_client_type_string(SrsClientType type);
-bool srs_stat_client_is_publish(SrsClientType type);
+const char* srs_client_type_string(SrsClientType type);
+bool srs_client_type_is_publish(SrsClientType type);
 // The type of an RTMP client as the RTMP session identified it.
 SrsClientType srs_stat_client_type(SrsRtmpConnType type);
 

@@ -378,8 +378,31 @@ void* SrsCoroutine::pfn(void* arg) {
     return nullptr;
 }
 
+namespace {
+
+// ST key of the SrsCoroutine running each ST thread; -1 until the first coroutine runs.
+int& srs_coroutine_key() {
+    static int key = -1;
+    if (key < 0 && st_key_create(&key, nullptr) != 0) {
+        key = -1;
+    }
+    return key;
+}
+
+}  // namespace
+
+srs_error_t srs_coroutine_pull_current() {
+    int key = srs_coroutine_key();
+    SrsCoroutine* self = key >= 0 ? static_cast<SrsCoroutine*>(st_thread_getspecific(key)) : nullptr;
+    return self ? self->pull() : srs_success;
+}
+
 void SrsCoroutine::run() {
     srs_context_set(cid_);
+    int key = srs_coroutine_key();
+    if (key >= 0) {
+        st_thread_setspecific(key, this);
+    }
     cycle_err_ = handler_->cycle();
     cycle_done_ = true;
 }

@@ -129,6 +129,12 @@ private:
     srs_error_t cycle_err_;
 };
 
+// Whether the coroutine running this code (an SrsCoroutine) was interrupted: a kick or a
+// quit. For code deep inside a connection's cycle that has no handle on its coroutine, such
+// as an HTTP handler streaming a live response: ST clears its interrupt flag once a blocking
+// call returned EINTR, so a loop must ask here to notice. Success outside any SrsCoroutine.
+srs_error_t srs_coroutine_pull_current();
+
 // A condition variable for coroutines.
 class SrsCond {
 public:

@@ -56,18 +56,19 @@ private:
 }  // namespace
 
 TEST(AppStatisticTest, ClientTypeNamesAsSrs) {
-    EXPECT_STREQ("rtmp-play", srs_stat_client_type_string(SrsClientRtmpPlay));
-    EXPECT_STREQ("flv-play", srs_stat_client_type_string(SrsClientFlvPlay));
-    EXPECT_STREQ("hls-play", srs_stat_client_type_string(SrsClientHlsPlay));
-    EXPECT_STREQ("fmle-publish", srs_stat_client_type_string(SrsClientFmlePublish));
-    EXPECT_STREQ("flash-publish", srs_stat_client_type_string(SrsClientFlashPublish));
-    EXPECT_STREQ("haivision-publish", srs_stat_client_type_string(SrsClientHaivisionPublish));
-    EXPECT_STREQ("Unknown", srs_stat_client_type_string(SrsClientUnknown));
-    EXPECT_TRUE(srs_stat_client_is_publish(SrsClientFmlePublish));
-    EXPECT_TRUE(srs_stat_client_is_publish(SrsClientHaivisionPublish));
-    EXPECT_FALSE(srs_stat_client_is_publish(SrsClientRtmpPlay));
-    EXPECT_FALSE(srs_stat_client_is_publish(SrsClientHlsPlay));
-    EXPECT_FALSE(srs_stat_client_is_publish(SrsClientUnknown));
+    EXPECT_STREQ("rtmp-play", srs_client_type_string(SrsClientRtmpPlay));
+    EXPECT_STREQ("flv-play", srs_client_type_string(SrsClientFlvPlay));
+    EXPECT_STREQ("hls-play", srs_client_type_string(SrsClientHlsPlay));
+    EXPECT_STREQ("fmle-publish", srs_client_type_string(SrsClientFmlePublish));
+    EXPECT_STREQ("flash-publish", srs_client_type_string(SrsClientFlashPublish));
+    EXPECT_STREQ("haivision-publish", srs_client_type_string(SrsClientHaivisionPublish));
+    EXPECT_STREQ("ts-play", srs_client_type_string(SrsClientTsPlay));
+    EXPECT_STREQ("Unknown", srs_client_type_string(SrsClientUnknown));
+    EXPECT_TRUE(srs_client_type_is_publish(SrsClientFmlePublish));
+    EXPECT_TRUE(srs_client_type_is_publish(SrsClientHaivisionPublish));
+    EXPECT_FALSE(srs_client_type_is_publish(SrsClientRtmpPlay));
+    EXPECT_FALSE(srs_client_type_is_publish(SrsClientHlsPlay));
+    EXPECT_FALSE(srs_client_type_is_publish(SrsClientUnknown));
     EXPECT_EQ(SrsClientRtmpPlay, srs_stat_client_type(SrsRtmpConnPlay));
     EXPECT_EQ(SrsClientFmlePublish, srs_stat_client_type(SrsRtmpConnFMLEPublish));
     EXPECT_EQ(SrsClientFlashPublish, srs_stat_client_type(SrsRtmpConnFlashPublish));

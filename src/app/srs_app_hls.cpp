@@ -1,0 +1,238 @@
+#include <srs_app_hls.hpp>
+
+#include <srs_app_config.hpp>
+#include <srs_app_source.hpp>
+#include <srs_core_log.hpp>
+
+SrsHlsConfig srs_hls_config_load(const SrsConfig& conf, const std::string& vhost) {
+    SrsHlsConfig c;
+    c.enabled = conf.vhost_bool(vhost, "hls.enabled");
+    c.fragment = conf.vhost_duration(vhost, "hls.hls_fragment");
+    c.td_ratio = conf.vhost_double(vhost, "hls.hls_td_ratio");
+    c.aof_ratio = conf.vhost_double(vhost, "hls.hls_aof_ratio");
+    c.window = conf.vhost_duration(vhost, "hls.hls_window");
+    c.on_error = srs_hls_on_error_from(conf.vhost_string(vhost, "hls.hls_on_error"));
+    c.path = conf.vhost_string(vhost, "hls.hls_path");
+    c.m3u8_file = conf.vhost_string(vhost, "hls.hls_m3u8_file");
+    c.ts_file = conf.vhost_string(vhost, "hls.hls_ts_file");
+    c.ts_floor = conf.vhost_bool(vhost, "hls.hls_ts_floor");
+    c.entry_prefix = conf.vhost_string(vhost, "hls.hls_entry_prefix");
+    c.acodec = conf.vhost_string(vhost, "hls.hls_acodec");
+    c.vcodec = conf.vhost_string(vhost, "hls.hls_vcodec");
+    c.cleanup = conf.vhost_bool(vhost, "hls.hls_cleanup");
+    c.dispose = conf.vhost_duration(vhost, "hls.hls_dispose");
+    c.wait_keyframe = conf.vhost_bool(vhost, "hls.hls_wait_keyframe");
+    c.nb_notify = (int)conf.vhost_int(vhost, "hls.hls_nb_notify");
+    c.recover = conf.vhost_bool(vhost, "hls.hls_recover");
+    c.storage = srs_hls_storage_from(conf.vhost_string(vhost, "hls.hls_storage"));
+    if (c.td_ratio < 1) {
+        c.td_ratio = 1;
+    }
+    if (c.aof_ratio < 1) {
+        c.aof_ratio = 1;
+    }
+    return c;
+}
+
+SrsHlsServer::SrsHlsServer() = default;
+
+SrsHlsServer::~SrsHlsServer() {
+    stop();
+}
+
+SrsHlsConfig SrsHlsServer::config_of(const std::string& vhost) const {
+    if (has_fixed_) {
+        return fixed_;
+    }
+    if (!config_) {
+        return SrsHlsConfig();
+    }
+    return srs_hls_config_load(*config_, vhost);
+}
+
+srs_error_t SrsHlsServer::start() {
+    trd_ = std::make_unique<SrsCoroutine>("hls", this);
+    return trd_->start();
+}
+
+void SrsHlsServer::stop() {
+    if (trd_) {
+        trd_->stop();
+        trd_.reset();
+    }
+}
+
+srs_error_t SrsHlsServer::cycle() {
+    srs_error_t err = srs_success;
+    while (true) {
+        if ((err = trd_->pull()) != srs_success) {
+            return srs_success;
+        }
+        srs_usleep(SRS_HLS_SWEEP_INTERVAL);
+        if ((err = trd_->pull()) != srs_success) {
+            return srs_success;
+        }
+        sweep(srs_update_system_time());
+    }
+}
+
+int SrsHlsServer::sweep(srs_utime_t now) {
+    int n = 0;
+    for (auto it = streams_.begin(); it != streams_.end();) {
+        Stream& s = it->second;
+        if (s.unpublished_at == 0 || s.muxer->publishing()) {
+            ++it;
+            continue;
+        }
+        const SrsHlsConfig& c = s.muxer->config();
+        srs_utime_t idle = now - s.unpublished_at;
+        if (c.dispose > 0 && idle >= c.dispose) {
+            s.muxer->dispose();
+            it = streams_.erase(it);
+            n++;
+            continue;
+        }
+        if (c.dispose <= 0 && c.in_ram() && idle >= SRS_HLS_RAM_DEFAULT_DISPOSE) {
+            // The disk files stay (hls_dispose 0), the memory does not.
+            s.muxer->dispose_memory();
+            if (!c.on_disk()) {
+                it = streams_.erase(it);
+                n++;
+                continue;
+            }
+        }
+        ++it;
+    }
+    return n;
+}
+
+void SrsHlsServer::dispose_all() {
+    for (auto it = streams_.begin(); it != streams_.end();) {
+        if (it->second.muxer->publishing()) {
+            ++it;
+            continue;
+        }
+        it->second.muxer->dispose();
+        it = streams_.erase(it);
+    }
+}
+
+std::unique_ptr<ISrsLiveSourceHandler> SrsHlsServer::create_handler(SrsLiveSource* source) {
+    // Every source gets a handler: whether HLS runs is decided at each publish, so enabling
+    // hls by reload applies to the next publish of any stream.
+    return std::make_unique<SrsHlsSourceHandler>(this, source->vhost(), source->app(), source->stream());
+}
+
+SrsHlsMuxer* SrsHlsServer::find(const std::string& url) const {
+    auto it = streams_.find(url);
+    return it == streams_.end() ? nullptr : it->second.muxer.get();
+}
+
+srs_error_t SrsHlsServer::on_publish(const std::string& url, const std::string& vhost, const std::string& app,
+                                     const std::string& stream, const SrsHlsConfig& config, SrsHlsMuxer** out) {
+    srs_error_t err = srs_success;
+    Stream& s = streams_[url];
+    if (!s.muxer) {
+        s.muxer = std::make_unique<SrsHlsMuxer>(vhost, app, stream, &store_, hooks_);
+    }
+    if ((err = s.muxer->on_publish(config)) != srs_success) {
+        s.unpublished_at = srs_update_system_time();
+        return err;
+    }
+    s.unpublished_at = 0;
+    *out = s.muxer.get();
+    return srs_success;
+}
+
+void SrsHlsServer::on_unpublish(const std::string& url) {
+    auto it = streams_.find(url);
+    if (it == streams_.end()) {
+        return;
+    }
+    srs_error_t err = it->second.muxer->on_unpublish();
+    if (err != srs_success) {
+        srs_warn("hls: unpublish %s: %s", url.c_str(), srs_error_desc(err).c_str());
+        srs_error_reset(err);
+    }
+    it->second.unpublished_at = srs_update_system_time();
+}
+
+SrsHlsSourceHandler::SrsHlsSourceHandler(SrsHlsServer* server, const std::string& vhost, const std::string& app,
+                                         const std::string& stream)
+    : server_(server), vhost_(vhost), app_(app), stream_(stream) {
+    url_ = srs_live_stream_url(vhost, app, stream);
+}
+
+SrsHlsSourceHandler::~SrsHlsSourceHandler() {
+    on_unpublish();
+}
+
+srs_error_t SrsHlsSourceHandler::on_publish() {
+    srs_error_t err = srs_success;
+    on_unpublish();
+    nb_errors_ = 0;
+    SrsHlsConfig config = server_->config_of(vhost_);
+    if (!config.enabled) {
+        return srs_success;
+    }
+    on_error_ = config.on_error;
+    SrsHlsMuxer* muxer = nullptr;
+    if ((err = server_->on_publish(url_, vhost_, app_, stream_, config, &muxer)) != srs_success) {
+        return on_error(std::move(err), "publish");
+    }
+    muxer_ = muxer;
+    return srs_success;
+}
+
+void SrsHlsSourceHandler::on_unpublish() {
+    if (!muxer_) {
+        return;
+    }
+    muxer_ = nullptr;
+    server_->on_unpublish(url_);
+}
+
+srs_error_t SrsHlsSourceHandler::on_audio(const SrsMediaMessage& msg) {
+    if (!muxer_) {
+        return srs_success;
+    }
+    srs_error_t err = muxer_->on_audio(msg);
+    if (err != srs_success) {
+        return on_error(std::move(err), "audio");
+    }
+    return srs_success;
+}
+
+srs_error_t SrsHlsSourceHandler::on_video(const SrsMediaMessage& msg) {
+    if (!muxer_) {
+        return srs_success;
+    }
+    srs_error_t err = muxer_->on_video(msg);
+    if (err != srs_success) {
+        return on_error(std::move(err), "video");
+    }
+    return srs_success;
+}
+
+srs_error_t SrsHlsSourceHandler::on_error(srs_error_t err, const char* what) {
+    nb_errors_++;
+    switch (on_error_) {
+        case SrsHlsOnError::Disconnect:
+            on_unpublish();
+            return srs_error_wrap(err, "hls %s of %s (hls_on_error disconnect)", what, url_.c_str());
+        case SrsHlsOnError::Ignore:
+            srs_warn("hls: %s of %s failed, HLS stops for this publish (hls_on_error ignore): %s", what, url_.c_str(),
+                     srs_error_desc(err).c_str());
+            on_unpublish();
+            break;
+        case SrsHlsOnError::Continue:
+            // A failing disk fails every frame: log the first ones and then a sample.
+            if (nb_errors_ <= 3 || nb_errors_ % 1000 == 0) {
+                srs_warn("hls: %s of %s failed (%lld errors), continue: %s", what, url_.c_str(), (long long)nb_errors_,
+                         srs_error_desc(err).c_str());
+            }
+            break;
+    }
+    srs_error_reset(err);
+    return srs_success;
+}

@@ -1,0 +1,823 @@
+#include <srs_app_hls_muxer.hpp>
+
+#include <srs_core_log.hpp>
+#include <srs_core_utility.hpp>
+#include <srs_kernel_message.hpp>
+#include <srs_kernel_ts.hpp>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <sstream>
+
+namespace {
+
+// A segment shorter than this is never cut (SRS: twice its 100 ms minimum), so a burst of
+// keyframes cannot make tiny segments.
+const int64_t kMinSegmentMs = 200;
+// A timestamp that goes back more than this, or jumps forward more than the larger of this
+// and three target durations, starts a new discontinuous segment.
+const int64_t kTimestampJumpMs = 10000;
+const int64_t kTimestampBackMs = 1000;
+
+std::string dirname_of(const std::string& path) {
+    size_t pos = path.rfind('/');
+    if (pos == std::string::npos) {
+        return "";
+    }
+    return path.substr(0, pos);
+}
+
+// mkdir -p; an empty path is the current directory.
+srs_error_t mkdir_all(const std::string& dir) {
+    if (dir.empty()) {
+        return srs_success;
+    }
+    std::string cur;
+    size_t pos = 0;
+    while (pos != std::string::npos) {
+        size_t next = dir.find('/', pos);
+        cur = next == std::string::npos ? dir : dir.substr(0, next);
+        pos = next == std::string::npos ? next : next + 1;
+        if (cur.empty() || cur == "." || cur == "..") {
+            continue;
+        }
+        if (::mkdir(cur.c_str(), 0755) < 0 && errno != EEXIST) {
+            return srs_error_new(ERROR_SYSTEM_CREATE_DIR, "mkdir %s: %s", cur.c_str(), strerror(errno));
+        }
+    }
+    struct stat st;
+    if (::stat(dir.c_str(), &st) < 0 || !S_ISDIR(st.st_mode)) {
+        return srs_error_new(ERROR_SYSTEM_CREATE_DIR, "%s is not a directory", dir.c_str());
+    }
+    return srs_success;
+}
+
+// Writes a whole file under a temporary name and renames it over the target, so a reader
+// (an HTTP server, a CDN pulling the disk) sees the old or the new file, never a partial one.
+srs_error_t write_file_atomic(const std::string& path, const std::string& content) {
+    srs_error_t err = srs_success;
+    if ((err = mkdir_all(dirname_of(path))) != srs_success) {
+        return err;
+    }
+    std::string tmp = path + ".tmp";
+    {
+        SrsFileWriter w;
+        if ((err = w.open(tmp)) != srs_success) {
+            return err;
+        }
+        if ((err = w.write(content.data(), content.size(), nullptr)) != srs_success) {
+            w.close();
+            ::unlink(tmp.c_str());
+            return err;
+        }
+    }
+    if (::rename(tmp.c_str(), path.c_str()) < 0) {
+        int e = errno;
+        ::unlink(tmp.c_str());
+        return srs_error_new(ERROR_SYSTEM_FILE_RENAME, "rename %s: %s", path.c_str(), strerror(e));
+    }
+    return srs_success;
+}
+
+}  // namespace
+
+SrsHlsOnError srs_hls_on_error_from(const std::string& v) {
+    if (v == "ignore") {
+        return SrsHlsOnError::Ignore;
+    }
+    if (v == "disconnect") {
+        return SrsHlsOnError::Disconnect;
+    }
+    return SrsHlsOnError::Continue;
+}
+
+SrsHlsStorage srs_hls_storage_from(const std::string& v) {
+    if (v == "ram") {
+        return SrsHlsStorage::Ram;
+    }
+    if (v == "both") {
+        return SrsHlsStorage::Both;
+    }
+    return SrsHlsStorage::Disk;
+}
+
+std::string srs_hls_path_expand(const std::string& tmpl, const SrsHlsPathValues& v) {
+    std::string out;
+    out.reserve(tmpl.size() + 32);
+    time_t secs = (time_t)(v.wall / SRS_UTIME_SECONDS);
+    struct tm tm;
+    memset(&tm, 0, sizeof(tm));
+    localtime_r(&secs, &tm);
+    char buf[32];
+
+    size_t i = 0;
+    while (i < tmpl.size()) {
+        if (tmpl[i] != '[') {
+            out.push_back(tmpl[i++]);
+            continue;
+        }
+        size_t end = tmpl.find(']', i);
+        if (end == std::string::npos) {
+            out.append(tmpl, i, std::string::npos);
+            break;
+        }
+        std::string name = tmpl.substr(i + 1, end - i - 1);
+        bool known = true;
+        if (name == "vhost") {
+            out += v.vhost;
+        } else if (name == "app") {
+            out += v.app;
+        } else if (name == "stream") {
+            out += v.stream;
+        } else if (name == "seq") {
+            out += std::to_string(v.seq);
+        } else if (name == "timestamp") {
+            int64_t ms = v.wall / SRS_UTIME_MILLISECONDS;
+            if (v.ts_floor && v.fragment > 0) {
+                out += std::to_string(v.wall / v.fragment);
+            } else {
+                out += std::to_string(ms);
+            }
+        } else if (name == "duration") {
+            if (v.duration_ms >= 0) {
+                out += std::to_string(v.duration_ms);
+            } else {
+                known = false;
+            }
+        } else if (name == "2006") {
+            snprintf(buf, sizeof(buf), "%04d", tm.tm_year + 1900);
+            out += buf;
+        } else if (name == "01") {
+            snprintf(buf, sizeof(buf), "%02d", tm.tm_mon + 1);
+            out += buf;
+        } else if (name == "02") {
+            snprintf(buf, sizeof(buf), "%02d", tm.tm_mday);
+            out += buf;
+        } else if (name == "15") {
+            snprintf(buf, sizeof(buf), "%02d", tm.tm_hour);
+            out += buf;
+        } else if (name == "04") {
+            snprintf(buf, sizeof(buf), "%02d", tm.tm_min);
+            out += buf;
+        } else if (name == "05") {
+            snprintf(buf, sizeof(buf), "%02d", tm.tm_sec);
+            out += buf;
+        } else if (name == "999") {
+            snprintf(buf, sizeof(buf), "%03d", (int)((v.wall / SRS_UTIME_MILLISECONDS) % 1000));
+            out += buf;
+        } else {
+            known = false;
+        }
+        if (!known) {
+            out.append(tmpl, i, end - i + 1);
+        }
+        i = end + 1;
+    }
+    return out;
+}
+
+std::string srs_hls_path_clean(const std::string& path) {
+    std::vector<std::string> parts;
+    for (const std::string& p : srs_string_split(path, "/")) {
+        if (p.empty() || p == ".") {
+            continue;
+        }
+        if (p == ".." && !parts.empty() && parts.back() != "..") {
+            parts.pop_back();
+            continue;
+        }
+        parts.push_back(p);
+    }
+    return srs_string_join(parts, "/");
+}
+
+std::string srs_hls_relative_uri(const std::string& base, const std::string& target) {
+    std::vector<std::string> from = srs_string_split(dirname_of(srs_hls_path_clean(base)), "/");
+    std::vector<std::string> to = srs_string_split(srs_hls_path_clean(target), "/");
+    if (from.size() == 1 && from[0].empty()) {
+        from.clear();
+    }
+    size_t common = 0;
+    while (common < from.size() && common + 1 < to.size() && from[common] == to[common]) {
+        common++;
+    }
+    std::vector<std::string> parts;
+    for (size_t i = common; i < from.size(); i++) {
+        parts.push_back("..");
+    }
+    for (size_t i = common; i < to.size(); i++) {
+        parts.push_back(to[i]);
+    }
+    return srs_string_join(parts, "/");
+}
+
+SrsHlsMemoryStore::SrsHlsMemoryStore() = default;
+
+SrsHlsMemoryStore::~SrsHlsMemoryStore() = default;
+
+void SrsHlsMemoryStore::put(const std::string& url_path, std::shared_ptr<const std::string> body) {
+    auto it = files_.find(url_path);
+    if (it != files_.end()) {
+        bytes_ -= it->second ? (int64_t)it->second->size() : 0;
+    }
+    bytes_ += body ? (int64_t)body->size() : 0;
+    files_[url_path] = std::move(body);
+}
+
+void SrsHlsMemoryStore::remove(const std::string& url_path) {
+    auto it = files_.find(url_path);
+    if (it == files_.end()) {
+        return;
+    }
+    bytes_ -= it->second ? (int64_t)it->second->size() : 0;
+    files_.erase(it);
+}
+
+std::shared_ptr<const std::string> SrsHlsMemoryStore::get(const std::string& url_path) const {
+    auto it = files_.find(url_path);
+    return it == files_.end() ? nullptr : it->second;
+}
+
+// Where the TS of a segment goes: its file, its RAM buffer, or both.
+class SrsHlsMuxer::SegmentWriter : public ISrsWriter {
+public:
+    SegmentWriter(bool disk, bool ram) : disk_(disk), ram_(ram) {}
+
+    srs_error_t open(const std::string& tmp_path) { return disk_ ? file_.open(tmp_path) : srs_success; }
+    void close() { file_.close(); }
+    const std::string& tmp_path() const { return file_.path(); }
+    std::string& memory() { return mem_; }
+
+    srs_error_t write(const void* buf, size_t size, ssize_t* nwrite) override {
+        iovec iov{const_cast<void*>(buf), size};
+        return writev(&iov, 1, nwrite);
+    }
+    srs_error_t writev(const iovec* iov, int iov_size, ssize_t* nwrite) override {
+        srs_error_t err = srs_success;
+        ssize_t total = 0;
+        for (int i = 0; i < iov_size; i++) {
+            total += (ssize_t)iov[i].iov_len;
+        }
+        if (disk_ && (err = file_.writev(iov, iov_size, nullptr)) != srs_success) {
+            return srs_error_wrap(err, "write segment");
+        }
+        if (ram_) {
+            for (int i = 0; i < iov_size; i++) {
+                mem_.append((const char*)iov[i].iov_base, iov[i].iov_len);
+            }
+        }
+        if (nwrite) {
+            *nwrite = total;
+        }
+        return srs_success;
+    }
+
+private:
+    bool disk_;
+    bool ram_;
+    SrsFileWriter file_;
+    std::string mem_;
+};
+
+SrsHlsMuxer::SrsHlsMuxer(const std::string& vhost, const std::string& app, const std::string& stream,
+                         SrsHlsMemoryStore* store, ISrsHlsHooks* hooks)
+    : vhost_(vhost), app_(app), stream_(stream), store_(store), hooks_(hooks) {}
+
+SrsHlsMuxer::~SrsHlsMuxer() {
+    // The files stay (dispose() is the owner's decision); only a partial segment is dropped.
+    abandon_segment();
+}
+
+srs_error_t SrsHlsMuxer::on_publish(const SrsHlsConfig& config) {
+    srs_error_t err = srs_success;
+    if (publishing_) {
+        if ((err = on_unpublish()) != srs_success) {
+            srs_warn("hls: end previous publish of %s/%s: %s", app_.c_str(), stream_.c_str(),
+                     srs_error_desc(err).c_str());
+            srs_error_reset(err);
+        }
+    }
+    if (config.in_ram() && !store_) {
+        return srs_error_new(ERROR_HLS_WRITE_FAILED, "hls: no RAM store for hls_storage ram");
+    }
+
+    SrsHlsPathValues values;
+    values.vhost = vhost_;
+    values.app = app_;
+    values.stream = stream_;
+    values.wall = srs_get_wall_time();
+    std::string m3u8_rel = srs_hls_path_clean(srs_hls_path_expand(config.m3u8_file, values));
+    if (m3u8_rel.empty() || srs_string_starts_with(m3u8_rel, "..")) {
+        return srs_error_new(ERROR_HLS_WRITE_FAILED, "hls: invalid hls_m3u8_file %s", config.m3u8_file.c_str());
+    }
+
+    // A playlist that moves (another path, file name or storage) leaves nothing behind.
+    if (configured_ && (m3u8_rel != m3u8_rel_ || config.path != config_.path || config.storage != config_.storage)) {
+        dispose();
+    }
+    bool first = !configured_;
+    config_ = config;
+    configured_ = true;
+    m3u8_rel_ = m3u8_rel;
+    if (first && config_.recover && config_.on_disk()) {
+        recover_sequence();
+    }
+
+    next_discontinuity_ = !segments_.empty();
+    ts_ = std::make_unique<SrsTsTransmuxer>(nullptr);
+    has_video_ = has_audio_ = got_keyframe_ = false;
+    has_last_dts_ = false;
+    last_dts_ = 0;
+    last_video_dts_ = last_audio_dts_ = -1;
+    video_sh_.clear();
+    audio_sh_.clear();
+    stat_ = SrsHlsStat();
+    publishing_ = true;
+    srs_trace(
+        "hls: publish %s/%s/%s, m3u8=%s, fragment=%.3fs, window=%.3fs, storage=%s, seq=%" PRId64, vhost_.c_str(),
+        app_.c_str(), stream_.c_str(), m3u8_rel_.c_str(), (double)config_.fragment / SRS_UTIME_SECONDS,
+        (double)config_.window / SRS_UTIME_SECONDS,
+        config_.storage == SrsHlsStorage::Disk ? "disk" : (config_.storage == SrsHlsStorage::Ram ? "ram" : "both"),
+        next_seq_);
+    return srs_success;
+}
+
+srs_error_t SrsHlsMuxer::on_unpublish() {
+    srs_error_t err = srs_success;
+    if (!publishing_) {
+        return srs_success;
+    }
+    publishing_ = false;
+    if (current_ && current_has_frames_) {
+        err = close_segment(last_dts_);
+    } else {
+        abandon_segment();
+    }
+    ts_.reset();
+    srs_trace("hls: unpublish %s/%s/%s, segments=%" PRId64 ", dropped=%" PRId64 ", next seq=%" PRId64, vhost_.c_str(),
+              app_.c_str(), stream_.c_str(), stat_.nb_segments, stat_.nb_dropped_frames, next_seq_);
+    if (err != srs_success) {
+        return srs_error_wrap(err, "hls: close last segment");
+    }
+    return srs_success;
+}
+
+srs_error_t SrsHlsMuxer::on_audio(const SrsMediaMessage& msg) {
+    srs_error_t err = srs_success;
+    if (!publishing_ || config_.acodec == "an" || msg.size() < 2) {
+        return srs_success;
+    }
+    if (SrsFlvTag::is_audio_sequence_header(msg.data(), msg.size())) {
+        std::string sh(msg.data(), msg.size());
+        // A new audio config mid-stream: players must reset their decoder (RFC 8216 4.3.2.3).
+        if (!audio_sh_.empty() && sh != audio_sh_ && current_ && current_has_frames_) {
+            if ((err = close_segment(last_dts_)) != srs_success) {
+                return srs_error_wrap(err, "hls: cut on audio codec change");
+            }
+            next_discontinuity_ = true;
+            stat_.nb_discontinuities++;
+        }
+        audio_sh_ = sh;
+        if ((err = ts_->write_audio(msg.timestamp, msg.data(), msg.size())) != srs_success) {
+            return srs_error_wrap(err, "hls: audio sequence header");
+        }
+        return srs_success;
+    }
+    return write_frame(msg, false);
+}
+
+srs_error_t SrsHlsMuxer::on_video(const SrsMediaMessage& msg) {
+    srs_error_t err = srs_success;
+    if (!publishing_ || config_.vcodec == "vn" || msg.size() < 2) {
+        return srs_success;
+    }
+    if (SrsFlvTag::is_video_sequence_header(msg.data(), msg.size())) {
+        std::string sh(msg.data(), msg.size());
+        if (!video_sh_.empty() && sh != video_sh_ && current_ && current_has_frames_) {
+            if ((err = close_segment(last_dts_)) != srs_success) {
+                return srs_error_wrap(err, "hls: cut on video codec change");
+            }
+            next_discontinuity_ = true;
+            stat_.nb_discontinuities++;
+            got_keyframe_ = false;
+        }
+        video_sh_ = sh;
+        if ((err = ts_->write_video(msg.timestamp, msg.data(), msg.size())) != srs_success) {
+            return srs_error_wrap(err, "hls: video sequence header");
+        }
+        return srs_success;
+    }
+    return write_frame(msg, true);
+}
+
+bool SrsHlsMuxer::should_cut(const SrsMediaMessage& msg, bool video, bool keyframe) const {
+    int64_t duration = msg.timestamp - current_->start_dts;
+    int64_t fragment_ms = config_.fragment / SRS_UTIME_MILLISECONDS;
+    int64_t min_ms = fragment_ms < kMinSegmentMs ? fragment_ms : kMinSegmentMs;
+    if (duration < min_ms || fragment_ms <= 0) {
+        return false;
+    }
+    if (video) {
+        if (duration >= fragment_ms && (keyframe || !config_.wait_keyframe)) {
+            return true;
+        }
+        // No keyframe in time: cut anyway, so the segment keeps to the target duration.
+        return duration >= (int64_t)(fragment_ms * config_.td_ratio);
+    }
+    // Pure audio, or video that stopped coming (SRS's "absolutely overflow").
+    return duration >= (int64_t)(fragment_ms * config_.aof_ratio);
+}
+
+srs_error_t SrsHlsMuxer::write_frame(const SrsMediaMessage& msg, bool video) {
+    srs_error_t err = srs_success;
+    int64_t dts = msg.timestamp;
+    bool keyframe = video && SrsFlvTag::is_video_keyframe(msg.data(), msg.size());
+
+    if (video) {
+        has_video_ = true;
+        // What comes before the first keyframe cannot be decoded.
+        if (!got_keyframe_ && !keyframe) {
+            stat_.nb_dropped_frames++;
+            return srs_success;
+        }
+        got_keyframe_ = true;
+    } else {
+        has_audio_ = true;
+    }
+
+    // A timestamp jump (an encoder restart without republish, a broken mixer) cannot be
+    // inside one segment: cut and mark the next segment discontinuous.
+    int64_t prev = video ? last_video_dts_ : last_audio_dts_;
+    int64_t max_td_ms = (int64_t)(config_.fragment / SRS_UTIME_MILLISECONDS * config_.td_ratio);
+    int64_t jump = kTimestampJumpMs > 3 * max_td_ms ? kTimestampJumpMs : 3 * max_td_ms;
+    if (current_ && current_has_frames_ && prev >= 0 && (dts < prev - kTimestampBackMs || dts > prev + jump)) {
+        srs_warn("hls: %s/%s %s timestamp jumps %" PRId64 " -> %" PRId64 ", new segment", app_.c_str(), stream_.c_str(),
+                 video ? "video" : "audio", prev, dts);
+        if ((err = close_segment(last_dts_)) != srs_success) {
+            return srs_error_wrap(err, "hls: cut on timestamp jump");
+        }
+        next_discontinuity_ = true;
+        stat_.nb_discontinuities++;
+    }
+
+    if (current_ && current_has_frames_ && should_cut(msg, video, keyframe)) {
+        if ((err = close_segment(dts)) != srs_success) {
+            return srs_error_wrap(err, "hls: reap segment");
+        }
+    }
+    if (!current_ && (err = open_segment(dts)) != srs_success) {
+        return srs_error_wrap(err, "hls: open segment");
+    }
+
+    if (video) {
+        err = ts_->write_video(dts, msg.data(), msg.size());
+        last_video_dts_ = dts;
+    } else {
+        err = ts_->write_audio(dts, msg.data(), msg.size());
+        last_audio_dts_ = dts;
+    }
+    if (err != srs_success) {
+        return srs_error_wrap(err, "hls: mux %s at %" PRId64, video ? "video" : "audio", dts);
+    }
+    current_has_frames_ = true;
+    if (!has_last_dts_ || dts > last_dts_) {
+        last_dts_ = dts;
+        has_last_dts_ = true;
+    }
+    return srs_success;
+}
+
+std::string SrsHlsMuxer::disk_path(const std::string& rel) const {
+    std::string root = config_.path.empty() ? "." : config_.path;
+    while (root.size() > 1 && root.back() == '/') {
+        root.pop_back();
+    }
+    return root + "/" + rel;
+}
+
+srs_error_t SrsHlsMuxer::open_segment(int64_t dts) {
+    srs_error_t err = srs_success;
+    auto seg = std::make_unique<SrsHlsSegment>();
+    seg->sequence = next_seq_;
+    seg->start_dts = dts;
+    seg->discontinuity = next_discontinuity_;
+
+    SrsHlsPathValues values;
+    values.vhost = vhost_;
+    values.app = app_;
+    values.stream = stream_;
+    values.seq = seg->sequence;
+    values.wall = srs_get_wall_time();
+    values.ts_floor = config_.ts_floor;
+    values.fragment = config_.fragment;
+    // [duration] stays until the segment is closed.
+    seg->rel = srs_hls_path_clean(srs_hls_path_expand(config_.ts_file, values));
+    if (seg->rel.empty() || srs_string_starts_with(seg->rel, "..")) {
+        return srs_error_new(ERROR_HLS_WRITE_FAILED, "hls: invalid hls_ts_file %s", config_.ts_file.c_str());
+    }
+
+    auto writer = std::make_unique<SegmentWriter>(config_.on_disk(), config_.in_ram());
+    if (config_.on_disk()) {
+        std::string path = disk_path(seg->rel);
+        if ((err = mkdir_all(dirname_of(path))) != srs_success) {
+            return srs_error_wrap(err, "hls: segment dir");
+        }
+        if ((err = writer->open(path + ".tmp")) != srs_success) {
+            return srs_error_wrap(err, "hls: open segment");
+        }
+    } else {
+        writer->memory().reserve(256 * 1024);
+    }
+    if ((err = ts_->set_writer(writer.get())) != srs_success) {
+        srs_error_reset(err);
+    }
+
+    next_seq_++;
+    next_discontinuity_ = false;
+    current_ = std::move(seg);
+    writer_ = std::move(writer);
+    current_has_frames_ = false;
+    return srs_success;
+}
+
+void SrsHlsMuxer::abandon_segment() {
+    if (!current_) {
+        return;
+    }
+    if (ts_) {
+        srs_error_t err = ts_->set_writer(nullptr);
+        srs_error_reset(err);
+    }
+    if (writer_) {
+        writer_->close();
+        if (!writer_->tmp_path().empty()) {
+            ::unlink(writer_->tmp_path().c_str());
+        }
+    }
+    // The sequence number is not reused: a player may have seen nothing of it, but a new
+    // segment under an old number would be worse than a gap.
+    writer_.reset();
+    current_.reset();
+    current_has_frames_ = false;
+}
+
+srs_error_t SrsHlsMuxer::close_segment(int64_t end_dts) {
+    srs_error_t err = srs_success;
+    // Buffered audio belongs to this segment.
+    srs_error_t flush_err = ts_ ? ts_->set_writer(nullptr) : srs_success;
+    std::unique_ptr<SrsHlsSegment> seg = std::move(current_);
+    std::unique_ptr<SegmentWriter> writer = std::move(writer_);
+    current_has_frames_ = false;
+    writer->close();
+    if (flush_err != srs_success) {
+        if (!writer->tmp_path().empty()) {
+            ::unlink(writer->tmp_path().c_str());
+        }
+        return srs_error_wrap(flush_err, "hls: flush segment %" PRId64, seg->sequence);
+    }
+
+    seg->duration_ms = end_dts > seg->start_dts ? end_dts - seg->start_dts : 0;
+    seg->rel = srs_string_replace(seg->rel, "[duration]", std::to_string(seg->duration_ms));
+    if (config_.on_disk()) {
+        std::string path = disk_path(seg->rel);
+        if (::rename(writer->tmp_path().c_str(), path.c_str()) < 0) {
+            int e = errno;
+            ::unlink(writer->tmp_path().c_str());
+            return srs_error_new(ERROR_SYSTEM_FRAGMENT_RENAME, "hls: rename %s: %s", path.c_str(), strerror(e));
+        }
+    }
+    if (config_.in_ram()) {
+        seg->body = std::make_shared<const std::string>(std::move(writer->memory()));
+        store_->put("/" + seg->rel, seg->body);
+    }
+
+    // The URI in the playlist: relative to the playlist, or below hls_entry_prefix as SRS
+    // writes it (a prefix ending in "/" takes the relative URI, else the path from the root).
+    const std::string& prefix = config_.entry_prefix;
+    if (prefix.empty()) {
+        seg->uri = srs_hls_relative_uri(m3u8_rel_, seg->rel);
+    } else if (srs_string_ends_with(prefix, "/")) {
+        seg->uri = prefix + srs_hls_relative_uri(m3u8_rel_, seg->rel);
+    } else {
+        seg->uri = prefix + "/" + seg->rel;
+    }
+
+    srs_info("hls: segment %s seq=%" PRId64 " duration=%" PRId64 "ms%s", seg->rel.c_str(), seg->sequence,
+             seg->duration_ms, seg->discontinuity ? " discontinuity" : "");
+    stat_.nb_segments++;
+    segments_.push_back(*seg);
+
+    if (hooks_) {
+        SrsHlsSegmentEvent ev;
+        ev.vhost = vhost_;
+        ev.app = app_;
+        ev.stream = stream_;
+        ev.file = config_.on_disk() ? disk_path(seg->rel) : "";
+        ev.url_path = "/" + seg->rel;
+        ev.uri = seg->uri;
+        ev.m3u8_file = config_.on_disk() ? disk_path(m3u8_rel_) : "";
+        ev.m3u8_url_path = m3u8_url_path();
+        ev.sequence = seg->sequence;
+        ev.duration = seg->duration_ms / 1000.0;
+        ev.discontinuity = seg->discontinuity;
+        ev.nb_notify = config_.nb_notify;
+        hooks_->on_hls_segment(ev);
+    }
+
+    shrink_window();
+    if ((err = write_playlist()) != srs_success) {
+        return srs_error_wrap(err, "hls: playlist");
+    }
+    return srs_success;
+}
+
+void SrsHlsMuxer::shrink_window() {
+    // Segments that left the window at the previous cut have been out of every playlist for
+    // a whole segment now: delete them.
+    for (const SrsHlsSegment& seg : expired_) {
+        delete_segment_files(seg);
+    }
+    expired_.clear();
+
+    // Keep the shortest tail longer than hls_window (SRS's rule): the oldest segment leaves
+    // once the others alone cover the window.
+    int64_t window_ms = config_.window / SRS_UTIME_MILLISECONDS;
+    int64_t total = 0;
+    for (const SrsHlsSegment& seg : segments_) {
+        total += seg.duration_ms;
+    }
+    while (segments_.size() > 1 && total - segments_.front().duration_ms > window_ms) {
+        total -= segments_.front().duration_ms;
+        // RFC 8216 6.2.2: removing an EXT-X-DISCONTINUITY bumps EXT-X-DISCONTINUITY-SEQUENCE.
+        if (segments_.front().discontinuity) {
+            discontinuity_seq_++;
+        }
+        expired_.push_back(std::move(segments_.front()));
+        segments_.pop_front();
+    }
+}
+
+void SrsHlsMuxer::delete_segment_files(const SrsHlsSegment& seg) {
+    if (config_.in_ram() && store_) {
+        store_->remove("/" + seg.rel);
+    }
+    if (config_.on_disk() && config_.cleanup) {
+        remove_file(seg.rel);
+    }
+    stat_.nb_deleted++;
+}
+
+void SrsHlsMuxer::remove_file(const std::string& rel) {
+    std::string path = disk_path(rel);
+    if (::unlink(path.c_str()) < 0 && errno != ENOENT) {
+        srs_warn("hls: delete %s: %s", path.c_str(), strerror(errno));
+    }
+}
+
+srs_error_t SrsHlsMuxer::write_playlist() {
+    srs_error_t err = srs_success;
+    SrsM3u8Playlist pl;
+    pl.version = 3;
+    pl.min_target_duration = (int)ceil((double)config_.fragment / SRS_UTIME_SECONDS * config_.td_ratio - 0.0005);
+    pl.discontinuity_sequence = discontinuity_seq_;
+    pl.media_sequence = next_seq_;
+    pl.segments.reserve(segments_.size());
+    for (const SrsHlsSegment& seg : segments_) {
+        SrsM3u8Segment s;
+        s.sequence = seg.sequence;
+        s.duration = seg.duration_ms / 1000.0;
+        s.uri = seg.uri;
+        s.discontinuity = seg.discontinuity;
+        pl.segments.push_back(std::move(s));
+    }
+    std::string text = srs_m3u8_encode(pl);
+
+    if (config_.on_disk() && (err = write_file_atomic(disk_path(m3u8_rel_), text)) != srs_success) {
+        return srs_error_wrap(err, "hls: write %s", m3u8_rel_.c_str());
+    }
+    if (config_.in_ram()) {
+        store_->put(m3u8_url_path(), std::make_shared<const std::string>(text));
+    }
+    playlist_text_ = std::move(text);
+    return srs_success;
+}
+
+void SrsHlsMuxer::dispose() {
+    abandon_segment();
+    bool disk = configured_ && config_.on_disk();
+    bool ram = configured_ && config_.in_ram() && store_;
+    size_t n = segments_.size() + expired_.size();
+    std::vector<const SrsHlsSegment*> all;
+    for (const SrsHlsSegment& seg : expired_) {
+        all.push_back(&seg);
+    }
+    for (const SrsHlsSegment& seg : segments_) {
+        all.push_back(&seg);
+    }
+    for (const SrsHlsSegment* seg : all) {
+        if (disk) {
+            remove_file(seg->rel);
+        }
+        if (ram) {
+            store_->remove("/" + seg->rel);
+        }
+    }
+    if (configured_ && !m3u8_rel_.empty()) {
+        if (disk) {
+            remove_file(m3u8_rel_);
+        }
+        if (ram) {
+            store_->remove(m3u8_url_path());
+        }
+    }
+    segments_.clear();
+    expired_.clear();
+    playlist_text_.clear();
+    next_discontinuity_ = false;
+    srs_trace("hls: dispose %s/%s/%s, %d segments removed", vhost_.c_str(), app_.c_str(), stream_.c_str(), (int)n);
+}
+
+void SrsHlsMuxer::dispose_memory() {
+    if (!configured_ || !config_.in_ram() || !store_) {
+        return;
+    }
+    if (config_.storage == SrsHlsStorage::Ram) {
+        dispose();
+        return;
+    }
+    for (SrsHlsSegment& seg : segments_) {
+        store_->remove("/" + seg.rel);
+        seg.body.reset();
+    }
+    for (SrsHlsSegment& seg : expired_) {
+        store_->remove("/" + seg.rel);
+        seg.body.reset();
+    }
+    store_->remove(m3u8_url_path());
+}
+
+void SrsHlsMuxer::recover_sequence() {
+    // A playlist left by a previous run (a restart while publishing): continue its sequence and
+    // keep its segments in the window, so players see a discontinuity, not a reset, and the
+    // old files are cleaned as the window moves on.
+    std::ifstream f(disk_path(m3u8_rel_));
+    if (!f) {
+        return;
+    }
+    std::string line;
+    int64_t seq = -1;
+    int64_t discontinuity_seq = 0;
+    double duration = -1;
+    bool discontinuity = false;
+    int64_t n = 0;
+    std::deque<SrsHlsSegment> segs;
+    std::string m3u8_dir = dirname_of(m3u8_rel_);
+    while (std::getline(f, line)) {
+        line = srs_string_trim(line);
+        int64_t v = 0;
+        if (srs_string_starts_with(line, "#EXT-X-MEDIA-SEQUENCE:")) {
+            if (srs_parse_int64(line.substr(22), &v) && v >= 0) {
+                seq = v;
+            }
+        } else if (srs_string_starts_with(line, "#EXT-X-DISCONTINUITY-SEQUENCE:")) {
+            if (srs_parse_int64(line.substr(30), &v) && v >= 0) {
+                discontinuity_seq = v;
+            }
+        } else if (line == "#EXT-X-DISCONTINUITY") {
+            discontinuity = true;
+        } else if (srs_string_starts_with(line, "#EXTINF:")) {
+            duration = atof(line.c_str() + 8);
+        } else if (!line.empty() && line[0] != '#' && duration >= 0 && seq >= 0) {
+            SrsHlsSegment seg;
+            seg.sequence = seq + n++;
+            seg.duration_ms = (int64_t)llround(duration * 1000);
+            seg.discontinuity = discontinuity;
+            seg.uri = line;
+            // Only segments we can find again (relative URIs below hls_path) are kept.
+            std::string rel = srs_hls_path_clean(m3u8_dir.empty() ? line : m3u8_dir + "/" + line);
+            struct stat st;
+            if (!srs_string_contains(line, "://") && line[0] != '/' && !srs_string_starts_with(rel, "..") &&
+                ::stat(disk_path(rel).c_str(), &st) == 0) {
+                seg.rel = rel;
+                segs.push_back(std::move(seg));
+            }
+            duration = -1;
+            discontinuity = false;
+        }
+    }
+    if (seq < 0) {
+        return;
+    }
+    next_seq_ = seq + n;
+    discontinuity_seq_ = discontinuity_seq;
+    segments_ = std::move(segs);
+    srs_trace("hls: recovered %s, %d segments, next seq=%" PRId64, m3u8_rel_.c_str(), (int)segments_.size(), next_seq_);
+}

@@ -1,0 +1,272 @@
+// HLS of one stream (RFC 8216): cuts the published FLV tags into MPEG-TS segments, keeps the
+// live window in a media playlist, and stores both on disk, in RAM, or both. Knows nothing of
+// the source hub or the config file: srs_app_hls.hpp connects it to those.
+#pragma once
+
+#include <srs_core.hpp>
+#include <srs_core_error.hpp>
+#include <srs_core_io.hpp>
+#include <srs_core_time.hpp>
+#include <srs_kernel_io.hpp>
+#include <srs_kernel_m3u8.hpp>
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+class SrsMediaMessage;
+class SrsTsTransmuxer;
+
+// hls_on_error: what a failure of HLS does to the stream.
+enum class SrsHlsOnError {
+    // Stop HLS for this publish; the stream goes on.
+    Ignore,
+    // Stop the publish.
+    Disconnect,
+    // Log, drop what failed and keep muxing (SRS's default).
+    Continue,
+};
+
+// hls_storage: where segments and the playlist live.
+enum class SrsHlsStorage {
+    Disk,
+    Ram,
+    Both,
+};
+
+// The hls section of a vhost, as plain values (filled from the config by srs_app_hls.cpp).
+struct SrsHlsConfig {
+    bool enabled = false;
+    srs_utime_t fragment = 10 * SRS_UTIME_SECONDS;
+    // EXT-X-TARGETDURATION is at least ceil(fragment * td_ratio); a segment without a keyframe
+    // in time is cut there anyway, so no segment exceeds the target duration (RFC 8216 4.3.3.1).
+    double td_ratio = 1.5;
+    // Audio cuts a segment at fragment * aof_ratio (how pure audio streams are segmented).
+    double aof_ratio = 2.0;
+    srs_utime_t window = 60 * SRS_UTIME_SECONDS;
+    SrsHlsOnError on_error = SrsHlsOnError::Continue;
+    std::string path = "./objs/nginx/html";
+    std::string m3u8_file = "[app]/[stream].m3u8";
+    std::string ts_file = "[app]/[stream]-[seq].ts";
+    bool ts_floor = false;
+    std::string entry_prefix;
+    // "an" drops audio, "vn" drops video; other values are the codecs the stream is expected
+    // to carry (the muxer follows the sequence headers).
+    std::string acodec = "aac";
+    std::string vcodec = "h264";
+    bool cleanup = true;
+    // 0: never.
+    srs_utime_t dispose = 120 * SRS_UTIME_SECONDS;
+    bool wait_keyframe = true;
+    // For the on_hls_notify hook: the most bytes read from its reply.
+    int nb_notify = 64;
+    // Continue the media sequence of a playlist left on disk (by a previous run).
+    bool recover = true;
+    SrsHlsStorage storage = SrsHlsStorage::Disk;
+
+    bool on_disk() const { return storage != SrsHlsStorage::Ram; }
+    bool in_ram() const { return storage != SrsHlsStorage::Disk; }
+};
+
+// "ignore", "disconnect", "continue" (anything else: continue).
+SrsHlsOnError srs_hls_on_error_from(const std::string& v);
+// "ram", "disk", "both" (anything else: disk).
+SrsHlsStorage srs_hls_storage_from(const std::string& v);
+
+// The values of the hls_m3u8_file / hls_ts_file variables.
+struct SrsHlsPathValues {
+    std::string vhost;
+    std::string app;
+    std::string stream;
+    int64_t seq = 0;
+    // Wall clock (since the epoch) for [timestamp] and the date variables (local time).
+    srs_utime_t wall = 0;
+    // [timestamp] is floor(wall / fragment) instead of milliseconds (hls_ts_floor).
+    bool ts_floor = false;
+    srs_utime_t fragment = 0;
+    // [duration] in milliseconds; negative leaves [duration] in place (not known yet).
+    int64_t duration_ms = -1;
+};
+
+// Expands [vhost] [app] [stream] [seq] [timestamp] [duration] and the date variables
+// [2006] (year) [01] (month) [02] (day) [15] (hour) [04] (minute) [05] (second) [999] (ms).
+std::string srs_hls_path_expand(const std::string& tmpl, const SrsHlsPathValues& v);
+// A relative path made canonical: no "./" parts, no empty parts, no leading "/"; ".." kept
+// only where it cannot be resolved.
+std::string srs_hls_path_clean(const std::string& path);
+// The relative URI of target as seen from the directory of base (both relative to one root).
+std::string srs_hls_relative_uri(const std::string& base, const std::string& target);
+
+// The files of RAM HLS by URL path ("/live/s.m3u8"), shared by every stream of the server and
+// read by the HTTP server. Bodies are immutable and shared, so a response being written keeps
+// its segment alive after the window dropped it.
+class SrsHlsMemoryStore {
+public:
+    SrsHlsMemoryStore();
+    ~SrsHlsMemoryStore();
+    SRS_DISALLOW_COPY(SrsHlsMemoryStore);
+
+public:
+    void put(const std::string& url_path, std::shared_ptr<const std::string> body);
+    void remove(const std::string& url_path);
+    // Null when absent.
+    std::shared_ptr<const std::string> get(const std::string& url_path) const;
+    size_t size() const { return files_.size(); }
+    // Bytes held (the sum of the bodies).
+    int64_t bytes() const { return bytes_; }
+
+private:
+    std::map<std::string, std::shared_ptr<const std::string>> files_;
+    int64_t bytes_ = 0;
+};
+
+// A segment that was completed, for the on_hls / on_hls_notify hooks.
+struct SrsHlsSegmentEvent {
+    std::string vhost;
+    std::string app;
+    std::string stream;
+    // The file under hls_path (empty for RAM only) and its URL path on the HTTP server.
+    std::string file;
+    std::string url_path;
+    // As written in the playlist (entry prefix included).
+    std::string uri;
+    std::string m3u8_file;
+    std::string m3u8_url_path;
+    int64_t sequence = 0;
+    double duration = 0;
+    bool discontinuity = false;
+    int nb_notify = 0;
+};
+
+// Told of each completed segment: the place for http_hooks on_hls and on_hls_notify.
+class ISrsHlsHooks {
+public:
+    virtual ~ISrsHlsHooks() = default;
+    virtual void on_hls_segment(const SrsHlsSegmentEvent& event) = 0;
+};
+
+// One segment of the window, or the one being written.
+struct SrsHlsSegment {
+    int64_t sequence = 0;
+    // Timestamps (ms) of the first message and, once closed, the length.
+    int64_t start_dts = 0;
+    int64_t duration_ms = 0;
+    bool discontinuity = false;
+    // Relative to hls_path; the disk file is hls_path/rel (rel.tmp while written).
+    std::string rel;
+    // The URI in the playlist.
+    std::string uri;
+    // RAM bytes (RAM storage), shared with the store.
+    std::shared_ptr<const std::string> body;
+};
+
+// What counts during a publish, for tests and logs.
+struct SrsHlsStat {
+    int64_t nb_segments = 0;
+    int64_t nb_deleted = 0;
+    int64_t nb_dropped_frames = 0;
+    int64_t nb_discontinuities = 0;
+};
+
+// The HLS of one stream: segmenting, the window, the playlist and the files. One publish at a
+// time; the sequence numbers and the window carry over a republish (marked discontinuous).
+class SrsHlsMuxer {
+public:
+    // store: where RAM files go (may be null when no RAM storage is used). hooks may be null.
+    SrsHlsMuxer(const std::string& vhost, const std::string& app, const std::string& stream, SrsHlsMemoryStore* store,
+                ISrsHlsHooks* hooks);
+    ~SrsHlsMuxer();
+    SRS_DISALLOW_COPY(SrsHlsMuxer);
+
+public:
+    // Starts a publish with this config. A previous publish's window stays, the next segment is
+    // marked discontinuous (RFC 8216 4.3.2.3). Changing the playlist's location or storage
+    // between publishes disposes the old files first.
+    srs_error_t on_publish(const SrsHlsConfig& config);
+    // Closes the segment being written and updates the playlist; the files stay until dispose().
+    srs_error_t on_unpublish();
+    // Sequence headers and frames, as FLV tag bodies.
+    srs_error_t on_audio(const SrsMediaMessage& msg);
+    srs_error_t on_video(const SrsMediaMessage& msg);
+    // Deletes every file (segments, playlist) and forgets the window; the sequence goes on.
+    void dispose();
+    // Drops the RAM files only (the disk ones stay).
+    void dispose_memory();
+
+public:
+    bool publishing() const { return publishing_; }
+    const SrsHlsConfig& config() const { return config_; }
+    const std::deque<SrsHlsSegment>& segments() const { return segments_; }
+    // The segment being written, null when none.
+    const SrsHlsSegment* current() const { return current_.get(); }
+    // The sequence number of the next segment.
+    int64_t next_sequence() const { return next_seq_; }
+    // The playlist as last written; empty before the first segment.
+    const std::string& playlist() const { return playlist_text_; }
+    // The playlist's path under hls_path and its URL path ("/live/s.m3u8").
+    const std::string& m3u8_rel() const { return m3u8_rel_; }
+    std::string m3u8_url_path() const { return "/" + m3u8_rel_; }
+    const SrsHlsStat& stat() const { return stat_; }
+    // Whether any file (disk or RAM) of this stream may exist.
+    bool has_files() const { return !segments_.empty() || !expired_.empty() || current_ || !playlist_text_.empty(); }
+
+private:
+    srs_error_t write_frame(const SrsMediaMessage& msg, bool video);
+    // Whether the message ends the segment being written (before it is written).
+    bool should_cut(const SrsMediaMessage& msg, bool video, bool keyframe) const;
+    srs_error_t open_segment(int64_t dts);
+    // Closes the segment being written, ending at end_dts, puts it into the window and rewrites
+    // the playlist.
+    srs_error_t close_segment(int64_t end_dts);
+    // Drops the segment being written (it has nothing worth keeping).
+    void abandon_segment();
+    void shrink_window();
+    srs_error_t write_playlist();
+    void delete_segment_files(const SrsHlsSegment& seg);
+    void remove_file(const std::string& rel);
+    std::string disk_path(const std::string& rel) const;
+    void recover_sequence();
+
+private:
+    std::string vhost_;
+    std::string app_;
+    std::string stream_;
+    SrsHlsMemoryStore* store_;
+    ISrsHlsHooks* hooks_;
+    SrsHlsConfig config_;
+    bool publishing_ = false;
+    bool configured_ = false;
+
+    // Per publish: the TS transmuxer (codec state, continuity counters).
+    std::unique_ptr<SrsTsTransmuxer> ts_;
+    // The segment being written and its output.
+    std::unique_ptr<SrsHlsSegment> current_;
+    class SegmentWriter;
+    std::unique_ptr<SegmentWriter> writer_;
+    bool current_has_frames_ = false;
+
+    std::deque<SrsHlsSegment> segments_;
+    // Segments that left the window: deleted one cut later, so a player that read the previous
+    // playlist can still fetch them (RFC 8216 6.2.2).
+    std::vector<SrsHlsSegment> expired_;
+    int64_t next_seq_ = 0;
+    int64_t discontinuity_seq_ = 0;
+    bool next_discontinuity_ = false;
+
+    std::string m3u8_rel_;
+    std::string playlist_text_;
+
+    // Per publish timing and codec tracking.
+    bool has_video_ = false;
+    bool has_audio_ = false;
+    bool got_keyframe_ = false;
+    bool has_last_dts_ = false;
+    int64_t last_dts_ = 0;
+    int64_t last_video_dts_ = -1;
+    int64_t last_audio_dts_ = -1;
+    std::string video_sh_;
+    std::string audio_sh_;
+    SrsHlsStat stat_;
+};

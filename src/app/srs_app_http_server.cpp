@@ -1,0 +1,73 @@
+#include <srs_app_http_server.hpp>
+
+#include <srs_app_config.hpp>
+#include <srs_app_hls_muxer.hpp>
+#include <srs_core_log.hpp>
+#include <srs_core_utility.hpp>
+
+namespace {
+
+// The mux is shared with the CORS wrapper but owned by the server object.
+class MuxRef : public ISrsHttpHandler {
+public:
+    explicit MuxRef(SrsHttpServeMux* mux) : mux_(mux) {}
+    srs_error_t serve_http(ISrsHttpResponseWriter* w, SrsHttpMessage* r) override { return mux_->serve_http(w, r); }
+
+private:
+    SrsHttpServeMux* mux_;
+};
+
+}  // namespace
+
+SrsHttpStaticHandler::SrsHttpStaticHandler(const std::string& dir, SrsHlsMemoryStore* store)
+    : dir_(dir), store_(store), files_(dir) {}
+
+srs_error_t SrsHttpStaticHandler::serve_http(ISrsHttpResponseWriter* w, SrsHttpMessage* r) {
+    if (store_ && (r->is_get() || r->is_head())) {
+        std::shared_ptr<const std::string> body = store_->get(r->path());
+        if (body) {
+            std::string ext = r->ext();
+            w->header()->set_content_type(srs_http_mime_type(ext));
+            // A live playlist changes every segment; segments never change.
+            if (srs_string_lower(ext) == ".m3u8") {
+                w->header()->set("Cache-Control", "no-cache");
+            }
+            w->header()->set_content_length((int64_t)body->size());
+            w->write_header(200);
+            // The body is shared: the window may drop the segment while it is being sent.
+            srs_error_t err = w->write(body->data(), (int)body->size());
+            if (err != srs_success) {
+                return err;
+            }
+            return w->final_request();
+        }
+    }
+    return files_.serve_http(w, r);
+}
+
+SrsHttpServer::SrsHttpServer(SrsLiveSourceManager* sources, SrsHlsMemoryStore* hls_store)
+    : hls_store_(hls_store), streams_(sources, &mux_) {
+    mux_ref_ = std::make_shared<MuxRef>(&mux_);
+    cors_ = std::make_shared<SrsHttpCorsMux>(mux_ref_, true);
+    mux_.hijack(&streams_);
+}
+
+SrsHttpServer::~SrsHttpServer() {
+    mux_.unhijack(&streams_);
+}
+
+srs_error_t SrsHttpServer::apply(std::shared_ptr<const SrsConfig> config) {
+    srs_error_t err = srs_success;
+    streams_.set_config(config);
+    cors_->set_enabled(config->get_bool("http_server.crossdomain"));
+    std::string dir = config->get_string("http_server.dir");
+    if (dir != dir_ || !mux_.has("/")) {
+        mux_.unhandle("/");
+        if ((err = mux_.handle("/", std::make_shared<SrsHttpStaticHandler>(dir, hls_store_))) != srs_success) {
+            return srs_error_wrap(err, "http server: mount %s", dir.c_str());
+        }
+        srs_trace("http server: static files from %s, crossdomain=%d", dir.c_str(), cors_->enabled());
+        dir_ = dir;
+    }
+    return err;
+}

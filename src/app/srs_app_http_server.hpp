@@ -1,0 +1,58 @@
+// The HTTP server of http_server (port 8080): static files from its dir, HLS playlists and
+// segments (from disk, or from RAM with hls_storage ram), and the HTTP live streams of
+// http_remux; with CORS when crossdomain is on.
+#pragma once
+
+#include <srs_app_http_stream.hpp>
+#include <srs_protocol_http_mux.hpp>
+#include <srs_protocol_http_static.hpp>
+
+#include <memory>
+#include <string>
+
+class SrsConfig;
+class SrsHlsMemoryStore;
+class SrsLiveSourceManager;
+
+// Serves a path from the HLS RAM store when it holds it, else the file under the root.
+class SrsHttpStaticHandler : public ISrsHttpHandler {
+public:
+    // store may be null (no RAM HLS).
+    SrsHttpStaticHandler(const std::string& dir, SrsHlsMemoryStore* store);
+    srs_error_t serve_http(ISrsHttpResponseWriter* w, SrsHttpMessage* r) override;
+    const std::string& dir() const { return dir_; }
+
+private:
+    std::string dir_;
+    SrsHlsMemoryStore* store_;
+    SrsHttpFileServer files_;
+};
+
+// The http_server: owns the mux and the live stream mounts. Not the connections: the server
+// accepts into SrsHttpConn with handler().
+class SrsHttpServer {
+public:
+    // Neither is owned; both outlive this object. hls_store may be null.
+    SrsHttpServer(SrsLiveSourceManager* sources, SrsHlsMemoryStore* hls_store);
+    ~SrsHttpServer();
+    SRS_DISALLOW_COPY(SrsHttpServer);
+
+public:
+    // Applies http_server.dir and crossdomain, and the vhosts' http_remux (at start and on
+    // reload; mounted streams keep their mounts until they unpublish).
+    srs_error_t apply(std::shared_ptr<const SrsConfig> config);
+    // What connections of the HTTP server serve.
+    ISrsHttpHandler* handler() { return cors_.get(); }
+    SrsHttpServeMux* mux() { return &mux_; }
+    // The source handler factory that mounts streams; register it with the source manager.
+    SrsHttpStreamServer* streams() { return &streams_; }
+
+private:
+    SrsHlsMemoryStore* hls_store_;
+    SrsHttpServeMux mux_;
+    SrsHttpStreamServer streams_;
+    std::shared_ptr<SrsHttpCorsMux> cors_;
+    // Shared with the mux as its "/" handler.
+    std::shared_ptr<ISrsHttpHandler> mux_ref_;
+    std::string dir_;
+};

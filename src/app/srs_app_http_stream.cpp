@@ -1,0 +1,527 @@
+#include <srs_app_http_stream.hpp>
+
+#include <srs_app_config.hpp>
+#include <srs_app_source.hpp>
+#include <srs_app_statistic.hpp>
+#include <srs_core_log.hpp>
+#include <srs_core_st.hpp>
+#include <srs_core_utility.hpp>
+#include <srs_kernel_flv.hpp>
+#include <srs_kernel_raw_audio.hpp>
+#include <srs_kernel_ts.hpp>
+#include <srs_protocol_http_conn.hpp>
+
+#include <vector>
+
+namespace {
+
+// How many queued messages one write takes at most: one writev of ~2 iovecs per message,
+// within IOV_MAX with room for the chunk framing.
+const int kMaxMessagesPerWrite = 128;
+
+// The response body as an ISrsWriter, for the kernel's encoders.
+class HttpBodyWriter : public ISrsWriter {
+public:
+    explicit HttpBodyWriter(ISrsHttpResponseWriter* w) : w_(w) {}
+    srs_error_t write(const void* buf, size_t size, ssize_t* nwrite) override {
+        srs_error_t err = w_->write((const char*)buf, (int)size);
+        if (err == srs_success && nwrite) {
+            *nwrite = (ssize_t)size;
+        }
+        return err;
+    }
+    srs_error_t writev(const iovec* iov, int iov_size, ssize_t* nwrite) override {
+        return w_->writev(iov, iov_size, nwrite);
+    }
+
+private:
+    ISrsHttpResponseWriter* w_;
+};
+
+// Collects what the TS muxer writes per frame, so a batch of messages goes out in one write.
+class BatchWriter : public ISrsWriter {
+public:
+    srs_error_t write(const void* buf, size_t size, ssize_t* nwrite) override {
+        buf_.append((const char*)buf, size);
+        if (nwrite) {
+            *nwrite = (ssize_t)size;
+        }
+        return srs_success;
+    }
+    srs_error_t writev(const iovec* iov, int iov_size, ssize_t* nwrite) override {
+        ssize_t n = 0;
+        for (int i = 0; i < iov_size; i++) {
+            buf_.append((const char*)iov[i].iov_base, iov[i].iov_len);
+            n += (ssize_t)iov[i].iov_len;
+        }
+        if (nwrite) {
+            *nwrite = n;
+        }
+        return srs_success;
+    }
+    srs_error_t flush_to(ISrsWriter* out) {
+        if (buf_.empty()) {
+            return srs_success;
+        }
+        srs_error_t err = out->write(buf_.data(), buf_.size(), nullptr);
+        buf_.clear();
+        return err;
+    }
+
+private:
+    std::string buf_;
+};
+
+// One player's encoder: the kernel transmuxer of its kind over the response body.
+class LiveEncoder {
+public:
+    LiveEncoder(SrsLiveStreamKind kind, ISrsWriter* out) : kind_(kind), out_(out) {
+        switch (kind) {
+            case SrsLiveStreamKind::Flv:
+                flv_ = std::make_unique<SrsFlvTransmuxer>(out);
+                break;
+            case SrsLiveStreamKind::Ts:
+                ts_ = std::make_unique<SrsTsTransmuxer>(&batch_);
+                break;
+            case SrsLiveStreamKind::Aac:
+                aac_ = std::make_unique<SrsAacStreamTransmuxer>(out);
+                break;
+            case SrsLiveStreamKind::Mp3:
+                mp3_ = std::make_unique<SrsMp3StreamTransmuxer>(out);
+                break;
+        }
+    }
+
+    srs_error_t write_header(bool has_audio, bool has_video) {
+        if (flv_) {
+            return flv_->write_header(has_audio, has_video);
+        }
+        return srs_success;
+    }
+
+    // The FLV and raw audio encoders send a batch in one writev whose iovecs point at the
+    // shared payloads; TS repacketizes, then sends the batch in one write.
+    srs_error_t write(const std::vector<SrsMediaMessage>& msgs) {
+        srs_error_t err = srs_success;
+        const SrsMediaMessage* p = msgs.data();
+        int n = (int)msgs.size();
+        switch (kind_) {
+            case SrsLiveStreamKind::Flv:
+                return flv_->write_tags(p, n);
+            case SrsLiveStreamKind::Aac:
+                return aac_->write_messages(p, n);
+            case SrsLiveStreamKind::Mp3:
+                return mp3_->write_messages(p, n);
+            case SrsLiveStreamKind::Ts:
+                for (const SrsMediaMessage& m : msgs) {
+                    if ((err = ts_->write_message(m)) != srs_success) {
+                        // A frame the TS muxer cannot take is dropped, not the player.
+                        srs_warn("http-ts: drop message at %lld: %s", (long long)m.timestamp,
+                                 srs_error_summary(err).c_str());
+                        srs_error_reset(err);
+                    }
+                }
+                return batch_.flush_to(out_);
+        }
+        return srs_success;
+    }
+
+private:
+    SrsLiveStreamKind kind_;
+    ISrsWriter* out_;
+    BatchWriter batch_;
+    std::unique_ptr<SrsFlvTransmuxer> flv_;
+    std::unique_ptr<SrsTsTransmuxer> ts_;
+    std::unique_ptr<SrsAacStreamTransmuxer> aac_;
+    std::unique_ptr<SrsMp3StreamTransmuxer> mp3_;
+};
+
+SrsLiveSourceConfig source_config(const SrsConfig* conf, const std::string& vhost) {
+    SrsLiveSourceConfig c;
+    if (conf) {
+        c.gop_cache = conf->vhost_bool(vhost, "play.gop_cache");
+        c.gop_cache_max_frames = (int)conf->vhost_int(vhost, "play.gop_cache_max_frames");
+        c.mix_correct = conf->vhost_bool(vhost, "play.mix_correct");
+    }
+    return c;
+}
+
+SrsClientType client_type(SrsLiveStreamKind kind) {
+    switch (kind) {
+        case SrsLiveStreamKind::Flv:
+            return SrsClientFlvPlay;
+        case SrsLiveStreamKind::Ts:
+            return SrsClientTsPlay;
+        case SrsLiveStreamKind::Aac:
+            return SrsClientAacPlay;
+        case SrsLiveStreamKind::Mp3:
+            return SrsClientMp3Play;
+    }
+    return SrsClientFlvPlay;
+}
+
+// Mounts a stream while it publishes.
+class HttpStreamSourceHandler : public ISrsLiveSourceHandler {
+public:
+    HttpStreamSourceHandler(SrsHttpStreamServer* server, const std::string& vhost, const std::string& app,
+                            const std::string& stream)
+        : server_(server), vhost_(vhost), app_(app), stream_(stream) {}
+    ~HttpStreamSourceHandler() override { on_unpublish(); }
+
+    srs_error_t on_publish() override {
+        srs_error_t err = server_->mount(vhost_, app_, stream_);
+        if (err != srs_success) {
+            // The stream goes on without its HTTP mount.
+            srs_warn("http-stream: mount %s/%s: %s", app_.c_str(), stream_.c_str(), srs_error_desc(err).c_str());
+            srs_error_reset(err);
+        }
+        return srs_success;
+    }
+    void on_unpublish() override { server_->unmount(vhost_, app_, stream_); }
+
+private:
+    SrsHttpStreamServer* server_;
+    std::string vhost_;
+    std::string app_;
+    std::string stream_;
+};
+
+}  // namespace
+
+bool srs_live_stream_kind_from_ext(const std::string& ext, SrsLiveStreamKind* kind) {
+    std::string e = srs_string_lower(ext);
+    if (e == ".flv") {
+        *kind = SrsLiveStreamKind::Flv;
+    } else if (e == ".ts") {
+        *kind = SrsLiveStreamKind::Ts;
+    } else if (e == ".aac") {
+        *kind = SrsLiveStreamKind::Aac;
+    } else if (e == ".mp3") {
+        *kind = SrsLiveStreamKind::Mp3;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+const char* srs_live_stream_content_type(SrsLiveStreamKind kind) {
+    switch (kind) {
+        case SrsLiveStreamKind::Flv:
+            return "video/x-flv";
+        case SrsLiveStreamKind::Ts:
+            return "video/MP2T";
+        case SrsLiveStreamKind::Aac:
+            return "audio/aac";
+        case SrsLiveStreamKind::Mp3:
+            return "audio/mpeg";
+    }
+    return "application/octet-stream";
+}
+
+const char* srs_live_stream_client_type(SrsLiveStreamKind kind) {
+    return srs_client_type_string(client_type(kind));
+}
+
+SrsHttpRemuxConfig srs_http_remux_config_load(const SrsConfig& conf, const std::string& vhost) {
+    SrsHttpRemuxConfig c;
+    c.enabled = conf.vhost_bool(vhost, "http_remux.enabled");
+    c.mount = conf.vhost_string(vhost, "http_remux.mount");
+    c.has_audio = conf.vhost_bool(vhost, "http_remux.has_audio");
+    c.has_video = conf.vhost_bool(vhost, "http_remux.has_video");
+    c.guess_has_av = conf.vhost_bool(vhost, "http_remux.guess_has_av");
+    return c;
+}
+
+std::string srs_http_remux_mount_pattern(const std::string& mount, const std::string& vhost, const std::string& app,
+                                         const std::string& stream) {
+    bool default_vhost = vhost == SRS_CONSTS_RTMP_DEFAULT_VHOST;
+    bool host_form = srs_string_starts_with(mount, "[vhost]") && !default_vhost;
+    std::string s = srs_string_replace(mount, "[vhost]", default_vhost ? "" : vhost);
+    s = srs_string_replace(s, "[app]", app);
+    s = srs_string_replace(s, "[stream]", stream);
+    if (!host_form && !srs_string_starts_with(s, "/")) {
+        s = "/" + s;
+    }
+    while (srs_string_contains(s, "//")) {
+        s = srs_string_replace(s, "//", "/");
+    }
+    return s;
+}
+
+bool srs_http_remux_match(const std::string& mount, const std::string& vhost, const std::string& host,
+                          const std::string& path, std::string* app, std::string* stream) {
+    std::string t = srs_http_remux_mount_pattern(mount, vhost, "[app]", "[stream]");
+    if (!srs_string_starts_with(t, "/")) {
+        // A host pattern: only that Host.
+        if (!srs_string_starts_with(t, vhost + "/") || srs_string_lower(host) != srs_string_lower(vhost)) {
+            return false;
+        }
+        t = t.substr(vhost.size());
+    }
+    size_t pa = t.find("[app]"), ps = t.find("[stream]");
+    if (pa == std::string::npos || ps == std::string::npos || ps < pa + 5) {
+        return false;
+    }
+    std::string prefix = t.substr(0, pa);
+    std::string mid = t.substr(pa + 5, ps - pa - 5);
+    std::string suffix = t.substr(ps + 8);
+    if (path.size() < prefix.size() + mid.size() + suffix.size() + 2 || !srs_string_starts_with(path, prefix) ||
+        !srs_string_ends_with(path, suffix)) {
+        return false;
+    }
+    std::string rest = path.substr(prefix.size(), path.size() - prefix.size() - suffix.size());
+    size_t pos = mid.empty() ? std::string::npos : rest.rfind(mid);
+    if (pos == std::string::npos || pos == 0) {
+        return false;
+    }
+    std::string a = rest.substr(0, pos), s = rest.substr(pos + mid.size());
+    if (a.empty() || s.empty() || srs_string_contains(s, "/")) {
+        return false;
+    }
+    *app = a;
+    *stream = s;
+    return true;
+}
+
+SrsLiveConsumerConfig srs_http_stream_consumer_config(const SrsConfig& conf, const std::string& vhost) {
+    SrsLiveConsumerConfig c;
+    c.queue_length = conf.vhost_duration(vhost, "play.queue_length");
+    std::string jitter = conf.vhost_string(vhost, "play.time_jitter");
+    c.jitter = jitter == "zero" ? SrsJitterAlgorithm::Zero
+                                : (jitter == "off" ? SrsJitterAlgorithm::Off : SrsJitterAlgorithm::Full);
+    c.atc = conf.vhost_bool(vhost, "play.atc");
+    c.realtime = conf.vhost_bool(vhost, "min_latency");
+    return c;
+}
+
+SrsLiveStreamHandler::SrsLiveStreamHandler(SrsHttpStreamServer* server, const std::string& vhost,
+                                           const std::string& app, const std::string& stream, SrsLiveStreamKind kind)
+    : server_(server), vhost_(vhost), app_(app), stream_(stream), kind_(kind) {
+    url_ = srs_live_stream_url(vhost, app, stream);
+}
+
+srs_error_t SrsLiveStreamHandler::serve_http(ISrsHttpResponseWriter* w, SrsHttpMessage* r) {
+    srs_error_t err = srs_success;
+    if (!r->is_get() && !r->is_head()) {
+        w->header()->set("Allow", "GET, HEAD");
+        return srs_http_write_error(w, 405);
+    }
+
+    std::shared_ptr<const SrsConfig> conf = server_->config();
+    std::shared_ptr<SrsLiveSource> source;
+    if ((err = server_->sources()->fetch_or_create(vhost_, app_, stream_, source_config(conf.get(), vhost_),
+                                                   &source)) != srs_success) {
+        return srs_error_wrap(err, "http-stream: source %s", url_.c_str());
+    }
+
+    w->header()->set_content_type(srs_live_stream_content_type(kind_));
+    // A live body must not be cached or transformed by proxies.
+    w->header()->set("Cache-Control", "no-cache");
+    if (r->is_head()) {
+        w->write_header(200);
+        return w->final_request();
+    }
+
+    SrsLiveConsumerConfig cc = conf ? srs_http_stream_consumer_config(*conf, vhost_) : SrsLiveConsumerConfig();
+    std::unique_ptr<SrsLiveConsumer> consumer;
+    if ((err = source->create_consumer(cc, &consumer)) != srs_success) {
+        return srs_error_wrap(err, "http-stream: consumer of %s", url_.c_str());
+    }
+    // Metadata only means something to FLV; the raw audio bodies skip video anyway.
+    source->consumer_dumps(consumer.get(), true, kind_ == SrsLiveStreamKind::Flv, true);
+
+    std::string cid = srs_context_get();
+    SrsStatistic* stat = server_->stat();
+    if (stat) {
+        SrsStatisticRequest req;
+        req.vhost = vhost_;
+        req.app = app_;
+        req.stream = stream_;
+        req.tcUrl = "http://" + r->host() + r->path();
+        req.ip = r->peer_ip();
+        stat->on_client(cid, req, client_type(kind_), r->io());
+    }
+    server_->nb_players_++;
+    srs_trace("http-stream: %s play %s as %s, consumers=%d", r->peer_ip().c_str(), url_.c_str(),
+              srs_live_stream_client_type(kind_), source->nb_consumers());
+
+    err = do_serve(w, r, consumer.get(), source.get());
+
+    server_->nb_players_--;
+    if (stat) {
+        stat->on_disconnect(
+            cid, err != srs_success && !srs_is_client_gracefully_close(err) && !srs_is_server_gracefully_close(err));
+    }
+    return err;
+}
+
+srs_error_t SrsLiveStreamHandler::do_serve(ISrsHttpResponseWriter* w, SrsHttpMessage* r, SrsLiveConsumer* consumer,
+                                           SrsLiveSource* source) {
+    srs_error_t err = srs_success;
+    std::shared_ptr<const SrsConfig> conf = server_->config();
+
+    // The client going away is seen by a reader coroutine even while no data flows.
+    std::unique_ptr<SrsHttpDisconnectWatcher> watcher;
+    if (r->io()) {
+        watcher = std::make_unique<SrsHttpDisconnectWatcher>(r->io());
+        if ((err = watcher->start()) != srs_success) {
+            return srs_error_wrap(err, "http-stream: watcher");
+        }
+    }
+
+    SrsHttpRemuxConfig rc = conf ? srs_http_remux_config_load(*conf, vhost_) : SrsHttpRemuxConfig();
+    bool has_audio = rc.has_audio, has_video = rc.has_video;
+    const SrsLiveCodecInfo& codec = source->codec_info();
+    bool audio_seen = codec.audio_codec_id != 0;
+    bool video_seen = codec.video_codec_id != 0;
+    if (rc.guess_has_av && source->publishing() && (audio_seen || video_seen)) {
+        has_audio = has_audio && audio_seen;
+        has_video = has_video && video_seen;
+    }
+
+    srs_utime_t mw_sleep = conf ? conf->vhost_duration(vhost_, "play.mw_latency") : 350 * SRS_UTIME_MILLISECONDS;
+    int mw_msgs = conf ? (int)conf->vhost_int(vhost_, "play.mw_msgs") : 8;
+
+    HttpBodyWriter body(w);
+    LiveEncoder enc(kind_, &body);
+    // The head and the FLV header go out at once, so the client knows the stream exists.
+    if ((err = enc.write_header(has_audio, has_video)) != srs_success) {
+        return srs_error_wrap(err, "http-stream: header");
+    }
+    if (kind_ != SrsLiveStreamKind::Flv) {
+        w->write_header(200);
+        if ((err = w->write(nullptr, 0)) != srs_success) {
+            return srs_error_wrap(err, "http-stream: head");
+        }
+    }
+
+    std::vector<SrsMediaMessage> msgs;
+    msgs.reserve(kMaxMessagesPerWrite);
+    srs_utime_t last_data = srs_get_system_time();
+    int64_t nb_msgs = 0;
+    while (true) {
+        // A kick or quit (the connection's coroutine was interrupted), or the client left.
+        if ((err = srs_coroutine_pull_current()) != srs_success) {
+            return srs_error_wrap(err, "http-stream: %s", url_.c_str());
+        }
+        if (watcher && (err = watcher->pull()) != srs_success) {
+            return srs_error_wrap(err, "http-stream: %s", url_.c_str());
+        }
+
+        consumer->wait(mw_msgs, mw_sleep);
+
+        SrsLiveConsumerEvent ev;
+        bool ended = false;
+        while (consumer->fetch_event(&ev)) {
+            // The publisher left: a new publish may bring other codecs and timestamps, which
+            // an FLV/TS body cannot announce, so this response ends (players reconnect).
+            ended = ended || ev == SrsLiveConsumerEvent::Unpublish;
+        }
+        msgs.clear();
+        int n = consumer->dump_packets(kMaxMessagesPerWrite, &msgs);
+        if (n > 0) {
+            if ((err = enc.write(msgs)) != srs_success) {
+                return srs_error_wrap(err, "http-stream: send %d messages", n);
+            }
+            nb_msgs += n;
+            last_data = srs_get_system_time();
+        }
+        if (ended) {
+            srs_trace("http-stream: %s unpublished, end after %lld messages", url_.c_str(), (long long)nb_msgs);
+            break;
+        }
+        srs_utime_t idle = server_->idle_timeout();
+        if (n == 0 && idle > 0 && srs_get_system_time() - last_data > idle) {
+            srs_trace("http-stream: %s no data for %d ms, end", url_.c_str(), srsu2msi(idle));
+            break;
+        }
+    }
+    return w->final_request();
+}
+
+SrsHttpStreamServer::SrsHttpStreamServer(SrsLiveSourceManager* sources, SrsHttpServeMux* mux)
+    : sources_(sources), mux_(mux) {}
+
+SrsHttpStreamServer::~SrsHttpStreamServer() {
+    for (auto& it : mounts_) {
+        mux_->unhandle(it.second);
+    }
+}
+
+srs_error_t SrsHttpStreamServer::mount(const std::string& vhost, const std::string& app, const std::string& stream) {
+    srs_error_t err = srs_success;
+    if (!config_) {
+        return srs_success;
+    }
+    SrsHttpRemuxConfig rc = srs_http_remux_config_load(*config_, vhost);
+    if (!rc.enabled) {
+        return srs_success;
+    }
+    std::string pattern = srs_http_remux_mount_pattern(rc.mount, vhost, app, stream);
+    size_t dot = pattern.rfind('.');
+    SrsLiveStreamKind kind;
+    if (dot == std::string::npos || !srs_live_stream_kind_from_ext(pattern.substr(dot), &kind)) {
+        return srs_error_new(ERROR_HTTP_LIVE_STREAM_EXT, "mount %s: not .flv, .ts, .aac or .mp3", rc.mount.c_str());
+    }
+    std::string url = srs_live_stream_url(vhost, app, stream);
+    unmount(vhost, app, stream);
+    if (mux_->has(pattern)) {
+        mux_->unhandle(pattern);
+    }
+    auto h = std::make_shared<SrsLiveStreamHandler>(this, vhost, app, stream, kind);
+    if ((err = mux_->handle(pattern, h)) != srs_success) {
+        return srs_error_wrap(err, "mount %s", pattern.c_str());
+    }
+    mounts_[url] = pattern;
+    srs_trace("http-stream: mount %s at %s", url.c_str(), pattern.c_str());
+    return srs_success;
+}
+
+void SrsHttpStreamServer::unmount(const std::string& vhost, const std::string& app, const std::string& stream) {
+    auto it = mounts_.find(srs_live_stream_url(vhost, app, stream));
+    if (it == mounts_.end()) {
+        return;
+    }
+    // Players being served keep their handler (the mux shares it); new requests wait in the
+    // hijacker for the next publish.
+    mux_->unhandle(it->second);
+    srs_trace("http-stream: unmount %s", it->second.c_str());
+    mounts_.erase(it);
+}
+
+std::string SrsHttpStreamServer::mounted(const std::string& url) const {
+    auto it = mounts_.find(url);
+    return it == mounts_.end() ? "" : it->second;
+}
+
+std::unique_ptr<ISrsLiveSourceHandler> SrsHttpStreamServer::create_handler(SrsLiveSource* source) {
+    return std::make_unique<HttpStreamSourceHandler>(this, source->vhost(), source->app(), source->stream());
+}
+
+srs_error_t SrsHttpStreamServer::hijack(SrsHttpMessage* r, std::shared_ptr<ISrsHttpHandler>* ph) {
+    SrsLiveStreamKind kind;
+    if (!config_ || !srs_live_stream_kind_from_ext(r->ext(), &kind)) {
+        return srs_success;
+    }
+    if (*ph && dynamic_cast<SrsLiveStreamHandler*>(ph->get())) {
+        return srs_success;
+    }
+    std::string vhost = config_->resolve_vhost(r->hostname());
+    if (vhost.empty() || !config_->vhost_enabled(vhost)) {
+        return srs_success;
+    }
+    SrsHttpRemuxConfig rc = srs_http_remux_config_load(*config_, vhost);
+    SrsLiveStreamKind mount_kind;
+    size_t dot = rc.mount.rfind('.');
+    if (!rc.enabled || dot == std::string::npos || !srs_live_stream_kind_from_ext(rc.mount.substr(dot), &mount_kind) ||
+        mount_kind != kind) {
+        return srs_success;
+    }
+    std::string app, stream;
+    if (!srs_http_remux_match(rc.mount, vhost, r->hostname(), r->path(), &app, &stream)) {
+        return srs_success;
+    }
+    // Not published yet: the player waits for the publisher like an RTMP player.
+    *ph = std::make_shared<SrsLiveStreamHandler>(this, vhost, app, stream, kind);
+    return srs_success;
+}

@@ -1,0 +1,189 @@
+"""HLS with the real binary: ffmpeg publishes over RTMP, the playlist and segments are checked
+on disk and over the HTTP server (TARGETDURATION/EXTINF, ffprobe of every segment, ffmpeg
+playing the playlist), old segments are cleaned up and everything goes after hls_dispose; HLS
+in RAM plays the same with no file written."""
+
+import glob
+import os
+import re
+import subprocess
+import time
+import unittest
+import urllib.error
+import urllib.request
+
+from srs_testlib import SrsProcess, have, run, wait_for
+
+CONF = """
+listen 127.0.0.1:{rtmp};
+max_connections 100;
+daemon off;
+srs_log_tank file;
+srs_log_file {dir}/srs.log;
+pid {dir}/srs.pid;
+http_server {{ enabled on; listen 127.0.0.1:{http}; dir {dir}/html; crossdomain on; }}
+vhost __defaultVhost__ {{
+    hls {{
+        enabled on;
+        hls_fragment 2;
+        hls_window 10;
+        hls_dispose 4;
+        hls_path {dir}/html;
+        hls_storage %(storage)s;
+    }}
+}}
+"""
+
+
+def publish(srs, stream, seconds):
+    """ffmpeg sends H.264 (a keyframe every 2 s) and AAC in real time for `seconds`."""
+    return subprocess.Popen(
+        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-re",
+         "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25",
+         "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100", "-t", str(seconds),
+         "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "50",
+         "-c:a", "aac", "-ar", "44100", "-ac", "2", "-b:a", "64k",
+         "-f", "flv", "rtmp://127.0.0.1:%d/live/%s" % (srs.rtmp, stream)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def http_get(port, path, timeout=5):
+    try:
+        with urllib.request.urlopen("http://127.0.0.1:%d%s" % (port, path), timeout=timeout) as r:
+            return r.status, dict(r.headers), r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read()
+    except OSError:
+        return 0, {}, b""
+
+
+def parse_m3u8(text):
+    """(target duration, media sequence, [(duration, uri)])."""
+    target = int(re.search(r"#EXT-X-TARGETDURATION:(\d+)", text).group(1))
+    seq = int(re.search(r"#EXT-X-MEDIA-SEQUENCE:(\d+)", text).group(1))
+    segs = re.findall(r"#EXTINF:([\d.]+),\n(\S+)", text)
+    return target, seq, [(float(d), u) for d, u in segs]
+
+
+def played_seconds(url, seconds, timeout):
+    """How much media ffmpeg read from url (stops after `seconds`), and its error output."""
+    r = run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-i", url, "-t", str(seconds), "-c", "copy",
+             "-f", "null", "-", "-progress", "pipe:1", "-nostats"], timeout=timeout)
+    times = [int(v) for v in re.findall(r"out_time_us=(\d+)", r.stdout)]
+    return (max(times) / 1e6 if times else 0), r.returncode, r.stderr
+
+
+def probe_codecs(url):
+    r = run(["ffprobe", "-v", "error", "-show_entries", "stream=codec_name", "-of", "csv=p=0", url], timeout=20)
+    return sorted(set(r.stdout.split())), r.returncode, r.stderr
+
+
+@unittest.skipUnless(have("ffmpeg") and have("ffprobe"), "ffmpeg/ffprobe not installed")
+class HlsTestCase(unittest.TestCase):
+    storage = "disk"
+
+    def setUp(self):
+        self.srs = SrsProcess(CONF % {"storage": self.storage})
+        self.srs.start(wait_port=self.srs.http)
+        self.pub = None
+
+    def tearDown(self):
+        if self.pub and self.pub.poll() is None:
+            self.pub.kill()
+        if self.pub:
+            self.pub.wait()
+            self.pub.stderr.close()
+        self.srs.cleanup()
+
+    def html(self, *parts):
+        return os.path.join(self.srs.dir, "html", *parts)
+
+    def start_publish(self, seconds):
+        self.pub = publish(self.srs, "s", seconds)
+
+        def playlist_ready():
+            if self.pub.poll() is not None and self.pub.returncode != 0:
+                return True
+            status, _, body = http_get(self.srs.http, "/live/s.m3u8")
+            return status == 200 and body.count(b"#EXTINF") >= 3
+        wait_for(playlist_ready, 20, 0.2)
+        if self.pub.poll() is not None and self.pub.returncode != 0:
+            err = self.pub.stderr.read().decode(errors="replace")
+            if "no rtmp service" in self.srs.log() or "Connection refused" in err:
+                self.skipTest("the RTMP origin does not accept publishers yet: %s" % err.strip()[-200:])
+            self.fail("publisher failed: %s\n%s" % (err, self.srs.log()[-2000:]))
+
+    def check_live_playlist(self):
+        status, headers, body = http_get(self.srs.http, "/live/s.m3u8")
+        self.assertEqual(200, status, self.srs.log()[-2000:])
+        self.assertEqual("application/vnd.apple.mpegurl", headers.get("Content-Type"))
+        self.assertEqual("*", headers.get("Access-Control-Allow-Origin"))
+        target, seq, segs = parse_m3u8(body.decode())
+        self.assertGreaterEqual(len(segs), 3, body)
+        # hls_fragment 2 and hls_td_ratio 1.5: the target is ceil(3.0); every segment is cut at
+        # a keyframe (every 2 s) and never longer than the target (RFC 8216 4.3.3.1).
+        self.assertEqual(3, target, body)
+        for d, uri in segs:
+            self.assertTrue(1.5 <= d <= 3.0, body)
+            self.assertRegex(uri, r"^s-\d+\.ts$")
+        # Each segment plays on its own with both codecs.
+        for _, uri in segs[:3]:
+            url = "http://127.0.0.1:%d/live/%s" % (self.srs.http, uri)
+            codecs, rc, err = probe_codecs(url)
+            self.assertEqual(0, rc, err)
+            self.assertEqual(["aac", "h264"], codecs, err)
+            status, headers, _ = http_get(self.srs.http, "/live/" + uri)
+            self.assertEqual("video/MP2T", headers.get("Content-Type"))
+        return seq, segs
+
+    def test_disk_hls(self):
+        self.start_publish(20)
+        self.check_live_playlist()
+        with open(self.html("live", "s.m3u8")) as f:
+            listed = parse_m3u8(f.read())[2]
+        for _, uri in listed:
+            self.assertTrue(os.path.exists(self.html("live", uri)))
+
+        # A player reads 10 s of media from the live playlist without an error.
+        played, rc, err = played_seconds("http://127.0.0.1:%d/live/s.m3u8" % self.srs.http, 10, 40)
+        self.assertEqual(0, rc, err)
+        self.assertGreaterEqual(played, 9.9, err)
+        self.assertEqual("", err.strip())
+
+        self.assertEqual(0, self.pub.wait(timeout=30))
+        # The window is 10 s of 2 s segments: the oldest ones are gone from disk.
+        with open(self.html("live", "s.m3u8")) as f:
+            text = f.read()
+        target, seq, segs = parse_m3u8(text)
+        self.assertGreater(seq, 0, text)
+        self.assertFalse(os.path.exists(self.html("live", "s-0.ts")))
+        files = glob.glob(self.html("live", "*.ts"))
+        self.assertLessEqual(len(files), len(segs) + 1, files)
+        self.assertEqual([], glob.glob(self.html("live", "*.tmp")))
+
+        # Everything goes hls_dispose (4 s) after the unpublish.
+        gone = wait_for(lambda: not glob.glob(self.html("live", "*")), 10, 0.25)
+        self.assertTrue(gone, glob.glob(self.html("live", "*")))
+        status, _, _ = http_get(self.srs.http, "/live/s.m3u8")
+        self.assertEqual(404, status)
+
+
+class HlsRamTestCase(HlsTestCase):
+    storage = "ram"
+
+    def test_disk_hls(self):
+        self.skipTest("disk only")
+
+    def test_ram_hls(self):
+        self.start_publish(14)
+        self.check_live_playlist()
+        played, rc, err = played_seconds("http://127.0.0.1:%d/live/s.m3u8" % self.srs.http, 10, 40)
+        self.assertEqual(0, rc, err)
+        self.assertGreaterEqual(played, 9.9, err)
+        # Served from memory: nothing under hls_path.
+        self.assertEqual([], glob.glob(self.html("live", "*")))
+        self.assertEqual([], glob.glob(self.html("*.ts")))
+
+
+if __name__ == "__main__":
+    unittest.main()
