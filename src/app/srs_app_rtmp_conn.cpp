@@ -2,6 +2,7 @@
 
 #include <srs_app_config.hpp>
 #include <srs_app_server.hpp>
+#include <srs_app_statistic.hpp>
 #include <srs_core_log.hpp>
 #include <srs_core_utility.hpp>
 #include <srs_protocol_rtmp_handshake.hpp>
@@ -122,6 +123,7 @@ srs_error_t SrsRtmpConn::cycle() {
     int duration = srsu2msi(srs_update_system_time() - start_time_);
     long long in = (long long)skt_->get_recv_bytes();
     long long out = (long long)skt_->get_send_bytes();
+    bool failed = false;
     if (err == srs_success) {
         srs_trace("RTMP client %s:%d closed at %s after %d ms, in=%lld out=%lld bytes", ip_.c_str(), port_,
                   stage_.c_str(), duration, in, out);
@@ -133,6 +135,11 @@ srs_error_t SrsRtmpConn::cycle() {
     } else {
         srs_warn("RTMP client %s:%d failed at %s after %d ms, in=%lld out=%lld bytes: %s", ip_.c_str(), port_,
                  stage_.c_str(), duration, in, out, srs_error_desc(err).c_str());
+        failed = true;
+    }
+    // `api`: the last bytes are counted and the client leaves the statistics.
+    if (SrsStatistic* stat = server_->stat()) {
+        stat->on_disconnect(cid_, failed);
     }
 
     // The manager destroys us later, from its own coroutine.
@@ -276,6 +283,12 @@ srs_error_t SrsRtmpConn::service(const std::shared_ptr<SrsConfig>& config) {
     srs_trace("client identified, type=%s, vhost=%s, app=%s, stream=%s, param=%s, duration=%d ms",
               srs_client_type_string(type), req_->vhost.c_str(), req_->app.c_str(), req_->stream.c_str(),
               req_->param.c_str(), duration > 0 ? srsu2msi(duration) : -1);
+
+    // --- `api`: the client shows in /api/v1/clients from here; its socket's byte counters give
+    // its kbps. It leaves in cycle() (or when the manager disposes of the connection). ---
+    if (SrsStatistic* stat = server_->stat()) {
+        stat->on_client(cid_, srs_stat_request(*req_), srs_stat_client_type(type), skt_.get());
+    }
 
     if (type == SrsRtmpConnPlay) {
         return playing(config);

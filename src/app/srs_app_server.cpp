@@ -8,6 +8,7 @@
 #include <srs_app_kbps.hpp>
 #include <srs_app_rtmp_conn.hpp>
 #include <srs_app_source.hpp>
+#include <srs_app_statistic_source.hpp>
 #include <srs_core_log.hpp>
 #include <srs_core_utility.hpp>
 
@@ -347,6 +348,9 @@ srs_error_t SrsServer::initialize_api() {
     stat_->set_config(&stat_config_);
     // A connection that ends leaves the statistics before it is destroyed.
     conns_.subscribe(stat_.get());
+    // Streams' publish, codecs and frames come from the source hub.
+    stat_factory_ = std::make_unique<SrsStatisticSourceFactory>(stat_.get());
+    sources_.add_handler_factory(stat_factory_.get());
 
     api_ = std::make_unique<SrsHttpApi>(stat_.get(), sysinfo_.get(), this);
     if ((err = api_->initialize()) != srs_success) {

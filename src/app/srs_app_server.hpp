@@ -17,6 +17,7 @@
 class SrsConfig;
 class SrsExporter;
 class SrsSampler;
+class SrsStatisticSourceFactory;
 class SrsHlsServer;
 class SrsHttpServer;
 class SrsLiveSourceManager;
@@ -126,6 +127,8 @@ private:
     std::unique_ptr<SrsExporter> exporter_;
     std::unique_ptr<SrsSampler> stat_sampler_;
     std::unique_ptr<SrsSampler> sys_sampler_;
+    // The statistics' module on every live source (before sources_, which calls it).
+    std::unique_ptr<SrsStatisticSourceFactory> stat_factory_;
     SrsApiReloader api_reloader_{this};
     // `hls`: the features outlive the source manager that calls them and the connections.
     std::unique_ptr<SrsHlsServer> hls_;

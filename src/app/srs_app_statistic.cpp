@@ -60,6 +60,33 @@ bool srs_client_type_is_publish(SrsClientType type) {
     return (type & 0xff00) == 0x0200;
 }
 
+SrsStatisticRequest srs_stat_request(const SrsRequest& req) {
+    SrsStatisticRequest r;
+    r.vhost = req.vhost;
+    r.app = req.app;
+    r.stream = req.stream;
+    r.tcUrl = req.tcUrl;
+    r.pageUrl = req.pageUrl;
+    r.swfUrl = req.swfUrl;
+    r.ip = req.ip;
+    return r;
+}
+
+SrsClientType srs_stat_client_type(SrsRtmpConnType type) {
+    switch (type) {
+        case SrsRtmpConnPlay:
+            return SrsClientRtmpPlay;
+        case SrsRtmpConnFMLEPublish:
+            return SrsClientFmlePublish;
+        case SrsRtmpConnFlashPublish:
+            return SrsClientFlashPublish;
+        case SrsRtmpConnHaivisionPublish:
+            return SrsClientHaivisionPublish;
+        default:
+            return SrsClientUnknown;
+    }
+}
+
 const char* srs_avc_profile_name(int profile_idc) {
     switch (profile_idc) {
         case 66:
@@ -328,6 +355,10 @@ SrsStatisticStream* SrsStatistic::create_stream(const SrsStatisticRequest& req) 
     std::string url = srs_stat_stream_url(req.vhost, req.app, req.stream);
     auto it = streams_by_url_.find(url);
     if (it != streams_by_url_.end()) {
+        // The source's publish may create the stream before a client with a tcUrl arrives.
+        if (it->second->tcUrl_.empty()) {
+            it->second->tcUrl_ = req.tcUrl;
+        }
         return it->second;
     }
     SrsStatisticVhost* vhost = create_vhost(req);

@@ -7,6 +7,8 @@
 #include <srs_app_kbps.hpp>
 #include <srs_core_io.hpp>
 #include <srs_core_st.hpp>
+#include <srs_protocol_rtmp_request.hpp>
+#include <srs_protocol_rtmp_session.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -39,6 +41,8 @@ enum SrsClientType {
 // "rtmp-play", "flv-play", "hls-play", "fmle-publish", "flash-publish", ...; "Unknown".
 const char* srs_client_type_string(SrsClientType type);
 bool srs_client_type_is_publish(SrsClientType type);
+// The type of an RTMP client as the RTMP session identified it.
+SrsClientType srs_stat_client_type(SrsRtmpConnType type);
 
 // The names SRS shows for codec details, from the numbers in the bitstream.
 // H.264 profile_idc (ISO 14496-10 A.2): "Baseline", "Main", "High", ...; "Other".
@@ -66,6 +70,9 @@ struct SrsStatisticRequest {
     std::string swfUrl;
     std::string ip;
 };
+
+// The statistics' copy of an RTMP request (after its vhost is resolved).
+SrsStatisticRequest srs_stat_request(const SrsRequest& req);
 
 // The video of a stream, as shown in /api/v1/streams ("H264", "High", "3.1", 1280, 720).
 struct SrsStatisticVideo {

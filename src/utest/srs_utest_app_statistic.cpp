@@ -62,12 +62,18 @@ TEST(AppStatisticTest, ClientTypeNamesAsSrs) {
     EXPECT_STREQ("fmle-publish", srs_client_type_string(SrsClientFmlePublish));
     EXPECT_STREQ("flash-publish", srs_client_type_string(SrsClientFlashPublish));
     EXPECT_STREQ("haivision-publish", srs_client_type_string(SrsClientHaivisionPublish));
+    EXPECT_STREQ("ts-play", srs_client_type_string(SrsClientTsPlay));
     EXPECT_STREQ("Unknown", srs_client_type_string(SrsClientUnknown));
     EXPECT_TRUE(srs_client_type_is_publish(SrsClientFmlePublish));
     EXPECT_TRUE(srs_client_type_is_publish(SrsClientHaivisionPublish));
     EXPECT_FALSE(srs_client_type_is_publish(SrsClientRtmpPlay));
     EXPECT_FALSE(srs_client_type_is_publish(SrsClientHlsPlay));
     EXPECT_FALSE(srs_client_type_is_publish(SrsClientUnknown));
+    EXPECT_EQ(SrsClientRtmpPlay, srs_stat_client_type(SrsRtmpConnPlay));
+    EXPECT_EQ(SrsClientFmlePublish, srs_stat_client_type(SrsRtmpConnFMLEPublish));
+    EXPECT_EQ(SrsClientFlashPublish, srs_stat_client_type(SrsRtmpConnFlashPublish));
+    EXPECT_EQ(SrsClientHaivisionPublish, srs_stat_client_type(SrsRtmpConnHaivisionPublish));
+    EXPECT_EQ(SrsClientUnknown, srs_stat_client_type(SrsRtmpConnUnknown));
 }
 
 TEST(AppStatisticTest, CodecNames) {
@@ -86,6 +92,25 @@ TEST(AppStatisticTest, CodecNames) {
     EXPECT_STREQ("LC", srs_aac_object_name(2));
     EXPECT_STREQ("HEv2", srs_aac_object_name(29));
     EXPECT_STREQ("Other", srs_aac_object_name(0));
+}
+
+TEST(AppStatisticTest, RequestFromRtmp) {
+    SrsRequest req;
+    req.vhost = "v.com";
+    req.app = "live";
+    req.stream = "s";
+    req.tcUrl = "rtmp://v.com/live";
+    req.pageUrl = "http://p";
+    req.swfUrl = "http://f";
+    req.ip = "10.0.0.1";
+    SrsStatisticRequest r = srs_stat_request(req);
+    EXPECT_EQ("v.com", r.vhost);
+    EXPECT_EQ("live", r.app);
+    EXPECT_EQ("s", r.stream);
+    EXPECT_EQ("rtmp://v.com/live", r.tcUrl);
+    EXPECT_EQ("http://p", r.pageUrl);
+    EXPECT_EQ("http://f", r.swfUrl);
+    EXPECT_EQ("10.0.0.1", r.ip);
 }
 
 TEST(AppStatisticTest, StreamUrlLeavesOutDefaultVhost) {

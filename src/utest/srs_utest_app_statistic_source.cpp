@@ -1,0 +1,84 @@
+#include <gtest/gtest.h>
+
+#include <srs_app_source.hpp>
+#include <srs_app_statistic_source.hpp>
+#include <srs_core_log.hpp>
+#include <srs_utest_app_media.hpp>
+#include <srs_utest_kernel_media.hpp>
+
+using namespace srs_utest;
+
+namespace {
+
+class StatPublisher : public ISrsLivePublisher {
+public:
+    void on_publish_kicked() override {}
+};
+
+}  // namespace
+
+TEST(AppStatisticSourceTest, CodecNames) {
+    EXPECT_STREQ("H264", srs_video_codec_name(7));
+    EXPECT_STREQ("HEVC", srs_video_codec_name(12));
+    EXPECT_STREQ("AV1", srs_video_codec_name(13));
+    EXPECT_STREQ("Other", srs_video_codec_name(2));
+    EXPECT_STREQ("AAC", srs_audio_codec_name(10));
+    EXPECT_STREQ("MP3", srs_audio_codec_name(2));
+    EXPECT_STREQ("Opus", srs_audio_codec_name(13));
+    EXPECT_STREQ("Other", srs_audio_codec_name(1));
+}
+
+TEST(AppStatisticSourceTest, FollowsPublishCodecsFramesAndUnpublish) {
+    SrsStatistic stat;
+    SrsStatisticSourceFactory factory(&stat);
+    auto s = std::make_shared<SrsLiveSource>("__defaultVhost__", "live", "livestream");
+    s->add_handler(factory.create_handler(s.get()));
+
+    // The publisher connection registers itself; the source's publish runs in its coroutine.
+    std::string cid = srs_context_get();
+    SrsStatisticRequest req;
+    req.vhost = "__defaultVhost__";
+    req.app = "live";
+    req.stream = "livestream";
+    req.tcUrl = "rtmp://127.0.0.1/live";
+    stat.on_client(cid, req, SrsClientFmlePublish, nullptr);
+
+    StatPublisher pub;
+    ASSERT_TRUE(s->on_publish(&pub) == srs_success);
+    SrsStatisticStream* st = stat.find_stream_by_url("/live/livestream");
+    ASSERT_TRUE(st != nullptr);
+    EXPECT_TRUE(st->active_);
+    EXPECT_EQ(cid, st->publisher_cid_);
+
+    std::string avc = flv_video(1, 7, 0, 0, make_avcc(avc_sps(), avc_pps()));
+    ASSERT_TRUE(s->on_video(SrsMediaMessage::create(SrsMsgVideo, 0, 1, avc.data(), (int)avc.size())) == srs_success);
+    ASSERT_TRUE(s->on_audio(audio_sh()) == srs_success);
+    for (int i = 0; i < 10; i++) {
+        ASSERT_TRUE(s->on_video(i == 0 ? keyframe(i * 40) : inter_frame(i * 40)) == srs_success);
+        ASSERT_TRUE(s->on_audio(audio(i * 40 + 3)) == srs_success);
+    }
+    // Reported at most once a second: wait for the clock, then one more message flushes.
+    srs_usleep(SRS_UTIME_SECONDS + 10 * SRS_UTIME_MILLISECONDS);
+    srs_update_system_time();
+    ASSERT_TRUE(s->on_audio(audio(500)) == srs_success);
+
+    EXPECT_TRUE(st->has_video_);
+    EXPECT_EQ("H264", st->video_.codec);
+    EXPECT_EQ("High", st->video_.profile);
+    EXPECT_EQ("3", st->video_.level);
+    EXPECT_EQ(640, st->video_.width);
+    EXPECT_EQ(360, st->video_.height);
+    EXPECT_TRUE(st->has_audio_);
+    EXPECT_EQ("AAC", st->audio_.codec);
+    EXPECT_EQ("LC", st->audio_.profile);
+    EXPECT_EQ(44100, st->audio_.sample_rate);
+    EXPECT_EQ(2, st->audio_.channels);
+    EXPECT_EQ(11, st->video_frames_);
+    EXPECT_EQ(12, st->audio_frames_);
+
+    s->on_unpublish(&pub);
+    EXPECT_FALSE(st->active_);
+    EXPECT_FALSE(st->has_video_);
+    stat.on_disconnect(cid);
+    EXPECT_EQ(0u, stat.nb_streams());
+}
