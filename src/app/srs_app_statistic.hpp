@@ -44,18 +44,6 @@ bool srs_client_type_is_publish(SrsClientType type);
 // The type of an RTMP client as the RTMP session identified it.
 SrsClientType srs_stat_client_type(SrsRtmpConnType type);
 
-// The names SRS shows for codec details, from the numbers in the bitstream.
-// H.264 profile_idc (ISO 14496-10 A.2): "Baseline", "Main", "High", ...; "Other".
-const char* srs_avc_profile_name(int profile_idc);
-// H.264 level_idc (ISO 14496-10 A.3): "3.1" for 31, "1b" for 9; "Other".
-std::string srs_avc_level_name(int level_idc);
-// HEVC general_profile_idc (ISO 23008-2 A.3): "Main", "Main10", "Main Still Picture", "Rext".
-const char* srs_hevc_profile_name(int profile_idc);
-// HEVC general_level_idc is 30 times the level: 93 is "3.1".
-std::string srs_hevc_level_name(int level_idc);
-// AAC audio object type (ISO 14496-3 1.5.1.1): "Main", "LC", "SSR", "HE", "HEv2"; "Other".
-const char* srs_aac_object_name(int object_type);
-
 // SRS's stream url, the key of a stream: "/app/stream" on the default vhost, else
 // "vhost/app/stream".
 std::string srs_stat_stream_url(const std::string& vhost, const std::string& app, const std::string& stream);

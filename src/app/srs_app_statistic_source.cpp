@@ -2,40 +2,7 @@
 
 #include <srs_app_source.hpp>
 #include <srs_core_log.hpp>
-
-const char* srs_video_codec_name(int codec_id) {
-    switch (codec_id) {
-        case 7:
-            return "H264";
-        case 12:
-            return "HEVC";
-        case 13:
-            return "AV1";
-        case 14:
-            return "VP9";
-        case 4:
-        case 5:
-            return "VP6";
-        default:
-            return "Other";
-    }
-}
-
-const char* srs_audio_codec_name(int codec_id) {
-    switch (codec_id) {
-        case 10:
-            return "AAC";
-        case 2:
-        case 14:
-            return "MP3";
-        case 13:
-            return "Opus";
-        case 11:
-            return "Speex";
-        default:
-            return "Other";
-    }
-}
+#include <srs_kernel_codec.hpp>
 
 SrsStatisticSourceHandler::SrsStatisticSourceHandler(SrsStatistic* stat, SrsLiveSource* source)
     : stat_(stat), source_(source) {
@@ -81,13 +48,13 @@ void SrsStatisticSourceHandler::update_codecs() {
         width_ = c.width;
         height_ = c.height;
         SrsStatisticVideo v;
-        v.codec = srs_video_codec_name(c.video_codec_id);
+        v.codec = srs_video_codec_id2str((SrsVideoCodecId)c.video_codec_id);
         if (c.video_codec_id == 7) {
-            v.profile = srs_avc_profile_name(c.video_profile);
-            v.level = srs_avc_level_name(c.video_level);
+            v.profile = srs_avc_profile2str(c.video_profile);
+            v.level = srs_avc_level2str(c.video_level);
         } else if (c.video_codec_id == 12) {
-            v.profile = srs_hevc_profile_name(c.video_profile);
-            v.level = srs_hevc_level_name(c.video_level);
+            v.profile = srs_hevc_profile2str(c.video_profile);
+            v.level = srs_hevc_level2str(c.video_level);
         } else {
             v.profile = v.level = "Other";
         }
@@ -102,10 +69,10 @@ void SrsStatisticSourceHandler::update_codecs() {
         sample_rate_ = c.sample_rate;
         channels_ = c.channels;
         SrsStatisticAudio a;
-        a.codec = srs_audio_codec_name(c.audio_codec_id);
+        a.codec = srs_audio_codec_id2str((SrsAudioCodecId)c.audio_codec_id);
         a.sample_rate = c.sample_rate;
         a.channels = c.channels;
-        a.profile = c.audio_codec_id == 10 ? srs_aac_object_name(c.aac_object) : "Other";
+        a.profile = c.audio_codec_id == 10 ? srs_aac_object2str((SrsAacObjectType)c.aac_object) : "Other";
         stat_->on_audio_info(req_, a);
     }
 }

@@ -54,8 +54,3 @@ public:
 private:
     SrsStatistic* stat_;
 };
-
-// SRS's names of FLV codec ids: 7 "H264", 12 "HEVC", 13 "AV1", 14 "VP9"; 10 "AAC", 2 "MP3",
-// 13 "Opus", 11 "Speex"; "Other".
-const char* srs_video_codec_name(int codec_id);
-const char* srs_audio_codec_name(int codec_id);

@@ -81,7 +81,7 @@ const char* srs_video_codec_id2str(SrsVideoCodecId codec) {
         case SrsVideoCodecIdAVC:
             return "H264";
         case SrsVideoCodecIdHEVC:
-            return "H265";
+            return "HEVC";
         case SrsVideoCodecIdAV1:
             return "AV1";
         case SrsVideoCodecIdVP9:
@@ -158,21 +158,50 @@ const char* srs_avc_profile2str(int profile_idc) {
         case 100:
             return "High";
         case 110:
-            return "High10";
+            return "High(10)";
         case 122:
-            return "High422";
+            return "High(422)";
+        case 144:
         case 244:
-            return "High444";
+            return "High(444)";
         default:
             return "Other";
     }
 }
 
 std::string srs_avc_level2str(int level_idc) {
-    if (level_idc % 10 == 0) {
-        return srs_fmt("%d", level_idc / 10);
+    // level_idc is ten times the level, except 9 which is level 1b (A.3.1).
+    if (level_idc == 9) {
+        return "1b";
     }
-    return srs_fmt("%d.%d", level_idc / 10, level_idc % 10);
+    switch (level_idc) {
+        case 10:
+        case 11:
+        case 12:
+        case 13:
+        case 20:
+        case 21:
+        case 22:
+        case 30:
+        case 31:
+        case 32:
+        case 40:
+        case 41:
+        case 42:
+        case 50:
+        case 51:
+        case 52:
+        case 60:
+        case 61:
+        case 62:
+            break;
+        default:
+            return "Other";
+    }
+    if (level_idc % 10 == 0) {
+        return std::to_string(level_idc / 10);
+    }
+    return std::to_string(level_idc / 10) + "." + std::to_string(level_idc % 10);
 }
 
 const char* srs_hevc_profile2str(int profile_idc) {
@@ -182,21 +211,24 @@ const char* srs_hevc_profile2str(int profile_idc) {
         case 2:
             return "Main10";
         case 3:
-            return "MainStillPicture";
+            return "Main Still Picture";
         case 4:
-            return "RExt";
+            return "Rext";
         default:
             return "Other";
     }
 }
 
 std::string srs_hevc_level2str(int level_idc) {
-    // level_idc is 30 times the level number: 93 is 3.1, 120 is 4.
+    // general_level_idc is 30 times the level number (A.4.1): 93 is level 3.1.
+    if (level_idc <= 0 || level_idc % 3 != 0 || level_idc > 255) {
+        return "Other";
+    }
     int tenths = level_idc / 3;
     if (tenths % 10 == 0) {
-        return srs_fmt("%d", tenths / 10);
+        return std::to_string(tenths / 10);
     }
-    return srs_fmt("%d.%d", tenths / 10, tenths % 10);
+    return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10);
 }
 
 int srs_aac_sample_rate_from_index(int index) {

@@ -90,16 +90,16 @@ enum SrsAacObjectType {
     SrsAacObjectTypeAacHEV2 = 29,  // PS
 };
 
-// Names for logs and the stats API, in SRS's spelling ("H264", "H265", "AAC", "MP3").
+// Names for logs and the stats API, in SRS's spelling ("H264", "HEVC", "AAC", "MP3").
 const char* srs_video_codec_id2str(SrsVideoCodecId codec);
 const char* srs_audio_codec_id2str(SrsAudioCodecId codec);
 // "Main", "LC", "HE", "HEv2"...
 const char* srs_aac_object2str(SrsAacObjectType object);
-// "Baseline", "Main", "High", ... from profile_idc (H.264 Annex A).
+// SRS's names: "Baseline", "Main", "High", "High(10)"... from profile_idc (H.264 A.2); "Other".
 const char* srs_avc_profile2str(int profile_idc);
-// "1.3", "3.1", ... from level_idc (H.264 Annex A: level_idc = 10 * level).
+// "1b", "1.3", "3.1"... from level_idc (H.264 A.3: level_idc = 10 * level, 9 is 1b); "Other".
 std::string srs_avc_level2str(int level_idc);
-// "Main", "Main10", "RExt" from general_profile_idc (H.265 Annex A).
+// "Main", "Main10", "Main Still Picture", "Rext" from general_profile_idc (H.265 A.3).
 const char* srs_hevc_profile2str(int profile_idc);
 // "3.1", "4", ... from general_level_idc (H.265 Annex A: level_idc = 30 * level).
 std::string srs_hevc_level2str(int level_idc);

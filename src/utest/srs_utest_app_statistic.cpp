@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <srs_app_statistic.hpp>
+#include <srs_kernel_codec.hpp>
 
 using json = nlohmann::ordered_json;
 
@@ -77,21 +78,21 @@ TEST(AppStatisticTest, ClientTypeNamesAsSrs) {
 }
 
 TEST(AppStatisticTest, CodecNames) {
-    EXPECT_STREQ("Baseline", srs_avc_profile_name(66));
-    EXPECT_STREQ("Main", srs_avc_profile_name(77));
-    EXPECT_STREQ("High", srs_avc_profile_name(100));
-    EXPECT_STREQ("Other", srs_avc_profile_name(1));
-    EXPECT_EQ("3.1", srs_avc_level_name(31));
-    EXPECT_EQ("3", srs_avc_level_name(30));
-    EXPECT_EQ("1b", srs_avc_level_name(9));
-    EXPECT_EQ("Other", srs_avc_level_name(33));
-    EXPECT_STREQ("Main10", srs_hevc_profile_name(2));
-    EXPECT_EQ("3.1", srs_hevc_level_name(93));
-    EXPECT_EQ("4", srs_hevc_level_name(120));
-    EXPECT_EQ("Other", srs_hevc_level_name(94));
-    EXPECT_STREQ("LC", srs_aac_object_name(2));
-    EXPECT_STREQ("HEv2", srs_aac_object_name(29));
-    EXPECT_STREQ("Other", srs_aac_object_name(0));
+    EXPECT_STREQ("Baseline", srs_avc_profile2str(66));
+    EXPECT_STREQ("Main", srs_avc_profile2str(77));
+    EXPECT_STREQ("High", srs_avc_profile2str(100));
+    EXPECT_STREQ("Other", srs_avc_profile2str(1));
+    EXPECT_EQ("3.1", srs_avc_level2str(31));
+    EXPECT_EQ("3", srs_avc_level2str(30));
+    EXPECT_EQ("1b", srs_avc_level2str(9));
+    EXPECT_EQ("Other", srs_avc_level2str(33));
+    EXPECT_STREQ("Main10", srs_hevc_profile2str(2));
+    EXPECT_EQ("3.1", srs_hevc_level2str(93));
+    EXPECT_EQ("4", srs_hevc_level2str(120));
+    EXPECT_EQ("Other", srs_hevc_level2str(94));
+    EXPECT_STREQ("LC", srs_aac_object2str(SrsAacObjectTypeAacLC));
+    EXPECT_STREQ("HEv2", srs_aac_object2str(SrsAacObjectTypeAacHEV2));
+    EXPECT_STREQ("Other", srs_aac_object2str((SrsAacObjectType)0));
 }
 
 TEST(AppStatisticTest, RequestFromRtmp) {

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <srs_kernel_codec.hpp>
+
 #include <srs_app_source.hpp>
 #include <srs_app_statistic_source.hpp>
 #include <srs_core_log.hpp>
@@ -18,14 +20,14 @@ public:
 }  // namespace
 
 TEST(AppStatisticSourceTest, CodecNames) {
-    EXPECT_STREQ("H264", srs_video_codec_name(7));
-    EXPECT_STREQ("HEVC", srs_video_codec_name(12));
-    EXPECT_STREQ("AV1", srs_video_codec_name(13));
-    EXPECT_STREQ("Other", srs_video_codec_name(2));
-    EXPECT_STREQ("AAC", srs_audio_codec_name(10));
-    EXPECT_STREQ("MP3", srs_audio_codec_name(2));
-    EXPECT_STREQ("Opus", srs_audio_codec_name(13));
-    EXPECT_STREQ("Other", srs_audio_codec_name(1));
+    EXPECT_STREQ("H264", srs_video_codec_id2str(SrsVideoCodecIdAVC));
+    EXPECT_STREQ("HEVC", srs_video_codec_id2str(SrsVideoCodecIdHEVC));
+    EXPECT_STREQ("AV1", srs_video_codec_id2str(SrsVideoCodecIdAV1));
+    EXPECT_STREQ("Other", srs_video_codec_id2str((SrsVideoCodecId)99));
+    EXPECT_STREQ("AAC", srs_audio_codec_id2str(SrsAudioCodecIdAAC));
+    EXPECT_STREQ("MP3", srs_audio_codec_id2str(SrsAudioCodecIdMP3));
+    EXPECT_STREQ("Opus", srs_audio_codec_id2str(SrsAudioCodecIdOpus));
+    EXPECT_STREQ("Other", srs_audio_codec_id2str((SrsAudioCodecId)99));
 }
 
 TEST(AppStatisticSourceTest, FollowsPublishCodecsFramesAndUnpublish) {
