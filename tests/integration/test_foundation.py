@@ -2,6 +2,7 @@
 
 import os
 import signal
+import socket
 import subprocess
 import time
 import unittest
@@ -106,6 +107,35 @@ class RunTest(unittest.TestCase):
                 self.assertIn("bind", second.log())
             finally:
                 second.cleanup()
+
+
+class MaxConnectionsTest(unittest.TestCase):
+    def test_extra_connections_are_closed_at_once(self):
+        srs = SrsProcess()
+        try:
+            srs.write_config(SrsProcess.DEFAULT.replace("max_connections 1000;", "max_connections 2;"))
+            srs.start()
+            # start() probed the port with a connection of its own: let the server drop it first.
+            self.assertTrue(wait_for(lambda: "closed at handshake" in srs.log(), 5), srs.log())
+            kept = [socket.create_connection(("127.0.0.1", srs.rtmp), timeout=2) for _ in range(2)]
+            time.sleep(0.2)
+            extra = socket.create_connection(("127.0.0.1", srs.rtmp), timeout=2)
+            extra.settimeout(2)
+            try:
+                data = extra.recv(1)
+            except ConnectionResetError:
+                data = b""
+            self.assertEqual(b"", data)
+            self.assertTrue(wait_for(lambda: "max_connections=2" in srs.log(), 5), srs.log())
+            # The two accepted connections are still open: the server waits for their handshake.
+            for s in kept:
+                s.settimeout(0.2)
+                with self.assertRaises(socket.timeout):
+                    s.recv(1)
+                s.close()
+            extra.close()
+        finally:
+            srs.cleanup()
 
 
 class DaemonTest(unittest.TestCase):
