@@ -52,7 +52,7 @@ public:
     const std::vector<std::unique_ptr<SrsTcpListener>>& listeners() const { return listeners_; }
     // Re-reads the config file and applies what changed (SIGHUP, the raw API). An invalid file
     // leaves the running config untouched and returns the error (with file:line).
-    srs_error_t reload();
+    srs_error_t reload() override;
     // The one place subsystems register to apply their sections of a reload.
     void subscribe_reload(ISrsReloadHandler* h);
     void unsubscribe_reload(ISrsReloadHandler* h);
