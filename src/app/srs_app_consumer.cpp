@@ -17,7 +17,7 @@ bool srs_is_start_point(const SrsMediaMessage& m) {
 }  // namespace
 
 SrsConsumerQueue::SrsConsumerQueue()
-    : msgs_(64),
+    : msgs_(kSteadyCapacity),
       max_duration_ms_(srsu2ms(SRS_CONSUMER_DEFAULT_QUEUE_LENGTH)),
       max_msgs_(SRS_CONSUMER_DEFAULT_MAX_MSGS) {}
 
@@ -67,6 +67,11 @@ int SrsConsumerQueue::dump(int max, std::vector<SrsMediaMessage>* out) {
         msgs_.drop_front(1);
     }
     popped_ += n;
+    // The GOP-cache burst at play start grows the ring to a few hundred slots; merged
+    // writes keep a few dozen. Give the burst's memory back once the player caught up.
+    if (msgs_.empty() && msgs_.capacity() > kSteadyCapacity) {
+        msgs_.shrink_to(kSteadyCapacity);
+    }
     return n;
 }
 

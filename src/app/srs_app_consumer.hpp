@@ -71,6 +71,10 @@ private:
     int cut_front(int cut);
     int shrink();
 
+    // Slots kept between bursts: 350 ms of merged write at 30 fps video plus audio is ~25
+    // messages.
+    static const int kSteadyCapacity = 64;
+
     struct Slot {
         SrsMediaMessage msg;
         // The queue clock at this message: a monotonic ms count.

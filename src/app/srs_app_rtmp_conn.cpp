@@ -16,6 +16,9 @@
 
 namespace {
 
+// A player's batch between bursts: 350 ms of merged write is ~25 messages at 1 Mbit/s.
+const int kPlayBatchSteady = 32;
+
 // The local address of a socket, for the connect _result's srs_server_ip.
 std::string srs_socket_local_ip(const SrsNetFd& fd) {
     sockaddr_storage addr;
@@ -86,7 +89,8 @@ SrsRtmpConn::SrsRtmpConn(SrsServer* server, SrsNetFd fd)
     rtmp_ = std::make_unique<SrsRtmpServer>(skt_.get());
     req_ = std::make_unique<SrsRequest>();
     req_->ip = ip_;
-    msgs_.reserve(SRS_RTMP_MW_MAX_MSGS);
+    // Grows to SRS_RTMP_MW_MAX_MSGS for the GOP-cache burst; shrunk after it.
+    msgs_.reserve(kPlayBatchSteady);
 }
 
 SrsRtmpConn::~SrsRtmpConn() {
@@ -551,6 +555,9 @@ srs_error_t SrsRtmpConn::do_playing(const SrsConfig& config, SrsLiveSource* sour
               realtime ? "realtime" : "merged write", srsu2msi(mw_latency), mw_msgs,
               srsu2msi(consumer->config().queue_length), srs_jitter_algorithm_name(consumer->config().jitter));
 
+    // Handshake, connect and play went deep; the loop below stays shallow for hours.
+    srs_coroutine_trim_stack();
+
     int64_t first_ts = -1;
     while (true) {
         if (recv_done_) {
@@ -592,6 +599,10 @@ srs_error_t SrsRtmpConn::do_playing(const SrsConfig& config, SrsLiveSource* sour
             }
         }
         msgs_.clear();
+        if (msgs_.capacity() > 2 * kPlayBatchSteady && consumer->size() < kPlayBatchSteady) {
+            std::vector<SrsMediaMessage>().swap(msgs_);
+            msgs_.reserve(kPlayBatchSteady);
+        }
         if (err != srs_success) {
             if (srs_error_code(err) != ERROR_RTMP_DURATION_EXCEED) {
                 err = srs_error_wrap(err, "send to player");

@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <st.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -397,7 +398,33 @@ srs_error_t srs_coroutine_pull_current() {
     return self ? self->pull() : srs_success;
 }
 
+void srs_coroutine_trim_stack() {
+    int key = srs_coroutine_key();
+    SrsCoroutine* self = key >= 0 ? static_cast<SrsCoroutine*>(st_thread_getspecific(key)) : nullptr;
+    if (self) {
+        self->trim_stack();
+    }
+}
+
+void SrsCoroutine::trim_stack() {
+    if (!stack_top_ || st_thread_self() != trd_) {
+        return;
+    }
+    const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    const uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+    // Keep a page below us for madvise's own frames (and the x86-64 red zone).
+    const uintptr_t hi = (sp - page) & ~(page - 1);
+    // ST puts the thread's bookkeeping above run()'s frame, less than a page; two pages of
+    // margin keep the range inside this stack whatever ST did, however it was reused (a
+    // reused stack is at least stack_size_ long).
+    const uintptr_t lo = (stack_top_ - (uintptr_t)stack_size_ + 2 * page) & ~(page - 1);
+    if (hi > lo) {
+        madvise((void*)lo, hi - lo, MADV_DONTNEED);
+    }
+}
+
 void SrsCoroutine::run() {
+    stack_top_ = (uintptr_t)__builtin_frame_address(0);
     srs_context_set(cid_);
     int key = srs_coroutine_key();
     if (key >= 0) {

@@ -6,6 +6,7 @@
 #include <srs_core_io.hpp>
 #include <srs_core_time.hpp>
 
+#include <cstdint>
 #include <string>
 
 typedef void* srs_netfd_t;
@@ -112,6 +113,9 @@ public:
     const std::string& cid() const { return cid_; }
     void set_cid(const std::string& cid);
     bool running() const { return started_ && !cycle_done_; }
+    // Gives the pages of this coroutine's stack below the caller's frame back to the OS.
+    // For the running coroutine only: see srs_coroutine_trim_stack.
+    void trim_stack();
 
 private:
     static void* pfn(void* arg);
@@ -127,7 +131,16 @@ private:
     bool cycle_done_ = false;
     bool joined_ = false;
     srs_error_t cycle_err_;
+    // An address near the top of the stack (run()'s frame), for trim_stack.
+    uintptr_t stack_top_ = 0;
 };
+
+// For a coroutine about to spend its life in a shallow loop after a deep setup (a player
+// after handshake, connect and play): the stack pages below the current frame hold only dead
+// frames, yet stay resident (only touched pages cost memory, and setup touched most of them).
+// Drops them (madvise MADV_DONTNEED, zero-filled if touched again). Nothing outside an
+// SrsCoroutine.
+void srs_coroutine_trim_stack();
 
 // Whether the coroutine running this code (an SrsCoroutine) was interrupted: a kick or a
 // quit. For code deep inside a connection's cycle that has no handle on its coroutine, such

@@ -4,6 +4,7 @@
 #include <srs_core_st.hpp>
 #include <srs_protocol_rtmp_chunk.hpp>
 
+#include <algorithm>
 #include <climits>
 #include <cstring>
 
@@ -17,6 +18,10 @@ const int kMaxIovs = 1024;
 #endif
 // Every chunk needs a header iovec, so a batch holds at most kMaxIovs headers.
 const int kHeaderBufferSize = kMaxIovs * SRS_RTMP_MAX_CHUNK_HEADER;
+// The header buffer starts this small and doubles on demand (up to kHeaderBufferSize): a
+// player's batch of 350 ms at 1 Mbit/s is ~30 one-chunk messages, ~400 bytes of headers,
+// while 1024 headers (18 KiB) and 1024 iovecs (16 KiB) per connection were most of its heap.
+const int kHeaderBufferInitial = 1024;
 // Payload runs at least this long are read straight into the message, skipping the buffer.
 const int kDirectReadMin = 16 * 1024;
 
@@ -561,8 +566,8 @@ void SrsRtmpProtocol::release_sender() {
 srs_error_t SrsRtmpProtocol::do_send_messages(const SrsMediaMessage* msgs, int count) {
     srs_error_t err = srs_success;
     if (!hbuf_) {
-        hbuf_.reset(new char[kHeaderBufferSize]);
-        iovs_.reserve(kMaxIovs);
+        hcap_ = kHeaderBufferInitial;
+        hbuf_.reset(new char[hcap_]);
     }
     iovs_.clear();
     hpos_ = 0;
@@ -582,7 +587,10 @@ srs_error_t SrsRtmpProtocol::do_send_messages(const SrsMediaMessage* msgs, int c
         // SRS always sends fmt 0 for the first chunk of a message: simple, and every player
         // resynchronises on any message. Continuation chunks are fmt 3.
         while (first || left > 0) {
-            if ((int)iovs_.size() + 2 > kMaxIovs || hpos_ + SRS_RTMP_MAX_CHUNK_HEADER > kHeaderBufferSize) {
+            if (hpos_ + SRS_RTMP_MAX_CHUNK_HEADER > hcap_ && hcap_ < kHeaderBufferSize) {
+                grow_header_buffer();
+            }
+            if ((int)iovs_.size() + 2 > kMaxIovs || hpos_ + SRS_RTMP_MAX_CHUNK_HEADER > hcap_) {
                 if ((err = flush_iovs()) != srs_success) {
                     return srs_error_wrap(err, "flush");
                 }
@@ -611,13 +619,56 @@ srs_error_t SrsRtmpProtocol::do_send_messages(const SrsMediaMessage* msgs, int c
             out_ack_window_ = srs_be32(m.data());
         }
     }
-    return flush_iovs();
+    if ((err = flush_iovs()) != srs_success) {
+        return err;
+    }
+    shrink_send_buffers();
+    return srs_success;
+}
+
+void SrsRtmpProtocol::shrink_send_buffers() {
+    // The GOP-cache burst at play start grows both buffers to hundreds of chunks; merged
+    // writes after it take a few dozen. Give the memory back once a batch is small again
+    // (a burst per GOP at most re-grows them once, and only past these floors).
+    if (iovs_.capacity() > 256 && (size_t)peak_iovs_ * 4 < iovs_.capacity()) {
+        std::vector<iovec> next;
+        next.reserve(std::max(64, peak_iovs_ * 2));
+        iovs_.swap(next);
+    }
+    if (hcap_ > 4 * kHeaderBufferInitial && peak_hpos_ * 4 < hcap_) {
+        hcap_ = kHeaderBufferInitial;
+        while (hcap_ < peak_hpos_ * 2) {
+            hcap_ *= 2;
+        }
+        hbuf_.reset(new char[hcap_]);
+    }
+    peak_iovs_ = 0;
+    peak_hpos_ = 0;
+}
+
+void SrsRtmpProtocol::grow_header_buffer() {
+    int cap = std::min(hcap_ * 2, kHeaderBufferSize);
+    std::unique_ptr<char[]> next(new char[cap]);
+    memcpy(next.get(), hbuf_.get(), hpos_);
+    // The header iovecs of the batch being built point into the old buffer: move them.
+    const char* begin = hbuf_.get();
+    const char* end = begin + hpos_;
+    for (iovec& iov : iovs_) {
+        const char* b = (const char*)iov.iov_base;
+        if (b >= begin && b < end) {
+            iov.iov_base = next.get() + (b - begin);
+        }
+    }
+    hbuf_.swap(next);
+    hcap_ = cap;
 }
 
 srs_error_t SrsRtmpProtocol::flush_iovs() {
     srs_error_t err = srs_success;
     iovec* iov = iovs_.data();
     int n = (int)iovs_.size();
+    peak_iovs_ = std::max(peak_iovs_, n);
+    peak_hpos_ = std::max(peak_hpos_, hpos_);
     while (n > 0) {
         ssize_t nwrite = 0;
         if ((err = io_->writev(iov, n, &nwrite)) != srs_success) {

@@ -201,6 +201,28 @@ TEST(AppConsumerTest, DumpReusesVectorWithoutAllocation) {
     EXPECT_LE(c.queue().capacity(), 64);
 }
 
+TEST(AppConsumerTest, BurstMemoryGivenBackOnceDrained) {
+    // The GOP-cache burst grows the ring; once the player caught up it goes back to the
+    // steady size, and keeps what is queued when not drained.
+    SrsLiveConsumer c(nullptr, off_config(30 * SRS_UTIME_SECONDS));
+    for (int i = 0; i < 300; i++) {
+        c.enqueue(inter_frame(i * 10));
+    }
+    EXPECT_GE(c.queue().capacity(), 300);
+    std::vector<SrsMediaMessage> out;
+    EXPECT_EQ(256, c.dump_packets(256, &out));
+    EXPECT_GE(c.queue().capacity(), 300);
+    EXPECT_EQ(44, c.size());
+    out.clear();
+    EXPECT_EQ(44, c.dump_packets(256, &out));
+    EXPECT_EQ(64, c.queue().capacity());
+    // Still a working queue.
+    c.enqueue(inter_frame(5000));
+    out.clear();
+    EXPECT_EQ(1, c.dump_packets(256, &out));
+    EXPECT_EQ(5000, out[0].timestamp);
+}
+
 TEST(AppConsumerTest, WaitReturnsAtOnceWhenEnough) {
     SrsLiveConsumer c(nullptr, off_config());
     for (int i = 0; i < 20; i++) {

@@ -15,7 +15,10 @@ ORIG_SHA=b10d6f25bded6fedd5d22d950fc60ae137f363e14456e35ba7b295e0924a7db1
 DEB=st_1.9-3.2.debian.tar.xz
 DEB_SHA=580e0a1f52a36f8bab564dd65a2e34621bfa9f518590ca19e68363c10e8034b3
 
-if [[ -f $OUT/lib/libst.a && -f $OUT/include/st.h ]]; then
+# Our own patches (patches/*.patch, applied after Debian's in name order). The stamp holds
+# the hash of this script and the patches, so a build dir rebuilds the library when they change.
+STAMP_WANT=$(cat "$0" "$HERE"/patches/*.patch 2>/dev/null | sha256sum | cut -d' ' -f1)
+if [[ -f $OUT/lib/libst.a && -f $OUT/include/st.h && "$(cat "$OUT/lib/libst.stamp" 2>/dev/null)" == "$STAMP_WANT" ]]; then
     exit 0
 fi
 
@@ -59,6 +62,10 @@ while read -r patch; do
     [[ -z $patch || $patch == \#* ]] && continue
     patch -s -p1 <"$SRC/debian/patches/$patch"
 done <"$SRC/debian/patches/series"
+for patch in "$HERE"/patches/*.patch; do
+    [[ -f $patch ]] || continue
+    patch -s -p1 <"$patch"
+done
 
 CFLAGS=(-O2 -g -fPIC -DLINUX -DMD_HAVE_EPOLL -DNDEBUG -w -Wa,--noexecstack)
 objs=()
@@ -69,4 +76,5 @@ done
 ar rcs "$OUT/lib/libst.a.tmp" "${objs[@]}"
 cp public.h "$OUT/include/st.h"
 mv "$OUT/lib/libst.a.tmp" "$OUT/lib/libst.a"
+echo "$STAMP_WANT" >"$OUT/lib/libst.stamp"
 echo "st: built $OUT/lib/libst.a with epoll"
