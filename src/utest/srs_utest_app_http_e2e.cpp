@@ -214,15 +214,18 @@ TEST(AppHttpE2eTest, FfmpegPlaysHttpFlvTsAndRamHls) {
         Child flv_probe("ffprobe -v error -show_entries stream=codec_name,width -of default=noprint_wrappers=1 " +
                             base + "/live/s.flv",
                         dir + "/flv_probe.txt");
-        Child ts_probe(
-            "ffprobe -v error -show_entries stream=codec_name -of default=noprint_wrappers=1 " + base + "/ts/live/s.ts",
-            dir + "/ts_probe.txt");
         srs_usleep(300 * SRS_UTIME_MILLISECONDS);
 
         Feeder feed(s.get(), msgs, 2);
         Feeder feed_ts(ts.get(), msgs, 2);
         ASSERT_TRUE(feed.start() == srs_success);
         ASSERT_TRUE(feed_ts.start() == srs_success);
+        // The .ts mount belongs to vhost tsv, which a request by IP reaches only through the mount
+        // made when tsv's stream publishes (only the default vhost's player may come first).
+        srs_usleep(100 * SRS_UTIME_MILLISECONDS);
+        Child ts_probe(
+            "ffprobe -v error -show_entries stream=codec_name -of default=noprint_wrappers=1 " + base + "/ts/live/s.ts",
+            dir + "/ts_probe.txt");
 
         EXPECT_EQ(0, flv_probe.wait(20 * SRS_UTIME_SECONDS)) << flv_probe.output();
         std::string out = flv_probe.output();

@@ -5,6 +5,17 @@
 #include <srs_core_log.hpp>
 #include <srs_core_st.hpp>
 
+namespace {
+
+// A test that blocked outside ST (ffmpeg through system()) leaves ST's clock stale, and the
+// next test's timed IO would then time out at once: yield once before each test so ST reads
+// the clock again.
+class SrsStClockRefresher : public testing::EmptyTestEventListener {
+    void OnTestStart(const testing::TestInfo&) override { srs_usleep(1); }
+};
+
+}  // namespace
+
 int main(int argc, char** argv) {
     testing::InitGoogleTest(&argc, argv);
     srs_error_t err = srs_st_init();
@@ -14,5 +25,6 @@ int main(int argc, char** argv) {
     }
     // Tests check behaviour, not log lines; keep the output readable.
     srs_logger().configure(SrsLogLevelError, "");
+    testing::UnitTest::GetInstance()->listeners().Append(new SrsStClockRefresher());
     return RUN_ALL_TESTS();
 }
