@@ -142,6 +142,12 @@ public:
             while (k + 1 < from.size() && k + 1 < to.size() && from[k] == to[k]) {
                 k++;
             }
+            // A name with a '.' in it (never a real directive) splits into more segments than
+            // the tree is deep: it matches no alias place. Found by fuzzing.
+            if (from.size() != ancestors.size() || k >= ancestors.size()) {
+                i++;
+                continue;
+            }
             SrsConfDirective* parent = ancestors[k];
             for (size_t j = k; j + 1 < to.size(); j++) {
                 parent = parent->get_or_create_block(to[j]);

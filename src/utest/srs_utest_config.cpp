@@ -1042,3 +1042,13 @@ TEST(ConfigFullConfTest, DefaultConfIsWhatSrsUsersExpect) {
     EXPECT_TRUE(c->vhost_bool("__defaultVhost__", "http_remux.enabled"));
     EXPECT_EQ("[vhost]/[app]/[stream].flv", c->vhost_string("__defaultVhost__", "http_remux.mount"));
 }
+
+TEST(ConfigFuzzRegressionTest, DottedNameInAVhostIsNotAnAliasPlace) {
+    // Found by fuzzing: a name with dots split into more path segments than the tree is deep.
+    std::shared_ptr<SrsConfig> c;
+    srs_error_t err = SrsConfig::load_string("vhost v { a.b.c.d.e on; play { x.y on; } }", &c);
+    srs_error_reset(err);
+    err = SrsConfig::load_string("a.b.c.d.e.f.g on; vhost.gop_cache on;", &c);
+    srs_error_reset(err);
+    SUCCEED();
+}
