@@ -11,7 +11,9 @@
 // FLV video CodecID (FLV spec v10.1 E.4.3.1), plus HEVC (12) and AV1 (13) as used by the
 // legacy extensions. Enhanced RTMP signals its codec with a FourCC instead; the parser maps
 // the FourCC onto the same ids.
-enum SrsVideoCodecId {
+// The wire enums below have a fixed underlying type, so a value read from the wire that is not
+// one of the named ones is still a valid value (no undefined behaviour when it is stored).
+enum SrsVideoCodecId : uint8_t {
     SrsVideoCodecIdReserved = 0,
     SrsVideoCodecIdSorensonH263 = 2,
     SrsVideoCodecIdScreenVideo = 3,
@@ -34,7 +36,7 @@ enum SrsVideoFourCC : uint32_t {
 };
 
 // FLV video FrameType (E.4.3.1).
-enum SrsVideoFrameType {
+enum SrsVideoFrameType : uint8_t {
     SrsVideoFrameTypeKeyFrame = 1,
     SrsVideoFrameTypeInterFrame = 2,
     SrsVideoFrameTypeDisposableInterFrame = 3,
@@ -43,7 +45,7 @@ enum SrsVideoFrameType {
 };
 
 // AVCPacketType (E.4.3.1) and enhanced RTMP PacketType, normalized.
-enum SrsVideoPacketType {
+enum SrsVideoPacketType : uint8_t {
     SrsVideoPacketSequenceHeader = 0,
     SrsVideoPacketCodedFrames = 1,
     SrsVideoPacketSequenceEnd = 2,
@@ -53,7 +55,7 @@ enum SrsVideoPacketType {
 };
 
 // FLV SoundFormat (E.4.2.1).
-enum SrsAudioCodecId {
+enum SrsAudioCodecId : uint8_t {
     SrsAudioCodecIdLinearPCMPlatformEndian = 0,
     SrsAudioCodecIdADPCM = 1,
     SrsAudioCodecIdMP3 = 2,
@@ -72,7 +74,7 @@ enum SrsAudioCodecId {
 };
 
 // FLV SoundRate (E.4.2.1): 5.5, 11, 22 or 44 kHz.
-enum SrsAudioSoundRate {
+enum SrsAudioSoundRate : uint8_t {
     SrsAudioSoundRate5512 = 0,
     SrsAudioSoundRate11025 = 1,
     SrsAudioSoundRate22050 = 2,
@@ -80,7 +82,7 @@ enum SrsAudioSoundRate {
 };
 
 // MPEG-4 audio object types (ISO 14496-3 1.5.1.1).
-enum SrsAacObjectType {
+enum SrsAacObjectType : uint8_t {
     SrsAacObjectTypeReserved = 0,
     SrsAacObjectTypeAacMain = 1,
     SrsAacObjectTypeAacLC = 2,
@@ -109,7 +111,7 @@ int srs_aac_sample_rate_from_index(int index);
 int srs_aac_sample_rate_to_index(int rate);
 
 // H.264 NAL unit types (H.264 Table 7-1) that the muxers care about.
-enum SrsAvcNaluType {
+enum SrsAvcNaluType : uint8_t {
     SrsAvcNaluTypeNonIDR = 1,
     SrsAvcNaluTypeIDR = 5,
     SrsAvcNaluTypeSEI = 6,
@@ -119,7 +121,7 @@ enum SrsAvcNaluType {
 };
 
 // H.265 NAL unit types (H.265 Table 7-1) that the muxers care about.
-enum SrsHevcNaluType {
+enum SrsHevcNaluType : uint8_t {
     SrsHevcNaluTypeBLA_W_LP = 16,
     SrsHevcNaluTypeCRA = 21,
     SrsHevcNaluTypeVPS = 32,

@@ -24,7 +24,7 @@ const int SRS_TS_STREAM_ID_VIDEO = 0xe0;
 const int SRS_TS_STREAM_ID_AUDIO = 0xc0;
 
 // stream_type in the PMT (ISO 13818-1 Table 2-34).
-enum SrsTsStream {
+enum SrsTsStream : uint8_t {
     SrsTsStreamReserved = 0x00,
     SrsTsStreamAudioMp3 = 0x03,       // ISO 11172-3 (MPEG-1 audio)
     SrsTsStreamAudioMp3Mpeg2 = 0x04,  // ISO 13818-3 (MPEG-2 audio, incl. 2.5)
