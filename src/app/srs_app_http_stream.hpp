@@ -17,6 +17,7 @@ class SrsConfig;
 class SrsLiveSource;
 class SrsLiveSourceManager;
 class SrsStatistic;
+class SrsTsStreamCache;
 
 // The body a mount serves, from its extension.
 enum class SrsLiveStreamKind {
@@ -109,6 +110,8 @@ public:
     void unmount(const std::string& vhost, const std::string& app, const std::string& stream);
     // The pattern a stream is mounted at, empty when not mounted.
     std::string mounted(const std::string& url) const;
+    // The shared TS of a stream mounted as .ts, null otherwise.
+    std::shared_ptr<SrsTsStreamCache> ts_cache(const std::string& url) const;
     int nb_players() const { return nb_players_; }
 
     std::unique_ptr<ISrsLiveSourceHandler> create_handler(SrsLiveSource* source) override;
@@ -123,5 +126,7 @@ private:
     srs_utime_t idle_timeout_ = 0;
     // Stream url -> mux pattern.
     std::map<std::string, std::string> mounts_;
+    // Stream url -> its shared TS, for the streams mounted as .ts.
+    std::map<std::string, std::shared_ptr<SrsTsStreamCache>> ts_caches_;
     int nb_players_ = 0;
 };
