@@ -17,9 +17,6 @@
 
 namespace {
 
-// A player's batch between bursts: 350 ms of merged write is ~25 messages at 1 Mbit/s.
-const int kPlayBatchSteady = 32;
-
 // The local address of a socket, for the connect _result's srs_server_ip.
 std::string srs_socket_local_ip(const SrsNetFd& fd) {
     sockaddr_storage addr;
@@ -50,8 +47,6 @@ SrsRtmpConn::SrsRtmpConn(SrsServer* server, SrsNetFd fd)
     rtmp_ = std::make_unique<SrsRtmpServer>(skt_.get());
     req_ = std::make_unique<SrsRequest>();
     req_->ip = ip_;
-    // Grows to SRS_RTMP_MW_MAX_MSGS for the GOP-cache burst; shrunk after it.
-    msgs_.reserve(kPlayBatchSteady);
 }
 
 SrsRtmpConn::~SrsRtmpConn() {
@@ -542,6 +537,7 @@ srs_error_t SrsRtmpConn::do_playing(const SrsConfig& config, SrsLiveSource* sour
         // Everything queued goes out in as few writev calls as possible.
         while (true) {
             msgs_.clear();
+            msgs_.reserve(std::min(consumer->size(), SRS_RTMP_MW_MAX_MSGS));
             int n = consumer->dump_packets(SRS_RTMP_MW_MAX_MSGS, &msgs_);
             if (n <= 0) {
                 break;
@@ -563,11 +559,8 @@ srs_error_t SrsRtmpConn::do_playing(const SrsConfig& config, SrsLiveSource* sour
                 }
             }
         }
-        msgs_.clear();
-        if (msgs_.capacity() > 2 * kPlayBatchSteady && consumer->size() < kPlayBatchSteady) {
-            std::vector<SrsMediaMessage>().swap(msgs_);
-            msgs_.reserve(kPlayBatchSteady);
-        }
+        // Like the chunk layer's send buffers, the batch lives only while it is sent.
+        std::vector<SrsMediaMessage>().swap(msgs_);
         if (err != srs_success) {
             if (srs_error_code(err) != ERROR_RTMP_DURATION_EXCEED) {
                 err = srs_error_wrap(err, "send to player");

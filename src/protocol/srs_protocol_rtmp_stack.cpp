@@ -18,10 +18,9 @@ const int kMaxIovs = 1024;
 #endif
 // Every chunk needs a header iovec, so a batch holds at most kMaxIovs headers.
 const int kHeaderBufferSize = kMaxIovs * SRS_RTMP_MAX_CHUNK_HEADER;
-// The header buffer starts this small and doubles on demand (up to kHeaderBufferSize): a
-// player's batch of 350 ms at 1 Mbit/s is ~30 one-chunk messages, ~400 bytes of headers,
-// while 1024 headers (18 KiB) and 1024 iovecs (16 KiB) per connection were most of its heap.
-const int kHeaderBufferInitial = 1024;
+// The smallest header buffer of a batch (a batch is sized for its chunks, and grows on demand
+// up to kHeaderBufferSize when a Set Chunk Size in it makes more chunks).
+const int kHeaderBufferMin = 256;
 // Payload runs at least this long are read straight into the message, skipping the buffer.
 const int kDirectReadMin = 16 * 1024;
 
@@ -565,12 +564,19 @@ void SrsRtmpProtocol::release_sender() {
 
 srs_error_t SrsRtmpProtocol::do_send_messages(const SrsMediaMessage* msgs, int count) {
     srs_error_t err = srs_success;
-    if (!hbuf_) {
-        hcap_ = kHeaderBufferInitial;
-        hbuf_.reset(new char[hcap_]);
+    // The header buffer and the iovecs live for one batch: a player spends nearly all its life
+    // between batches, and as one coroutine runs at a time, the allocator hands the same memory
+    // from one player's batch to the next instead of every connection keeping its own.
+    int chunks = 0;
+    for (int i = 0; i < count; i++) {
+        chunks += 1 + (msgs[i].size() > 0 ? (msgs[i].size() - 1) / out_chunk_size_ : 0);
     }
-    iovs_.clear();
+    hcap_ = std::max(kHeaderBufferMin, std::min(chunks * SRS_RTMP_MAX_CHUNK_HEADER, kHeaderBufferSize));
+    hbuf_.reset(new char[hcap_]);
     hpos_ = 0;
+    iovs_.clear();
+    iovs_.reserve(std::min(2 * chunks, kMaxIovs));
+    SendBuffersRelease release(this);
 
     for (int i = 0; i < count; i++) {
         const SrsMediaMessage& m = msgs[i];
@@ -619,31 +625,14 @@ srs_error_t SrsRtmpProtocol::do_send_messages(const SrsMediaMessage* msgs, int c
             out_ack_window_ = srs_be32(m.data());
         }
     }
-    if ((err = flush_iovs()) != srs_success) {
-        return err;
-    }
-    shrink_send_buffers();
-    return srs_success;
+    return flush_iovs();
 }
 
-void SrsRtmpProtocol::shrink_send_buffers() {
-    // The GOP-cache burst at play start grows both buffers to hundreds of chunks; merged
-    // writes after it take a few dozen. Give the memory back once a batch is small again
-    // (a burst per GOP at most re-grows them once, and only past these floors).
-    if (iovs_.capacity() > 256 && (size_t)peak_iovs_ * 4 < iovs_.capacity()) {
-        std::vector<iovec> next;
-        next.reserve(std::max(64, peak_iovs_ * 2));
-        iovs_.swap(next);
-    }
-    if (hcap_ > 4 * kHeaderBufferInitial && peak_hpos_ * 4 < hcap_) {
-        hcap_ = kHeaderBufferInitial;
-        while (hcap_ < peak_hpos_ * 2) {
-            hcap_ *= 2;
-        }
-        hbuf_.reset(new char[hcap_]);
-    }
-    peak_iovs_ = 0;
-    peak_hpos_ = 0;
+void SrsRtmpProtocol::release_send_buffers() {
+    hbuf_.reset();
+    hcap_ = 0;
+    hpos_ = 0;
+    std::vector<iovec>().swap(iovs_);
 }
 
 void SrsRtmpProtocol::grow_header_buffer() {
@@ -667,8 +656,6 @@ srs_error_t SrsRtmpProtocol::flush_iovs() {
     srs_error_t err = srs_success;
     iovec* iov = iovs_.data();
     int n = (int)iovs_.size();
-    peak_iovs_ = std::max(peak_iovs_, n);
-    peak_hpos_ = std::max(peak_hpos_, hpos_);
     while (n > 0) {
         ssize_t nwrite = 0;
         if ((err = io_->writev(iov, n, &nwrite)) != srs_success) {

@@ -100,7 +100,7 @@ private:
     srs_error_t do_send_messages(const SrsMediaMessage* msgs, int count);
     srs_error_t flush_iovs();
     void grow_header_buffer();
-    void shrink_send_buffers();
+    void release_send_buffers();
     srs_error_t acquire_sender();
     void release_sender();
 
@@ -111,7 +111,7 @@ private:
     int rpos_ = 0;
     int wpos_ = 0;
     // Set when a read filled the buffer: the peer sends fast, so the buffer grows (to 16 KiB:
-    // players stay at 4 KiB, and 1000 publishers at 64 KiB each held 64 MiB for a few fewer
+    // players stay at 1 KiB, and 1000 publishers at 64 KiB each held 64 MiB for a few fewer
     // reads; payload runs of 16 KiB and more are read straight into the message anyway).
     bool rbuf_grow_ = false;
 
@@ -134,15 +134,17 @@ private:
     uint32_t peer_ack_sequence_ = 0;
     int peer_bandwidth_type_ = -1;
 
-    // Send side: header bytes of one batch, and iovecs into them and the payloads.
-    // Both grow on demand: most batches are a few dozen chunks.
+    // Send side: header bytes of the batch being sent, and iovecs into them and the payloads;
+    // allocated for a batch and released after it (see do_send_messages).
     std::unique_ptr<char[]> hbuf_;
     int hcap_ = 0;
     int hpos_ = 0;
     std::vector<iovec> iovs_;
-    // The most iovecs and header bytes one writev of the current batch took.
-    int peak_iovs_ = 0;
-    int peak_hpos_ = 0;
+    struct SendBuffersRelease {
+        explicit SendBuffersRelease(SrsRtmpProtocol* p) : p_(p) {}
+        ~SendBuffersRelease() { p_->release_send_buffers(); }
+        SrsRtmpProtocol* p_;
+    };
     // True while a coroutine writes; another one waits on send_cond_, made on first contention
     // (so code running without coroutines, like the fuzzers, never touches ST).
     bool sending_ = false;
@@ -150,7 +152,7 @@ private:
 };
 
 // The in/out buffer sizes, exposed for tests.
-#define SRS_RTMP_READ_BUFFER_INITIAL 4096
+#define SRS_RTMP_READ_BUFFER_INITIAL 1024
 #define SRS_RTMP_READ_BUFFER_MAX 16384
 
 // Decodes a User Control message payload (RTMP spec 7.1.7): event type and data, and extra
