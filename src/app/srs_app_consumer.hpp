@@ -65,6 +65,12 @@ public:
     int64_t duration_ms() const;
     int capacity() const { return msgs_.capacity(); }
     const SrsMediaMessage& at(int i) const { return msgs_.at(i).msg; }
+    // Asks the CPU to fetch the memory the next enqueue writes (see SrsLiveConsumer::prefetch).
+    void prefetch() const {
+        if (const Slot* s = msgs_.next_slot()) {
+            __builtin_prefetch(s, 1);
+        }
+    }
 
 private:
     // Drops msgs_[0, cut) and puts back the latest dropped metadata and sequence headers.
@@ -121,6 +127,10 @@ public:
     // The hot path, from the source: copies the message header (a refcount bump, never
     // the payload), corrects its timestamp and queues it.
     void enqueue(const SrsMediaMessage& msg);
+    // The fan-out writes a slot of every player's queue per message; each queue is elsewhere in
+    // memory, so each write is a cache miss. The source prefetches the next consumer's slot
+    // while it enqueues into the current one.
+    void prefetch() const { queue_.prefetch(); }
     // Stream events, from the source.
     void on_publish();
     void on_unpublish();

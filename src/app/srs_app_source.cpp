@@ -128,42 +128,28 @@ void SrsLiveSource::kick_publisher() {
 }
 
 srs_error_t SrsLiveSource::on_audio(const SrsMediaMessage& msg) {
-    srs_error_t err = srs_success;
-    if (!publisher_) {
-        return srs_error_new(ERROR_SOURCE_NOT_PUBLISHING, "source %s has no publisher", url_.c_str());
-    }
-    last_media_time_ = srs_update_system_time();
-    nb_audios_++;
-
-    if (!config_.mix_correct) {
-        return on_audio_imp(msg);
-    }
-    mix_queue_.push(msg);
-    SrsMediaMessage m;
-    while (mix_queue_.pop(&m)) {
-        srs_error_t r = m.is_audio() ? on_audio_imp(m) : on_video_imp(m);
-        if (r != srs_success && err == srs_success) {
-            err = std::move(r);
-        }
-    }
-    return err;
+    return on_av(msg);
 }
 
 srs_error_t SrsLiveSource::on_video(const SrsMediaMessage& msg) {
+    return on_av(msg);
+}
+
+srs_error_t SrsLiveSource::on_av(const SrsMediaMessage& msg) {
     srs_error_t err = srs_success;
     if (!publisher_) {
         return srs_error_new(ERROR_SOURCE_NOT_PUBLISHING, "source %s has no publisher", url_.c_str());
     }
     last_media_time_ = srs_update_system_time();
-    nb_videos_++;
+    (msg.is_audio() ? nb_audios_ : nb_videos_)++;
 
     if (!config_.mix_correct) {
-        return on_video_imp(msg);
+        return on_av_imp(msg);
     }
     mix_queue_.push(msg);
     SrsMediaMessage m;
     while (mix_queue_.pop(&m)) {
-        srs_error_t r = m.is_audio() ? on_audio_imp(m) : on_video_imp(m);
+        srs_error_t r = on_av_imp(m);
         if (r != srs_success && err == srs_success) {
             err = std::move(r);
         }
@@ -171,53 +157,44 @@ srs_error_t SrsLiveSource::on_video(const SrsMediaMessage& msg) {
     return err;
 }
 
-srs_error_t SrsLiveSource::on_audio_imp(const SrsMediaMessage& msg) {
+srs_error_t SrsLiveSource::on_av_imp(const SrsMediaMessage& msg) {
     srs_error_t err = srs_success;
+    bool audio = msg.is_audio();
 
-    if (SrsFlvTag::is_audio_sequence_header(msg.data(), msg.size())) {
-        audio_sh_ = msg;
+    bool sh = audio ? SrsFlvTag::is_audio_sequence_header(msg.data(), msg.size())
+                    : SrsFlvTag::is_video_sequence_header(msg.data(), msg.size());
+    if (sh) {
+        (audio ? audio_sh_ : video_sh_) = msg;
         update_codec_info(msg);
-    } else if (!codec_.audio_codec_id) {
+    } else if (!(audio ? codec_.audio_codec_id : codec_.video_codec_id)) {
         update_codec_info(msg);
     }
 
     // Players first, so a slow handler never delays them.
-    for (SrsLiveConsumer* c : consumers_) {
-        c->enqueue(msg);
-    }
+    fan_out(msg);
     gop_cache_.cache(msg);
 
     for (auto& h : handlers_) {
-        srs_error_t r = h->on_audio(msg);
+        srs_error_t r = audio ? h->on_audio(msg) : h->on_video(msg);
         if (r != srs_success && err == srs_success) {
-            err = srs_error_wrap(r, "source %s audio handler", url_.c_str());
+            err = srs_error_wrap(r, "source %s %s handler", url_.c_str(), audio ? "audio" : "video");
         }
     }
     return err;
 }
 
-srs_error_t SrsLiveSource::on_video_imp(const SrsMediaMessage& msg) {
-    srs_error_t err = srs_success;
-
-    if (SrsFlvTag::is_video_sequence_header(msg.data(), msg.size())) {
-        video_sh_ = msg;
-        update_codec_info(msg);
-    } else if (!codec_.video_codec_id) {
-        update_codec_info(msg);
-    }
-
-    for (SrsLiveConsumer* c : consumers_) {
-        c->enqueue(msg);
-    }
-    gop_cache_.cache(msg);
-
-    for (auto& h : handlers_) {
-        srs_error_t r = h->on_video(msg);
-        if (r != srs_success && err == srs_success) {
-            err = srs_error_wrap(r, "source %s video handler", url_.c_str());
+void SrsLiveSource::fan_out(const SrsMediaMessage& msg) {
+    size_t n = consumers_.size();
+    for (size_t i = 0; i < n; i++) {
+        // Each consumer and its queue are a cache miss: fetch the next ones ahead.
+        if (i + 2 < n) {
+            __builtin_prefetch(consumers_[i + 2]);
         }
+        if (i + 1 < n) {
+            consumers_[i + 1]->prefetch();
+        }
+        consumers_[i]->enqueue(msg);
     }
-    return err;
 }
 
 srs_error_t SrsLiveSource::on_meta_data(const SrsMediaMessage& msg) {
@@ -227,9 +204,7 @@ srs_error_t SrsLiveSource::on_meta_data(const SrsMediaMessage& msg) {
     }
 
     meta_ = msg;
-    for (SrsLiveConsumer* c : consumers_) {
-        c->enqueue(msg);
-    }
+    fan_out(msg);
     for (auto& h : handlers_) {
         srs_error_t r = h->on_meta_data(msg);
         if (r != srs_success && err == srs_success) {

@@ -128,8 +128,11 @@ public:
     void set_idle_since(srs_utime_t t) { idle_since_ = t; }
 
 private:
-    srs_error_t on_audio_imp(const SrsMediaMessage& msg);
-    srs_error_t on_video_imp(const SrsMediaMessage& msg);
+    // Audio and video alike: counts, then mix_correct ordering, then on_av_imp.
+    srs_error_t on_av(const SrsMediaMessage& msg);
+    srs_error_t on_av_imp(const SrsMediaMessage& msg);
+    // Enqueues a message to every consumer.
+    void fan_out(const SrsMediaMessage& msg);
     void do_unpublish();
     void update_codec_info(const SrsMediaMessage& msg);
 
