@@ -109,6 +109,10 @@ public:
     void unmount(const std::string& vhost, const std::string& app, const std::string& stream);
     // The pattern a stream is mounted at, empty when not mounted.
     std::string mounted(const std::string& url) const;
+    // Applies a reload of the vhost's http_remux (set_config first): publishing streams are
+    // mounted at the new mount (or unmounted when disabled), and players of a mount that went
+    // away are disconnected. Returns how many players were disconnected.
+    int remount(const std::string& vhost);
     int nb_players() const { return nb_players_; }
 
     std::unique_ptr<ISrsLiveSourceHandler> create_handler(SrsLiveSource* source) override;
@@ -123,5 +127,11 @@ private:
     srs_utime_t idle_timeout_ = 0;
     // Stream url -> mux pattern.
     std::map<std::string, std::string> mounts_;
+    // The players being served, with the mount template they came by, for remount().
+    struct Player {
+        std::string vhost;
+        std::string mount;
+    };
+    std::map<SrsLiveConsumer*, Player> players_;
     int nb_players_ = 0;
 };
