@@ -239,12 +239,19 @@ void SrsLiveConsumer::enqueue(const SrsMediaMessage& msg) {
 }
 
 void SrsLiveConsumer::on_publish() {
+    // An expired player ends with its own reason, not the stream's events.
+    if (expired_) {
+        return;
+    }
     jitter_.on_republish();
     queue_.push_event(SrsLiveConsumerEvent::Publish);
     wakeup();
 }
 
 void SrsLiveConsumer::on_unpublish() {
+    if (expired_) {
+        return;
+    }
     queue_.push_event(SrsLiveConsumerEvent::Unpublish);
     wakeup();
 }

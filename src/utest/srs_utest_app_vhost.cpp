@@ -247,6 +247,10 @@ TEST(AppVhostTest, ConsumerTakesNewSettingsAndExpires) {
     EXPECT_EQ("vhost a removed by reload", c->expire_reason());
     c->enqueue(srs_utest::keyframe(20000));
     EXPECT_EQ(0, c->size());
+    // Nor stream events: the player ends with its own reason.
+    c->on_unpublish();
+    SrsLiveConsumerEvent ev;
+    EXPECT_FALSE(c->fetch_event(&ev));
     srs_utime_t t0 = srs_update_system_time();
     c->wait(100, 2 * SRS_UTIME_SECONDS);
     EXPECT_LT(srs_update_system_time() - t0, 500 * SRS_UTIME_MILLISECONDS);
