@@ -287,6 +287,30 @@ class ReloadLiveTest(unittest.TestCase):
             m3u8 = read_text(os.path.join(srs.dir, "html", "live", "s.m3u8"))
             self.assertIn("#EXT-X-DISCONTINUITY", m3u8)
 
+    @needs_tools("ffmpeg", "curl")
+    def test_http_remux_mount_change_moves_live_stream(self):
+        def body(mount):
+            return conf("vhost __defaultVhost__ {{ http_remux {{ enabled on; mount %s; }} }}\n" % mount)
+
+        with SrsProcess(body("[vhost]/[app]/[stream].flv")) as srs:
+            pub = self.spawn(publish(srs.rtmp, "__defaultVhost__", "s"))
+            flv = self.player(curl_player(srs.http, "127.0.0.1", "/live/s.flv"))
+            self.assertTrue(wait_for(lambda: flv.count() > 10000, 15), srs.log()[-3000:])
+
+            self.reload(srs, body("[vhost]/[app]/[stream].ts"), "vhost:__defaultVhost__:http_remux(1 players off)")
+            # The FLV player of the mount that went away ends; the stream is at the new mount
+            # at once, without a republish.
+            self.assertTrue(wait_for(lambda: not flv.alive(), 5), srs.log()[-3000:])
+            ts = self.player(curl_player(srs.http, "127.0.0.1", "/live/s.ts"))
+            self.assertTrue(wait_for(lambda: ts.count() > 10000, 10), srs.log()[-3000:])
+            self.assertIsNone(pub.poll())
+            self.assertIn("http-stream: mount __defaultVhost__/live/s at /live/s.ts", srs.log())
+
+            # Off: unmounted while the stream goes on; its players end.
+            self.reload(srs, conf("vhost __defaultVhost__ {{ http_remux {{ enabled off; }} }}\n"), "http_remux")
+            self.assertTrue(wait_for(lambda: not ts.alive(), 5), srs.log()[-3000:])
+            self.assertIsNone(pub.poll())
+
     @needs_tools("ffmpeg")
     def test_graceful_quit_with_a_player_exits_within_grace_final_wait(self):
         with SrsProcess(conf("vhost a {{ }}\n")) as srs:
