@@ -41,6 +41,10 @@ SrsHlsServer::SrsHlsServer() = default;
 
 SrsHlsServer::~SrsHlsServer() {
     stop();
+    // Sources that outlive the server keep their handlers: those must not call back.
+    for (SrsHlsSourceHandler* h : handlers_) {
+        h->detach();
+    }
 }
 
 SrsHlsConfig SrsHlsServer::config_of(const std::string& vhost) const {
@@ -181,9 +185,17 @@ SrsHlsSourceHandler::SrsHlsSourceHandler(SrsHlsServer* server, const std::string
 }
 
 SrsHlsSourceHandler::~SrsHlsSourceHandler() {
+    if (!server_) {
+        return;
+    }
     stop();
     std::vector<SrsHlsSourceHandler*>& v = server_->handlers_;
     v.erase(std::remove(v.begin(), v.end(), this), v.end());
+}
+
+void SrsHlsSourceHandler::detach() {
+    server_ = nullptr;
+    muxer_ = nullptr;
 }
 
 srs_error_t SrsHlsSourceHandler::on_publish() {
@@ -196,6 +208,9 @@ srs_error_t SrsHlsSourceHandler::start() {
     srs_error_t err = srs_success;
     stop();
     nb_errors_ = 0;
+    if (!server_) {
+        return err;
+    }
     SrsHlsConfig config = server_->config_of(vhost_);
     if (!config.enabled) {
         return srs_success;
@@ -216,7 +231,7 @@ void SrsHlsSourceHandler::on_unpublish() {
 }
 
 void SrsHlsSourceHandler::stop() {
-    if (!muxer_) {
+    if (!muxer_ || !server_) {
         return;
     }
     muxer_ = nullptr;

@@ -121,6 +121,8 @@ public:
     void restart();
     // Whether a restart waits for a video keyframe before the muxer gets frames.
     bool waiting_keyframe() const { return wait_keyframe_; }
+    // The server is going away before the source: HLS stops, nothing calls back.
+    void detach();
 
 private:
     srs_error_t on_error(srs_error_t err, const char* what);

@@ -510,3 +510,25 @@ TEST(AppReloadRulesTest, DocMatchesRules) {
     EXPECT_NE(std::string::npos, generated.find("| `vhost.play.mw_latency` | at once |"));
     EXPECT_NE(std::string::npos, generated.find("- `pid`"));
 }
+
+// The HLS server may go before the sources that hold its handlers (a test fixture, a
+// shutdown order): the handlers detach and never call back.
+TEST(AppVhostTest, HlsServerGoesBeforeSources) {
+    std::string dir = tmpdir();
+    auto sources = std::make_unique<SrsLiveSourceManager>();
+    auto hls = std::make_unique<SrsHlsServer>();
+    hls->set_config(load("vhost __defaultVhost__ { hls { enabled on; hls_path " + dir + "; } }\n"));
+    sources->add_handler_factory(hls.get());
+    std::shared_ptr<SrsLiveSource> s;
+    VH_ASSERT_OK(sources->fetch_or_create("__defaultVhost__", "live", "s", SrsLiveSourceConfig(), &s));
+    CountingPublisher pub;
+    VH_ASSERT_OK(s->on_publish(&pub));
+    VH_ASSERT_OK(publish_media(s.get(), 0, 1000, true));
+    EXPECT_EQ(1, hls->reload_vhost("__defaultVhost__"));
+    hls.reset();
+    VH_ASSERT_OK(publish_media(s.get(), 1000, 2000, false));
+    s->on_unpublish(&pub);
+    s.reset();
+    sources.reset();
+    rmrf(dir);
+}
