@@ -26,6 +26,10 @@ const int64_t kMinSegmentMs = 200;
 // and three target durations, starts a new discontinuous segment.
 const int64_t kTimestampJumpMs = 10000;
 const int64_t kTimestampBackMs = 1000;
+// hls_ts_floor, as in SRS: how many fragments [timestamp] may drift from the clock before it is
+// pulled back, and how much of a fragment a segment bends per fragment of drift.
+const int64_t kFloorMaxDeviation = 10;
+const double kFloorReapRatio = 0.3;
 
 std::string dirname_of(const std::string& path) {
     size_t pos = path.rfind('/');
@@ -109,6 +113,14 @@ SrsHlsStorage srs_hls_storage_from(const std::string& v) {
     return SrsHlsStorage::Disk;
 }
 
+int64_t srs_hls_floor_next_piece(int64_t previous, int64_t now_piece) {
+    int64_t next = previous ? previous + 1 : now_piece - 1;
+    if (next - now_piece > kFloorMaxDeviation || now_piece - next > kFloorMaxDeviation) {
+        next = now_piece - 1;
+    }
+    return next;
+}
+
 std::string srs_hls_path_expand(const std::string& tmpl, const SrsHlsPathValues& v) {
     std::string out;
     out.reserve(tmpl.size() + 32);
@@ -140,12 +152,7 @@ std::string srs_hls_path_expand(const std::string& tmpl, const SrsHlsPathValues&
         } else if (name == "seq") {
             out += std::to_string(v.seq);
         } else if (name == "timestamp") {
-            int64_t ms = v.wall / SRS_UTIME_MILLISECONDS;
-            if (v.ts_floor && v.fragment > 0) {
-                out += std::to_string(v.wall / v.fragment);
-            } else {
-                out += std::to_string(ms);
-            }
+            out += std::to_string(v.ts_floor ? v.floor_piece : v.wall / SRS_UTIME_MILLISECONDS);
         } else if (name == "duration") {
             if (v.duration_ms >= 0) {
                 out += std::to_string(v.duration_ms);
@@ -426,7 +433,12 @@ bool SrsHlsMuxer::should_cut(const SrsMediaMessage& msg, bool video, bool keyfra
         return false;
     }
     if (video) {
-        if (duration >= fragment_ms && (keyframe || !config_.wait_keyframe)) {
+        // hls_ts_floor: shorter segments while behind the clock, longer while ahead.
+        int64_t target_ms = fragment_ms;
+        if (config_.ts_floor) {
+            target_ms += (int64_t)(kFloorReapRatio * (double)floor_deviation_ * (double)fragment_ms);
+        }
+        if (duration >= target_ms && (keyframe || !config_.wait_keyframe)) {
             return true;
         }
         // No keyframe in time: cut anyway, so the segment keeps to the target duration.
@@ -516,8 +528,13 @@ srs_error_t SrsHlsMuxer::open_segment(int64_t dts) {
     values.stream = stream_;
     values.seq = seg->sequence;
     values.wall = srs_get_wall_time();
-    values.ts_floor = config_.ts_floor;
-    values.fragment = config_.fragment;
+    values.ts_floor = config_.ts_floor && config_.fragment > 0;
+    if (values.ts_floor) {
+        int64_t now_piece = values.wall / config_.fragment;
+        floor_piece_ = srs_hls_floor_next_piece(floor_piece_, now_piece);
+        floor_deviation_ = floor_piece_ - now_piece;
+        values.floor_piece = floor_piece_;
+    }
     // [duration] stays until the segment is closed.
     seg->rel = srs_hls_path_clean(srs_hls_path_expand(config_.ts_file, values));
     if (seg->rel.empty() || srs_string_starts_with(seg->rel, "..")) {

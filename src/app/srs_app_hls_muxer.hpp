@@ -83,12 +83,18 @@ struct SrsHlsPathValues {
     int64_t seq = 0;
     // Wall clock (since the epoch) for [timestamp] and the date variables (local time).
     srs_utime_t wall = 0;
-    // [timestamp] is floor(wall / fragment) instead of milliseconds (hls_ts_floor).
+    // [timestamp] is the fragment counter floor_piece instead of milliseconds (hls_ts_floor).
     bool ts_floor = false;
-    srs_utime_t fragment = 0;
+    int64_t floor_piece = 0;
     // [duration] in milliseconds; negative leaves [duration] in place (not known yet).
     int64_t duration_ms = -1;
 };
+
+// hls_ts_floor (SRS's algorithm): the [timestamp] of the next segment, one more than the
+// previous one (0: none yet), which starts at and is pulled back to now_piece - 1
+// (now_piece = wall clock / hls_fragment) when it drifts more than 10 fragments from it. The
+// segment's duration then bends by 30% of a fragment per fragment of drift, to follow the clock.
+int64_t srs_hls_floor_next_piece(int64_t previous, int64_t now_piece);
 
 // Expands [vhost] [app] [stream] [seq] [timestamp] [duration] and the date variables
 // [2006] (year) [01] (month) [02] (day) [15] (hour) [04] (minute) [05] (second) [999] (ms).
@@ -252,6 +258,9 @@ private:
     // playlist can still fetch them (RFC 8216 6.2.2).
     std::vector<SrsHlsSegment> expired_;
     int64_t next_seq_ = 0;
+    // hls_ts_floor: the current segment's piece and how many fragments it is ahead of the clock.
+    int64_t floor_piece_ = 0;
+    int64_t floor_deviation_ = 0;
     int64_t discontinuity_seq_ = 0;
     bool next_discontinuity_ = false;
 

@@ -1,6 +1,7 @@
 #include <srs_app_http_stream.hpp>
 
 #include <srs_app_config.hpp>
+#include <srs_app_http_ts_cache.hpp>
 #include <srs_app_source.hpp>
 #include <srs_app_statistic.hpp>
 #include <srs_app_vhost.hpp>
@@ -9,7 +10,6 @@
 #include <srs_core_utility.hpp>
 #include <srs_kernel_flv.hpp>
 #include <srs_kernel_raw_audio.hpp>
-#include <srs_kernel_ts.hpp>
 #include <srs_protocol_http_conn.hpp>
 
 #include <vector>
@@ -39,41 +39,8 @@ private:
     ISrsHttpResponseWriter* w_;
 };
 
-// Collects what the TS muxer writes per frame, so a batch of messages goes out in one write.
-class BatchWriter : public ISrsWriter {
-public:
-    srs_error_t write(const void* buf, size_t size, ssize_t* nwrite) override {
-        buf_.append((const char*)buf, size);
-        if (nwrite) {
-            *nwrite = (ssize_t)size;
-        }
-        return srs_success;
-    }
-    srs_error_t writev(const iovec* iov, int iov_size, ssize_t* nwrite) override {
-        ssize_t n = 0;
-        for (int i = 0; i < iov_size; i++) {
-            buf_.append((const char*)iov[i].iov_base, iov[i].iov_len);
-            n += (ssize_t)iov[i].iov_len;
-        }
-        if (nwrite) {
-            *nwrite = n;
-        }
-        return srs_success;
-    }
-    srs_error_t flush_to(ISrsWriter* out) {
-        if (buf_.empty()) {
-            return srs_success;
-        }
-        srs_error_t err = out->write(buf_.data(), buf_.size(), nullptr);
-        buf_.clear();
-        return err;
-    }
-
-private:
-    std::string buf_;
-};
-
-// One player's encoder: the kernel transmuxer of its kind over the response body.
+// One player's encoder: the kernel transmuxer of its kind over the response body, or for TS
+// the stream's shared TS bytes.
 class LiveEncoder {
 public:
     LiveEncoder(SrsLiveStreamKind kind, ISrsWriter* out) : kind_(kind), out_(out) {
@@ -82,7 +49,6 @@ public:
                 flv_ = std::make_unique<SrsFlvTransmuxer>(out);
                 break;
             case SrsLiveStreamKind::Ts:
-                ts_ = std::make_unique<SrsTsTransmuxer>(&batch_);
                 break;
             case SrsLiveStreamKind::Aac:
                 aac_ = std::make_unique<SrsAacStreamTransmuxer>(out);
@@ -100,10 +66,9 @@ public:
         return srs_success;
     }
 
-    // The FLV and raw audio encoders send a batch in one writev whose iovecs point at the
-    // shared payloads; TS repacketizes, then sends the batch in one write.
-    srs_error_t write(const std::vector<SrsMediaMessage>& msgs) {
-        srs_error_t err = srs_success;
+    // A batch goes out in one writev whose iovecs point at the shared payloads (for TS, at the
+    // stream's TS bytes of each message; ts is null until the stream publishes).
+    srs_error_t write(const std::vector<SrsMediaMessage>& msgs, const SrsTsStreamCache* ts) {
         const SrsMediaMessage* p = msgs.data();
         int n = (int)msgs.size();
         switch (kind_) {
@@ -114,25 +79,38 @@ public:
             case SrsLiveStreamKind::Mp3:
                 return mp3_->write_messages(p, n);
             case SrsLiveStreamKind::Ts:
-                for (const SrsMediaMessage& m : msgs) {
-                    if ((err = ts_->write_message(m)) != srs_success) {
-                        // A frame the TS muxer cannot take is dropped, not the player.
-                        srs_warn("http-ts: drop message at %lld: %s", (long long)m.timestamp,
-                                 srs_error_summary(err).c_str());
-                        srs_error_reset(err);
-                    }
-                }
-                return batch_.flush_to(out_);
+                return write_ts(msgs, ts);
         }
         return srs_success;
     }
 
 private:
+    srs_error_t write_ts(const std::vector<SrsMediaMessage>& msgs, const SrsTsStreamCache* ts) {
+        if (!ts) {
+            return srs_success;
+        }
+        ts_chunks_.clear();
+        iovs_.clear();
+        for (const SrsMediaMessage& m : msgs) {
+            std::shared_ptr<SrsSharedPayload> chunk = ts->find(m);
+            if (chunk) {
+                iovs_.push_back(iovec{chunk->data(), (size_t)chunk->size()});
+                ts_chunks_.push_back(std::move(chunk));
+            }
+        }
+        if (iovs_.empty()) {
+            return srs_success;
+        }
+        return out_->writev(iovs_.data(), (int)iovs_.size(), nullptr);
+    }
+
+private:
     SrsLiveStreamKind kind_;
     ISrsWriter* out_;
-    BatchWriter batch_;
     std::unique_ptr<SrsFlvTransmuxer> flv_;
-    std::unique_ptr<SrsTsTransmuxer> ts_;
+    // The TS bytes of the batch being sent, held until written.
+    std::vector<std::shared_ptr<SrsSharedPayload>> ts_chunks_;
+    std::vector<iovec> iovs_;
     std::unique_ptr<SrsAacStreamTransmuxer> aac_;
     std::unique_ptr<SrsMp3StreamTransmuxer> mp3_;
 };
@@ -156,12 +134,30 @@ SrsClientType client_type(SrsLiveStreamKind kind) {
 }
 
 // Mounts a stream while it publishes.
-class HttpStreamSourceHandler : public ISrsLiveSourceHandler {
+class HttpStreamSourceHandler : public ISrsLiveSourceHandler, public ISrsHttpStreamMountee {
 public:
     HttpStreamSourceHandler(SrsHttpStreamServer* server, const std::string& vhost, const std::string& app,
                             const std::string& stream)
-        : server_(server), vhost_(vhost), app_(app), stream_(stream) {}
-    ~HttpStreamSourceHandler() override { on_unpublish(); }
+        : server_(server), vhost_(vhost), app_(app), stream_(stream), url_(srs_live_stream_url(vhost, app, stream)) {
+        server_->add_mountee(url_, this);
+    }
+    ~HttpStreamSourceHandler() override {
+        on_unpublish();
+        server_->remove_mountee(url_, this);
+    }
+
+    // A reload moved the mount of the running stream: follow the new mount's shared TS, which
+    // starts from the stream's current sequence headers (players join at the next keyframe).
+    void on_remount(SrsLiveSource* source) override {
+        ts_ = server_->ts_cache(url_);
+        if (ts_) {
+            for (const SrsMediaMessage* m : {&source->video_sequence_header(), &source->audio_sequence_header()}) {
+                if (m->payload) {
+                    ts_->on_message(*m);
+                }
+            }
+        }
+    }
 
     srs_error_t on_publish() override {
         srs_error_t err = server_->mount(vhost_, app_, stream_);
@@ -170,15 +166,34 @@ public:
             srs_warn("http-stream: mount %s/%s: %s", app_.c_str(), stream_.c_str(), srs_error_desc(err).c_str());
             srs_error_reset(err);
         }
+        ts_ = server_->ts_cache(srs_live_stream_url(vhost_, app_, stream_));
         return srs_success;
     }
-    void on_unpublish() override { server_->unmount(vhost_, app_, stream_); }
+    void on_unpublish() override {
+        server_->unmount(vhost_, app_, stream_);
+        ts_ = nullptr;
+    }
+    srs_error_t on_audio(const SrsMediaMessage& msg) override {
+        if (ts_) {
+            ts_->on_message(msg);
+        }
+        return srs_success;
+    }
+    srs_error_t on_video(const SrsMediaMessage& msg) override {
+        if (ts_) {
+            ts_->on_message(msg);
+        }
+        return srs_success;
+    }
 
 private:
     SrsHttpStreamServer* server_;
+    // The stream's shared TS while it publishes on a .ts mount.
+    std::shared_ptr<SrsTsStreamCache> ts_;
     std::string vhost_;
     std::string app_;
     std::string stream_;
+    std::string url_;
 };
 
 }  // namespace
@@ -392,6 +407,8 @@ srs_error_t SrsLiveStreamHandler::do_serve(ISrsHttpResponseWriter* w, SrsHttpMes
 
     std::vector<SrsMediaMessage> msgs;
     msgs.reserve(kMaxMessagesPerWrite);
+    // Set once the stream publishes (a player may come first and wait).
+    std::shared_ptr<SrsTsStreamCache> ts;
     srs_utime_t last_data = srs_get_system_time();
     int64_t nb_msgs = 0;
     while (true) {
@@ -422,8 +439,11 @@ srs_error_t SrsLiveStreamHandler::do_serve(ISrsHttpResponseWriter* w, SrsHttpMes
         }
         msgs.clear();
         int n = consumer->dump_packets(kMaxMessagesPerWrite, &msgs);
+        if (kind_ == SrsLiveStreamKind::Ts && !ts) {
+            ts = server_->ts_cache(url_);
+        }
         if (n > 0) {
-            if ((err = enc.write(msgs)) != srs_success) {
+            if ((err = enc.write(msgs, ts.get())) != srs_success) {
                 return srs_error_wrap(err, "http-stream: send %d messages", n);
             }
             nb_msgs += n;
@@ -476,6 +496,9 @@ srs_error_t SrsHttpStreamServer::mount(const std::string& vhost, const std::stri
         return srs_error_wrap(err, "mount %s", pattern.c_str());
     }
     mounts_[url] = pattern;
+    if (kind == SrsLiveStreamKind::Ts) {
+        ts_caches_[url] = std::make_shared<SrsTsStreamCache>();
+    }
     srs_trace("http-stream: mount %s at %s", url.c_str(), pattern.c_str());
     return srs_success;
 }
@@ -489,6 +512,7 @@ void SrsHttpStreamServer::unmount(const std::string& vhost, const std::string& a
     // hijacker for the next publish.
     mux_->unhandle(it->second);
     srs_trace("http-stream: unmount %s", it->second.c_str());
+    ts_caches_.erase(it->first);
     mounts_.erase(it);
 }
 
@@ -519,8 +543,28 @@ int SrsHttpStreamServer::remount(const std::string& vhost) {
             srs_warn("http-stream: remount %s: %s", s->url().c_str(), srs_error_desc(err).c_str());
             srs_error_reset(err);
         }
+        auto h = mountees_.find(s->url());
+        if (h != mountees_.end()) {
+            h->second->on_remount(s);
+        }
     }
     return kicked;
+}
+
+std::shared_ptr<SrsTsStreamCache> SrsHttpStreamServer::ts_cache(const std::string& url) const {
+    auto it = ts_caches_.find(url);
+    return it == ts_caches_.end() ? nullptr : it->second;
+}
+
+void SrsHttpStreamServer::add_mountee(const std::string& url, ISrsHttpStreamMountee* h) {
+    mountees_[url] = h;
+}
+
+void SrsHttpStreamServer::remove_mountee(const std::string& url, ISrsHttpStreamMountee* h) {
+    auto it = mountees_.find(url);
+    if (it != mountees_.end() && it->second == h) {
+        mountees_.erase(it);
+    }
 }
 
 std::string SrsHttpStreamServer::mounted(const std::string& url) const {

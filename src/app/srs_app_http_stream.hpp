@@ -17,6 +17,7 @@ class SrsConfig;
 class SrsLiveSource;
 class SrsLiveSourceManager;
 class SrsStatistic;
+class SrsTsStreamCache;
 
 // The body a mount serves, from its extension.
 enum class SrsLiveStreamKind {
@@ -58,6 +59,13 @@ bool srs_http_remux_match(const std::string& mount, const std::string& vhost, co
 SrsLiveConsumerConfig srs_http_stream_consumer_config(const SrsConfig& conf, const std::string& vhost);
 
 class SrsHttpStreamServer;
+
+// The source handler that mounts a stream, told when a reload moved the running stream's mount.
+class ISrsHttpStreamMountee {
+public:
+    virtual ~ISrsHttpStreamMountee() = default;
+    virtual void on_remount(SrsLiveSource* source) = 0;
+};
 
 // One mount: serves each GET as a live player of the stream until the client leaves, the
 // stream unpublishes, or the connection is kicked.
@@ -113,6 +121,11 @@ public:
     // mounted at the new mount (or unmounted when disabled), and players of a mount that went
     // away are disconnected. Returns how many players were disconnected.
     int remount(const std::string& vhost);
+    // The source handlers register here, for remount().
+    void add_mountee(const std::string& url, ISrsHttpStreamMountee* h);
+    void remove_mountee(const std::string& url, ISrsHttpStreamMountee* h);
+    // The shared TS of a stream mounted as .ts, null otherwise.
+    std::shared_ptr<SrsTsStreamCache> ts_cache(const std::string& url) const;
     int nb_players() const { return nb_players_; }
 
     std::unique_ptr<ISrsLiveSourceHandler> create_handler(SrsLiveSource* source) override;
@@ -133,5 +146,9 @@ private:
         std::string mount;
     };
     std::map<SrsLiveConsumer*, Player> players_;
+    // Each source's mounting handler by stream url (each removes itself), for remount().
+    std::map<std::string, ISrsHttpStreamMountee*> mountees_;
+    // Stream url -> its shared TS, for the streams mounted as .ts.
+    std::map<std::string, std::shared_ptr<SrsTsStreamCache>> ts_caches_;
     int nb_players_ = 0;
 };

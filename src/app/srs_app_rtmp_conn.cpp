@@ -10,6 +10,7 @@
 #include <srs_protocol_rtmp_packet.hpp>
 #include <srs_protocol_rtmp_request.hpp>
 #include <srs_protocol_rtmp_session.hpp>
+#include <srs_protocol_rtmp_stack.hpp>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -41,46 +42,6 @@ bool srs_is_timeout(const srs_error_t& err) {
 }
 
 }  // namespace
-
-// Reads a player's messages while the connection's coroutine sends media (SRS's
-// SrsQueueRecvThread): pause, receiveAudio/Video, closeStream, pings.
-class SrsRtmpPlayReceiver : public ISrsCoroutineHandler {
-public:
-    explicit SrsRtmpPlayReceiver(SrsRtmpConn* conn) : conn_(conn), trd_("rtmp-play-recv", this) {}
-    srs_error_t start() { return trd_.start(); }
-    void stop() { trd_.stop(); }
-
-    srs_error_t cycle() override {
-        srs_error_t err = srs_success;
-        while ((err = trd_.pull()) == srs_success) {
-            SrsMediaMessage msg;
-            if ((err = conn_->rtmp_->recv_message(&msg)) != srs_success) {
-                break;
-            }
-            bool done = false;
-            if ((err = conn_->handle_play_message(msg, &done)) != srs_success) {
-                break;
-            }
-            if (done) {
-                err = srs_error_new(ERROR_RTMP_STREAM_EOF, "player closed the stream");
-                break;
-            }
-        }
-        // Tell the sender; an interrupt by stop() is not news to it.
-        if (!conn_->recv_done_) {
-            conn_->recv_done_ = true;
-            conn_->recv_err_ = std::move(err);
-            if (conn_->consumer_) {
-                conn_->consumer_->wakeup();
-            }
-        }
-        return srs_success;
-    }
-
-private:
-    SrsRtmpConn* conn_;
-    SrsCoroutine trd_;
-};
 
 SrsRtmpConn::SrsRtmpConn(SrsServer* server, SrsNetFd fd)
     : server_(server), fd_(std::move(fd)), cid_(srs_context_generate()), start_time_(srs_update_system_time()) {
@@ -529,13 +490,9 @@ srs_error_t SrsRtmpConn::do_playing(SrsLiveSource* source, SrsLiveConsumer* cons
     // A player that stops reading is dropped when a send makes no progress for this long;
     // its queue stays bounded meanwhile.
     rtmp_->set_send_timeout(SRS_RTMP_TIMEOUT);
-    // Players may say nothing for hours; the receive coroutine is stopped when we end.
-    rtmp_->set_recv_timeout(SRS_UTIME_NO_TIMEOUT);
-
-    SrsRtmpPlayReceiver receiver(this);
-    if ((err = receiver.start()) != srs_success) {
-        return srs_error_wrap(err, "start receiver");
-    }
+    // The player's messages are read only when they are there (see read_play_messages): a
+    // message cut short waits for the next check instead of blocking the sends.
+    rtmp_->set_recv_timeout(0);
 
     // Realtime: wake at every message; else merge mw_latency of media (at least mw_msgs
     // messages) into one writev, waking at least every mw_latency. Read from the consumer at
@@ -550,14 +507,8 @@ srs_error_t SrsRtmpConn::do_playing(SrsLiveSource* source, SrsLiveConsumer* cons
     srs_coroutine_trim_stack();
 
     int64_t first_ts = -1;
+    srs_utime_t last_read = 0;
     while (true) {
-        if (recv_done_) {
-            err = std::move(recv_err_);
-            if (err == srs_success) {
-                err = srs_error_new(ERROR_RTMP_STREAM_EOF, "player receive ended");
-            }
-            break;
-        }
         if ((err = trd_->pull()) != srs_success) {
             err = srs_error_wrap(err, "play");
             break;
@@ -574,6 +525,20 @@ srs_error_t SrsRtmpConn::do_playing(SrsLiveSource* source, SrsLiveConsumer* cons
         }
 
         consumer->wait(nb_msgs, wait);
+
+        // A realtime player wakes per message; its socket is checked a few times a second.
+        srs_utime_t now = srs_get_system_time();
+        if (now - last_read >= SRS_RTMP_PLAY_READ_INTERVAL || now < last_read) {
+            last_read = now;
+            bool done = false;
+            if ((err = read_play_messages(&done)) != srs_success) {
+                break;
+            }
+            if (done) {
+                err = srs_error_new(ERROR_RTMP_STREAM_EOF, "player closed the stream");
+                break;
+            }
+        }
 
         // Everything queued goes out in as few writev calls as possible.
         while (true) {
@@ -626,8 +591,25 @@ srs_error_t SrsRtmpConn::do_playing(SrsLiveSource* source, SrsLiveConsumer* cons
             break;
         }
     }
+    return err;
+}
 
-    receiver.stop();
+srs_error_t SrsRtmpConn::read_play_messages(bool* done) {
+    srs_error_t err = srs_success;
+    while (!*done && (rtmp_->protocol()->has_buffered_input() || skt_->readable_now())) {
+        SrsMediaMessage msg;
+        if ((err = rtmp_->recv_message(&msg)) != srs_success) {
+            if (srs_is_timeout(err)) {
+                // Part of a message; the chunk layer keeps it and the next check goes on.
+                srs_error_reset(err);
+                return srs_success;
+            }
+            return srs_error_wrap(err, "read from player");
+        }
+        if ((err = handle_play_message(msg, done)) != srs_success) {
+            return srs_error_wrap(err, "player message");
+        }
+    }
     return err;
 }
 

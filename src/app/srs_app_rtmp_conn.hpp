@@ -16,13 +16,15 @@ class SrsConfig;
 class SrsRequest;
 class SrsRtmpServer;
 class SrsStSocket;
-class SrsRtmpPlayReceiver;
 
 // The timeout of each blocking step before media flows, and of a send to a player that
 // stopped reading (SRS_CONSTS_RTMP_TIMEOUT).
 #define SRS_RTMP_TIMEOUT (30 * SRS_UTIME_SECONDS)
 // How often a waiting player checks for kicks and the play duration.
 #define SRS_RTMP_PULSE SRS_PLAY_PULSE
+// How often a playing connection reads what its player sent (pause, closeStream, acks, the
+// end of the stream): between sends, with no coroutine of its own.
+#define SRS_RTMP_PLAY_READ_INTERVAL (100 * SRS_UTIME_MILLISECONDS)
 // The most messages sent in one writev.
 #define SRS_RTMP_MW_MAX_MSGS 256
 
@@ -45,8 +47,6 @@ public:
     void on_publish_kicked() override;
 
 private:
-    friend class SrsRtmpPlayReceiver;
-
     srs_error_t do_cycle();
     srs_error_t connect_app(const SrsConfig& config);
     srs_error_t resolve_vhost(const SrsConfig& config, bool on_connect);
@@ -64,7 +64,10 @@ private:
     // Play.
     srs_error_t playing(const std::shared_ptr<SrsConfig>& config);
     srs_error_t do_playing(SrsLiveSource* source, SrsLiveConsumer* consumer);
-    // The player's control messages, from the receive coroutine.
+    // The player's messages, read between sends when there are some: one coroutine (one
+    // stack) per player, and no player parked in ST's I/O queue, which the scheduler walks on
+    // every dispatch. done is set when the player closed the stream.
+    srs_error_t read_play_messages(bool* done);
     srs_error_t handle_play_message(const SrsMediaMessage& msg, bool* done);
 
     // The merged-write and queue settings a player runs with, at start and after a reload.
@@ -87,10 +90,8 @@ private:
     bool expired_ = false;
     std::string stage_ = "init";
 
-    // Play state, shared with the receive coroutine.
+    // Play state, for the player's messages.
     SrsLiveConsumer* consumer_ = nullptr;
     SrsLiveSource* play_source_ = nullptr;
-    srs_error_t recv_err_;
-    bool recv_done_ = false;
     std::vector<SrsMediaMessage> msgs_;
 };

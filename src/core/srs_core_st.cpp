@@ -7,6 +7,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <st.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -271,6 +272,11 @@ srs_error_t SrsStSocket::read(void* buf, size_t size, ssize_t* nread) {
         *nread = nb;
     }
     return srs_success;
+}
+
+bool SrsStSocket::readable_now() const {
+    pollfd pfd = {st_netfd_fileno(srs_st(fd_)), POLLIN, 0};
+    return ::poll(&pfd, 1, 0) > 0 && pfd.revents != 0;
 }
 
 srs_error_t SrsStSocket::read_fully(void* buf, size_t size, ssize_t* nread) {

@@ -74,6 +74,9 @@ public:
     srs_error_t read_fully(void* buf, size_t size, ssize_t* nread) override;
     srs_error_t write(const void* buf, size_t size, ssize_t* nwrite) override;
     srs_error_t writev(const iovec* iov, int iov_size, ssize_t* nwrite) override;
+    // Whether a read would return at once (data, the end of the stream or an error), asked of
+    // the kernel without yielding: for a coroutine that reads only between its sends.
+    bool readable_now() const;
 
 private:
     srs_netfd_t fd_;

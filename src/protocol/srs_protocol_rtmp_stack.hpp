@@ -53,6 +53,8 @@ public:
     // Sends Set Chunk Size, then uses it for output (128 until then; SRS uses 60000).
     srs_error_t set_out_chunk_size(int size);
     int in_chunk_size() const { return in_chunk_size_; }
+    // Bytes read from the peer and not parsed yet (maybe a whole message).
+    bool has_buffered_input() const { return wpos_ > rpos_; }
     int out_chunk_size() const { return out_chunk_size_; }
 
     // Type 5; also the window we expect acks for.

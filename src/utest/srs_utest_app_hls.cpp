@@ -219,10 +219,22 @@ TEST(AppHlsPathTest, ExpandVariables) {
     EXPECT_EQ("s-2040", srs_hls_path_expand("[stream]-[duration]", v));
     // hls_ts_floor: [timestamp] counts fragments.
     v.ts_floor = true;
-    v.fragment = 10 * SRS_UTIME_SECONDS;
-    EXPECT_EQ(std::to_string((int64_t)t / 10), srs_hls_path_expand("[timestamp]", v));
+    v.floor_piece = 123;
+    EXPECT_EQ("123", srs_hls_path_expand("[timestamp]", v));
     // An unterminated bracket is kept.
     EXPECT_EQ("a[stream", srs_hls_path_expand("a[stream", v));
+}
+
+TEST(AppHlsPathTest, FloorPieceFollowsTheClock) {
+    // The first piece is one behind the clock, then one more per segment.
+    EXPECT_EQ(99, srs_hls_floor_next_piece(0, 100));
+    EXPECT_EQ(100, srs_hls_floor_next_piece(99, 100));
+    EXPECT_EQ(105, srs_hls_floor_next_piece(104, 100));
+    // Within 10 fragments of the clock either way it keeps counting; beyond, it is pulled back.
+    EXPECT_EQ(110, srs_hls_floor_next_piece(109, 100));
+    EXPECT_EQ(99, srs_hls_floor_next_piece(110, 100));
+    EXPECT_EQ(90, srs_hls_floor_next_piece(89, 100));
+    EXPECT_EQ(99, srs_hls_floor_next_piece(88, 100));
 }
 
 TEST(AppHlsPathTest, CleanAndRelative) {
@@ -712,8 +724,7 @@ TEST(AppHlsMuxerTest, RealMediaPlaysWithFfmpeg) {
     }
     for (const SrsHlsSegment& seg : m.segments()) {
         std::string ts = dir.path() + "/hls/" + seg.rel;
-        out = run("ffprobe -v error -show_entries stream=codec_name -of default=noprint_wrappers=1 '" + ts +
-                      "' 2>&1",
+        out = run("ffprobe -v error -show_entries stream=codec_name -of default=noprint_wrappers=1 '" + ts + "' 2>&1",
                   &status);
         ASSERT_EQ(0, status) << out;
         EXPECT_NE(std::string::npos, out.find("codec_name=h264")) << seg.rel << ": " << out;

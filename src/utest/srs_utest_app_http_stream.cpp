@@ -7,6 +7,7 @@
 #include <srs_app_hls.hpp>
 #include <srs_app_http_server.hpp>
 #include <srs_app_http_stream.hpp>
+#include <srs_app_http_ts_cache.hpp>
 #include <srs_app_source.hpp>
 #include <srs_app_statistic.hpp>
 #include <srs_core_log.hpp>
@@ -342,6 +343,93 @@ TEST(AppHttpStreamTest, TsPlayerWaitsForPublisher) {
     EXPECT_GT(pat, 0);
     EXPECT_GT(video, 40);
     EXPECT_GT(audio, 80);
+}
+
+TEST(AppHttpStreamTest, TsPlayersShareOneMux) {
+    Fixture f(
+        "vhost __defaultVhost__ { http_remux { enabled on; mount [vhost]/[app]/[stream].ts; } "
+        "play { mw_latency 0; } }\n");
+    std::shared_ptr<SrsLiveSource> s;
+    HTTP_ASSERT_OK(f.sources.fetch_or_create("__defaultVhost__", "live", "s", SrsLiveSourceConfig(), &s));
+    NullPublisher pub;
+    const std::string get = "GET /live/s.ts HTTP/1.1\r\nHost: x\r\n\r\n";
+    PlayerCoroutine p1(f.http.handler(), get), p2(f.http.handler(), get);
+    HTTP_ASSERT_OK(p1.start());
+    srs_usleep(10 * SRS_UTIME_MILLISECONDS);
+    HTTP_ASSERT_OK(s->on_publish(&pub));
+    std::shared_ptr<SrsTsStreamCache> cache = f.http.streams()->ts_cache("__defaultVhost__/live/s");
+    ASSERT_TRUE(cache != nullptr);
+    for (int64_t t = 0; t < 2000; t += 500) {
+        HTTP_ASSERT_OK(publish_media(s.get(), t, t + 500, t == 0));
+        srs_usleep(2 * SRS_UTIME_MILLISECONDS);
+        // The second player joins mid-stream, at the GOP cache's keyframe at 1000.
+        if (t == 1000) {
+            HTTP_ASSERT_OK(p2.start());
+            srs_usleep(2 * SRS_UTIME_MILLISECONDS);
+        }
+    }
+    srs_usleep(20 * SRS_UTIME_MILLISECONDS);
+    EXPECT_GT(cache->nb_entries(), 0);
+    s->on_unpublish(&pub);
+    // The stream's TS is gone with the publish.
+    EXPECT_TRUE(f.http.streams()->ts_cache("__defaultVhost__/live/s") == nullptr);
+    for (int i = 0; i < 200 && !(p1.done() && p2.done()); i++) {
+        srs_usleep(5 * SRS_UTIME_MILLISECONDS);
+    }
+    ASSERT_TRUE(p1.done() && p2.done());
+    bool c1 = false, c2 = false;
+    std::string ts1 = dechunk(MockHttpResponse(p1.out_.out).body, &c1);
+    std::string ts2 = dechunk(MockHttpResponse(p2.out_.out).body, &c2);
+    EXPECT_TRUE(c1 && c2);
+    ASSERT_GT(ts1.size(), 188u * 10);
+    EXPECT_EQ(0u, ts1.size() % 188);
+    // The late player's body is the tail of the first one's, continuity counters included:
+    // muxed once for both (a muxer of its own would start its counters at 0).
+    ASSERT_GT(ts2.size(), 188u * 10);
+    ASSERT_LT(ts2.size(), ts1.size());
+    EXPECT_EQ(0, ts1.compare(ts1.size() - ts2.size(), ts2.size(), ts2));
+}
+
+TEST(AppHttpStreamTest, TsCacheKeepsEntriesWhileThePayloadLives) {
+    using namespace srs_utest;
+    SrsTsStreamCache cache;
+    SrsMediaMessage sh = msg(SrsMsgVideo, 0, flv_video(1, 7, 0, 0, make_avcc(avc_sps(), avc_pps())));
+    cache.on_message(sh);
+    // A sequence header only sets the codec: no bytes of its own.
+    EXPECT_TRUE(cache.find(sh) == nullptr);
+    SrsMediaMessage key = msg(SrsMsgVideo, 0, flv_video(1, 7, 1, 0, avcc_nalus({std::string("\x65\x88\x84\x00", 4)})));
+    cache.on_message(key);
+    std::shared_ptr<SrsSharedPayload> ts = cache.find(key);
+    ASSERT_TRUE(ts != nullptr);
+    ASSERT_EQ(0, ts->size() % 188);
+    // PAT and PMT before the keyframe, so a player joining here finds the program.
+    EXPECT_EQ(0x47, (uint8_t)ts->data()[0]);
+    EXPECT_EQ(0, (((uint8_t)ts->data()[1] & 0x1f) << 8) | (uint8_t)ts->data()[2]);
+    // A copy of the message (a player's queue) finds the same bytes.
+    SrsMediaMessage copy = key;
+    copy.timestamp = 99;
+    EXPECT_EQ(ts.get(), cache.find(copy).get());
+    // Script data and messages never seen have none.
+    EXPECT_TRUE(cache.find(msg(SrsMsgAMF0Data, 0, "x")) == nullptr);
+    EXPECT_TRUE(cache.find(SrsMediaMessage()) == nullptr);
+
+    // Entries go once nobody holds their payload.
+    EXPECT_EQ(1, cache.nb_entries());
+    key = SrsMediaMessage();
+    copy = SrsMediaMessage();
+    std::vector<SrsMediaMessage> held;
+    for (int i = 1; i <= 300; i++) {
+        SrsMediaMessage m =
+            msg(SrsMsgVideo, i * 40, flv_video(2, 7, 1, 0, avcc_nalus({std::string("\x41\x9a\x02", 3)})));
+        cache.on_message(m);
+        if (i > 290) {
+            held.push_back(m);
+        }
+    }
+    EXPECT_LE(cache.nb_entries(), 300 - 256 + 10);
+    for (const SrsMediaMessage& m : held) {
+        EXPECT_TRUE(cache.find(m) != nullptr);
+    }
 }
 
 TEST(AppHttpStreamTest, AacPlayerGetsAdts) {
