@@ -197,6 +197,9 @@ SrsLiveConsumer::~SrsLiveConsumer() {
 }
 
 void SrsLiveConsumer::enqueue(const SrsMediaMessage& msg) {
+    if (expired_) {
+        return;
+    }
     if (msg.is_audio()) {
         if (!receive_audio_) {
             return;
@@ -236,18 +239,44 @@ void SrsLiveConsumer::enqueue(const SrsMediaMessage& msg) {
 }
 
 void SrsLiveConsumer::on_publish() {
+    // An expired player ends with its own reason, not the stream's events.
+    if (expired_) {
+        return;
+    }
     jitter_.on_republish();
     queue_.push_event(SrsLiveConsumerEvent::Publish);
     wakeup();
 }
 
 void SrsLiveConsumer::on_unpublish() {
+    if (expired_) {
+        return;
+    }
     queue_.push_event(SrsLiveConsumerEvent::Unpublish);
     wakeup();
 }
 
+void SrsLiveConsumer::update_config(const SrsLiveConsumerConfig& config) {
+    config_ = config;
+    queue_.set_max_duration(config.queue_length);
+    queue_.set_max_msgs(config.max_msgs);
+    config_version_++;
+    wakeup();
+}
+
+void SrsLiveConsumer::expire(const std::string& reason) {
+    if (expired_) {
+        return;
+    }
+    expired_ = true;
+    expire_reason_ = reason;
+    // Nothing more is queued for it; the player's wait returns at once.
+    queue_.clear();
+    wakeup();
+}
+
 bool SrsLiveConsumer::ready() const {
-    if (queue_.has_event()) {
+    if (expired_ || queue_.has_event()) {
         return true;
     }
     if (queue_.empty() || paused_) {

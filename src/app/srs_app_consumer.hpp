@@ -10,6 +10,7 @@
 #include <srs_kernel_message.hpp>
 
 #include <memory>
+#include <string>
 #include <vector>
 
 class SrsLiveSource;
@@ -112,6 +113,12 @@ struct SrsLiveConsumerConfig {
     bool atc = false;
     // min_latency: wake the player on every message instead of merging writes.
     bool realtime = false;
+    // Merged write (play.mw_latency, play.mw_msgs) and the vhost's tcp_nodelay: not used by
+    // the consumer itself but by the player's send loop, which reads them when
+    // SrsLiveConsumer::config_version() changes (at start and after a reload), never per message.
+    srs_utime_t mw_latency = 350 * SRS_UTIME_MILLISECONDS;
+    int mw_msgs = 8;
+    bool tcp_nodelay = false;
 };
 
 // One player of a live source. Created by SrsLiveSource::create_consumer; holds the
@@ -159,6 +166,18 @@ public:
     void set_queue_length(srs_utime_t v) { queue_.set_max_duration(v); }
     void set_realtime(bool v) { config_.realtime = v; }
     const SrsLiveConsumerConfig& config() const { return config_; }
+    // New settings for a running player (a reload of its vhost): the queue bounds, timestamp
+    // correction and realtime apply to the next message; the send loop sees config_version()
+    // change and re-reads the merged-write settings. Wakes the player.
+    void update_config(const SrsLiveConsumerConfig& config);
+    // Bumped by each update_config(), so the send loop re-reads config() only when it changed.
+    uint32_t config_version() const { return config_version_; }
+
+    // Asks the player to end (its vhost was removed or disabled, its mount went away): the
+    // send loop checks expired() at each wake-up and closes the client with the reason.
+    void expire(const std::string& reason);
+    bool expired() const { return expired_; }
+    const std::string& expire_reason() const { return expire_reason_; }
 
     SrsLiveSource* source() const { return source_.get(); }
     int size() const { return queue_.size(); }
@@ -186,4 +205,7 @@ private:
     int64_t nb_dropped_ = 0;
     int64_t nb_enqueued_ = 0;
     int64_t nb_overflows_ = 0;
+    uint32_t config_version_ = 0;
+    bool expired_ = false;
+    std::string expire_reason_;
 };

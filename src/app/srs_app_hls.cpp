@@ -3,6 +3,9 @@
 #include <srs_app_config.hpp>
 #include <srs_app_source.hpp>
 #include <srs_core_log.hpp>
+#include <srs_kernel_message.hpp>
+
+#include <algorithm>
 
 SrsHlsConfig srs_hls_config_load(const SrsConfig& conf, const std::string& vhost) {
     SrsHlsConfig c;
@@ -38,6 +41,10 @@ SrsHlsServer::SrsHlsServer() = default;
 
 SrsHlsServer::~SrsHlsServer() {
     stop();
+    // Sources that outlive the server keep their handlers: those must not call back.
+    for (SrsHlsSourceHandler* h : handlers_) {
+        h->detach();
+    }
 }
 
 SrsHlsConfig SrsHlsServer::config_of(const std::string& vhost) const {
@@ -120,7 +127,20 @@ void SrsHlsServer::dispose_all() {
 std::unique_ptr<ISrsLiveSourceHandler> SrsHlsServer::create_handler(SrsLiveSource* source) {
     // Every source gets a handler: whether HLS runs is decided at each publish, so enabling
     // hls by reload applies to the next publish of any stream.
-    return std::make_unique<SrsHlsSourceHandler>(this, source->vhost(), source->app(), source->stream());
+    return std::make_unique<SrsHlsSourceHandler>(this, source->vhost(), source->app(), source->stream(), source);
+}
+
+int SrsHlsServer::reload_vhost(const std::string& vhost) {
+    // A restart does not create or destroy handlers; copy anyway, it is not per message.
+    std::vector<SrsHlsSourceHandler*> handlers = handlers_;
+    int n = 0;
+    for (SrsHlsSourceHandler* h : handlers) {
+        if (h->vhost() == vhost && h->publishing()) {
+            h->restart();
+            n++;
+        }
+    }
+    return n;
 }
 
 SrsHlsMuxer* SrsHlsServer::find(const std::string& url) const {
@@ -158,19 +178,39 @@ void SrsHlsServer::on_unpublish(const std::string& url) {
 }
 
 SrsHlsSourceHandler::SrsHlsSourceHandler(SrsHlsServer* server, const std::string& vhost, const std::string& app,
-                                         const std::string& stream)
-    : server_(server), vhost_(vhost), app_(app), stream_(stream) {
+                                         const std::string& stream, SrsLiveSource* source)
+    : server_(server), vhost_(vhost), app_(app), stream_(stream), source_(source) {
     url_ = srs_live_stream_url(vhost, app, stream);
+    server_->handlers_.push_back(this);
 }
 
 SrsHlsSourceHandler::~SrsHlsSourceHandler() {
-    on_unpublish();
+    if (!server_) {
+        return;
+    }
+    stop();
+    std::vector<SrsHlsSourceHandler*>& v = server_->handlers_;
+    v.erase(std::remove(v.begin(), v.end(), this), v.end());
+}
+
+void SrsHlsSourceHandler::detach() {
+    server_ = nullptr;
+    muxer_ = nullptr;
 }
 
 srs_error_t SrsHlsSourceHandler::on_publish() {
+    publishing_ = true;
+    wait_keyframe_ = false;
+    return start();
+}
+
+srs_error_t SrsHlsSourceHandler::start() {
     srs_error_t err = srs_success;
-    on_unpublish();
+    stop();
     nb_errors_ = 0;
+    if (!server_) {
+        return err;
+    }
     SrsHlsConfig config = server_->config_of(vhost_);
     if (!config.enabled) {
         return srs_success;
@@ -185,15 +225,59 @@ srs_error_t SrsHlsSourceHandler::on_publish() {
 }
 
 void SrsHlsSourceHandler::on_unpublish() {
-    if (!muxer_) {
+    publishing_ = false;
+    wait_keyframe_ = false;
+    stop();
+}
+
+void SrsHlsSourceHandler::stop() {
+    if (!muxer_ || !server_) {
         return;
     }
     muxer_ = nullptr;
     server_->on_unpublish(url_);
 }
 
+void SrsHlsSourceHandler::restart() {
+    if (!publishing_) {
+        return;
+    }
+    bool was_active = active();
+    srs_error_t err = start();
+    if (err != srs_success) {
+        // hls_on_error disconnect cannot drop the publisher from a reload: HLS stays off.
+        srs_warn("hls: restart %s after reload: %s", url_.c_str(), srs_error_desc(err).c_str());
+        srs_error_reset(err);
+        stop();
+    }
+    if (!muxer_) {
+        srs_trace("hls: %s %s by reload", url_.c_str(), was_active ? "stopped" : "stays off");
+        return;
+    }
+    // The publisher sent its sequence headers long ago: give the new muxer the current ones,
+    // and start at the next keyframe so the first segment is decodable on its own.
+    wait_keyframe_ = false;
+    if (source_) {
+        const SrsMediaMessage& vsh = source_->video_sequence_header();
+        const SrsMediaMessage& ash = source_->audio_sequence_header();
+        wait_keyframe_ = vsh.payload != nullptr;
+        if (vsh.payload && (err = muxer_->on_video(vsh)) != srs_success) {
+            srs_error_reset(err);
+        }
+        if (ash.payload && (err = muxer_->on_audio(ash)) != srs_success) {
+            srs_error_reset(err);
+        }
+    }
+    srs_trace("hls: %s %s by reload, segments start at the next keyframe", url_.c_str(),
+              was_active ? "restarted" : "started");
+}
+
 srs_error_t SrsHlsSourceHandler::on_audio(const SrsMediaMessage& msg) {
     if (!muxer_) {
+        return srs_success;
+    }
+    // After a restart, audio waits for the first video keyframe (headers pass).
+    if (wait_keyframe_ && !SrsFlvTag::is_audio_sequence_header(msg.data(), msg.size())) {
         return srs_success;
     }
     srs_error_t err = muxer_->on_audio(msg);
@@ -207,6 +291,12 @@ srs_error_t SrsHlsSourceHandler::on_video(const SrsMediaMessage& msg) {
     if (!muxer_) {
         return srs_success;
     }
+    if (wait_keyframe_ && !SrsFlvTag::is_video_sequence_header(msg.data(), msg.size())) {
+        if (!SrsFlvTag::is_video_keyframe(msg.data(), msg.size())) {
+            return srs_success;
+        }
+        wait_keyframe_ = false;
+    }
     srs_error_t err = muxer_->on_video(msg);
     if (err != srs_success) {
         return on_error(std::move(err), "video");
@@ -218,12 +308,12 @@ srs_error_t SrsHlsSourceHandler::on_error(srs_error_t err, const char* what) {
     nb_errors_++;
     switch (on_error_) {
         case SrsHlsOnError::Disconnect:
-            on_unpublish();
+            stop();
             return srs_error_wrap(err, "hls %s of %s (hls_on_error disconnect)", what, url_.c_str());
         case SrsHlsOnError::Ignore:
             srs_warn("hls: %s of %s failed, HLS stops for this publish (hls_on_error ignore): %s", what, url_.c_str(),
                      srs_error_desc(err).c_str());
-            on_unpublish();
+            stop();
             break;
         case SrsHlsOnError::Continue:
             // A failing disk fails every frame: log the first ones and then a sample.

@@ -10,9 +10,11 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 class SrsConfig;
 class SrsLiveSource;
+class SrsHlsSourceHandler;
 
 // The hls section of a vhost from a config snapshot.
 SrsHlsConfig srs_hls_config_load(const SrsConfig& conf, const std::string& vhost);
@@ -56,6 +58,11 @@ public:
 
     std::unique_ptr<ISrsLiveSourceHandler> create_handler(SrsLiveSource* source) override;
 
+    // Applies a reload of a vhost's hls section (set_config first) to its publishing streams:
+    // HLS stops when turned off, and restarts with the new settings at the stream's next
+    // keyframe otherwise. Returns how many streams were stopped or restarted.
+    int reload_vhost(const std::string& vhost);
+
 public:
     // The RAM files ("/live/s.m3u8", "/live/s-1.ts"), for the HTTP server.
     SrsHlsMemoryStore* store() { return &store_; }
@@ -82,14 +89,18 @@ private:
     bool has_fixed_ = false;
     ISrsHlsHooks* hooks_ = nullptr;
     std::unique_ptr<SrsCoroutine> trd_;
+    // Every source's handler (each removes itself when destroyed), for reload_vhost().
+    friend class SrsHlsSourceHandler;
+    std::vector<SrsHlsSourceHandler*> handlers_;
 };
 
 // Follows one source for HLS: starts the stream's muxer on publish when hls is enabled for
 // the vhost then, feeds it, and applies hls_on_error to its failures.
 class SrsHlsSourceHandler : public ISrsLiveSourceHandler {
 public:
+    // source may be null (tests); it owns this handler, so it outlives it.
     SrsHlsSourceHandler(SrsHlsServer* server, const std::string& vhost, const std::string& app,
-                        const std::string& stream);
+                        const std::string& stream, SrsLiveSource* source = nullptr);
     ~SrsHlsSourceHandler() override;
     SRS_DISALLOW_COPY(SrsHlsSourceHandler);
 
@@ -101,9 +112,22 @@ public:
     // Whether HLS runs for the current publish.
     bool active() const { return muxer_ != nullptr; }
     int64_t nb_errors() const { return nb_errors_; }
+    const std::string& vhost() const { return vhost_; }
+    // Whether the source publishes (whether HLS runs or not).
+    bool publishing() const { return publishing_; }
+    // A reload changed the vhost's hls: stop HLS, and start it again with the new settings
+    // (when enabled) from the source's sequence headers and its next keyframe. A no-op when
+    // the source does not publish.
+    void restart();
+    // Whether a restart waits for a video keyframe before the muxer gets frames.
+    bool waiting_keyframe() const { return wait_keyframe_; }
+    // The server is going away before the source: HLS stops, nothing calls back.
+    void detach();
 
 private:
     srs_error_t on_error(srs_error_t err, const char* what);
+    srs_error_t start();
+    void stop();
 
 private:
     SrsHlsServer* server_;
@@ -111,6 +135,9 @@ private:
     std::string app_;
     std::string stream_;
     std::string url_;
+    SrsLiveSource* source_;
+    bool publishing_ = false;
+    bool wait_keyframe_ = false;
     SrsHlsOnError on_error_ = SrsHlsOnError::Continue;
     // The stream's muxer (owned by the server) while HLS runs for this publish.
     SrsHlsMuxer* muxer_ = nullptr;

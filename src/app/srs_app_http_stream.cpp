@@ -4,6 +4,7 @@
 #include <srs_app_http_ts_cache.hpp>
 #include <srs_app_source.hpp>
 #include <srs_app_statistic.hpp>
+#include <srs_app_vhost.hpp>
 #include <srs_core_log.hpp>
 #include <srs_core_st.hpp>
 #include <srs_core_utility.hpp>
@@ -115,13 +116,7 @@ private:
 };
 
 SrsLiveSourceConfig source_config(const SrsConfig* conf, const std::string& vhost) {
-    SrsLiveSourceConfig c;
-    if (conf) {
-        c.gop_cache = conf->vhost_bool(vhost, "play.gop_cache");
-        c.gop_cache_max_frames = (int)conf->vhost_int(vhost, "play.gop_cache_max_frames");
-        c.mix_correct = conf->vhost_bool(vhost, "play.mix_correct");
-    }
-    return c;
+    return conf ? srs_live_source_config_load(*conf, vhost) : SrsLiveSourceConfig();
 }
 
 SrsClientType client_type(SrsLiveStreamKind kind) {
@@ -139,12 +134,30 @@ SrsClientType client_type(SrsLiveStreamKind kind) {
 }
 
 // Mounts a stream while it publishes.
-class HttpStreamSourceHandler : public ISrsLiveSourceHandler {
+class HttpStreamSourceHandler : public ISrsLiveSourceHandler, public ISrsHttpStreamMountee {
 public:
     HttpStreamSourceHandler(SrsHttpStreamServer* server, const std::string& vhost, const std::string& app,
                             const std::string& stream)
-        : server_(server), vhost_(vhost), app_(app), stream_(stream) {}
-    ~HttpStreamSourceHandler() override { on_unpublish(); }
+        : server_(server), vhost_(vhost), app_(app), stream_(stream), url_(srs_live_stream_url(vhost, app, stream)) {
+        server_->add_mountee(url_, this);
+    }
+    ~HttpStreamSourceHandler() override {
+        on_unpublish();
+        server_->remove_mountee(url_, this);
+    }
+
+    // A reload moved the mount of the running stream: follow the new mount's shared TS, which
+    // starts from the stream's current sequence headers (players join at the next keyframe).
+    void on_remount(SrsLiveSource* source) override {
+        ts_ = server_->ts_cache(url_);
+        if (ts_) {
+            for (const SrsMediaMessage* m : {&source->video_sequence_header(), &source->audio_sequence_header()}) {
+                if (m->payload) {
+                    ts_->on_message(*m);
+                }
+            }
+        }
+    }
 
     srs_error_t on_publish() override {
         srs_error_t err = server_->mount(vhost_, app_, stream_);
@@ -180,6 +193,7 @@ private:
     std::string vhost_;
     std::string app_;
     std::string stream_;
+    std::string url_;
 };
 
 }  // namespace
@@ -280,14 +294,7 @@ bool srs_http_remux_match(const std::string& mount, const std::string& vhost, co
 }
 
 SrsLiveConsumerConfig srs_http_stream_consumer_config(const SrsConfig& conf, const std::string& vhost) {
-    SrsLiveConsumerConfig c;
-    c.queue_length = conf.vhost_duration(vhost, "play.queue_length");
-    std::string jitter = conf.vhost_string(vhost, "play.time_jitter");
-    c.jitter = jitter == "zero" ? SrsJitterAlgorithm::Zero
-                                : (jitter == "off" ? SrsJitterAlgorithm::Off : SrsJitterAlgorithm::Full);
-    c.atc = conf.vhost_bool(vhost, "play.atc");
-    c.realtime = conf.vhost_bool(vhost, "min_latency");
-    return c;
+    return srs_live_consumer_config_load(conf, vhost);
 }
 
 SrsLiveStreamHandler::SrsLiveStreamHandler(SrsHttpStreamServer* server, const std::string& vhost,
@@ -338,11 +345,15 @@ srs_error_t SrsLiveStreamHandler::serve_http(ISrsHttpResponseWriter* w, SrsHttpM
         stat->on_client(cid, req, client_type(kind_), r->io());
     }
     server_->nb_players_++;
+    // A reload that removes or changes this vhost's mount disconnects the player (remount).
+    server_->players_[consumer.get()] =
+        SrsHttpStreamServer::Player{vhost_, conf ? srs_http_remux_config_load(*conf, vhost_).mount : ""};
     srs_trace("http-stream: %s play %s as %s, consumers=%d", r->peer_ip().c_str(), url_.c_str(),
               srs_live_stream_client_type(kind_), source->nb_consumers());
 
     err = do_serve(w, r, consumer.get(), source.get());
 
+    server_->players_.erase(consumer.get());
     server_->nb_players_--;
     if (stat) {
         stat->on_disconnect(
@@ -375,8 +386,11 @@ srs_error_t SrsLiveStreamHandler::do_serve(ISrsHttpResponseWriter* w, SrsHttpMes
         has_video = has_video && video_seen;
     }
 
-    srs_utime_t mw_sleep = conf ? conf->vhost_duration(vhost_, "play.mw_latency") : 350 * SRS_UTIME_MILLISECONDS;
-    int mw_msgs = conf ? (int)conf->vhost_int(vhost_, "play.mw_msgs") : 8;
+    // The merged write, from the consumer: re-read only when a reload changed it.
+    srs_utime_t mw_sleep = SRS_PLAY_PULSE;
+    int mw_msgs = 1;
+    uint32_t version = consumer->config_version();
+    srs_live_play_wait(consumer->config(), &mw_sleep, &mw_msgs);
 
     HttpBodyWriter body(w);
     LiveEncoder enc(kind_, &body);
@@ -404,6 +418,14 @@ srs_error_t SrsLiveStreamHandler::do_serve(ISrsHttpResponseWriter* w, SrsHttpMes
         }
         if (watcher && (err = watcher->pull()) != srs_success) {
             return srs_error_wrap(err, "http-stream: %s", url_.c_str());
+        }
+        if (consumer->expired()) {
+            srs_trace("http-stream: %s disconnected: %s", url_.c_str(), consumer->expire_reason().c_str());
+            return srs_error_new(ERROR_STREAM_KICKED, "http-stream: %s", consumer->expire_reason().c_str());
+        }
+        if (consumer->config_version() != version) {
+            version = consumer->config_version();
+            srs_live_play_wait(consumer->config(), &mw_sleep, &mw_msgs);
         }
 
         consumer->wait(mw_msgs, mw_sleep);
@@ -494,9 +516,55 @@ void SrsHttpStreamServer::unmount(const std::string& vhost, const std::string& a
     mounts_.erase(it);
 }
 
+int SrsHttpStreamServer::remount(const std::string& vhost) {
+    SrsHttpRemuxConfig rc = config_ ? srs_http_remux_config_load(*config_, vhost) : SrsHttpRemuxConfig();
+    // Players of a mount that went away or moved: their URL no longer serves the stream.
+    int kicked = 0;
+    for (auto& it : players_) {
+        if (it.second.vhost == vhost && (!rc.enabled || it.second.mount != rc.mount) && !it.first->expired()) {
+            it.first->expire(srs_fmt("http_remux of vhost %s %s by reload", vhost.c_str(),
+                                     rc.enabled ? "mount changed" : "disabled"));
+            kicked++;
+        }
+    }
+    // Publishing streams get the new mount at once, not at their next publish.
+    for (const auto& it : sources_->sources()) {
+        SrsLiveSource* s = it.second.get();
+        if (s->vhost() != vhost || !s->publishing()) {
+            continue;
+        }
+        std::string want = rc.enabled ? srs_http_remux_mount_pattern(rc.mount, vhost, s->app(), s->stream()) : "";
+        if (mounted(s->url()) == want) {
+            continue;
+        }
+        unmount(vhost, s->app(), s->stream());
+        srs_error_t err = mount(vhost, s->app(), s->stream());
+        if (err != srs_success) {
+            srs_warn("http-stream: remount %s: %s", s->url().c_str(), srs_error_desc(err).c_str());
+            srs_error_reset(err);
+        }
+        auto h = mountees_.find(s->url());
+        if (h != mountees_.end()) {
+            h->second->on_remount(s);
+        }
+    }
+    return kicked;
+}
+
 std::shared_ptr<SrsTsStreamCache> SrsHttpStreamServer::ts_cache(const std::string& url) const {
     auto it = ts_caches_.find(url);
     return it == ts_caches_.end() ? nullptr : it->second;
+}
+
+void SrsHttpStreamServer::add_mountee(const std::string& url, ISrsHttpStreamMountee* h) {
+    mountees_[url] = h;
+}
+
+void SrsHttpStreamServer::remove_mountee(const std::string& url, ISrsHttpStreamMountee* h) {
+    auto it = mountees_.find(url);
+    if (it != mountees_.end() && it->second == h) {
+        mountees_.erase(it);
+    }
 }
 
 std::string SrsHttpStreamServer::mounted(const std::string& url) const {

@@ -60,6 +60,13 @@ SrsLiveConsumerConfig srs_http_stream_consumer_config(const SrsConfig& conf, con
 
 class SrsHttpStreamServer;
 
+// The source handler that mounts a stream, told when a reload moved the running stream's mount.
+class ISrsHttpStreamMountee {
+public:
+    virtual ~ISrsHttpStreamMountee() = default;
+    virtual void on_remount(SrsLiveSource* source) = 0;
+};
+
 // One mount: serves each GET as a live player of the stream until the client leaves, the
 // stream unpublishes, or the connection is kicked.
 class SrsLiveStreamHandler : public ISrsHttpHandler {
@@ -110,6 +117,13 @@ public:
     void unmount(const std::string& vhost, const std::string& app, const std::string& stream);
     // The pattern a stream is mounted at, empty when not mounted.
     std::string mounted(const std::string& url) const;
+    // Applies a reload of the vhost's http_remux (set_config first): publishing streams are
+    // mounted at the new mount (or unmounted when disabled), and players of a mount that went
+    // away are disconnected. Returns how many players were disconnected.
+    int remount(const std::string& vhost);
+    // The source handlers register here, for remount().
+    void add_mountee(const std::string& url, ISrsHttpStreamMountee* h);
+    void remove_mountee(const std::string& url, ISrsHttpStreamMountee* h);
     // The shared TS of a stream mounted as .ts, null otherwise.
     std::shared_ptr<SrsTsStreamCache> ts_cache(const std::string& url) const;
     int nb_players() const { return nb_players_; }
@@ -126,6 +140,14 @@ private:
     srs_utime_t idle_timeout_ = 0;
     // Stream url -> mux pattern.
     std::map<std::string, std::string> mounts_;
+    // The players being served, with the mount template they came by, for remount().
+    struct Player {
+        std::string vhost;
+        std::string mount;
+    };
+    std::map<SrsLiveConsumer*, Player> players_;
+    // Each source's mounting handler by stream url (each removes itself), for remount().
+    std::map<std::string, ISrsHttpStreamMountee*> mountees_;
     // Stream url -> its shared TS, for the streams mounted as .ts.
     std::map<std::string, std::shared_ptr<SrsTsStreamCache>> ts_caches_;
     int nb_players_ = 0;

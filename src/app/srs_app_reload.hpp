@@ -46,3 +46,33 @@ public:
     virtual ~ISrsReloadHandler() = default;
     virtual srs_error_t on_reload(SrsReloadContext* ctx) = 0;
 };
+
+// How a reload applies a reloadable directive to what runs (doc/reload.md is generated from
+// the rules below, and a test keeps every reloadable directive of the table covered).
+enum class SrsReloadMode {
+    // Running clients and streams follow at once (at their next wake-up).
+    AtOnce,
+    // A running stream's muxer restarts at its next keyframe.
+    NextKeyframe,
+    // Read when a client connects or starts to play: running clients keep the old value.
+    NewClients,
+    // Read when a publish starts: running publishers keep the old value.
+    NextPublish,
+    // Accepted and validated, but no feature of this server reads it yet.
+    NotUsed,
+};
+const char* srs_reload_mode_name(SrsReloadMode mode);
+
+// One rule: a table path and every path below it, unless a longer rule matches.
+struct SrsReloadRule {
+    const char* prefix;
+    SrsReloadMode mode;
+    const char* how;
+};
+const std::vector<SrsReloadRule>& srs_reload_rules();
+// The rule of a table path ("vhost.play.mw_latency"), by the longest prefix at a '.'
+// boundary; null when none.
+const SrsReloadRule* srs_reload_rule(const std::string& table_path);
+// The generated part of doc/reload.md: a table of every reloadable directive with how it is
+// applied, and the list of directives that need a restart.
+std::string srs_reload_generate_doc();

@@ -3,6 +3,7 @@
 #include <srs_app_config.hpp>
 #include <srs_app_server.hpp>
 #include <srs_app_statistic.hpp>
+#include <srs_app_vhost.hpp>
 #include <srs_core_log.hpp>
 #include <srs_core_utility.hpp>
 #include <srs_protocol_rtmp_handshake.hpp>
@@ -88,10 +89,10 @@ srs_error_t SrsRtmpConn::cycle() {
         srs_trace("RTMP client %s:%d closed at %s after %d ms, in=%lld out=%lld bytes", ip_.c_str(), port_,
                   stage_.c_str(), duration, in, out);
     } else if (kicked_ || expired_ || srs_is_client_gracefully_close(err) || srs_is_server_gracefully_close(err) ||
-               srs_error_code(err) == ERROR_RTMP_STREAM_EOF || srs_error_code(err) == ERROR_RTMP_DURATION_EXCEED) {
+               srs_error_code(err) == ERROR_RTMP_STREAM_EOF || srs_error_code(err) == ERROR_RTMP_DURATION_EXCEED ||
+               srs_error_code(err) == ERROR_STREAM_KICKED) {
         srs_trace("RTMP client %s:%d closed at %s after %d ms, in=%lld out=%lld bytes, reason: %s", ip_.c_str(), port_,
-                  stage_.c_str(), duration, in, out,
-                  kicked_ ? "kicked by a new publisher" : srs_error_summary(err).c_str());
+                  stage_.c_str(), duration, in, out, srs_error_summary(err).c_str());
     } else {
         srs_warn("RTMP client %s:%d failed at %s after %d ms, in=%lld out=%lld bytes: %s", ip_.c_str(), port_,
                  stage_.c_str(), duration, in, out, srs_error_desc(err).c_str());
@@ -179,7 +180,10 @@ srs_error_t SrsRtmpConn::connect_app(const SrsConfig& config) {
 }
 
 void SrsRtmpConn::apply_nodelay(const SrsConfig& config) {
-    bool v = config.vhost_bool(req_->vhost, "tcp_nodelay");
+    apply_nodelay(config.vhost_bool(req_->vhost, "tcp_nodelay"));
+}
+
+void SrsRtmpConn::apply_nodelay(bool v) {
     srs_error_t err = srs_socket_set_nodelay(fd_, v);
     if (err != srs_success) {
         srs_warn("set TCP_NODELAY %d: %s", v, srs_error_summary(err).c_str());
@@ -219,7 +223,7 @@ srs_error_t SrsRtmpConn::resolve_vhost(const SrsConfig& config, bool on_connect)
     return err;
 }
 
-srs_error_t SrsRtmpConn::service(const std::shared_ptr<SrsConfig>& config) {
+srs_error_t SrsRtmpConn::service(const std::shared_ptr<SrsConfig>& connect_config) {
     srs_error_t err = srs_success;
 
     SrsRtmpConnType type = SrsRtmpConnUnknown;
@@ -227,6 +231,12 @@ srs_error_t SrsRtmpConn::service(const std::shared_ptr<SrsConfig>& config) {
     srs_utime_t duration = -1;
     if ((err = rtmp_->identify_client(stream_id_, &type, &stream_name, &duration)) != srs_success) {
         return srs_error_wrap(err, "identify client");
+    }
+    // A reload may have come since connect (the client took its time): play or publish by
+    // the running config, whose vhost may be gone or disabled now.
+    std::shared_ptr<SrsConfig> config = server_->config();
+    if (config.get() != connect_config.get() && (err = resolve_vhost(*config, false)) != srs_success) {
+        return srs_error_wrap(err, "stream %s", stream_name.c_str());
     }
     // The stream name may carry a query, which may name the vhost.
     std::string vhost_before = req_->vhost;
@@ -259,33 +269,15 @@ srs_error_t SrsRtmpConn::service(const std::shared_ptr<SrsConfig>& config) {
     return srs_error_new(ERROR_RTMP_CLIENT_ROLE, "unknown client type %d", (int)type);
 }
 
-SrsLiveSourceConfig SrsRtmpConn::source_config(const SrsConfig& config) const {
-    SrsLiveSourceConfig c;
-    const std::string& v = req_->vhost;
-    c.gop_cache = config.vhost_bool(v, "play.gop_cache");
-    c.gop_cache_max_frames = (int)config.vhost_int(v, "play.gop_cache_max_frames");
-    c.mix_correct = config.vhost_bool(v, "play.mix_correct");
-    return c;
-}
-
-SrsLiveConsumerConfig SrsRtmpConn::consumer_config(const SrsConfig& config) const {
-    SrsLiveConsumerConfig c;
-    const std::string& v = req_->vhost;
-    c.queue_length = config.vhost_duration(v, "play.queue_length");
-    c.jitter = srs_jitter_algorithm_parse(config.vhost_string(v, "play.time_jitter"));
-    c.atc = config.vhost_bool(v, "play.atc");
-    c.realtime = config.vhost_bool(v, "min_latency");
-    return c;
-}
-
 // ---- publish ----
 
 srs_error_t SrsRtmpConn::publishing(const std::shared_ptr<SrsConfig>& config, int type) {
     srs_error_t err = srs_success;
 
     std::shared_ptr<SrsLiveSource> source;
-    if ((err = server_->sources().fetch_or_create(req_->vhost, req_->app, req_->stream, source_config(*config),
-                                                  &source)) != srs_success) {
+    if ((err = server_->sources().fetch_or_create(req_->vhost, req_->app, req_->stream,
+                                                  srs_live_source_config_load(*config, req_->vhost), &source)) !=
+        srs_success) {
         return srs_error_wrap(err, "fetch source");
     }
 
@@ -320,7 +312,7 @@ srs_error_t SrsRtmpConn::publishing(const std::shared_ptr<SrsConfig>& config, in
     srs_trace("unpublish %s after %d ms", source->url().c_str(), srsu2msi(srs_update_system_time() - start_time_));
     if (kicked_) {
         srs_error_reset(err);
-        return srs_error_new(ERROR_STREAM_KICKED, "stale publisher replaced by a new one");
+        return srs_error_new(ERROR_STREAM_KICKED, "%s", source->kick_reason().c_str());
     }
     return err;
 }
@@ -454,13 +446,15 @@ srs_error_t SrsRtmpConn::playing(const std::shared_ptr<SrsConfig>& config) {
 
     // A player may come before the publisher: it waits on the source for it.
     std::shared_ptr<SrsLiveSource> source;
-    if ((err = server_->sources().fetch_or_create(req_->vhost, req_->app, req_->stream, source_config(*config),
-                                                  &source)) != srs_success) {
+    if ((err = server_->sources().fetch_or_create(req_->vhost, req_->app, req_->stream,
+                                                  srs_live_source_config_load(*config, req_->vhost), &source)) !=
+        srs_success) {
         return srs_error_wrap(err, "fetch source");
     }
 
     std::unique_ptr<SrsLiveConsumer> consumer;
-    if ((err = source->create_consumer(consumer_config(*config), &consumer)) != srs_success) {
+    if ((err = source->create_consumer(srs_live_consumer_config_load(*config, req_->vhost), &consumer)) !=
+        srs_success) {
         return srs_error_wrap(err, "create consumer");
     }
 
@@ -475,7 +469,7 @@ srs_error_t SrsRtmpConn::playing(const std::shared_ptr<SrsConfig>& config) {
 
     consumer_ = consumer.get();
     play_source_ = source.get();
-    err = do_playing(*config, source.get(), consumer.get());
+    err = do_playing(source.get(), consumer.get());
     consumer_ = nullptr;
     play_source_ = nullptr;
 
@@ -485,13 +479,9 @@ srs_error_t SrsRtmpConn::playing(const std::shared_ptr<SrsConfig>& config) {
     return err;
 }
 
-srs_error_t SrsRtmpConn::do_playing(const SrsConfig& config, SrsLiveSource* source, SrsLiveConsumer* consumer) {
+srs_error_t SrsRtmpConn::do_playing(SrsLiveSource* source, SrsLiveConsumer* consumer) {
     srs_error_t err = srs_success;
 
-    const std::string& v = req_->vhost;
-    bool realtime = config.vhost_bool(v, "min_latency");
-    srs_utime_t mw_latency = config.vhost_duration(v, "play.mw_latency");
-    int mw_msgs = (int)config.vhost_int(v, "play.mw_msgs");
     // A player that stops reading is dropped when a send makes no progress for this long;
     // its queue stays bounded meanwhile.
     rtmp_->set_send_timeout(SRS_RTMP_TIMEOUT);
@@ -500,12 +490,13 @@ srs_error_t SrsRtmpConn::do_playing(const SrsConfig& config, SrsLiveSource* sour
     rtmp_->set_recv_timeout(0);
 
     // Realtime: wake at every message; else merge mw_latency of media (at least mw_msgs
-    // messages) into one writev, waking at least every mw_latency.
-    srs_utime_t wait = realtime ? SRS_RTMP_PULSE : (mw_latency > 0 ? mw_latency : SRS_RTMP_PULSE);
-    int nb_msgs = realtime ? 1 : std::max(1, mw_msgs);
-    srs_trace("playing %s: %s, mw_latency=%d ms, mw_msgs=%d, queue_length=%d ms, jitter=%s", source->url().c_str(),
-              realtime ? "realtime" : "merged write", srsu2msi(mw_latency), mw_msgs,
-              srsu2msi(consumer->config().queue_length), srs_jitter_algorithm_name(consumer->config().jitter));
+    // messages) into one writev, waking at least every mw_latency. Read from the consumer at
+    // start and when a reload of the vhost changed them (config_version), not per message.
+    srs_utime_t wait = SRS_RTMP_PULSE;
+    int nb_msgs = 1;
+    uint32_t version = consumer->config_version();
+    srs_live_play_wait(consumer->config(), &wait, &nb_msgs);
+    log_play_settings(source, consumer, "playing");
 
     // Handshake, connect and play went deep; the loop below stays shallow for hours.
     srs_coroutine_trim_stack();
@@ -516,6 +507,16 @@ srs_error_t SrsRtmpConn::do_playing(const SrsConfig& config, SrsLiveSource* sour
         if ((err = trd_->pull()) != srs_success) {
             err = srs_error_wrap(err, "play");
             break;
+        }
+        if (consumer->expired()) {
+            err = srs_error_new(ERROR_STREAM_KICKED, "%s", consumer->expire_reason().c_str());
+            break;
+        }
+        if (consumer->config_version() != version) {
+            version = consumer->config_version();
+            srs_live_play_wait(consumer->config(), &wait, &nb_msgs);
+            apply_nodelay(consumer->config().tcp_nodelay);
+            log_play_settings(source, consumer, "reload");
         }
 
         consumer->wait(nb_msgs, wait);
@@ -603,6 +604,13 @@ srs_error_t SrsRtmpConn::read_play_messages(bool* done) {
         }
     }
     return err;
+}
+
+void SrsRtmpConn::log_play_settings(SrsLiveSource* source, SrsLiveConsumer* consumer, const char* when) {
+    const SrsLiveConsumerConfig& c = consumer->config();
+    srs_trace("%s %s: %s, mw_latency=%d ms, mw_msgs=%d, queue_length=%d ms, jitter=%s, atc=%d, tcp_nodelay=%d", when,
+              source->url().c_str(), c.realtime ? "realtime" : "merged write", srsu2msi(c.mw_latency), c.mw_msgs,
+              srsu2msi(c.queue_length), srs_jitter_algorithm_name(c.jitter), c.atc, c.tcp_nodelay);
 }
 
 srs_error_t SrsRtmpConn::handle_play_message(const SrsMediaMessage& msg, bool* done) {

@@ -21,7 +21,7 @@ class SrsStSocket;
 // stopped reading (SRS_CONSTS_RTMP_TIMEOUT).
 #define SRS_RTMP_TIMEOUT (30 * SRS_UTIME_SECONDS)
 // How often a waiting player checks for kicks and the play duration.
-#define SRS_RTMP_PULSE (500 * SRS_UTIME_MILLISECONDS)
+#define SRS_RTMP_PULSE SRS_PLAY_PULSE
 // How often a playing connection reads what its player sent (pause, closeStream, acks, the
 // end of the stream): between sends, with no coroutine of its own.
 #define SRS_RTMP_PLAY_READ_INTERVAL (100 * SRS_UTIME_MILLISECONDS)
@@ -53,6 +53,7 @@ private:
     srs_error_t service(const std::shared_ptr<SrsConfig>& config);
     // The vhost's tcp_nodelay, for the media phase.
     void apply_nodelay(const SrsConfig& config);
+    void apply_nodelay(bool v);
 
     // Publish.
     srs_error_t publishing(const std::shared_ptr<SrsConfig>& config, int type);
@@ -62,15 +63,15 @@ private:
 
     // Play.
     srs_error_t playing(const std::shared_ptr<SrsConfig>& config);
-    srs_error_t do_playing(const SrsConfig& config, SrsLiveSource* source, SrsLiveConsumer* consumer);
+    srs_error_t do_playing(SrsLiveSource* source, SrsLiveConsumer* consumer);
     // The player's messages, read between sends when there are some: one coroutine (one
     // stack) per player, and no player parked in ST's I/O queue, which the scheduler walks on
     // every dispatch. done is set when the player closed the stream.
     srs_error_t read_play_messages(bool* done);
     srs_error_t handle_play_message(const SrsMediaMessage& msg, bool* done);
 
-    SrsLiveSourceConfig source_config(const SrsConfig& config) const;
-    SrsLiveConsumerConfig consumer_config(const SrsConfig& config) const;
+    // The merged-write and queue settings a player runs with, at start and after a reload.
+    void log_play_settings(SrsLiveSource* source, SrsLiveConsumer* consumer, const char* when);
 
 private:
     SrsServer* server_;

@@ -9,6 +9,7 @@
 #include <srs_app_rtmp_conn.hpp>
 #include <srs_app_source.hpp>
 #include <srs_app_statistic_source.hpp>
+#include <srs_app_vhost.hpp>
 #include <srs_core_log.hpp>
 #include <srs_core_utility.hpp>
 
@@ -57,6 +58,8 @@ srs_error_t SrsServer::initialize() {
     if ((err = signals_.start()) != srs_success) {
         return srs_error_wrap(err, "signals");
     }
+    vhost_reloader_ = std::make_unique<SrsVhostReloader>(&sources_);
+    subscribe_reload(vhost_reloader_.get());
     if ((err = initialize_api()) != srs_success) {
         return srs_error_wrap(err, "api");
     }
@@ -215,7 +218,8 @@ srs_error_t SrsServer::reload() {
         srs_trace("reload: %s has no change", conf->path().c_str());
         return srs_success;
     }
-    for (const std::string& s : SrsConfig::non_reloadable_changes(*config_, *conf)) {
+    std::vector<std::string> restart = SrsConfig::non_reloadable_changes(*config_, *conf);
+    for (const std::string& s : restart) {
         srs_warn("reload: %s changed but is not applied until restart", s.c_str());
     }
 
@@ -236,8 +240,8 @@ srs_error_t SrsServer::reload() {
             srs_error_reset(err);
         }
     }
-    srs_trace("reload: changed [%s], applied [%s]", srs_string_join(ctx.changes(), ",").c_str(),
-              srs_string_join(ctx.applied_list(), ",").c_str());
+    srs_trace("reload: changed [%s], applied [%s], need restart [%s]", srs_string_join(ctx.changes(), ",").c_str(),
+              srs_string_join(ctx.applied_list(), ",").c_str(), srs_string_join(restart, ",").c_str());
     return srs_success;
 }
 
@@ -454,9 +458,19 @@ srs_error_t SrsServer::SrsHlsReloader::on_reload(SrsReloadContext* ctx) {
     if (ctx->changed("http_server")) {
         ctx->applied("http_server");
     }
-    for (const std::string& c : ctx->changes()) {
-        if (srs_string_ends_with(c, ":hls") || srs_string_ends_with(c, ":http_remux")) {
-            ctx->applied(c);
+    // Publishing streams follow at once: HLS restarts at the next keyframe, mounts move.
+    // (Streams of a removed or disabled vhost were stopped by the vhost reloader.)
+    for (const std::string& v : ctx->vhosts_changed()) {
+        if (!ctx->to().vhost_enabled(v)) {
+            continue;
+        }
+        if (ctx->changed("vhost:" + v + ":hls")) {
+            int n = server_->hls_->reload_vhost(v);
+            ctx->applied(srs_fmt("vhost:%s:hls(%d streams)", v.c_str(), n));
+        }
+        if (ctx->changed("vhost:" + v + ":http_remux")) {
+            int n = server_->http_server_->streams()->remount(v);
+            ctx->applied(srs_fmt("vhost:%s:http_remux(%d players off)", v.c_str(), n));
         }
     }
     return err;

@@ -21,6 +21,7 @@ class SrsStatisticSourceFactory;
 class SrsHlsServer;
 class SrsHttpServer;
 class SrsLiveSourceManager;
+class SrsVhostReloader;
 
 // What a listener serves.
 enum SrsListenerKind {
@@ -138,6 +139,9 @@ private:
     SrsLiveSourceManager sources_;
     SrsSignalManager signals_;
     std::vector<std::unique_ptr<SrsTcpListener>> listeners_;
+    // Disconnects the clients of removed/disabled vhosts and applies play settings to running
+    // streams; subscribed first, before the features' handlers.
+    std::unique_ptr<SrsVhostReloader> vhost_reloader_;
     std::vector<ISrsReloadHandler*> reload_handlers_;
     SrsCond wakeup_;
     bool reload_ = false;

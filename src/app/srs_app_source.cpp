@@ -117,12 +117,14 @@ bool SrsLiveSource::publisher_is_stale(srs_utime_t threshold) const {
     return publisher_ && publisher_silence() > threshold;
 }
 
-void SrsLiveSource::kick_publisher() {
+void SrsLiveSource::kick_publisher(const std::string& reason) {
     ISrsLivePublisher* p = publisher_;
     if (!p) {
         return;
     }
-    srs_warn("source %s: kick publisher, silent for %d ms", url_.c_str(), srsu2msi(publisher_silence()));
+    srs_warn("source %s: kick publisher (%s), silent for %d ms", url_.c_str(), reason.c_str(),
+             srsu2msi(publisher_silence()));
+    kick_reason_ = reason;
     do_unpublish();
     p->on_publish_kicked();
 }
@@ -353,6 +355,23 @@ void SrsLiveSource::consumer_dumps(SrsLiveConsumer* consumer, bool dump_seq_head
             consumer->enqueue(gop_cache_.at(i));
         }
     }
+}
+
+void SrsLiveSource::update_consumers(const SrsLiveConsumerConfig& config) {
+    for (SrsLiveConsumer* c : consumers_) {
+        c->update_config(config);
+    }
+}
+
+int SrsLiveSource::expire_consumers(const std::string& reason) {
+    int n = 0;
+    for (SrsLiveConsumer* c : consumers_) {
+        if (!c->expired()) {
+            c->expire(reason);
+            n++;
+        }
+    }
+    return n;
 }
 
 void SrsLiveSource::on_consumer_destroy(SrsLiveConsumer* consumer) {

@@ -86,8 +86,10 @@ public:
     // publisher may then take the stream over (an encoder reconnecting while its dead
     // connection is still held).
     bool publisher_is_stale(srs_utime_t threshold) const;
-    // Forces the current publisher off: unpublishes it and tells it to close.
-    void kick_publisher();
+    // Forces the current publisher off: unpublishes it and tells it to close. The reason is
+    // kept for the publisher's close log (kick_reason()).
+    void kick_publisher(const std::string& reason = "stale publisher replaced by a new one");
+    const std::string& kick_reason() const { return kick_reason_; }
     // When the current publish started (system time), 0 when nobody publishes.
     srs_utime_t publish_time() const { return publish_time_; }
 
@@ -110,6 +112,11 @@ public:
     void consumer_dumps(SrsLiveConsumer* consumer, bool dump_seq_headers = true, bool dump_meta = true,
                         bool dump_gop = true);
     int nb_consumers() const { return (int)consumers_.size(); }
+    // New settings for every player of the stream (a reload of its vhost); each player's
+    // send loop picks them up at its next wake-up.
+    void update_consumers(const SrsLiveConsumerConfig& config);
+    // Asks every player to end (see SrsLiveConsumer::expire); returns how many.
+    int expire_consumers(const std::string& reason);
     // Called by ~SrsLiveConsumer.
     void on_consumer_destroy(SrsLiveConsumer* consumer);
 
@@ -143,6 +150,7 @@ private:
     SrsLiveSourceConfig config_;
 
     ISrsLivePublisher* publisher_ = nullptr;
+    std::string kick_reason_;
     srs_utime_t publish_time_ = 0;
     srs_utime_t last_media_time_ = 0;
 
