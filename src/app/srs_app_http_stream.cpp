@@ -142,13 +142,22 @@ public:
         server_->add_mountee(url_, this);
     }
     ~HttpStreamSourceHandler() override {
-        on_unpublish();
-        server_->remove_mountee(url_, this);
+        if (server_) {
+            on_unpublish();
+            server_->remove_mountee(url_, this);
+        }
+    }
+    void detach() override {
+        server_ = nullptr;
+        ts_ = nullptr;
     }
 
     // A reload moved the mount of the running stream: follow the new mount's shared TS, which
     // starts from the stream's current sequence headers (players join at the next keyframe).
     void on_remount(SrsLiveSource* source) override {
+        if (!server_) {
+            return;
+        }
         ts_ = server_->ts_cache(url_);
         if (ts_) {
             for (const SrsMediaMessage* m : {&source->video_sequence_header(), &source->audio_sequence_header()}) {
@@ -160,6 +169,9 @@ public:
     }
 
     srs_error_t on_publish() override {
+        if (!server_) {
+            return srs_success;
+        }
         srs_error_t err = server_->mount(vhost_, app_, stream_);
         if (err != srs_success) {
             // The stream goes on without its HTTP mount.
@@ -170,7 +182,9 @@ public:
         return srs_success;
     }
     void on_unpublish() override {
-        server_->unmount(vhost_, app_, stream_);
+        if (server_) {
+            server_->unmount(vhost_, app_, stream_);
+        }
         ts_ = nullptr;
     }
     srs_error_t on_audio(const SrsMediaMessage& msg) override {
@@ -466,6 +480,9 @@ SrsHttpStreamServer::SrsHttpStreamServer(SrsLiveSourceManager* sources, SrsHttpS
     : sources_(sources), mux_(mux) {}
 
 SrsHttpStreamServer::~SrsHttpStreamServer() {
+    for (auto& it : mountees_) {
+        it.second->detach();
+    }
     for (auto& it : mounts_) {
         mux_->unhandle(it.second);
     }

@@ -65,6 +65,8 @@ class ISrsHttpStreamMountee {
 public:
     virtual ~ISrsHttpStreamMountee() = default;
     virtual void on_remount(SrsLiveSource* source) = 0;
+    // The stream server is going away before the source: forget it.
+    virtual void detach() = 0;
 };
 
 // One mount: serves each GET as a live player of the stream until the client leaves, the
