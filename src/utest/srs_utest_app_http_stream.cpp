@@ -59,32 +59,7 @@ std::string dechunk(const std::string& body, bool* complete) {
     return out;
 }
 
-// Serves one request in its own coroutine, like a connection would.
-class PlayerCoroutine : public ISrsCoroutineHandler {
-public:
-    PlayerCoroutine(ISrsHttpHandler* h, const std::string& raw) : h_(h), trd_("player", this) {
-        srs_error_t err = req_.parse(raw);
-        srs_error_reset(err);
-    }
-    srs_error_t start() { return trd_.start(); }
-    void interrupt() { trd_.interrupt(); }
-    void stop() { trd_.stop(); }
-    bool done() const { return done_; }
-    srs_error_t cycle() override {
-        SrsHttpResponseWriter w(&out_, req_.msg.get());
-        err_ = h_->serve_http(&w, req_.msg.get());
-        done_ = true;
-        return srs_success;
-    }
-    MockHttpIo out_;
-    MockHttpRequest req_;
-    srs_error_t err_;
-
-private:
-    ISrsHttpHandler* h_;
-    bool done_ = false;
-    SrsCoroutine trd_;
-};
+using PlayerCoroutine = HttpPlayerCoroutine;
 
 std::shared_ptr<SrsConfig> load(const std::string& text) {
     std::shared_ptr<SrsConfig> conf;

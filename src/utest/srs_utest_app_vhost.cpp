@@ -68,35 +68,7 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
     return std::find(v.begin(), v.end(), s) != v.end();
 }
 
-// Serves one HTTP request in its own coroutine, like a connection would.
-class Player : public ISrsCoroutineHandler {
-public:
-    Player(ISrsHttpHandler* h, const std::string& raw) : h_(h), trd_("player", this) {
-        srs_error_t err = req_.parse(raw);
-        srs_error_reset(err);
-    }
-    srs_error_t start() { return trd_.start(); }
-    bool done() const { return done_; }
-    srs_error_t cycle() override {
-        SrsHttpResponseWriter w(&out_, req_.msg.get());
-        err_ = h_->serve_http(&w, req_.msg.get());
-        done_ = true;
-        return srs_success;
-    }
-    void wait_done() {
-        for (int i = 0; i < 200 && !done_; i++) {
-            srs_usleep(5 * SRS_UTIME_MILLISECONDS);
-        }
-    }
-    MockHttpIo out_;
-    MockHttpRequest req_;
-    srs_error_t err_;
-
-private:
-    ISrsHttpHandler* h_;
-    bool done_ = false;
-    SrsCoroutine trd_;
-};
+using Player = HttpPlayerCoroutine;
 
 }  // namespace
 
