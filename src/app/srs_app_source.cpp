@@ -186,14 +186,18 @@ srs_error_t SrsLiveSource::on_av_imp(const SrsMediaMessage& msg) {
 }
 
 void SrsLiveSource::fan_out(const SrsMediaMessage& msg) {
+    // An enqueue is a few dozen ns of work and each miss costs more, so the fetches run well
+    // ahead: the objects first, then (once they are in) the queue slots they point at.
+    const size_t kPrefetchObjects = 8;
+    const size_t kPrefetchSlots = 4;
     size_t n = consumers_.size();
     for (size_t i = 0; i < n; i++) {
         // Each consumer and its queue are a cache miss: fetch the next ones ahead.
-        if (i + 2 < n) {
-            __builtin_prefetch(consumers_[i + 2]);
+        if (i + kPrefetchObjects < n) {
+            consumers_[i + kPrefetchObjects]->prefetch_object();
         }
-        if (i + 1 < n) {
-            consumers_[i + 1]->prefetch();
+        if (i + kPrefetchSlots < n) {
+            consumers_[i + kPrefetchSlots]->prefetch();
         }
         consumers_[i]->enqueue(msg);
     }
