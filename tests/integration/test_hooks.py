@@ -6,6 +6,7 @@ Runtime about 30 s. SRS_HOOKS_CAPTURE=FILE writes every body received (for doc/h
 import http.server
 import json
 import re
+import signal
 import os
 import subprocess
 import sys
@@ -275,6 +276,28 @@ class HooksTest(unittest.TestCase):
         self.assertLess(t1 - t0, 3)
         self.assertIn("refused", self.srs.log())
         self.assertIsNone(pub.poll())
+
+    def test_reload_toggles_hooks(self):
+        def reload(text, n):
+            self.srs.write_config(text.replace("HOOK", "http://127.0.0.1:%d" % self.hooks.port))
+            self.srs.signal(signal.SIGHUP)
+            self.assertTrue(T.wait_for(lambda: self.srs.log().count("reload: changed") >= n, 5), self.srs.log())
+
+        pub = ffmpeg_publish(self.rtmp("a?token=good"), 15)
+        self.procs.append(pub)
+        self.assertTrue(T.wait_for(lambda: self.hooks.events(lambda b: b["action"] == "on_publish"), 10))
+
+        # Hooks off: a token the hook server refuses publishes now; the running publisher stays.
+        reload(CONF.replace("enabled on;", "enabled off;"), 1)
+        self.assertEqual("NetStream.Publish.Start", rtmp_status(self.srs.rtmp, "?token=bad", "b", False))
+        self.assertEqual([], self.hooks.events(lambda b: b.get("param") == "?token=bad"))
+        # Hooks on again: refused again.
+        reload(CONF, 2)
+        self.assertEqual("NetStream.Publish.Rejected", rtmp_status(self.srs.rtmp, "?token=bad", "c", False))
+        self.assertIsNone(pub.poll(), self.srs.log()[-2000:])
+        r = T.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-i", self.rtmp("a?token=good"), "-t", "0.5",
+                   "-c", "copy", "-f", "null", "-"], timeout=20)
+        self.assertEqual(0, r.returncode, r.stderr)
 
 
 if __name__ == "__main__":
