@@ -127,8 +127,6 @@ const std::vector<SrsReloadRule>& srs_reload_rules() {
          "Read at each event of a client; clients connected before call the hooks of the new config from their next "
          "event."},
         {"vhost.http_hooks.on_dvr", M::NotUsed, ""},
-        {"vhost.http_hooks.on_hls", M::NotUsed, ""},
-        {"vhost.http_hooks.on_hls_notify", M::NotUsed, ""},
         {"vhost.hls", M::NextKeyframe,
          "A publishing stream's HLS stops (enabled off) or restarts with the new settings from its next keyframe (a "
          "new segment, discontinuous); the window and sequence numbers carry on."},

@@ -282,7 +282,7 @@ srs_error_t SrsRtmpConn::service(const std::shared_ptr<SrsConfig>& connect_confi
         stat->on_client(cid_, srs_stat_request(*req_), srs_stat_client_type(type), skt_.get());
     }
 
-    if ((err = check_access(*config, type != SrsRtmpConnPlay)) != srs_success) {
+    if ((err = check_access(*config, type)) != srs_success) {
         return err;
     }
 
@@ -318,8 +318,9 @@ SrsHookRequest SrsRtmpConn::hook_request() const {
     return r;
 }
 
-srs_error_t SrsRtmpConn::check_access(const SrsConfig& config, bool publish) {
+srs_error_t SrsRtmpConn::check_access(const SrsConfig& config, int client_type) {
     srs_error_t err = srs_success;
+    bool publish = client_type != SrsRtmpConnPlay;
     SrsAccessType type = publish ? SrsAccessType::Publish : SrsAccessType::Play;
     // `security` and `refer` first (local, cheap), then the hook, as SRS does.
     if ((err = srs_security_check(config, req_->vhost, type, ip_)) == srs_success &&
@@ -330,7 +331,15 @@ srs_error_t SrsRtmpConn::check_access(const SrsConfig& config, bool publish) {
         return err;
     }
     const char* code = publish ? SRS_STATUS_PUBLISH_REJECTED : SRS_STATUS_PLAY_REJECTED;
-    srs_error_t r = rtmp_->send_status(stream_id_, SRS_STATUS_LEVEL_ERROR, code, srs_error_summary(err));
+    srs_error_t r = srs_success;
+    if (client_type == SrsRtmpConnFMLEPublish || client_type == SrsRtmpConnHaivisionPublish) {
+        // An encoder is identified at FCPublish: its createStream and publish are answered
+        // first, so that it reads the refusal instead of a reset connection. Bounded in time.
+        rtmp_->set_recv_timeout(SRS_RTMP_REJECT_TIMEOUT);
+        r = rtmp_->reject_fmle_publish(stream_id_, code, srs_error_summary(err));
+    } else {
+        r = rtmp_->send_status(stream_id_, SRS_STATUS_LEVEL_ERROR, code, srs_error_summary(err));
+    }
     srs_error_reset(r);
     srs_warn("%s %s refused, %s: %s", srs_access_type_name(type), req_->get_stream_url().c_str(), code,
              srs_error_summary(err).c_str());

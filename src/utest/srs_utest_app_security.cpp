@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <srs_app_config.hpp>
+#include <srs_app_hls_hooks.hpp>
 #include <srs_app_http_hooks.hpp>
 #include <srs_app_refer.hpp>
 #include <srs_app_security.hpp>
@@ -275,4 +276,62 @@ TEST(AppHttpHooksTest, CallEnforcedAndLogged) {
     EXPECT_TRUE(srs_http_hooks_call(*c, SrsHookEvent::Play, r) == srs_success);
     r.vhost = "off";
     EXPECT_TRUE(srs_http_hooks_call(*c, SrsHookEvent::Publish, r) == srs_success);
+}
+
+TEST(AppHlsHooksTest, BodyAndNotifyUrl) {
+    SrsHlsSegmentEvent ev;
+    ev.vhost = "__defaultVhost__";
+    ev.app = "live";
+    ev.stream = "s";
+    ev.file = "/srv/html/live/s-3.ts";
+    ev.url_path = "/live/s-3.ts";
+    ev.m3u8_file = "/srv/html/live/s.m3u8";
+    ev.m3u8_url_path = "/live/s.m3u8";
+    ev.sequence = 3;
+    ev.duration = 2.5;
+    nlohmann::json j = nlohmann::json::parse(srs_hls_hook_body(ev, nullptr, "/srv"));
+    EXPECT_EQ("on_hls", j["action"]);
+    EXPECT_EQ("/srv", j["cwd"]);
+    EXPECT_EQ("/srv/html/live/s-3.ts", j["file"]);
+    EXPECT_EQ("live/s-3.ts", j["url"]);
+    EXPECT_EQ("/srv/html/live/s.m3u8", j["m3u8"]);
+    EXPECT_EQ("live/s.m3u8", j["m3u8_url"]);
+    EXPECT_EQ(3, j["seq_no"]);
+    EXPECT_DOUBLE_EQ(2.5, j["duration"].get<double>());
+    EXPECT_EQ("/live/s", j["stream_url"]);
+    EXPECT_EQ("s", j["stream"]);
+    EXPECT_EQ("http://cdn/x/live/s/live/s-3.ts?k=1",
+              srs_hls_notify_url("http://cdn/[server_id]/[app]/[stream]/[ts_url][param]?k=1", ev, "x"));
+}
+
+TEST(AppHlsHooksTest, WorkerCallsInItsCoroutine) {
+    SrsNetFd fd;
+    srs_error_t err = srs_tcp_listen("127.0.0.1", 0, &fd);
+    ASSERT_TRUE(err == srs_success) << srs_error_desc(err);
+    int port = srs_socket_local_port(fd);
+    fd.close();
+    std::string url = "http://127.0.0.1:" + std::to_string(port);
+    std::shared_ptr<const SrsConfig> c =
+        load("vhost __defaultVhost__ { http_hooks { enabled on; on_hls " + url + "/a " + url + "/b; on_hls_notify " +
+             url + "/[ts_url]; } }\n" + "vhost off { http_hooks { enabled off; on_hls " + url + "; } }\n");
+    ASSERT_TRUE(c);
+    SrsHlsHookWorker w([c]() { return c; }, nullptr);
+    ASSERT_TRUE(w.start() == srs_success);
+    SrsHlsSegmentEvent ev;
+    ev.vhost = "__defaultVhost__";
+    ev.app = "live";
+    ev.stream = "s";
+    ev.url_path = "/live/s-1.ts";
+    // Queued at once, made later (connection refused, logged).
+    w.on_hls_segment(ev);
+    EXPECT_EQ(3u, w.pending());
+    ev.vhost = "off";
+    w.on_hls_segment(ev);
+    EXPECT_EQ(3u, w.pending());
+    for (int i = 0; i < 100 && w.nb_done() < 3; i++) {
+        srs_usleep(10 * SRS_UTIME_MILLISECONDS);
+    }
+    EXPECT_EQ(3, w.nb_done());
+    EXPECT_EQ(0u, w.pending());
+    w.stop();
 }

@@ -42,6 +42,10 @@ vhost __defaultVhost__ {{
         on_stop HOOK/stop;
     }}
 }}
+vhost hls {{
+    hls {{ enabled on; hls_fragment 1; hls_window 5; hls_path {dir}/html; }}
+    http_hooks {{ enabled on; on_hls HOOK/hls; on_hls_notify HOOK/notify/[app]/[stream]/[ts_url]; }}
+}}
 vhost slow {{
     http_hooks {{ enabled on; timeout 1; on_publish HOOK/never; }}
 }}
@@ -61,6 +65,17 @@ class HookServer:
         class Handler(http.server.BaseHTTPRequestHandler):
             def log_message(self, *a):
                 pass
+
+            def do_GET(self):
+                with outer.lock:
+                    outer.bodies.append((self.path, None, {"action": "notify", "vhost": "", "app": ""}, time.time()))
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Length", "2")
+                    self.end_headers()
+                    self.wfile.write(b"ok")
+                except OSError:
+                    pass
 
             def do_POST(self):
                 n = int(self.headers.get("Content-Length", "0"))
@@ -298,6 +313,28 @@ class HooksTest(unittest.TestCase):
         r = T.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-i", self.rtmp("a?token=good"), "-t", "0.5",
                    "-c", "copy", "-f", "null", "-"], timeout=20)
         self.assertEqual(0, r.returncode, r.stderr)
+
+    def test_on_hls(self):
+        pub = ffmpeg_publish("rtmp://127.0.0.1:%d/live?vhost=hls/h" % self.srs.rtmp, 6)
+        self.procs.append(pub)
+        self.assertTrue(T.wait_for(lambda: len(self.hooks.events(lambda b: b["action"] == "on_hls")) >= 2, 15),
+                        self.srs.log()[-2000:])
+        hls = [b for _, b in self.hooks.events(lambda b: b["action"] == "on_hls")]
+        for i, b in enumerate(hls[:2]):
+            self.assertEqual("hls", b["vhost"])
+            self.assertEqual("live", b["app"])
+            self.assertEqual("h", b["stream"])
+            self.assertEqual(i, b["seq_no"])
+            self.assertEqual("live/h-%d.ts" % i, b["url"])
+            self.assertEqual("live/h.m3u8", b["m3u8_url"])
+            self.assertTrue(os.path.exists(b["file"]) or b["file"].endswith("h-%d.ts" % i), b)
+            self.assertGreater(b["duration"], 0.5)
+            self.assertEqual("hls/live/h", b["stream_url"])  # as SRS: vhost/app/stream
+            self.assertTrue(b["client_id"] and b["stream_id"] and b["server_id"], b)
+            self.assertTrue(b["tcUrl"].startswith("rtmp://"), b)
+        self.assertTrue(T.wait_for(lambda: [p for p, _ in self.hooks.events(lambda b: b["action"] == "notify")
+                                            if p == "/notify/live/h/live/h-0.ts"], 5),
+                        [p for p, _ in self.hooks.events(lambda b: b["action"] == "notify")])
 
 
 if __name__ == "__main__":

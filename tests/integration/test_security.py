@@ -38,6 +38,16 @@ vhost noplay {{
     security {{ enabled on; allow publish all; allow play all; deny play all; }}
     http_remux {{ enabled on; mount /noplay/[app]/[stream].flv; }}
 }}
+vhost hls.noplay {{
+    security {{ enabled on; allow publish all; allow play 10.0.0.0/8; }}
+    hls {{ enabled on; hls_fragment 1; hls_path {dir}/html; hls_m3u8_file [vhost]/[app]/[stream].m3u8;
+          hls_ts_file [vhost]/[app]/[stream]-[seq].ts; }}
+}}
+vhost hls.ok {{
+    security {{ enabled on; allow publish all; allow play all; }}
+    hls {{ enabled on; hls_fragment 1; hls_path {dir}/html; hls_m3u8_file [vhost]/[app]/[stream].m3u8;
+          hls_ts_file [vhost]/[app]/[stream]-[seq].ts; }}
+}}
 """
 
 
@@ -137,6 +147,24 @@ class SecurityTest(unittest.TestCase):
             except (urllib.error.URLError, OSError):
                 return False
         self.assertTrue(T.wait_for(plays, 10, 0.5))
+
+    def test_hls_denied(self):
+        for v in ("hls.noplay", "hls.ok"):
+            self.procs.append(ffmpeg_publish(self.url(v, "h"), 8))
+
+        def get(vhost, path):
+            req = urllib.request.Request("http://127.0.0.1:%d%s" % (self.srs.http, path), headers={"Host": vhost})
+            try:
+                with urllib.request.urlopen(req, timeout=5) as r:
+                    return r.status
+            except urllib.error.HTTPError as e:
+                return e.code
+        # The playlist is written by both; only the allowed vhost serves it.
+        self.assertTrue(T.wait_for(lambda: get("hls.ok", "/hls.ok/live/h.m3u8") == 200, 15), self.srs.log()[-2000:])
+        self.assertTrue(T.wait_for(lambda: os.path.exists(os.path.join(self.srs.dir, "html/hls.noplay/live/h-0.ts")), 10))
+        self.assertEqual(403, get("hls.noplay", "/hls.noplay/live/h.m3u8"))
+        self.assertEqual(403, get("hls.noplay", "/hls.noplay/live/h-0.ts"))
+        self.assertEqual(200, get("hls.ok", "/hls.ok/live/h-0.ts"))
 
 
 if __name__ == "__main__":
