@@ -6,6 +6,7 @@
 #include <srs_app_hls.hpp>
 #include <srs_app_source.hpp>
 #include <srs_kernel_message.hpp>
+#include <srs_utest_app_publish.hpp>
 #include <srs_utest_kernel_media.hpp>
 
 #include <sys/stat.h>
@@ -43,37 +44,7 @@ SrsMediaMessage msg(uint8_t type, int64_t ts, const std::string& body) {
     return SrsMediaMessage::create(type, ts, 1, body.data(), (int)body.size());
 }
 
-// Sequence headers, then [from, to) ms of 25 fps video with a keyframe every second and AAC
-// every 23 ms, through the source.
-srs_error_t publish_media(SrsLiveSource* s, int64_t from, int64_t to) {
-    srs_error_t err = srs_success;
-    using namespace srs_utest;
-    if ((err = s->on_video(msg(SrsMsgVideo, from, flv_video(1, 7, 0, 0, make_avcc(avc_sps(), avc_pps()))))) !=
-        srs_success) {
-        return err;
-    }
-    if ((err = s->on_audio(msg(SrsMsgAudio, from, flv_aac(0, std::string("\x12\x10", 2))))) != srs_success) {
-        return err;
-    }
-    int64_t v = from, a = from;
-    while (v < to || a < to) {
-        if (v < to && v <= a) {
-            bool key = (v - from) % 1000 == 0;
-            std::string nalu = key ? std::string("\x65\x88\x84\x00", 4) : std::string("\x41\x9a\x02", 3);
-            if ((err = s->on_video(msg(SrsMsgVideo, v, flv_video(key ? 1 : 2, 7, 1, 0, avcc_nalus({nalu}))))) !=
-                srs_success) {
-                return err;
-            }
-            v += 40;
-        } else {
-            if ((err = s->on_audio(msg(SrsMsgAudio, a, flv_aac(1, std::string("\x21\x10\x04", 3))))) != srs_success) {
-                return err;
-            }
-            a += 23;
-        }
-    }
-    return srs_success;
-}
+using srs_utest::publish_media;
 
 #define ASSERT_OK(x)                                          \
     do {                                                      \

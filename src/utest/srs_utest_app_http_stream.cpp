@@ -16,6 +16,7 @@
 #include <srs_kernel_io.hpp>
 #include <srs_kernel_message.hpp>
 #include <srs_protocol_http_response.hpp>
+#include <srs_utest_app_publish.hpp>
 #include <srs_utest_http_mock.hpp>
 #include <srs_utest_kernel_media.hpp>
 
@@ -35,37 +36,7 @@ SrsMediaMessage msg(uint8_t type, int64_t ts, const std::string& body) {
     return SrsMediaMessage::create(type, ts, 1, body.data(), (int)body.size());
 }
 
-srs_error_t publish_media(SrsLiveSource* s, int64_t from, int64_t to, bool headers = true) {
-    srs_error_t err = srs_success;
-    using namespace srs_utest;
-    if (headers) {
-        if ((err = s->on_video(msg(SrsMsgVideo, from, flv_video(1, 7, 0, 0, make_avcc(avc_sps(), avc_pps()))))) !=
-            srs_success) {
-            return err;
-        }
-        if ((err = s->on_audio(msg(SrsMsgAudio, from, flv_aac(0, std::string("\x12\x10", 2))))) != srs_success) {
-            return err;
-        }
-    }
-    int64_t v = from, a = from;
-    while (v < to || a < to) {
-        if (v < to && v <= a) {
-            bool key = (v - from) % 1000 == 0;
-            std::string nalu = key ? std::string("\x65\x88\x84\x00", 4) : std::string("\x41\x9a\x02", 3);
-            if ((err = s->on_video(msg(SrsMsgVideo, v, flv_video(key ? 1 : 2, 7, 1, 0, avcc_nalus({nalu}))))) !=
-                srs_success) {
-                return err;
-            }
-            v += 40;
-        } else {
-            if ((err = s->on_audio(msg(SrsMsgAudio, a, flv_aac(1, std::string("\x21\x10\x04", 3))))) != srs_success) {
-                return err;
-            }
-            a += 23;
-        }
-    }
-    return srs_success;
-}
+using srs_utest::publish_media;
 
 // Decodes an HTTP/1.1 chunked body.
 std::string dechunk(const std::string& body, bool* complete) {
@@ -88,32 +59,7 @@ std::string dechunk(const std::string& body, bool* complete) {
     return out;
 }
 
-// Serves one request in its own coroutine, like a connection would.
-class PlayerCoroutine : public ISrsCoroutineHandler {
-public:
-    PlayerCoroutine(ISrsHttpHandler* h, const std::string& raw) : h_(h), trd_("player", this) {
-        srs_error_t err = req_.parse(raw);
-        srs_error_reset(err);
-    }
-    srs_error_t start() { return trd_.start(); }
-    void interrupt() { trd_.interrupt(); }
-    void stop() { trd_.stop(); }
-    bool done() const { return done_; }
-    srs_error_t cycle() override {
-        SrsHttpResponseWriter w(&out_, req_.msg.get());
-        err_ = h_->serve_http(&w, req_.msg.get());
-        done_ = true;
-        return srs_success;
-    }
-    MockHttpIo out_;
-    MockHttpRequest req_;
-    srs_error_t err_;
-
-private:
-    ISrsHttpHandler* h_;
-    bool done_ = false;
-    SrsCoroutine trd_;
-};
+using PlayerCoroutine = HttpPlayerCoroutine;
 
 std::shared_ptr<SrsConfig> load(const std::string& text) {
     std::shared_ptr<SrsConfig> conf;

@@ -4,8 +4,11 @@
 
 #include <srs_core_error.hpp>
 #include <srs_core_io.hpp>
+#include <srs_core_st.hpp>
 #include <srs_protocol_http_message.hpp>
+#include <srs_protocol_http_mux.hpp>
 #include <srs_protocol_http_parser.hpp>
+#include <srs_protocol_http_response.hpp>
 
 #include <algorithm>
 #include <cstring>
@@ -165,4 +168,38 @@ struct MockHttpResponse {
         }
     }
     bool has(const std::string& line) const { return head.find(line + "\r\n") != std::string::npos; }
+};
+
+// Serves one HTTP request in its own coroutine, like a connection would; the response is
+// captured in out_.
+class HttpPlayerCoroutine : public ISrsCoroutineHandler {
+public:
+    HttpPlayerCoroutine(ISrsHttpHandler* h, const std::string& raw) : h_(h), trd_("player", this) {
+        srs_error_t err = req_.parse(raw);
+        srs_error_reset(err);
+    }
+    srs_error_t start() { return trd_.start(); }
+    void interrupt() { trd_.interrupt(); }
+    void stop() { trd_.stop(); }
+    bool done() const { return done_; }
+    // Waits up to a second for the request to end.
+    void wait_done() {
+        for (int i = 0; i < 200 && !done_; i++) {
+            srs_usleep(5 * SRS_UTIME_MILLISECONDS);
+        }
+    }
+    srs_error_t cycle() override {
+        SrsHttpResponseWriter w(&out_, req_.msg.get());
+        err_ = h_->serve_http(&w, req_.msg.get());
+        done_ = true;
+        return srs_success;
+    }
+    MockHttpIo out_;
+    MockHttpRequest req_;
+    srs_error_t err_;
+
+private:
+    ISrsHttpHandler* h_;
+    bool done_ = false;
+    SrsCoroutine trd_;
 };
