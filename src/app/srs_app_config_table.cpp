@@ -666,6 +666,10 @@ std::vector<SrsConfSpec> build_table() {
             .reload()
             .doc("HTTP callbacks: a JSON POST per event; a reply other than HTTP 200 with 0 (or code 0) rejects it."));
     add(SrsConfSpec("vhost.http_hooks.enabled", T::Bool, "off").reload().doc("Whether the callbacks are made."));
+    add(SrsConfSpec("vhost.http_hooks.timeout", T::DurationS, "5")
+            .at_least(0.1)
+            .reload()
+            .doc("How long a callback may take (connect, send and answer); a late answer rejects the client."));
     add(SrsConfSpec("vhost.http_hooks.on_connect", T::Strings)
             .reload()
             .eg("http://127.0.0.1:8085/api/v1/clients")

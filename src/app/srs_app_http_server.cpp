@@ -19,10 +19,25 @@ private:
 
 }  // namespace
 
-SrsHttpStaticHandler::SrsHttpStaticHandler(const std::string& dir, SrsHlsMemoryStore* store)
-    : dir_(dir), store_(store), files_(dir) {}
+SrsHttpStaticHandler::SrsHttpStaticHandler(const std::string& dir, SrsHlsMemoryStore* store,
+                                           const SrsHttpStreamServer* streams)
+    : dir_(dir), store_(store), streams_(streams), files_(dir) {}
 
 srs_error_t SrsHttpStaticHandler::serve_http(ISrsHttpResponseWriter* w, SrsHttpMessage* r) {
+    // HLS players are players of the vhost their Host names: `security` and `refer` apply to
+    // each playlist and segment request (cheap, local checks).
+    std::string ext = srs_string_lower(r->ext());
+    std::shared_ptr<const SrsConfig> conf = streams_ ? streams_->config() : nullptr;
+    if (conf && (ext == ".m3u8" || ext == ".ts")) {
+        std::string vhost = conf->resolve_vhost(r->hostname());
+        srs_error_t err = vhost.empty() ? srs_success : srs_http_player_check(*conf, vhost, r);
+        if (err != srs_success) {
+            srs_warn("hls: %s get %s refused, 403: %s", r->peer_ip().c_str(), r->path().c_str(),
+                     srs_error_summary(err).c_str());
+            srs_error_reset(err);
+            return srs_http_write_error(w, 403);
+        }
+    }
     if (store_ && (r->is_get() || r->is_head())) {
         std::shared_ptr<const std::string> body = store_->get(r->path());
         if (body) {
@@ -63,7 +78,8 @@ srs_error_t SrsHttpServer::apply(std::shared_ptr<const SrsConfig> config) {
     std::string dir = config->get_string("http_server.dir");
     if (dir != dir_ || !mux_.has("/")) {
         mux_.unhandle("/");
-        if ((err = mux_.handle("/", std::make_shared<SrsHttpStaticHandler>(dir, hls_store_))) != srs_success) {
+        if ((err = mux_.handle("/", std::make_shared<SrsHttpStaticHandler>(dir, hls_store_, &streams_))) !=
+            srs_success) {
             return srs_error_wrap(err, "http server: mount %s", dir.c_str());
         }
         srs_trace("http server: static files from %s, crossdomain=%d", dir.c_str(), cors_->enabled());

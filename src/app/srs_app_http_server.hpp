@@ -17,14 +17,17 @@ class SrsLiveSourceManager;
 // Serves a path from the HLS RAM store when it holds it, else the file under the root.
 class SrsHttpStaticHandler : public ISrsHttpHandler {
 public:
-    // store may be null (no RAM HLS).
-    SrsHttpStaticHandler(const std::string& dir, SrsHlsMemoryStore* store);
+    // store may be null (no RAM HLS). streams gives the running config for the access checks
+    // of HLS requests (security, refer); null: no checks.
+    SrsHttpStaticHandler(const std::string& dir, SrsHlsMemoryStore* store,
+                         const SrsHttpStreamServer* streams = nullptr);
     srs_error_t serve_http(ISrsHttpResponseWriter* w, SrsHttpMessage* r) override;
     const std::string& dir() const { return dir_; }
 
 private:
     std::string dir_;
     SrsHlsMemoryStore* store_;
+    const SrsHttpStreamServer* streams_;
     SrsHttpFileServer files_;
 };
 

@@ -1,7 +1,10 @@
 #include <srs_app_http_stream.hpp>
 
 #include <srs_app_config.hpp>
+#include <srs_app_http_hooks.hpp>
 #include <srs_app_http_ts_cache.hpp>
+#include <srs_app_refer.hpp>
+#include <srs_app_security.hpp>
 #include <srs_app_source.hpp>
 #include <srs_app_statistic.hpp>
 #include <srs_app_vhost.hpp>
@@ -11,6 +14,7 @@
 #include <srs_kernel_flv.hpp>
 #include <srs_kernel_raw_audio.hpp>
 #include <srs_protocol_http_conn.hpp>
+#include <srs_protocol_rtmp_request.hpp>
 
 #include <vector>
 
@@ -311,6 +315,14 @@ SrsLiveConsumerConfig srs_http_stream_consumer_config(const SrsConfig& conf, con
     return srs_live_consumer_config_load(conf, vhost);
 }
 
+srs_error_t srs_http_player_check(const SrsConfig& conf, const std::string& vhost, SrsHttpMessage* r) {
+    srs_error_t err = srs_success;
+    if ((err = srs_security_check(conf, vhost, SrsAccessType::Play, r->peer_ip())) != srs_success) {
+        return err;
+    }
+    return srs_refer_check(conf, vhost, SrsAccessType::Play, r->header()->get("Referer"), true);
+}
+
 SrsLiveStreamHandler::SrsLiveStreamHandler(SrsHttpStreamServer* server, const std::string& vhost,
                                            const std::string& app, const std::string& stream, SrsLiveStreamKind kind)
     : server_(server), vhost_(vhost), app_(app), stream_(stream), kind_(kind) {
@@ -325,6 +337,24 @@ srs_error_t SrsLiveStreamHandler::serve_http(ISrsHttpResponseWriter* w, SrsHttpM
     }
 
     std::shared_ptr<const SrsConfig> conf = server_->config();
+    std::string cid = srs_context_get();
+    SrsStatistic* stat = server_->stat();
+
+    // `security`, `refer` and `hooks` (on_play): once per player, before anything is set up.
+    SrsHookRequest hr;
+    if (conf) {
+        hr = hook_request(r, cid);
+        if ((err = srs_http_player_check(*conf, vhost_, r)) == srs_success && !r->is_head()) {
+            err = srs_http_hooks_call(*conf, SrsHookEvent::Play, hr);
+        }
+        if (err != srs_success) {
+            srs_warn("http-stream: %s play %s refused, 403: %s", r->peer_ip().c_str(), url_.c_str(),
+                     srs_error_summary(err).c_str());
+            srs_error_reset(err);
+            return srs_http_write_error(w, 403);
+        }
+    }
+
     std::shared_ptr<SrsLiveSource> source;
     if ((err = server_->sources()->fetch_or_create(vhost_, app_, stream_, source_config(conf.get(), vhost_),
                                                    &source)) != srs_success) {
@@ -347,8 +377,6 @@ srs_error_t SrsLiveStreamHandler::serve_http(ISrsHttpResponseWriter* w, SrsHttpM
     // Metadata only means something to FLV; the raw audio bodies skip video anyway.
     source->consumer_dumps(consumer.get(), true, kind_ == SrsLiveStreamKind::Flv, true);
 
-    std::string cid = srs_context_get();
-    SrsStatistic* stat = server_->stat();
     if (stat) {
         SrsStatisticRequest req;
         req.vhost = vhost_;
@@ -369,11 +397,47 @@ srs_error_t SrsLiveStreamHandler::serve_http(ISrsHttpResponseWriter* w, SrsHttpM
 
     server_->players_.erase(consumer.get());
     server_->nb_players_--;
+    if (std::shared_ptr<const SrsConfig> now = server_->config()) {
+        if (SrsStatistic* st = server_->stat()) {
+            hr.stream_id = stat_stream_id(st);
+        }
+        srs_error_t r2 = srs_http_hooks_call(*now, SrsHookEvent::Stop, hr);
+        srs_error_reset(r2);
+    }
     if (stat) {
         stat->on_disconnect(
             cid, err != srs_success && !srs_is_client_gracefully_close(err) && !srs_is_server_gracefully_close(err));
     }
     return err;
+}
+
+std::string SrsLiveStreamHandler::stat_stream_id(SrsStatistic* stat) const {
+    SrsStatisticRequest req;
+    req.vhost = vhost_;
+    req.app = app_;
+    req.stream = stream_;
+    SrsStatisticStream* s = stat ? stat->find_stream(req) : nullptr;
+    return s ? s->id_ : "";
+}
+
+SrsHookRequest SrsLiveStreamHandler::hook_request(SrsHttpMessage* r, const std::string& cid) const {
+    SrsHookRequest h;
+    if (SrsStatistic* stat = server_->stat()) {
+        h.server_id = stat->server_id();
+        h.service_id = stat->service_id();
+        h.stream_id = stat_stream_id(stat);
+    }
+    h.client_id = cid;
+    h.ip = r->peer_ip();
+    h.vhost = vhost_;
+    h.app = app_;
+    // As SRS names an HTTP player's tcUrl: the URL up to the app.
+    h.tcUrl = "http://" + r->host() + "/" + app_;
+    h.stream = stream_;
+    h.param = r->query().empty() ? "" : "?" + r->query();
+    h.pageUrl = r->header()->get("Referer");
+    h.stream_url = srs_generate_stream_url(vhost_, app_, stream_);
+    return h;
 }
 
 srs_error_t SrsLiveStreamHandler::do_serve(ISrsHttpResponseWriter* w, SrsHttpMessage* r, SrsLiveConsumer* consumer,

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <srs_app_consumer.hpp>
+#include <srs_app_http_hooks.hpp>
 #include <srs_app_source_handler.hpp>
 #include <srs_core_time.hpp>
 #include <srs_protocol_http_mux.hpp>
@@ -58,6 +59,11 @@ bool srs_http_remux_match(const std::string& mount, const std::string& vhost, co
 // How a player is fed, from the vhost's play section (as for RTMP players).
 SrsLiveConsumerConfig srs_http_stream_consumer_config(const SrsConfig& conf, const std::string& vhost);
 
+// `security` and `refer` for an HTTP player (HTTP-FLV/TS/AAC/MP3 and HLS) of a vhost: its peer
+// IP against the play rules, its Referer header against refer.all and refer.play.
+// ERROR_SECURITY_DENIED or ERROR_REFER_DENIED when refused (answer 403).
+srs_error_t srs_http_player_check(const SrsConfig& conf, const std::string& vhost, SrsHttpMessage* r);
+
 class SrsHttpStreamServer;
 
 // The source handler that mounts a stream, told when a reload moved the running stream's mount.
@@ -80,6 +86,9 @@ public:
     const std::string& url() const { return url_; }
 
 private:
+    // The body of this player's hooks; the stream's id in the statistics (empty if none).
+    SrsHookRequest hook_request(SrsHttpMessage* r, const std::string& cid) const;
+    std::string stat_stream_id(SrsStatistic* stat) const;
     srs_error_t do_serve(ISrsHttpResponseWriter* w, SrsHttpMessage* r, SrsLiveConsumer* consumer,
                          SrsLiveSource* source);
 

@@ -119,9 +119,14 @@ const std::vector<SrsReloadRule>& srs_reload_rules() {
         {"vhost.play.mw_msgs", M::AtOnce, "Running players' send loops re-read it at their next wake-up."},
         {"vhost.cluster", M::NotUsed, ""},
         {"vhost.forward", M::NotUsed, ""},
-        {"vhost.refer", M::NotUsed, ""},
-        {"vhost.security", M::NotUsed, ""},
-        {"vhost.http_hooks", M::NotUsed, ""},
+        {"vhost.refer", M::NewClients,
+         "Checked when a client connects, publishes or plays; running clients are not checked again."},
+        {"vhost.security", M::NewClients,
+         "Checked when a client publishes or plays; running clients are not checked again."},
+        {"vhost.http_hooks", M::NewClients,
+         "Read at each event of a client; clients connected before call the hooks of the new config from their next "
+         "event."},
+        {"vhost.http_hooks.on_dvr", M::NotUsed, ""},
         {"vhost.hls", M::NextKeyframe,
          "A publishing stream's HLS stops (enabled off) or restarts with the new settings from its next keyframe (a "
          "new segment, discontinuous); the window and sequence numbers carry on."},

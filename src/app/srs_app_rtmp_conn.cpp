@@ -1,6 +1,8 @@
 #include <srs_app_rtmp_conn.hpp>
 
 #include <srs_app_config.hpp>
+#include <srs_app_refer.hpp>
+#include <srs_app_security.hpp>
 #include <srs_app_server.hpp>
 #include <srs_app_statistic.hpp>
 #include <srs_app_vhost.hpp>
@@ -98,6 +100,14 @@ srs_error_t SrsRtmpConn::cycle() {
                  stage_.c_str(), duration, in, out, srs_error_desc(err).c_str());
         failed = true;
     }
+    // `hooks`: on_close for a client that on_connect let in; its answer is only logged.
+    if (connected_) {
+        SrsHookRequest hr = hook_request();
+        hr.send_bytes = out;
+        hr.recv_bytes = in;
+        srs_error_t r = srs_http_hooks_call(*server_->config(), SrsHookEvent::Close, hr);
+        srs_error_reset(r);
+    }
     // `api`: the last bytes are counted and the client leaves the statistics.
     if (SrsStatistic* stat = server_->stat()) {
         stat->on_disconnect(cid_, failed);
@@ -153,6 +163,18 @@ srs_error_t SrsRtmpConn::connect_app(const SrsConfig& config) {
     if ((err = resolve_vhost(config, true)) != srs_success) {
         return err;
     }
+
+    // `refer` (refer.all) and `hooks` (on_connect) may refuse the client: connect _error.
+    if ((err = srs_refer_check_connect(config, req_->vhost, req_->pageUrl)) == srs_success) {
+        err = srs_http_hooks_call(config, SrsHookEvent::Connect, hook_request());
+    }
+    if (err != srs_success) {
+        srs_error_t r = rtmp_->response_connect_reject(req_.get(), srs_error_summary(err));
+        srs_error_reset(r);
+        srs_warn("connect refused, NetConnection.Connect.Rejected: %s", srs_error_summary(err).c_str());
+        return err;
+    }
+    connected_ = true;
 
     const std::string& vhost = req_->vhost;
     int64_t out_ack = config.vhost_int(vhost, "out_ack_size");
@@ -260,6 +282,10 @@ srs_error_t SrsRtmpConn::service(const std::shared_ptr<SrsConfig>& connect_confi
         stat->on_client(cid_, srs_stat_request(*req_), srs_stat_client_type(type), skt_.get());
     }
 
+    if ((err = check_access(*config, type)) != srs_success) {
+        return err;
+    }
+
     if (type == SrsRtmpConnPlay) {
         return playing(config);
     }
@@ -267,6 +293,57 @@ srs_error_t SrsRtmpConn::service(const std::shared_ptr<SrsConfig>& connect_confi
         return publishing(config, type);
     }
     return srs_error_new(ERROR_RTMP_CLIENT_ROLE, "unknown client type %d", (int)type);
+}
+
+SrsHookRequest SrsRtmpConn::hook_request() const {
+    SrsHookRequest r;
+    if (SrsStatistic* stat = server_->stat()) {
+        r.server_id = stat->server_id();
+        r.service_id = stat->service_id();
+        if (!req_->stream.empty()) {
+            if (SrsStatisticStream* s = stat->find_stream(srs_stat_request(*req_))) {
+                r.stream_id = s->id_;
+            }
+        }
+    }
+    r.client_id = cid_;
+    r.ip = ip_;
+    r.vhost = req_->vhost;
+    r.app = req_->app;
+    r.tcUrl = req_->tcUrl;
+    r.stream = req_->stream;
+    r.param = req_->param;
+    r.pageUrl = req_->pageUrl;
+    r.stream_url = req_->get_stream_url();
+    return r;
+}
+
+srs_error_t SrsRtmpConn::check_access(const SrsConfig& config, int client_type) {
+    srs_error_t err = srs_success;
+    bool publish = client_type != SrsRtmpConnPlay;
+    SrsAccessType type = publish ? SrsAccessType::Publish : SrsAccessType::Play;
+    // `security` and `refer` first (local, cheap), then the hook, as SRS does.
+    if ((err = srs_security_check(config, req_->vhost, type, ip_)) == srs_success &&
+        (err = srs_refer_check(config, req_->vhost, type, req_->pageUrl)) == srs_success) {
+        err = srs_http_hooks_call(config, publish ? SrsHookEvent::Publish : SrsHookEvent::Play, hook_request());
+    }
+    if (err == srs_success) {
+        return err;
+    }
+    const char* code = publish ? SRS_STATUS_PUBLISH_REJECTED : SRS_STATUS_PLAY_REJECTED;
+    srs_error_t r = srs_success;
+    if (client_type == SrsRtmpConnFMLEPublish || client_type == SrsRtmpConnHaivisionPublish) {
+        // An encoder is identified at FCPublish: its createStream and publish are answered
+        // first, so that it reads the refusal instead of a reset connection. Bounded in time.
+        rtmp_->set_recv_timeout(SRS_RTMP_REJECT_TIMEOUT);
+        r = rtmp_->reject_fmle_publish(stream_id_, code, srs_error_summary(err));
+    } else {
+        r = rtmp_->send_status(stream_id_, SRS_STATUS_LEVEL_ERROR, code, srs_error_summary(err));
+    }
+    srs_error_reset(r);
+    srs_warn("%s %s refused, %s: %s", srs_access_type_name(type), req_->get_stream_url().c_str(), code,
+             srs_error_summary(err).c_str());
+    return srs_error_wrap(err, "%s %s", srs_access_type_name(type), req_->get_stream_url().c_str());
 }
 
 // ---- publish ----
@@ -287,6 +364,9 @@ srs_error_t SrsRtmpConn::publishing(const std::shared_ptr<SrsConfig>& config, in
         srs_error_reset(r);
         srs_warn("publish %s refused, NetStream.Publish.BadName: %s", source->url().c_str(),
                  srs_error_summary(err).c_str());
+        // on_publish let it in: the hook server hears it is over.
+        srs_error_t r2 = srs_http_hooks_call(*server_->config(), SrsHookEvent::Unpublish, hook_request());
+        srs_error_reset(r2);
         return srs_error_wrap(err, "acquire publish");
     }
 
@@ -306,6 +386,10 @@ srs_error_t SrsRtmpConn::publishing(const std::shared_ptr<SrsConfig>& config, in
     }
 
     source->on_unpublish(this);
+    {
+        srs_error_t r = srs_http_hooks_call(*server_->config(), SrsHookEvent::Unpublish, hook_request());
+        srs_error_reset(r);
+    }
     if (err != srs_success && !kicked_) {
         return srs_error_wrap(err, "publish %s", source->url().c_str());
     }
@@ -473,6 +557,10 @@ srs_error_t SrsRtmpConn::playing(const std::shared_ptr<SrsConfig>& config) {
     consumer_ = nullptr;
     play_source_ = nullptr;
 
+    {
+        srs_error_t r = srs_http_hooks_call(*server_->config(), SrsHookEvent::Stop, hook_request());
+        srs_error_reset(r);
+    }
     srs_trace("stop play %s after %d ms, out=%lld bytes, %lld msgs dropped for a slow network", source->url().c_str(),
               srsu2msi(srs_update_system_time() - start_time_), (long long)rtmp_->get_send_bytes(),
               (long long)consumer->nb_dropped());

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <srs_app_conn.hpp>
+#include <srs_app_http_hooks.hpp>
 #include <srs_app_source.hpp>
 #include <srs_core_st.hpp>
 #include <srs_core_time.hpp>
@@ -20,6 +21,8 @@ class SrsStSocket;
 // The timeout of each blocking step before media flows, and of a send to a player that
 // stopped reading (SRS_CONSTS_RTMP_TIMEOUT).
 #define SRS_RTMP_TIMEOUT (30 * SRS_UTIME_SECONDS)
+// How long a refused encoder may take to send its publish command, to read the refusal.
+#define SRS_RTMP_REJECT_TIMEOUT (3 * SRS_UTIME_SECONDS)
 // How often a waiting player checks for kicks and the play duration.
 #define SRS_RTMP_PULSE SRS_PLAY_PULSE
 // How often a playing connection reads what its player sent (pause, closeStream, acks, the
@@ -70,6 +73,11 @@ private:
     srs_error_t read_play_messages(bool* done);
     srs_error_t handle_play_message(const SrsMediaMessage& msg, bool* done);
 
+    // Access control (security, refer, http_hooks): the body of this client's hooks, and the
+    // checks of a publish or play, which answer the client with onStatus error when refused.
+    SrsHookRequest hook_request() const;
+    srs_error_t check_access(const SrsConfig& config, int client_type);
+
     // The merged-write and queue settings a player runs with, at start and after a reload.
     void log_play_settings(SrsLiveSource* source, SrsLiveConsumer* consumer, const char* when);
 
@@ -89,6 +97,8 @@ private:
     bool kicked_ = false;
     bool expired_ = false;
     std::string stage_ = "init";
+    // Whether on_connect allowed the client (on_close follows only then).
+    bool connected_ = false;
 
     // Play state, for the player's messages.
     SrsLiveConsumer* consumer_ = nullptr;

@@ -1,5 +1,7 @@
 #include <srs_app_server.hpp>
 
+#include <srs_app_hls_hooks.hpp>
+
 #include <srs_app_config.hpp>
 #include <srs_app_exporter.hpp>
 #include <srs_app_hls.hpp>
@@ -434,6 +436,12 @@ srs_error_t SrsServer::initialize_hls() {
     srs_error_t err = srs_success;
     hls_ = std::make_unique<SrsHlsServer>();
     hls_->set_config(config_);
+    hls_hooks_ =
+        std::make_unique<SrsHlsHookWorker>([this]() { return std::shared_ptr<const SrsConfig>(config_); }, stat_.get());
+    if ((err = hls_hooks_->start()) != srs_success) {
+        return srs_error_wrap(err, "hls hooks");
+    }
+    hls_->set_hooks(hls_hooks_.get());
     if ((err = hls_->start()) != srs_success) {
         return srs_error_wrap(err, "hls dispose timer");
     }

@@ -19,6 +19,7 @@ class SrsExporter;
 class SrsSampler;
 class SrsStatisticSourceFactory;
 class SrsHlsServer;
+class SrsHlsHookWorker;
 class SrsHttpServer;
 class SrsLiveSourceManager;
 class SrsVhostReloader;
@@ -132,6 +133,8 @@ private:
     std::unique_ptr<SrsStatisticSourceFactory> stat_factory_;
     SrsApiReloader api_reloader_{this};
     // `hls`: the features outlive the source manager that calls them and the connections.
+    // `hooks`: on_hls/on_hls_notify of the HLS muxers (before hls_, which points at it).
+    std::unique_ptr<SrsHlsHookWorker> hls_hooks_;
     std::unique_ptr<SrsHlsServer> hls_;
     std::unique_ptr<SrsHttpServer> http_server_;
     SrsHlsReloader hls_reloader_{this};

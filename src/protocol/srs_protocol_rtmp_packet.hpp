@@ -53,6 +53,8 @@ class SrsBuffer;
 #define SRS_STATUS_CONNECT_REJECTED "NetConnection.Connect.Rejected"
 #define SRS_STATUS_PUBLISH_START "NetStream.Publish.Start"
 #define SRS_STATUS_PUBLISH_BAD_NAME "NetStream.Publish.BadName"
+#define SRS_STATUS_PUBLISH_REJECTED "NetStream.Publish.Rejected"
+#define SRS_STATUS_PLAY_REJECTED "NetStream.Play.Rejected"
 #define SRS_STATUS_UNPUBLISH_SUCCESS "NetStream.Unpublish.Success"
 #define SRS_STATUS_PLAY_RESET "NetStream.Play.Reset"
 #define SRS_STATUS_PLAY_START "NetStream.Play.Start"

@@ -424,6 +424,30 @@ srs_error_t SrsRtmpServer::on_play_client_pause(int stream_id, bool is_pause) {
 
 srs_error_t SrsRtmpServer::wait_publish(int stream_id, std::string* publish_name) {
     srs_error_t err = srs_success;
+    if ((err = wait_publish_command(stream_id, publish_name)) != srs_success) {
+        return err;
+    }
+
+    auto fc = status(SRS_STATUS_LEVEL_STATUS, SRS_STATUS_PUBLISH_START, "Started publishing stream.");
+    fc->command_name = SRS_CMD_ON_FC_PUBLISH;
+    fc->data->remove(SRS_STATUS_LEVEL);
+    fc->data->remove(SRS_STATUS_CLIENT_ID);
+    if ((err = send_packet(*fc, stream_id)) != srs_success) {
+        return srs_error_wrap(err, "send onFCPublish");
+    }
+    return send_status(stream_id, SRS_STATUS_LEVEL_STATUS, SRS_STATUS_PUBLISH_START, "Started publishing stream.");
+}
+
+srs_error_t SrsRtmpServer::reject_fmle_publish(int stream_id, const std::string& code, const std::string& desc) {
+    srs_error_t err = srs_success;
+    if ((err = wait_publish_command(stream_id, nullptr)) != srs_success) {
+        return err;
+    }
+    return send_status(stream_id, SRS_STATUS_LEVEL_ERROR, code, desc);
+}
+
+srs_error_t SrsRtmpServer::wait_publish_command(int stream_id, std::string* publish_name) {
+    srs_error_t err = srs_success;
     // Encoders differ in order (FCPublish before or after createStream, _checkbw on the way):
     // answer what comes until publish.
     while (true) {
@@ -453,15 +477,7 @@ srs_error_t SrsRtmpServer::wait_publish(int stream_id, std::string* publish_name
             return err;
         }
     }
-
-    auto fc = status(SRS_STATUS_LEVEL_STATUS, SRS_STATUS_PUBLISH_START, "Started publishing stream.");
-    fc->command_name = SRS_CMD_ON_FC_PUBLISH;
-    fc->data->remove(SRS_STATUS_LEVEL);
-    fc->data->remove(SRS_STATUS_CLIENT_ID);
-    if ((err = send_packet(*fc, stream_id)) != srs_success) {
-        return srs_error_wrap(err, "send onFCPublish");
-    }
-    return send_status(stream_id, SRS_STATUS_LEVEL_STATUS, SRS_STATUS_PUBLISH_START, "Started publishing stream.");
+    return err;
 }
 
 srs_error_t SrsRtmpServer::start_fmle_publish(int stream_id, std::string* publish_name) {

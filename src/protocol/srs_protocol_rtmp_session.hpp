@@ -136,6 +136,9 @@ public:
     srs_error_t on_publish_notify(int stream_id, bool published);
     // Rejects a publish whose stream is taken: onStatus NetStream.Publish.BadName.
     srs_error_t reject_publish(int stream_id, const std::string& desc);
+    // Refuses an FMLE/Haivision publish: answers its commands until publish (so that the
+    // client reads the answer before it sends anything more), then onStatus error code.
+    srs_error_t reject_fmle_publish(int stream_id, const std::string& code, const std::string& desc);
     // Tells a player the stream is not found: onStatus NetStream.Play.StreamNotFound.
     srs_error_t reject_play(int stream_id, const std::string& desc);
 
@@ -146,6 +149,8 @@ private:
                                      srs_utime_t* duration);
     srs_error_t answer_call(const SrsCallPacket& call);
     srs_error_t wait_publish(int stream_id, std::string* publish_name);
+    // Answers FCPublish, createStream and calls until the publish command.
+    srs_error_t wait_publish_command(int stream_id, std::string* publish_name);
     srs_error_t on_unexpected(const SrsPacket& pkt) override;
 };
 

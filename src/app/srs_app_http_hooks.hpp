@@ -1,0 +1,65 @@
+// HTTP callbacks of a vhost (`http_hooks { on_connect URL...; on_publish ...; }`): each event
+// POSTs a JSON body with SRS's fields to every URL listed, in order, from the client's own
+// coroutine with a timeout. See doc/hooks.md.
+#pragma once
+
+#include <srs_core.hpp>
+#include <srs_core_error.hpp>
+#include <srs_core_time.hpp>
+
+#include <string>
+#include <vector>
+
+class SrsConfig;
+
+// The events, named as their directives (and as the body's action).
+enum class SrsHookEvent { Connect, Close, Publish, Unpublish, Play, Stop };
+
+// The directive and action of an event: "on_connect", ...
+const char* srs_hook_event_name(SrsHookEvent event);
+// Whether a refusal of this event refuses the client (on_connect, on_publish, on_play); the
+// other events' answers are only logged.
+bool srs_hook_event_enforced(SrsHookEvent event);
+
+// What a hook body tells about the client and its stream.
+struct SrsHookRequest {
+    std::string server_id;
+    std::string service_id;
+    // The connection's context id.
+    std::string client_id;
+    std::string ip;
+    std::string vhost;
+    std::string app;
+    std::string tcUrl;
+    std::string stream;
+    // The query of the stream (or of the tcUrl), with its '?', e.g. "?token=abc".
+    std::string param;
+    std::string pageUrl;
+    // "/app/stream" (with the vhost when it is not the default one).
+    std::string stream_url;
+    // The stream's id in /api/v1/streams.
+    std::string stream_id;
+    // For on_close.
+    int64_t send_bytes = 0;
+    int64_t recv_bytes = 0;
+};
+
+// The JSON body of an event, with SRS's fields in SRS's order.
+std::string srs_hook_body(SrsHookEvent event, const SrsHookRequest& r);
+
+// Whether an answer allows: HTTP 200 or 201 whose body is exactly 0 (spaces around allowed)
+// or a JSON object with "code": 0. ERROR_HTTP_HOOK_REJECTED otherwise.
+srs_error_t srs_hook_check_response(int status, const std::string& body);
+
+// POSTs body (application/json) to url, bounded by timeout for the connect and for each read
+// and write; the status and body of the answer.
+srs_error_t srs_hook_post(const std::string& url, const std::string& body, srs_utime_t timeout, int* status,
+                          std::string* answer);
+
+// Calls the event's URLs of the vhost, in order, when http_hooks is enabled there. For an
+// enforced event the first URL that does not allow refuses (the error says which and why);
+// the others are logged and success returned. Every call is logged with its answer.
+srs_error_t srs_http_hooks_call(const SrsConfig& config, SrsHookEvent event, const SrsHookRequest& r);
+
+// Whether the vhost has URLs for the event (and hooks enabled).
+bool srs_http_hooks_has(const SrsConfig& config, const std::string& vhost, SrsHookEvent event);

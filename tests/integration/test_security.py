@@ -1,0 +1,171 @@
+"""security (IP allow/deny) with the real binary: ffmpeg publishers refused by exact IP and by
+CIDR on two vhosts while a third allows; RTMP and HTTP-FLV players refused by `deny play all`.
+Runtime about 15 s."""
+
+import os
+import re
+import subprocess
+import sys
+import time
+import unittest
+import urllib.error
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import srs_testlib as T  # noqa: E402
+from srs_rtmp_pyclient import RtmpClient, RtmpError, status_of  # noqa: E402
+
+CONF = """
+listen 127.0.0.1:{rtmp};
+max_connections 100;
+daemon off;
+srs_log_tank file;
+srs_log_file {dir}/srs.log;
+pid {dir}/srs.pid;
+http_server {{ enabled on; listen 127.0.0.1:{http}; dir {dir}/html; }}
+vhost __defaultVhost__ {{
+    security {{ enabled on; allow publish all; deny publish 127.0.0.1; allow play all; }}
+}}
+vhost cidr {{
+    security {{ enabled on; allow publish all; deny publish 127.0.0.0/8; allow play all; }}
+}}
+vhost ok {{
+    security {{ enabled on; allow publish 127.0.0.0/8; allow play all; }}
+    http_remux {{ enabled on; mount /ok/[app]/[stream].flv; }}
+}}
+vhost noplay {{
+    security {{ enabled on; allow publish all; allow play all; deny play all; }}
+    http_remux {{ enabled on; mount /noplay/[app]/[stream].flv; }}
+}}
+vhost hls.noplay {{
+    security {{ enabled on; allow publish all; allow play 10.0.0.0/8; }}
+    hls {{ enabled on; hls_fragment 1; hls_path {dir}/html; hls_m3u8_file [vhost]/[app]/[stream].m3u8;
+          hls_ts_file [vhost]/[app]/[stream]-[seq].ts; }}
+}}
+vhost hls.ok {{
+    security {{ enabled on; allow publish all; allow play all; }}
+    hls {{ enabled on; hls_fragment 1; hls_path {dir}/html; hls_m3u8_file [vhost]/[app]/[stream].m3u8;
+          hls_ts_file [vhost]/[app]/[stream]-[seq].ts; }}
+}}
+"""
+
+
+def ffmpeg_publish(url, seconds):
+    return subprocess.Popen(
+        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-re", "-f", "lavfi", "-i",
+         "testsrc2=size=160x120:rate=25", "-t", str(seconds), "-c:v", "libx264", "-preset", "ultrafast",
+         "-g", "25", "-f", "flv", url], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def rtmp_status(port, vhost, stream, play):
+    """Connects, publishes or plays with the Python client; the code of the error onStatus."""
+    c = RtmpClient("127.0.0.1", port, timeout=5)
+    try:
+        c.handshake()
+        c.connect("live", "rtmp://127.0.0.1:%d/live?vhost=%s" % (port, vhost))
+        try:
+            info = c.play(stream) if play else c.publish(stream)
+            return info.get("code")
+        except (RtmpError, OSError) as e:
+            for m in c.pending:
+                s = status_of(m)
+                if s and s.get("level") == "error":
+                    return s.get("code")
+            m = re.match(r"status (\S+):", str(e))
+            return m.group(1) if m else str(e)
+    finally:
+        c.close()
+
+
+@unittest.skipUnless(T.have("ffmpeg"), "ffmpeg not installed")
+class SecurityTest(unittest.TestCase):
+    def setUp(self):
+        self.srs = T.SrsProcess(CONF).start()
+        self.procs = []
+
+    def tearDown(self):
+        for p in self.procs:
+            if p.poll() is None:
+                p.kill()
+            p.wait()
+            p.stderr.close()
+        self.srs.cleanup()
+
+    def url(self, vhost, stream):
+        return "rtmp://127.0.0.1:%d/live?vhost=%s/%s" % (self.srs.rtmp, vhost, stream)
+
+    def test_publish_denied_by_ip_and_cidr(self):
+        t0 = time.time()
+        for vhost in ("__defaultVhost__", "cidr"):
+            p = ffmpeg_publish(self.url(vhost, "s"), 5)
+            self.procs.append(p)
+            p.wait(timeout=10)
+            self.assertNotEqual(0, p.returncode, vhost)
+        # Refused at once, not after a timeout.
+        self.assertLess(time.time() - t0, 6)
+        self.assertEqual("NetStream.Publish.Rejected", rtmp_status(self.srs.rtmp, "cidr", "x", False))
+        self.assertEqual("NetStream.Publish.Rejected", rtmp_status(self.srs.rtmp, "__defaultVhost__", "x", False))
+        log = self.srs.log()
+        self.assertIn("deny publish 127.0.0.1", log)
+        self.assertIn("deny publish 127.0.0.0/8", log)
+
+        # The other vhost allows the same client.
+        p = ffmpeg_publish(self.url("ok", "s"), 4)
+        self.procs.append(p)
+        p.wait(timeout=15)
+        self.assertEqual(0, p.returncode, p.stderr.read().decode(errors="replace"))
+        self.assertEqual("NetStream.Publish.Start", rtmp_status(self.srs.rtmp, "ok", "y", False))
+
+    def test_play_denied(self):
+        pub = ffmpeg_publish(self.url("noplay", "s"), 15)
+        self.procs.append(pub)
+        flv = "http://127.0.0.1:%d/noplay/live/s.flv" % self.srs.http
+        # Publishing is allowed there; the mount appears.
+        time.sleep(2)
+        self.assertIsNone(pub.poll())
+
+        self.assertEqual("NetStream.Play.Rejected", rtmp_status(self.srs.rtmp, "noplay", "s", True))
+        r = T.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-i", self.url("noplay", "s"), "-t", "1",
+                   "-f", "null", "-"], timeout=15)
+        self.assertNotEqual(0, r.returncode)
+
+        with self.assertRaises(urllib.error.HTTPError) as cm:
+            urllib.request.urlopen(flv, timeout=5)
+        self.assertEqual(403, cm.exception.code)
+        self.assertIn("refused, 403", self.srs.log())
+
+        # An allowed vhost plays over HTTP-FLV.
+        pub2 = ffmpeg_publish(self.url("ok", "s"), 10)
+        self.procs.append(pub2)
+        okflv = "http://127.0.0.1:%d/ok/live/s.flv" % self.srs.http
+
+        def plays():
+            try:
+                with urllib.request.urlopen(okflv, timeout=5) as resp:
+                    return resp.status == 200 and resp.read(13)[:3] == b"FLV"
+            except (urllib.error.URLError, OSError):
+                return False
+        self.assertTrue(T.wait_for(plays, 10, 0.5))
+
+    def test_hls_denied(self):
+        for v in ("hls.noplay", "hls.ok"):
+            self.procs.append(ffmpeg_publish(self.url(v, "h"), 8))
+
+        def get(vhost, path):
+            req = urllib.request.Request("http://127.0.0.1:%d%s" % (self.srs.http, path), headers={"Host": vhost})
+            try:
+                with urllib.request.urlopen(req, timeout=5) as r:
+                    return r.status
+            except urllib.error.HTTPError as e:
+                return e.code
+        # The playlist is written by both; only the allowed vhost serves it.
+        self.assertTrue(T.wait_for(lambda: get("hls.ok", "/hls.ok/live/h.m3u8") == 200, 15), self.srs.log()[-2000:])
+        self.assertTrue(T.wait_for(lambda: os.path.exists(os.path.join(self.srs.dir, "html/hls.noplay/live/h-0.ts")), 10))
+        self.assertEqual(403, get("hls.noplay", "/hls.noplay/live/h.m3u8"))
+        self.assertEqual(403, get("hls.noplay", "/hls.noplay/live/h-0.ts"))
+        self.assertEqual(200, get("hls.ok", "/hls.ok/live/h-0.ts"))
+
+
+if __name__ == "__main__":
+    unittest.main()
