@@ -5,6 +5,11 @@
 #include <srs_core_log.hpp>
 #include <srs_core_utility.hpp>
 
+#include <sys/stat.h>
+
+#include <fstream>
+#include <sstream>
+
 namespace {
 
 // The mux is shared with the CORS wrapper but owned by the server object.
@@ -17,11 +22,45 @@ private:
     SrsHttpServeMux* mux_;
 };
 
+// The config and vhost of an HLS request when its vhost gives sessions (hls_ctx on).
+bool hls_ctx_on(const SrsHttpStreamServer* streams, SrsHlsSessions* sessions, SrsHttpMessage* r,
+                std::shared_ptr<const SrsConfig>* conf, std::string* vhost) {
+    if (!streams || !sessions || !(*conf = streams->config())) {
+        return false;
+    }
+    *vhost = (*conf)->resolve_vhost(r->hostname());
+    return SrsHlsSessions::enabled(**conf, *vhost);
+}
+
 }  // namespace
 
+SrsHlsFileServer::SrsHlsFileServer(const std::string& dir, const SrsHttpStreamServer* streams, SrsHlsSessions* sessions)
+    : SrsHttpFileServer(dir), streams_(streams), sessions_(sessions) {}
+
+srs_error_t SrsHlsFileServer::serve_file(ISrsHttpResponseWriter* w, SrsHttpMessage* r, const std::string& fullpath) {
+    std::shared_ptr<const SrsConfig> conf;
+    std::string vhost;
+    if (!hls_ctx_on(streams_, sessions_, r, &conf, &vhost)) {
+        return SrsHttpFileServer::serve_file(w, r, fullpath);
+    }
+    std::string ext = srs_string_lower(r->ext());
+    if (ext == ".m3u8" && r->is_get()) {
+        std::ifstream f(fullpath, std::ios::binary);
+        std::stringstream ss;
+        ss << f.rdbuf();
+        if (!f) {
+            return srs_http_write_error(w, 404);
+        }
+        return sessions_->serve_playlist(w, r, *conf, vhost, ss.str());
+    }
+    struct stat st;
+    sessions_->on_request(r, ::stat(fullpath.c_str(), &st) == 0 ? (int64_t)st.st_size : 0);
+    return SrsHttpFileServer::serve_file(w, r, fullpath);
+}
+
 SrsHttpStaticHandler::SrsHttpStaticHandler(const std::string& dir, SrsHlsMemoryStore* store,
-                                           const SrsHttpStreamServer* streams)
-    : dir_(dir), store_(store), streams_(streams), files_(dir) {}
+                                           const SrsHttpStreamServer* streams, SrsHlsSessions* sessions)
+    : dir_(dir), store_(store), streams_(streams), sessions_(sessions), files_(dir, streams, sessions) {}
 
 srs_error_t SrsHttpStaticHandler::serve_http(ISrsHttpResponseWriter* w, SrsHttpMessage* r) {
     // HLS players are players of the vhost their Host names: `security` and `refer` apply to
@@ -41,6 +80,14 @@ srs_error_t SrsHttpStaticHandler::serve_http(ISrsHttpResponseWriter* w, SrsHttpM
     if (store_ && (r->is_get() || r->is_head())) {
         std::shared_ptr<const std::string> body = store_->get(r->path());
         if (body) {
+            std::shared_ptr<const SrsConfig> cc;
+            std::string vhost;
+            if (hls_ctx_on(streams_, sessions_, r, &cc, &vhost)) {
+                if (srs_string_lower(r->ext()) == ".m3u8" && r->is_get()) {
+                    return sessions_->serve_playlist(w, r, *cc, vhost, *body);
+                }
+                sessions_->on_request(r, (int64_t)body->size());
+            }
             std::string ext = r->ext();
             w->header()->set_content_type(srs_http_mime_type(ext));
             // A live playlist changes every segment; segments never change.
@@ -61,7 +108,7 @@ srs_error_t SrsHttpStaticHandler::serve_http(ISrsHttpResponseWriter* w, SrsHttpM
 }
 
 SrsHttpServer::SrsHttpServer(SrsLiveSourceManager* sources, SrsHlsMemoryStore* hls_store)
-    : hls_store_(hls_store), streams_(sources, &mux_) {
+    : hls_store_(hls_store), streams_(sources, &mux_), hls_sessions_(&streams_) {
     mux_ref_ = std::make_shared<MuxRef>(&mux_);
     cors_ = std::make_shared<SrsHttpCorsMux>(mux_ref_, true);
     mux_.hijack(&streams_);
@@ -78,8 +125,8 @@ srs_error_t SrsHttpServer::apply(std::shared_ptr<const SrsConfig> config) {
     std::string dir = config->get_string("http_server.dir");
     if (dir != dir_ || !mux_.has("/")) {
         mux_.unhandle("/");
-        if ((err = mux_.handle("/", std::make_shared<SrsHttpStaticHandler>(dir, hls_store_, &streams_))) !=
-            srs_success) {
+        if ((err = mux_.handle("/", std::make_shared<SrsHttpStaticHandler>(dir, hls_store_, &streams_,
+                                                                           &hls_sessions_))) != srs_success) {
             return srs_error_wrap(err, "http server: mount %s", dir.c_str());
         }
         srs_trace("http server: static files from %s, crossdomain=%d", dir.c_str(), cors_->enabled());

@@ -3,6 +3,7 @@
 // http_remux; with CORS when crossdomain is on.
 #pragma once
 
+#include <srs_app_hls_session.hpp>
 #include <srs_app_http_stream.hpp>
 #include <srs_protocol_http_mux.hpp>
 #include <srs_protocol_http_static.hpp>
@@ -14,13 +15,29 @@ class SrsConfig;
 class SrsHlsMemoryStore;
 class SrsLiveSourceManager;
 
+// The static files of the HTTP server, with the HLS sessions of the playlists and segments
+// on disk (the file is known to exist and to be inside the root by then).
+class SrsHlsFileServer : public SrsHttpFileServer {
+public:
+    // Neither is owned; either may be null (no sessions).
+    SrsHlsFileServer(const std::string& dir, const SrsHttpStreamServer* streams, SrsHlsSessions* sessions);
+
+protected:
+    srs_error_t serve_file(ISrsHttpResponseWriter* w, SrsHttpMessage* r, const std::string& fullpath) override;
+
+private:
+    const SrsHttpStreamServer* streams_;
+    SrsHlsSessions* sessions_;
+};
+
 // Serves a path from the HLS RAM store when it holds it, else the file under the root.
 class SrsHttpStaticHandler : public ISrsHttpHandler {
 public:
     // store may be null (no RAM HLS). streams gives the running config for the access checks
-    // of HLS requests (security, refer); null: no checks.
-    SrsHttpStaticHandler(const std::string& dir, SrsHlsMemoryStore* store,
-                         const SrsHttpStreamServer* streams = nullptr);
+    // of HLS requests (security, refer); null: no checks. sessions: the HLS player sessions
+    // (hls_ctx); null: none.
+    SrsHttpStaticHandler(const std::string& dir, SrsHlsMemoryStore* store, const SrsHttpStreamServer* streams = nullptr,
+                         SrsHlsSessions* sessions = nullptr);
     srs_error_t serve_http(ISrsHttpResponseWriter* w, SrsHttpMessage* r) override;
     const std::string& dir() const { return dir_; }
 
@@ -28,7 +45,8 @@ private:
     std::string dir_;
     SrsHlsMemoryStore* store_;
     const SrsHttpStreamServer* streams_;
-    SrsHttpFileServer files_;
+    SrsHlsSessions* sessions_;
+    SrsHlsFileServer files_;
 };
 
 // The http_server: owns the mux and the live stream mounts. Not the connections: the server
@@ -49,11 +67,15 @@ public:
     SrsHttpServeMux* mux() { return &mux_; }
     // The source handler factory that mounts streams; register it with the source manager.
     SrsHttpStreamServer* streams() { return &streams_; }
+    // The HLS player sessions (hls_ctx); start() them once the statistics are set.
+    SrsHlsSessions* hls_sessions() { return &hls_sessions_; }
 
 private:
     SrsHlsMemoryStore* hls_store_;
     SrsHttpServeMux mux_;
     SrsHttpStreamServer streams_;
+    // After streams_, which it reads.
+    SrsHlsSessions hls_sessions_;
     std::shared_ptr<SrsHttpCorsMux> cors_;
     // Shared with the mux as its "/" handler.
     std::shared_ptr<ISrsHttpHandler> mux_ref_;

@@ -136,8 +136,10 @@ const std::vector<SrsReloadRule>& srs_reload_rules() {
         {"vhost.hls.hls_key_file_path", M::NotUsed, ""},
         {"vhost.hls.hls_key_url", M::NotUsed, ""},
         {"vhost.hls.hls_dts_directly", M::NotUsed, ""},
-        {"vhost.hls.hls_ctx", M::NotUsed, ""},
-        {"vhost.hls.hls_ts_ctx", M::NotUsed, ""},
+        {"vhost.hls.hls_ctx", M::AtOnce,
+         "Read at each playlist request: off stops redirecting and opening sessions (open ones end at their "
+         "timeout), on opens sessions from the next playlist request."},
+        {"vhost.hls.hls_ts_ctx", M::AtOnce, "Read each time a session's playlist is served."},
         {"vhost.hls.hls_use_fmp4", M::NotUsed, ""},
         {"vhost.hls.hls_fmp4_file", M::NotUsed, ""},
         {"vhost.hls.hls_init_file", M::NotUsed, ""},

@@ -405,7 +405,12 @@ srs_error_t SrsServer::SrsApiReloader::on_reload(SrsReloadContext* ctx) {
 }
 
 ISrsConnection* SrsServer::find_connection(const std::string& cid) {
-    return conns_.find(cid);
+    ISrsConnection* c = conns_.find(cid);
+    // HLS players are sessions, not connections: a kick ends the session at its next check.
+    if (!c && http_server_) {
+        c = http_server_->hls_sessions()->find_connection(cid);
+    }
+    return c;
 }
 
 SrsSummaryContext SrsServer::summary_context() {
@@ -450,6 +455,10 @@ srs_error_t SrsServer::initialize_hls() {
         return srs_error_wrap(err, "http server");
     }
     http_server_->streams()->set_stat(stat_.get());
+    // HLS player sessions end from their own ticking coroutine when no request comes.
+    if ((err = http_server_->hls_sessions()->start()) != srs_success) {
+        return srs_error_wrap(err, "hls sessions");
+    }
     sources_.add_handler_factory(hls_.get());
     sources_.add_handler_factory(http_server_->streams());
     subscribe_reload(&hls_reloader_);

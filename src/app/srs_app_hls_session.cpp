@@ -1,0 +1,264 @@
+#include <srs_app_hls_session.hpp>
+
+#include <srs_app_config.hpp>
+#include <srs_app_http_stream.hpp>
+#include <srs_app_statistic.hpp>
+#include <srs_core_log.hpp>
+#include <srs_core_utility.hpp>
+#include <srs_protocol_http_message.hpp>
+#include <srs_protocol_http_response.hpp>
+#include <srs_protocol_http_static.hpp>
+#include <srs_protocol_rtmp_request.hpp>
+
+#include <algorithm>
+
+std::string srs_hls_ctx_redirect(const std::string& path, const std::string& query, const std::string& ctx) {
+    std::string q;
+    for (const std::string& kv : srs_string_split(query, "&")) {
+        std::string key = kv.substr(0, kv.find('='));
+        if (kv.empty() || key == SRS_HLS_CTX_PARAM) {
+            continue;
+        }
+        q += (q.empty() ? "" : "&") + kv;
+    }
+    q += (q.empty() ? "" : "&") + std::string(SRS_HLS_CTX_PARAM) + "=" + ctx;
+    return path + "?" + q;
+}
+
+std::string srs_hls_ctx_rewrite_playlist(const std::string& body, const std::string& ctx) {
+    std::string out;
+    out.reserve(body.size() + 64);
+    size_t pos = 0;
+    while (pos < body.size()) {
+        size_t eol = body.find('\n', pos);
+        size_t next = eol == std::string::npos ? body.size() : eol + 1;
+        // The line without its terminator (LF or CRLF).
+        size_t end = eol == std::string::npos ? body.size() : eol;
+        if (end > pos && body[end - 1] == '\r') {
+            end--;
+        }
+        std::string line = body.substr(pos, end - pos);
+        out += line;
+        std::string trimmed = srs_string_trim(line);
+        if (!trimmed.empty() && trimmed[0] != '#') {
+            out += (line.find('?') == std::string::npos ? "?" : "&") + std::string(SRS_HLS_CTX_PARAM) + "=" + ctx;
+        }
+        out += body.substr(end, next - end);
+        pos = next;
+    }
+    return out;
+}
+
+srs_utime_t srs_hls_ctx_timeout(srs_utime_t hls_fragment) {
+    return std::max<srs_utime_t>(3 * hls_fragment, 10 * SRS_UTIME_SECONDS);
+}
+
+SrsHlsSession::SrsHlsSession(const SrsHookRequest& hook, srs_utime_t now, srs_utime_t timeout)
+    : hook_(hook), last_(now), timeout_(timeout) {}
+
+SrsHlsSessionTable::SrsHlsSessionTable(std::function<srs_utime_t()> clock) : clock_(std::move(clock)) {}
+
+SrsHlsSession* SrsHlsSessionTable::add(const SrsHookRequest& hook, srs_utime_t timeout) {
+    std::unique_ptr<SrsHlsSession>& s = sessions_[hook.client_id];
+    s = std::make_unique<SrsHlsSession>(hook, clock_(), timeout);
+    return s.get();
+}
+
+SrsHlsSession* SrsHlsSessionTable::touch(const std::string& ctx) {
+    SrsHlsSession* s = find(ctx);
+    srs_utime_t now = clock_();
+    if (!s || s->expired(now)) {
+        return nullptr;
+    }
+    s->touch(now);
+    return s;
+}
+
+SrsHlsSession* SrsHlsSessionTable::find(const std::string& ctx) const {
+    auto it = sessions_.find(ctx);
+    return it == sessions_.end() ? nullptr : it->second.get();
+}
+
+std::vector<std::unique_ptr<SrsHlsSession>> SrsHlsSessionTable::take_expired() {
+    std::vector<std::unique_ptr<SrsHlsSession>> r;
+    srs_utime_t now = clock_();
+    for (auto it = sessions_.begin(); it != sessions_.end();) {
+        if (it->second->expired(now)) {
+            r.push_back(std::move(it->second));
+            it = sessions_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    return r;
+}
+
+std::vector<std::unique_ptr<SrsHlsSession>> SrsHlsSessionTable::take_all() {
+    std::vector<std::unique_ptr<SrsHlsSession>> r;
+    for (auto& it : sessions_) {
+        r.push_back(std::move(it.second));
+    }
+    sessions_.clear();
+    return r;
+}
+
+SrsHlsSessions::SrsHlsSessions(const SrsHttpStreamServer* streams, std::function<srs_utime_t()> clock)
+    : streams_(streams), table_(std::move(clock)) {}
+
+SrsHlsSessions::~SrsHlsSessions() {
+    stop();
+}
+
+srs_error_t SrsHlsSessions::start() {
+    if (trd_) {
+        return srs_success;
+    }
+    trd_ = std::make_unique<SrsCoroutine>("hls-ctx", this);
+    srs_error_t err = trd_->start();
+    if (err != srs_success) {
+        trd_.reset();
+        return srs_error_wrap(err, "hls sessions");
+    }
+    return err;
+}
+
+void SrsHlsSessions::stop() {
+    if (trd_) {
+        trd_->stop();
+        trd_.reset();
+    }
+    // At quit: the sessions leave the statistics, without on_stop calls that would hold the
+    // quit for a hook timeout each.
+    for (auto& s : table_.take_all()) {
+        end(s.get(), false);
+    }
+}
+
+bool SrsHlsSessions::enabled(const SrsConfig& conf, const std::string& vhost) {
+    return !vhost.empty() && conf.vhost_bool(vhost, "hls.hls_ctx");
+}
+
+srs_error_t SrsHlsSessions::serve_playlist(ISrsHttpResponseWriter* w, SrsHttpMessage* r, const SrsConfig& conf,
+                                           const std::string& vhost, const std::string& body) {
+    srs_error_t err = srs_success;
+    std::string ctx = r->query_get(SRS_HLS_CTX_PARAM);
+    SrsHlsSession* s = ctx.empty() ? nullptr : table_.touch(ctx);
+
+    if (!s) {
+        // A new player (or one whose session ended or was kicked): the stream is the path,
+        // [app]/[stream].m3u8 as hls_m3u8_file names it by default.
+        const std::string& path = r->path();
+        size_t slash = path.rfind('/');
+        std::string app = slash == std::string::npos || slash == 0 ? "" : path.substr(1, slash - 1);
+        std::string stream = path.substr(slash == std::string::npos ? 0 : slash + 1);
+        stream = stream.substr(0, stream.rfind('.'));
+
+        SrsHookRequest h;
+        h.client_id = srs_context_generate();
+        h.ip = r->peer_ip();
+        h.vhost = vhost;
+        h.app = app;
+        h.tcUrl = "http://" + r->host() + "/" + app;
+        h.stream = stream;
+        h.param = r->query().empty() ? "" : "?" + r->query();
+        h.pageUrl = r->header()->get("Referer");
+        h.stream_url = srs_generate_stream_url(vhost, app, stream);
+        SrsStatistic* stat = streams_ ? streams_->stat() : nullptr;
+        SrsStatisticRequest sr;
+        sr.vhost = vhost;
+        sr.app = app;
+        sr.stream = stream;
+        sr.tcUrl = h.tcUrl;
+        sr.pageUrl = h.pageUrl;
+        sr.ip = h.ip;
+        if (stat) {
+            h.server_id = stat->server_id();
+            h.service_id = stat->service_id();
+            SrsStatisticStream* st = stat->find_stream(sr);
+            h.stream_id = st ? st->id_ : "";
+        }
+
+        if ((err = srs_http_hooks_call(conf, SrsHookEvent::Play, h)) != srs_success) {
+            srs_warn("hls: %s play %s refused, 403: %s", h.ip.c_str(), path.c_str(), srs_error_summary(err).c_str());
+            srs_error_reset(err);
+            return srs_http_write_error(w, 403);
+        }
+        srs_utime_t timeout = srs_hls_ctx_timeout(conf.vhost_duration(vhost, "hls.hls_fragment"));
+        table_.add(h, timeout);
+        if (stat) {
+            stat->on_client(h.client_id, sr, SrsClientHlsPlay, nullptr);
+        }
+        std::string location = srs_hls_ctx_redirect(r->raw_path(), r->query(), h.client_id);
+        srs_trace("hls: %s play %s as session %s, timeout=%dms, sessions=%d", h.ip.c_str(), path.c_str(),
+                  h.client_id.c_str(), (int)(timeout / SRS_UTIME_MILLISECONDS), (int)table_.size());
+        w->header()->set("Location", location);
+        w->header()->set("Cache-Control", "no-cache");
+        w->header()->set_content_length(0);
+        w->write_header(302);
+        return w->final_request();
+    }
+
+    std::string out = conf.vhost_bool(vhost, "hls.hls_ts_ctx") ? srs_hls_ctx_rewrite_playlist(body, ctx) : body;
+    if (SrsStatistic* stat = streams_ ? streams_->stat() : nullptr) {
+        stat->add_bytes(ctx, 0, (int64_t)out.size());
+    }
+    w->header()->set_content_type(srs_http_mime_type(".m3u8"));
+    // A live playlist changes every segment.
+    w->header()->set("Cache-Control", "no-cache");
+    w->header()->set_content_length((int64_t)out.size());
+    w->write_header(200);
+    if ((err = w->write(out.data(), (int)out.size())) != srs_success) {
+        return err;
+    }
+    return w->final_request();
+}
+
+void SrsHlsSessions::on_request(SrsHttpMessage* r, int64_t bytes) {
+    std::string ctx = r->query_get(SRS_HLS_CTX_PARAM);
+    if (ctx.empty() || !table_.touch(ctx)) {
+        return;
+    }
+    if (SrsStatistic* stat = streams_ ? streams_->stat() : nullptr) {
+        stat->add_bytes(ctx, 0, bytes);
+    }
+}
+
+void SrsHlsSessions::check() {
+    for (auto& s : table_.take_expired()) {
+        end(s.get(), true);
+    }
+}
+
+void SrsHlsSessions::end(SrsHlsSession* s, bool hooks) {
+    SrsStatistic* stat = streams_ ? streams_->stat() : nullptr;
+    std::shared_ptr<const SrsConfig> conf = streams_ ? streams_->config() : nullptr;
+    srs_trace("hls: session %s of %s from %s ends (%s), sessions=%d", s->cid().c_str(), s->hook().stream_url.c_str(),
+              s->remote_ip().c_str(), s->kicked() ? "kicked" : "timeout", (int)table_.size());
+    if (stat) {
+        SrsStatisticRequest sr;
+        sr.vhost = s->hook().vhost;
+        sr.app = s->hook().app;
+        sr.stream = s->hook().stream;
+        SrsStatisticStream* st = stat->find_stream(sr);
+        s->hook().stream_id = st ? st->id_ : "";
+        stat->on_disconnect(s->cid());
+    }
+    if (conf && hooks) {
+        srs_error_t err = srs_http_hooks_call(*conf, SrsHookEvent::Stop, s->hook());
+        srs_error_reset(err);
+    }
+}
+
+srs_error_t SrsHlsSessions::cycle() {
+    srs_error_t err = srs_success;
+    while (true) {
+        if ((err = trd_->pull()) != srs_success) {
+            // Stopped: the owner ends what is left.
+            srs_error_reset(err);
+            return srs_success;
+        }
+        check();
+        srs_usleep(SRS_UTIME_SECONDS);
+    }
+    return err;
+}

@@ -1,0 +1,132 @@
+// HLS player sessions (`vhost.hls.hls_ctx`, as SRS): a playlist request without an hls_ctx
+// query parameter opens a session (a context id, the on_play hook, a 302 to the same URL with
+// `hls_ctx=<id>`), requests carrying the id keep it alive, and a session that sees no request
+// for its timeout ends (on_stop with the same client_id). Sessions are the HLS players of
+// /api/v1/clients ("hls-play"), and can be kicked there. See doc/hls.md.
+#pragma once
+
+#include <srs_app_conn.hpp>
+#include <srs_app_http_hooks.hpp>
+#include <srs_core.hpp>
+#include <srs_core_st.hpp>
+#include <srs_core_time.hpp>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+class SrsConfig;
+class SrsHttpMessage;
+class ISrsHttpResponseWriter;
+class SrsHttpStreamServer;
+
+// The query parameter that carries the session id.
+constexpr const char* SRS_HLS_CTX_PARAM = "hls_ctx";
+
+// The Location of a new session: path, then the original query without any hls_ctx, then
+// hls_ctx=ctx ("/live/s.m3u8?token=a&hls_ctx=xyz").
+std::string srs_hls_ctx_redirect(const std::string& path, const std::string& query, const std::string& ctx);
+// The playlist with hls_ctx=ctx appended to each URI line (RFC 8216 4.1: lines that are not
+// blank and do not start with '#'), so segment requests keep the session alive.
+std::string srs_hls_ctx_rewrite_playlist(const std::string& body, const std::string& ctx);
+// How long a session lives without a request: 3 x hls_fragment, at least 10 s. A player
+// reloads a live playlist about every target duration (RFC 8216 6.3.4) and fetches the new
+// segments in between, so a live one is seen well within it.
+srs_utime_t srs_hls_ctx_timeout(srs_utime_t hls_fragment);
+
+// One HLS player: a virtual connection known by its context id, whose life is its requests.
+class SrsHlsSession : public ISrsConnection {
+public:
+    // hook: the body of its on_play/on_stop (client_id is the session id).
+    SrsHlsSession(const SrsHookRequest& hook, srs_utime_t now, srs_utime_t timeout);
+
+public:
+    srs_error_t start() override { return srs_success; }
+    const std::string& cid() const override { return hook_.client_id; }
+    std::string remote_ip() const override { return hook_.ip; }
+    const char* desc() const override { return "HLS"; }
+    // A kick: the session ends at the next check, whatever its last request.
+    void expire() override { kicked_ = true; }
+
+    void touch(srs_utime_t now) { last_ = now; }
+    bool expired(srs_utime_t now) const { return kicked_ || now - last_ >= timeout_; }
+    bool kicked() const { return kicked_; }
+    const SrsHookRequest& hook() const { return hook_; }
+    SrsHookRequest& hook() { return hook_; }
+
+private:
+    SrsHookRequest hook_;
+    srs_utime_t last_;
+    srs_utime_t timeout_;
+    bool kicked_ = false;
+};
+
+// The sessions by id, with a clock that tests can replace.
+class SrsHlsSessionTable {
+public:
+    explicit SrsHlsSessionTable(std::function<srs_utime_t()> clock = srs_get_system_time);
+    SRS_DISALLOW_COPY(SrsHlsSessionTable);
+
+public:
+    // Adds a session whose id is hook.client_id (replacing one of the same id).
+    SrsHlsSession* add(const SrsHookRequest& hook, srs_utime_t timeout);
+    // Refreshes a live session; null when there is none of that id or it has expired (an
+    // expired one waits for take_expired() to end it with its hook).
+    SrsHlsSession* touch(const std::string& ctx);
+    SrsHlsSession* find(const std::string& ctx) const;
+    // Removes and returns the sessions expired now (or kicked).
+    std::vector<std::unique_ptr<SrsHlsSession>> take_expired();
+    // Removes and returns every session (at quit).
+    std::vector<std::unique_ptr<SrsHlsSession>> take_all();
+    size_t size() const { return sessions_.size(); }
+    srs_utime_t now() const { return clock_(); }
+
+private:
+    std::function<srs_utime_t()> clock_;
+    std::map<std::string, std::unique_ptr<SrsHlsSession>> sessions_;
+};
+
+// The HLS sessions of the HTTP server: serves the playlist requests of vhosts with hls_ctx on
+// and ends idle sessions from a coroutine ticking every second (so they end when no request
+// comes at all).
+class SrsHlsSessions : public ISrsCoroutineHandler {
+public:
+    // streams gives the running config and the statistics; not owned, outlives this object.
+    explicit SrsHlsSessions(const SrsHttpStreamServer* streams,
+                            std::function<srs_utime_t()> clock = srs_get_system_time);
+    ~SrsHlsSessions() override;
+    SRS_DISALLOW_COPY(SrsHlsSessions);
+
+public:
+    srs_error_t start();
+    // Stops the ticking and ends every session (on_stop, stats).
+    void stop();
+    // Whether playlist requests of this vhost get sessions.
+    static bool enabled(const SrsConfig& conf, const std::string& vhost);
+    // Serves a GET of a playlist of a vhost with hls_ctx on, whose body is there: without a
+    // live session id, opens a session (on_play; 403 when refused) and answers 302 to the URL
+    // with hls_ctx; with one, refreshes it and sends the playlist with the id in its URIs
+    // (when hls_ts_ctx is on).
+    srs_error_t serve_playlist(ISrsHttpResponseWriter* w, SrsHttpMessage* r, const SrsConfig& conf,
+                               const std::string& vhost, const std::string& body);
+    // A request of another HLS file (a segment) of size bytes: refreshes its session, if any.
+    void on_request(SrsHttpMessage* r, int64_t bytes);
+    // Ends the expired sessions: on_stop, and they leave the statistics.
+    void check();
+    // A session as a connection, for the API's kick; null if none.
+    ISrsConnection* find_connection(const std::string& cid) const { return table_.find(cid); }
+    size_t size() const { return table_.size(); }
+    srs_error_t cycle() override;
+
+private:
+    // Logs the end, leaves the statistics and calls on_stop (when hooks).
+    void end(SrsHlsSession* s, bool hooks);
+
+private:
+    const SrsHttpStreamServer* streams_;
+    SrsHlsSessionTable table_;
+    // Last, so it stops before the table goes.
+    std::unique_ptr<SrsCoroutine> trd_;
+};

@@ -1,0 +1,276 @@
+// HLS player sessions (hls_ctx): the redirect URL and playlist rewriting, the session table
+// with a fake clock (create, refresh, expire, kick), and the sessions served through the HTTP
+// server's static handler over a RAM HLS store (302, rewritten playlist, stats, on_play refusal).
+#include <gtest/gtest.h>
+
+#include <srs_app_config.hpp>
+#include <srs_app_hls_muxer.hpp>
+#include <srs_app_hls_session.hpp>
+#include <srs_app_http_server.hpp>
+#include <srs_app_source.hpp>
+#include <srs_app_statistic.hpp>
+#include <srs_protocol_http_response.hpp>
+#include <srs_utest_http_mock.hpp>
+
+#include <memory>
+#include <string>
+
+namespace {
+
+std::shared_ptr<SrsConfig> load(const std::string& text) {
+    std::shared_ptr<SrsConfig> conf;
+    srs_error_t err = SrsConfig::load_string(text, &conf);
+    EXPECT_TRUE(err == srs_success) << srs_error_desc(err);
+    return conf;
+}
+
+SrsHookRequest hook(const std::string& cid) {
+    SrsHookRequest h;
+    h.client_id = cid;
+    h.ip = "10.0.0.1";
+    h.vhost = "__defaultVhost__";
+    h.app = "live";
+    h.stream = "s";
+    return h;
+}
+
+// Serves one request through h; the parsed response.
+MockHttpResponse get(ISrsHttpHandler* h, const std::string& target, const std::string& extra = "") {
+    MockHttpRequest req;
+    srs_error_t err = req.parse("GET " + target + " HTTP/1.1\r\nHost: localhost\r\n" + extra + "\r\n");
+    EXPECT_TRUE(err == srs_success) << srs_error_desc(err);
+    srs_error_reset(err);
+    if (!req.msg) {
+        return MockHttpResponse("");
+    }
+    req.msg->set_peer("127.0.0.9", 40000);
+    MockHttpIo out;
+    SrsHttpResponseWriter w(&out, req.msg.get());
+    err = h->serve_http(&w, req.msg.get());
+    EXPECT_TRUE(err == srs_success) << srs_error_desc(err);
+    srs_error_reset(err);
+    return MockHttpResponse(out.out);
+}
+
+// The value of a response header line "Name: value".
+std::string header(const MockHttpResponse& r, const std::string& name) {
+    size_t p = r.head.find(name + ": ");
+    if (p == std::string::npos) {
+        return "";
+    }
+    p += name.size() + 2;
+    return r.head.substr(p, r.head.find("\r\n", p) - p);
+}
+
+const char* kPlaylist =
+    "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:0\n"
+    "#EXTINF:2.000,\ns-0.ts\n#EXTINF:2.000,\ns-1.ts?k=v\n";
+
+}  // namespace
+
+TEST(AppHlsSessionTest, RedirectKeepsOtherParams) {
+    EXPECT_EQ("/live/s.m3u8?hls_ctx=abc", srs_hls_ctx_redirect("/live/s.m3u8", "", "abc"));
+    EXPECT_EQ("/live/s.m3u8?token=1&x=2&hls_ctx=abc", srs_hls_ctx_redirect("/live/s.m3u8", "token=1&x=2", "abc"));
+    // A stale id is replaced, not repeated.
+    EXPECT_EQ("/live/s.m3u8?token=1&hls_ctx=new", srs_hls_ctx_redirect("/live/s.m3u8", "hls_ctx=old&token=1", "new"));
+    EXPECT_EQ("/live/s.m3u8?hls_ctxx=1&hls_ctx=n", srs_hls_ctx_redirect("/live/s.m3u8", "hls_ctxx=1&&", "n"));
+}
+
+TEST(AppHlsSessionTest, RewriteAppendsToUriLinesOnly) {
+    std::string out = srs_hls_ctx_rewrite_playlist(kPlaylist, "C1");
+    EXPECT_EQ(
+        "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:0\n"
+        "#EXTINF:2.000,\ns-0.ts?hls_ctx=C1\n#EXTINF:2.000,\ns-1.ts?k=v&hls_ctx=C1\n",
+        out);
+    // CRLF lines keep their terminators; blank lines and a last line without one.
+    EXPECT_EQ("#EXTM3U\r\n\r\na.ts?hls_ctx=x\r\nb.ts?hls_ctx=x",
+              srs_hls_ctx_rewrite_playlist("#EXTM3U\r\n\r\na.ts\r\nb.ts", "x"));
+    EXPECT_EQ("", srs_hls_ctx_rewrite_playlist("", "x"));
+}
+
+TEST(AppHlsSessionTest, TimeoutFromFragment) {
+    EXPECT_EQ(10 * SRS_UTIME_SECONDS, srs_hls_ctx_timeout(1 * SRS_UTIME_SECONDS));
+    EXPECT_EQ(30 * SRS_UTIME_SECONDS, srs_hls_ctx_timeout(10 * SRS_UTIME_SECONDS));
+}
+
+TEST(AppHlsSessionTest, TableCreateRefreshExpire) {
+    srs_utime_t now = 1000 * SRS_UTIME_SECONDS;
+    SrsHlsSessionTable t([&now]() { return now; });
+    SrsHlsSession* s = t.add(hook("c1"), 10 * SRS_UTIME_SECONDS);
+    ASSERT_TRUE(s);
+    EXPECT_EQ("c1", s->cid());
+    EXPECT_EQ("10.0.0.1", s->remote_ip());
+    EXPECT_STREQ("HLS", s->desc());
+    t.add(hook("c2"), 10 * SRS_UTIME_SECONDS);
+    EXPECT_EQ(2u, t.size());
+    EXPECT_EQ(nullptr, t.touch("none"));
+
+    // c1 is refreshed at +8 s, c2 is not: at +12 s only c2 has expired.
+    now += 8 * SRS_UTIME_SECONDS;
+    EXPECT_EQ(s, t.touch("c1"));
+    EXPECT_TRUE(t.take_expired().empty());
+    now += 4 * SRS_UTIME_SECONDS;
+    // An expired session is no longer refreshed by a late request.
+    EXPECT_EQ(nullptr, t.touch("c2"));
+    std::vector<std::unique_ptr<SrsHlsSession>> gone = t.take_expired();
+    ASSERT_EQ(1u, gone.size());
+    EXPECT_EQ("c2", gone[0]->cid());
+    EXPECT_EQ(1u, t.size());
+    EXPECT_EQ(nullptr, t.find("c2"));
+
+    // A kick ends it at the next check, however recent its last request.
+    t.find("c1")->expire();
+    EXPECT_EQ(nullptr, t.touch("c1"));
+    gone = t.take_expired();
+    ASSERT_EQ(1u, gone.size());
+    EXPECT_TRUE(gone[0]->kicked());
+    EXPECT_EQ(0u, t.size());
+
+    t.add(hook("c3"), SRS_UTIME_SECONDS);
+    EXPECT_EQ(1u, t.take_all().size());
+    EXPECT_EQ(0u, t.size());
+}
+
+TEST(AppHlsSessionTest, PlaylistRedirectsThenServesSessionAndStats) {
+    std::shared_ptr<SrsConfig> conf = load(
+        "http_server { enabled on; }\n"
+        "vhost __defaultVhost__ { hls { enabled on; hls_fragment 2; } }\n");
+    SrsLiveSourceManager sources;
+    SrsHlsMemoryStore store;
+    SrsHttpServer http(&sources, &store);
+    HTTP_ASSERT_OK(http.apply(conf));
+    SrsStatistic stat;
+    http.streams()->set_stat(&stat);
+    srs_utime_t now = 1000 * SRS_UTIME_SECONDS;
+    SrsHlsSessions sessions(http.streams(), [&now]() { return now; });
+    SrsHttpStaticHandler h("/nonexistent-dir", &store, http.streams(), &sessions);
+    store.put("/live/s.m3u8", std::make_shared<const std::string>(kPlaylist));
+    store.put("/live/s-0.ts", std::make_shared<const std::string>(std::string(188, 'G')));
+
+    // No session id: a new session and a 302 that keeps the query.
+    MockHttpResponse r = get(&h, "/live/s.m3u8?token=abc", "Referer: http://page.com/x\r\n");
+    ASSERT_EQ(302, r.status) << r.head;
+    std::string loc = header(r, "Location");
+    ASSERT_EQ(0u, loc.find("/live/s.m3u8?token=abc&hls_ctx=")) << loc;
+    std::string ctx = loc.substr(loc.find("hls_ctx=") + 8);
+    ASSERT_FALSE(ctx.empty());
+    EXPECT_EQ(1u, sessions.size());
+    SrsStatisticClient* c = stat.find_client(ctx);
+    ASSERT_TRUE(c);
+    EXPECT_EQ(SrsClientHlsPlay, c->type_);
+    EXPECT_EQ("127.0.0.9", c->req_.ip);
+    EXPECT_EQ("http://page.com/x", c->req_.pageUrl);
+    ASSERT_TRUE(sessions.find_connection(ctx));
+    EXPECT_STREQ("HLS", sessions.find_connection(ctx)->desc());
+
+    // With it: the playlist, its segments carrying the id.
+    r = get(&h, loc);
+    ASSERT_EQ(200, r.status) << r.head;
+    EXPECT_NE(std::string::npos, r.body.find("s-0.ts?hls_ctx=" + ctx + "\n")) << r.body;
+    EXPECT_NE(std::string::npos, r.body.find("s-1.ts?k=v&hls_ctx=" + ctx + "\n")) << r.body;
+    EXPECT_EQ(1u, sessions.size());
+
+    // Segment requests keep it alive past the timeout of 10 s.
+    for (int i = 0; i < 3; i++) {
+        now += 6 * SRS_UTIME_SECONDS;
+        r = get(&h, "/live/s-0.ts?hls_ctx=" + ctx);
+        EXPECT_EQ(200, r.status);
+        EXPECT_EQ(188u, r.body.size());
+        sessions.check();
+        EXPECT_EQ(1u, sessions.size());
+    }
+    // Then silence: it ends and leaves the stats.
+    now += 10 * SRS_UTIME_SECONDS;
+    sessions.check();
+    EXPECT_EQ(0u, sessions.size());
+    EXPECT_EQ(nullptr, stat.find_client(ctx));
+
+    // Its id no longer opens the playlist: a new session instead.
+    r = get(&h, "/live/s.m3u8?hls_ctx=" + ctx);
+    ASSERT_EQ(302, r.status);
+    EXPECT_EQ(std::string::npos, header(r, "Location").find(ctx));
+    EXPECT_EQ(1u, sessions.size());
+
+    // A missing playlist is a 404, with no session.
+    r = get(&h, "/live/none.m3u8");
+    EXPECT_EQ(404, r.status);
+    EXPECT_EQ(1u, sessions.size());
+
+    // stop() ends what is left.
+    sessions.stop();
+    EXPECT_EQ(0u, sessions.size());
+    EXPECT_EQ(0u, stat.nb_clients());
+}
+
+TEST(AppHlsSessionTest, CtxOffServesPlainAndTsCtxOffKeepsUris) {
+    std::shared_ptr<SrsConfig> conf = load(
+        "http_server { enabled on; }\n"
+        "vhost __defaultVhost__ { hls { enabled on; hls_ctx off; } }\n");
+    SrsLiveSourceManager sources;
+    SrsHlsMemoryStore store;
+    SrsHttpServer http(&sources, &store);
+    HTTP_ASSERT_OK(http.apply(conf));
+    SrsHlsSessions sessions(http.streams());
+    SrsHttpStaticHandler h("/nonexistent-dir", &store, http.streams(), &sessions);
+    store.put("/live/s.m3u8", std::make_shared<const std::string>(kPlaylist));
+    MockHttpResponse r = get(&h, "/live/s.m3u8");
+    EXPECT_EQ(200, r.status);
+    EXPECT_EQ(kPlaylist, r.body);
+    EXPECT_EQ(0u, sessions.size());
+
+    conf = load(
+        "http_server { enabled on; }\n"
+        "vhost __defaultVhost__ { hls { enabled on; hls_ts_ctx off; } }\n");
+    HTTP_ASSERT_OK(http.apply(conf));
+    r = get(&h, "/live/s.m3u8");
+    ASSERT_EQ(302, r.status);
+    r = get(&h, header(r, "Location"));
+    EXPECT_EQ(200, r.status);
+    EXPECT_EQ(kPlaylist, r.body);
+    EXPECT_EQ(1u, sessions.size());
+}
+
+TEST(AppHlsSessionTest, OnPlayRefusedIs403WithoutSession) {
+    // Port 1 refuses at once: the hook fails, the player is refused.
+    std::shared_ptr<SrsConfig> conf = load(
+        "http_server { enabled on; }\n"
+        "vhost __defaultVhost__ { hls { enabled on; } "
+        "http_hooks { enabled on; on_play http://127.0.0.1:1/api/v1/play; } }\n");
+    SrsLiveSourceManager sources;
+    SrsHlsMemoryStore store;
+    SrsHttpServer http(&sources, &store);
+    HTTP_ASSERT_OK(http.apply(conf));
+    SrsStatistic stat;
+    http.streams()->set_stat(&stat);
+    SrsHlsSessions sessions(http.streams());
+    SrsHttpStaticHandler h("/nonexistent-dir", &store, http.streams(), &sessions);
+    store.put("/live/s.m3u8", std::make_shared<const std::string>(kPlaylist));
+    MockHttpResponse r = get(&h, "/live/s.m3u8");
+    EXPECT_EQ(403, r.status);
+    EXPECT_EQ(0u, sessions.size());
+    EXPECT_EQ(0u, stat.nb_clients());
+}
+
+TEST(AppHlsSessionTest, TickerEndsIdleSessions) {
+    std::shared_ptr<SrsConfig> conf = load(
+        "http_server { enabled on; }\n"
+        "vhost __defaultVhost__ { hls { enabled on; hls_fragment 1; } }\n");
+    SrsLiveSourceManager sources;
+    SrsHlsMemoryStore store;
+    SrsHttpServer http(&sources, &store);
+    HTTP_ASSERT_OK(http.apply(conf));
+    srs_utime_t now = 1000 * SRS_UTIME_SECONDS;
+    SrsHlsSessions sessions(http.streams(), [&now]() { return now; });
+    SrsHttpStaticHandler h("/nonexistent-dir", &store, http.streams(), &sessions);
+    store.put("/live/s.m3u8", std::make_shared<const std::string>(kPlaylist));
+    HTTP_ASSERT_OK(sessions.start());
+    ASSERT_EQ(302, get(&h, "/live/s.m3u8").status);
+    EXPECT_EQ(1u, sessions.size());
+    // No request at all: the ticking coroutine ends it within about a second.
+    now += 11 * SRS_UTIME_SECONDS;
+    for (int i = 0; i < 30 && sessions.size(); i++) {
+        srs_usleep(50 * SRS_UTIME_MILLISECONDS);
+    }
+    EXPECT_EQ(0u, sessions.size());
+    sessions.stop();
+}
