@@ -12,6 +12,10 @@
 #include <srs_protocol_http_response.hpp>
 #include <srs_utest_http_mock.hpp>
 
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <fstream>
 #include <memory>
 #include <string>
 
@@ -273,4 +277,40 @@ TEST(AppHlsSessionTest, TickerEndsIdleSessions) {
     }
     EXPECT_EQ(0u, sessions.size());
     sessions.stop();
+}
+
+TEST(AppHlsSessionTest, DiskPlaylistRedirectsAndIsRewritten) {
+    char tmpl[] = "/tmp/srs_utest_hls_ctx_XXXXXX";
+    std::string dir = mkdtemp(tmpl);
+    ::mkdir((dir + "/live").c_str(), 0755);
+    { std::ofstream(dir + "/live/s.m3u8") << kPlaylist; }
+    { std::ofstream(dir + "/live/s-0.ts") << std::string(376, 'G'); }
+    std::shared_ptr<SrsConfig> conf =
+        load("http_server { enabled on; dir " + dir + "; }\nvhost __defaultVhost__ { hls { enabled on; } }\n");
+    SrsLiveSourceManager sources;
+    SrsHttpServer http(&sources, nullptr);
+    HTTP_ASSERT_OK(http.apply(conf));
+    SrsStatistic stat;
+    http.streams()->set_stat(&stat);
+    SrsHlsSessions sessions(http.streams());
+    SrsHttpStaticHandler h(dir, nullptr, http.streams(), &sessions);
+
+    MockHttpResponse r = get(&h, "/live/s.m3u8");
+    ASSERT_EQ(302, r.status) << r.head;
+    std::string loc = header(r, "Location");
+    std::string ctx = loc.substr(loc.find("hls_ctx=") + 8);
+    r = get(&h, loc);
+    ASSERT_EQ(200, r.status);
+    EXPECT_EQ(srs_hls_ctx_rewrite_playlist(kPlaylist, ctx), r.body);
+    r = get(&h, "/live/s-0.ts?hls_ctx=" + ctx);
+    EXPECT_EQ(200, r.status);
+    EXPECT_EQ(376u, r.body.size());
+    // Traversal is still refused before any session is made.
+    EXPECT_EQ(403, get(&h, "/live/../live/s.m3u8").status);
+    EXPECT_EQ(404, get(&h, "/live/none.m3u8").status);
+    EXPECT_EQ(1u, sessions.size());
+    ASSERT_TRUE(stat.find_client(ctx));
+    sessions.stop();
+    std::string cmd = "rm -rf '" + dir + "'";
+    EXPECT_EQ(0, system(cmd.c_str()));
 }

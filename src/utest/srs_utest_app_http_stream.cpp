@@ -459,7 +459,7 @@ TEST(AppHttpStreamTest, ServesRamHlsAndStaticFiles) {
     { std::ofstream(dir + "/index.html") << "hello"; }
     Fixture f("http_server { enabled on; dir " + dir +
               "; crossdomain off; }\n"
-              "vhost __defaultVhost__ { hls { enabled on; hls_fragment 1; hls_storage ram; hls_path " +
+              "vhost __defaultVhost__ { hls { enabled on; hls_ctx off; hls_fragment 1; hls_storage ram; hls_path " +
               dir + "/hls; } }\n");
     std::shared_ptr<SrsLiveSource> s;
     HTTP_ASSERT_OK(f.sources.fetch_or_create("__defaultVhost__", "live", "s", SrsLiveSourceConfig(), &s));

@@ -125,7 +125,9 @@ class HlsTestCase(unittest.TestCase):
         self.assertEqual(3, target, body)
         for d, uri in segs:
             self.assertTrue(1.5 <= d <= 3.0, body)
-            self.assertRegex(uri, r"^s-\d+\.ts$")
+            # With hls_ctx on (the default), urllib followed the 302 to a session whose id
+            # the segment URIs carry.
+            self.assertRegex(uri, r"^s-\d+\.ts\?hls_ctx=[0-9A-Za-z]+$")
         # Each segment plays on its own with both codecs.
         for _, uri in segs[:3]:
             url = "http://127.0.0.1:%d/live/%s" % (self.srs.http, uri)

@@ -1,7 +1,8 @@
 """http_hooks with the real binary and a callback server in the test: tokens allowed and
 refused (403, body 1) for publish and play (RTMP and HTTP-FLV), the JSON bodies, the event
-order publish -> play -> stop -> unpublish, and a hook server that never answers.
-Runtime about 30 s. SRS_HOOKS_CAPTURE=FILE writes every body received (for doc/hooks.md)."""
+order publish -> play -> stop -> unpublish, a hook server that never answers, and HLS player
+sessions (hls_ctx: 302, on_play, on_stop after the idle timeout or a kick, /api/v1/clients).
+Runtime about 50 s. SRS_HOOKS_CAPTURE=FILE writes every body received (for doc/hooks.md)."""
 
 import http.server
 import json
@@ -44,7 +45,13 @@ vhost __defaultVhost__ {{
 }}
 vhost hls {{
     hls {{ enabled on; hls_fragment 1; hls_window 5; hls_path {dir}/html; }}
-    http_hooks {{ enabled on; on_hls HOOK/hls; on_hls_notify HOOK/notify/[app]/[stream]/[ts_url]; }}
+    http_hooks {{
+        enabled on;
+        on_hls HOOK/hls;
+        on_hls_notify HOOK/notify/[app]/[stream]/[ts_url];
+        on_play HOOK/play;
+        on_stop HOOK/stop;
+    }}
 }}
 vhost slow {{
     http_hooks {{ enabled on; timeout 1; on_publish HOOK/never; }}
@@ -335,6 +342,103 @@ class HooksTest(unittest.TestCase):
         self.assertTrue(T.wait_for(lambda: [p for p, _ in self.hooks.events(lambda b: b["action"] == "notify")
                                             if p == "/notify/live/h/live/h-0.ts"], 5),
                         [p for p, _ in self.hooks.events(lambda b: b["action"] == "notify")])
+
+    def test_hls_sessions(self):
+        pub = ffmpeg_publish("rtmp://127.0.0.1:%d/live?vhost=hls/h" % self.srs.rtmp, 25)
+        self.procs.append(pub)
+        self.assertTrue(T.wait_for(lambda: len(self.hooks.events(lambda b: b["action"] == "on_hls")) >= 2, 15),
+                        self.srs.log()[-2000:])
+        base = "http://127.0.0.1:%d" % self.srs.http
+
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *a, **kw):
+                return None
+
+        opener = urllib.request.build_opener(NoRedirect)
+
+        def get(path, headers=None):
+            req = urllib.request.Request(base + path, headers=dict({"Host": "hls"}, **(headers or {})))
+            try:
+                with opener.open(req, timeout=5) as r:
+                    return r.status, r.headers, r.read()
+            except urllib.error.HTTPError as e:
+                return e.code, e.headers, e.read()
+
+        # A new player: 302 to the same path with its session id after the other params.
+        status, headers, _ = get("/live/h.m3u8?token=good", {"Referer": "http://page.example/player"})
+        self.assertEqual(302, status, self.srs.log()[-2000:])
+        loc = headers["Location"]
+        m = re.match(r"^/live/h\.m3u8\?token=good&hls_ctx=([0-9A-Za-z]+)$", loc)
+        self.assertTrue(m, loc)
+        ctx = m.group(1)
+        # With it: the playlist, whose segments carry the id; a segment plays.
+        status, _, body = get(loc)
+        self.assertEqual(200, status)
+        segs = [ln for ln in body.decode().splitlines() if ln and not ln.startswith("#")]
+        self.assertTrue(segs, body)
+        for uri in segs:
+            self.assertTrue(uri.endswith(".ts?hls_ctx=" + ctx), body)
+        status, _, ts = get("/live/" + segs[0])
+        self.assertEqual(200, status)
+        self.assertGreater(len(ts), 188)
+        self.assertEqual(0x47, ts[0])
+        t_last = time.time()
+
+        plays = [b for _, b in self.hooks.events(lambda b: b["action"] == "on_play" and b["vhost"] == "hls")]
+        self.assertEqual(1, len(plays), plays)
+        play = plays[0]
+        self.assertEqual(ctx, play["client_id"])
+        self.assertEqual("127.0.0.1", play["ip"])
+        self.assertEqual(("live", "h"), (play["app"], play["stream"]))
+        self.assertEqual("?token=good", play["param"])
+        self.assertEqual("http://page.example/player", play["pageUrl"])
+        self.assertEqual("hls/live/h", play["stream_url"])
+        self.assertTrue(play["stream_id"] and play["server_id"], play)
+        # The session is an hls-play client of the API.
+        with urllib.request.urlopen("http://127.0.0.1:%d/api/v1/clients/%s" % (self.srs.api, ctx), timeout=5) as r:
+            client = json.loads(r.read())["client"]
+        self.assertEqual("hls-play", client["type"])
+
+        # A refused token: 403 and no session.
+        status, _, _ = get("/live/h.m3u8?token=bad")
+        self.assertEqual(403, status)
+
+        # ffmpeg follows the redirect and plays through the session.
+        r = T.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-headers", "Host: hls\r\n", "-i",
+                   base + "/live/h.m3u8", "-t", "3", "-c", "copy", "-f", "null", "-"], timeout=30)
+        self.assertEqual(0, r.returncode, r.stderr)
+        ff = [b for _, b in self.hooks.events(lambda b: b["action"] == "on_play" and b["vhost"] == "hls"
+                                              and b["client_id"] != ctx and b["param"] == "")]
+        self.assertEqual(1, len(ff), ff)
+
+        # A kicked session ends at once (within the 1 s check).
+        status, headers, _ = get("/live/h.m3u8")
+        kicked = re.search(r"hls_ctx=([0-9A-Za-z]+)", headers["Location"]).group(1)
+        req = urllib.request.Request("http://127.0.0.1:%d/api/v1/clients/%s" % (self.srs.api, kicked),
+                                     method="DELETE")
+        with urllib.request.urlopen(req, timeout=5) as r:
+            self.assertEqual(0, json.loads(r.read())["code"])
+        self.assertTrue(T.wait_for(lambda: self.hooks.events(
+            lambda b: b["action"] == "on_stop" and b["client_id"] == kicked), 3))
+
+        # The first player stopped at t_last: on_stop after the timeout (max(3 x 1 s, 10 s)),
+        # with its client id, and it left the API.
+        self.assertTrue(T.wait_for(lambda: self.hooks.events(
+            lambda b: b["action"] == "on_stop" and b["client_id"] == ctx), 15), self.srs.log()[-2000:])
+        stop = [b for _, b in self.hooks.events(lambda b: b["action"] == "on_stop" and b["client_id"] == ctx)][0]
+        self.assertGreater(time.time() - t_last, 9)
+        self.assertEqual(("hls", "live", "h", "?token=good"), (stop["vhost"], stop["app"], stop["stream"],
+                                                              stop["param"]))
+        try:
+            with urllib.request.urlopen("http://127.0.0.1:%d/api/v1/clients/%s" % (self.srs.api, ctx),
+                                        timeout=5) as r:
+                code = json.loads(r.read()).get("code")
+        except urllib.error.HTTPError as e:
+            code = e.code
+        self.assertNotEqual(0, code)
+        # ffmpeg's session ended too.
+        self.assertTrue(T.wait_for(lambda: self.hooks.events(
+            lambda b: b["action"] == "on_stop" and b["client_id"] == ff[0]["client_id"]), 5))
 
 
 if __name__ == "__main__":
