@@ -609,7 +609,8 @@ srs_error_t SrsRtmpConn::do_playing(SrsLiveSource* source, SrsLiveConsumer* cons
 
         consumer->wait(nb_msgs, wait);
 
-        // A realtime player wakes per message; its socket is checked a few times a second.
+        // A realtime player wakes per message, a merged one every mw_latency; the socket is
+        // checked at most every SRS_RTMP_PLAY_READ_INTERVAL.
         srs_utime_t now = srs_get_system_time();
         if (now - last_read >= SRS_RTMP_PLAY_READ_INTERVAL || now < last_read) {
             last_read = now;

@@ -26,8 +26,10 @@ class SrsStSocket;
 // How often a waiting player checks for kicks and the play duration.
 #define SRS_RTMP_PULSE SRS_PLAY_PULSE
 // How often a playing connection reads what its player sent (pause, closeStream, acks, the
-// end of the stream): between sends, with no coroutine of its own.
-#define SRS_RTMP_PLAY_READ_INTERVAL (100 * SRS_UTIME_MILLISECONDS)
+// end of the stream): between sends, with no coroutine of its own. Each check is a poll()
+// system call, 3-5 % of the CPU at 1000 players when made at every merged write (350 ms); a
+// player waits at most this long for its pause to be answered.
+#define SRS_RTMP_PLAY_READ_INTERVAL (500 * SRS_UTIME_MILLISECONDS)
 // The most messages sent in one writev.
 #define SRS_RTMP_MW_MAX_MSGS 256
 

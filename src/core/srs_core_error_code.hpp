@@ -190,7 +190,8 @@
     XX(ERROR_HTTP_SCHEMA_UNSUPPORTED, 4019, "HTTP url schema is not supported")      \
     XX(ERROR_HTTP_WRITE_OVERFLOW, 4020, "HTTP body exceeds its content length")      \
     XX(ERROR_HTTP_RESPONSE_INCOMPLETE, 4021, "HTTP body is shorter than declared")   \
-    XX(ERROR_HTTP_BODY_DETACHED, 4022, "HTTP body is no longer readable")
+    XX(ERROR_HTTP_BODY_DETACHED, 4022, "HTTP body is no longer readable")            \
+    XX(ERROR_HTTP_VERSION_UNSUPPORTED, 4023, "HTTP version is not supported")
 
 enum SrsErrorCode {
 #define SRS_ERROR_CODE_ENUM(name, code, desc) name = code,

@@ -42,6 +42,10 @@ srs_error_t SrsHttpServerConn::serve() {
                 reply_and_close(431, "");
                 return srs_error_wrap(err, "request head");
             }
+            if (code == ERROR_HTTP_VERSION_UNSUPPORTED) {
+                reply_and_close(505, "");
+                return srs_error_wrap(err, "request head");
+            }
             if (code == ERROR_HTTP_PARSE_HEADER || code == ERROR_HTTP_PARSE_URI) {
                 reply_and_close(400, "");
                 return srs_error_wrap(err, "request head");

@@ -166,6 +166,11 @@ srs_error_t SrsHttpParser::parse_message(ISrsReader* reader, std::unique_ptr<Srs
         return srs_error_wrap(err, "end of head");
     }
 
+    // Only HTTP/1.x is spoken here (HTTP/0.9 has no head, HTTP/2 another framing); the
+    // caller answers 505 (RFC 9110 15.6.6).
+    if (major_ != 1) {
+        return srs_error_new(ERROR_HTTP_VERSION_UNSUPPORTED, "HTTP/%d.%d", major_, minor_);
+    }
     std::unique_ptr<SrsHttpMessage> msg(new SrsHttpMessage());
     if (type_ == Request) {
         msg->set_method(method_);

@@ -129,6 +129,18 @@ TEST(HttpConnTest, MalformedGets400AndCloses) {
     EXPECT_NE(std::string::npos, io.out.find("Connection: close\r\n"));
 }
 
+TEST(HttpConnTest, OtherVersionsGet505) {
+    for (const char* line : {"GET /a HTTP/9.9\r\n\r\n", "GET /a HTTP/2.0\r\n\r\n", "GET /a HTTP/0.9\r\n\r\n"}) {
+        MockHttpIo io;
+        io.push(line);
+        EchoHandler h;
+        SrsHttpServerConn conn(&io, &h);
+        HTTP_EXPECT_CODE(ERROR_HTTP_VERSION_UNSUPPORTED, conn.serve());
+        EXPECT_EQ(0, h.nb) << line;
+        EXPECT_EQ(0u, io.out.find("HTTP/1.1 505 HTTP Version Not Supported\r\n")) << line << io.out;
+    }
+}
+
 TEST(HttpConnTest, HugeHeaderGets431) {
     MockHttpIo io;
     io.push_split("GET / HTTP/1.1\r\nCookie: " + std::string(1024 * 1024, 'c') + "\r\n\r\n", 16 * 1024);
