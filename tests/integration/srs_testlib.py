@@ -59,19 +59,25 @@ def have(tool):
     return shutil.which(tool) is not None
 
 
-class SrsProcess:
-    """One srs process in its own temp dir, with free ports and a generated config.
-
-    The config is `body` with {rtmp}, {api}, {http} and {dir} replaced by the free ports
-    and the working directory. Use as a context manager, or call start()/stop()."""
-
-    DEFAULT = """
+# The lines every test config starts with: the RTMP port, foreground, the log and the pid file in
+# the test's directory; a test adds its http_api/http_server and vhosts (same placeholders).
+CONF_BASE = """
 listen 127.0.0.1:{rtmp};
 max_connections 1000;
 daemon off;
 srs_log_tank file;
 srs_log_file {dir}/srs.log;
 pid {dir}/srs.pid;
+"""
+
+
+class SrsProcess:
+    """One srs process in its own temp dir, with free ports and a generated config.
+
+    The config is `body` with {rtmp}, {api}, {http} and {dir} replaced by the free ports
+    and the working directory. Use as a context manager, or call start()/stop()."""
+
+    DEFAULT = CONF_BASE + """
 http_api {{ enabled on; listen 127.0.0.1:{api}; }}
 http_server {{ enabled on; listen 127.0.0.1:{http}; dir {dir}/html; }}
 vhost __defaultVhost__ {{ }}

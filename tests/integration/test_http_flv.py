@@ -9,15 +9,9 @@ import time
 import unittest
 import urllib.request
 
-from srs_testlib import SrsProcess, have, run, wait_for
+from srs_testlib import CONF_BASE, SrsProcess, have, run, wait_for
 
-CONF = """
-listen 127.0.0.1:{rtmp};
-max_connections 100;
-daemon off;
-srs_log_tank file;
-srs_log_file {dir}/srs.log;
-pid {dir}/srs.pid;
+CONF = CONF_BASE + """
 http_api {{ enabled on; listen 127.0.0.1:{api}; }}
 http_server {{ enabled on; listen 127.0.0.1:{http}; dir {dir}/html; }}
 vhost __defaultVhost__ {{

@@ -16,13 +16,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import srs_testlib as T  # noqa: E402
 from srs_rtmp_pyclient import RtmpClient, RtmpError, status_of  # noqa: E402
 
-CONF = """
-listen 127.0.0.1:{rtmp};
-max_connections 100;
-daemon off;
-srs_log_tank file;
-srs_log_file {dir}/srs.log;
-pid {dir}/srs.pid;
+CONF = T.CONF_BASE + """
 http_server {{ enabled on; listen 127.0.0.1:{http}; dir {dir}/html; }}
 vhost __defaultVhost__ {{
     security {{ enabled on; allow publish all; deny publish 127.0.0.1; allow play all; }}
