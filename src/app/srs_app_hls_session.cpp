@@ -153,17 +153,8 @@ srs_error_t SrsHlsSessions::serve_playlist(ISrsHttpResponseWriter* w, SrsHttpMes
         std::string stream = path.substr(slash == std::string::npos ? 0 : slash + 1);
         stream = stream.substr(0, stream.rfind('.'));
 
-        SrsHookRequest h;
-        h.client_id = srs_context_generate();
-        h.ip = r->peer_ip();
-        h.vhost = vhost;
-        h.app = app;
-        h.tcUrl = "http://" + r->host() + "/" + app;
-        h.stream = stream;
-        h.param = r->query().empty() ? "" : "?" + r->query();
-        h.pageUrl = r->header()->get("Referer");
-        h.stream_url = srs_generate_stream_url(vhost, app, stream);
         SrsStatistic* stat = streams_ ? streams_->stat() : nullptr;
+        SrsHookRequest h = srs_hook_request_of_http_player(r, stat, srs_context_generate(), vhost, app, stream);
         SrsStatisticRequest sr;
         sr.vhost = vhost;
         sr.app = app;
@@ -171,12 +162,6 @@ srs_error_t SrsHlsSessions::serve_playlist(ISrsHttpResponseWriter* w, SrsHttpMes
         sr.tcUrl = h.tcUrl;
         sr.pageUrl = h.pageUrl;
         sr.ip = h.ip;
-        if (stat) {
-            h.server_id = stat->server_id();
-            h.service_id = stat->service_id();
-            SrsStatisticStream* st = stat->find_stream(sr);
-            h.stream_id = st ? st->id_ : "";
-        }
 
         if ((err = srs_http_hooks_call(conf, SrsHookEvent::Play, h)) != srs_success) {
             srs_warn("hls: %s play %s refused, 403: %s", h.ip.c_str(), path.c_str(), srs_error_summary(err).c_str());

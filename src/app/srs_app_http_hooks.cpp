@@ -2,9 +2,11 @@
 
 #include <srs_app_config.hpp>
 #include <srs_app_http_api.hpp>
+#include <srs_app_statistic.hpp>
 #include <srs_core_log.hpp>
 #include <srs_core_utility.hpp>
 #include <srs_protocol_http_client.hpp>
+#include <srs_protocol_http_message.hpp>
 #include <srs_protocol_http_url.hpp>
 
 #include <nlohmann/json.hpp>
@@ -55,6 +57,37 @@ const char* srs_hook_event_name(SrsHookEvent event) {
 
 bool srs_hook_event_enforced(SrsHookEvent event) {
     return event == SrsHookEvent::Connect || event == SrsHookEvent::Publish || event == SrsHookEvent::Play;
+}
+
+SrsHookRequest srs_hook_request_of_http_player(SrsHttpMessage* r, SrsStatistic* stat, const std::string& cid,
+                                               const std::string& vhost, const std::string& app,
+                                               const std::string& stream) {
+    SrsHookRequest h;
+    h.client_id = cid;
+    h.ip = r->peer_ip();
+    h.vhost = vhost;
+    h.app = app;
+    h.tcUrl = "http://" + r->host() + "/" + app;
+    h.stream = stream;
+    h.param = r->query().empty() ? "" : "?" + r->query();
+    h.pageUrl = r->header()->get("Referer");
+    h.stream_url = srs_generate_stream_url(vhost, app, stream);
+    if (stat) {
+        h.server_id = stat->server_id();
+        h.service_id = stat->service_id();
+        h.stream_id = srs_hook_stream_id(stat, vhost, app, stream);
+    }
+    return h;
+}
+
+std::string srs_hook_stream_id(SrsStatistic* stat, const std::string& vhost, const std::string& app,
+                               const std::string& stream) {
+    SrsStatisticRequest sr;
+    sr.vhost = vhost;
+    sr.app = app;
+    sr.stream = stream;
+    SrsStatisticStream* st = stat ? stat->find_stream(sr) : nullptr;
+    return st ? st->id_ : "";
 }
 
 std::string srs_hook_body(SrsHookEvent event, const SrsHookRequest& r) {

@@ -11,6 +11,8 @@
 #include <vector>
 
 class SrsConfig;
+class SrsHttpMessage;
+class SrsStatistic;
 
 // The events, named as their directives (and as the body's action).
 enum class SrsHookEvent { Connect, Close, Publish, Unpublish, Play, Stop };
@@ -43,6 +45,17 @@ struct SrsHookRequest {
     int64_t send_bytes = 0;
     int64_t recv_bytes = 0;
 };
+
+// The hook request of an HTTP player (HTTP-FLV/TS/AAC/MP3, an HLS session) of a stream: its
+// peer, the request's query and Referer, tcUrl as SRS names it (the URL up to the app), and the
+// server's and the stream's ids from the statistics (stat may be null).
+SrsHookRequest srs_hook_request_of_http_player(SrsHttpMessage* r, SrsStatistic* stat, const std::string& cid,
+                                               const std::string& vhost, const std::string& app,
+                                               const std::string& stream);
+
+// The stream's id in /api/v1/streams, empty when the statistics do not know it (yet).
+std::string srs_hook_stream_id(SrsStatistic* stat, const std::string& vhost, const std::string& app,
+                               const std::string& stream);
 
 // The JSON body of an event, with SRS's fields in SRS's order.
 std::string srs_hook_body(SrsHookEvent event, const SrsHookRequest& r);

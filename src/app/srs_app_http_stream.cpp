@@ -343,7 +343,7 @@ srs_error_t SrsLiveStreamHandler::serve_http(ISrsHttpResponseWriter* w, SrsHttpM
     // `security`, `refer` and `hooks` (on_play): once per player, before anything is set up.
     SrsHookRequest hr;
     if (conf) {
-        hr = hook_request(r, cid);
+        hr = srs_hook_request_of_http_player(r, stat, cid, vhost_, app_, stream_);
         if ((err = srs_http_player_check(*conf, vhost_, r)) == srs_success && !r->is_head()) {
             err = srs_http_hooks_call(*conf, SrsHookEvent::Play, hr);
         }
@@ -399,7 +399,7 @@ srs_error_t SrsLiveStreamHandler::serve_http(ISrsHttpResponseWriter* w, SrsHttpM
     server_->nb_players_--;
     if (std::shared_ptr<const SrsConfig> now = server_->config()) {
         if (SrsStatistic* st = server_->stat()) {
-            hr.stream_id = stat_stream_id(st);
+            hr.stream_id = srs_hook_stream_id(st, vhost_, app_, stream_);
         }
         srs_error_t r2 = srs_http_hooks_call(*now, SrsHookEvent::Stop, hr);
         srs_error_reset(r2);
@@ -409,35 +409,6 @@ srs_error_t SrsLiveStreamHandler::serve_http(ISrsHttpResponseWriter* w, SrsHttpM
             cid, err != srs_success && !srs_is_client_gracefully_close(err) && !srs_is_server_gracefully_close(err));
     }
     return err;
-}
-
-std::string SrsLiveStreamHandler::stat_stream_id(SrsStatistic* stat) const {
-    SrsStatisticRequest req;
-    req.vhost = vhost_;
-    req.app = app_;
-    req.stream = stream_;
-    SrsStatisticStream* s = stat ? stat->find_stream(req) : nullptr;
-    return s ? s->id_ : "";
-}
-
-SrsHookRequest SrsLiveStreamHandler::hook_request(SrsHttpMessage* r, const std::string& cid) const {
-    SrsHookRequest h;
-    if (SrsStatistic* stat = server_->stat()) {
-        h.server_id = stat->server_id();
-        h.service_id = stat->service_id();
-        h.stream_id = stat_stream_id(stat);
-    }
-    h.client_id = cid;
-    h.ip = r->peer_ip();
-    h.vhost = vhost_;
-    h.app = app_;
-    // As SRS names an HTTP player's tcUrl: the URL up to the app.
-    h.tcUrl = "http://" + r->host() + "/" + app_;
-    h.stream = stream_;
-    h.param = r->query().empty() ? "" : "?" + r->query();
-    h.pageUrl = r->header()->get("Referer");
-    h.stream_url = srs_generate_stream_url(vhost_, app_, stream_);
-    return h;
 }
 
 srs_error_t SrsLiveStreamHandler::do_serve(ISrsHttpResponseWriter* w, SrsHttpMessage* r, SrsLiveConsumer* consumer,

@@ -86,9 +86,6 @@ public:
     const std::string& url() const { return url_; }
 
 private:
-    // The body of this player's hooks; the stream's id in the statistics (empty if none).
-    SrsHookRequest hook_request(SrsHttpMessage* r, const std::string& cid) const;
-    std::string stat_stream_id(SrsStatistic* stat) const;
     srs_error_t do_serve(ISrsHttpResponseWriter* w, SrsHttpMessage* r, SrsLiveConsumer* consumer,
                          SrsLiveSource* source);
 
