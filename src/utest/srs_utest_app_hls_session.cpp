@@ -70,6 +70,28 @@ const char* kPlaylist =
     "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:0\n"
     "#EXTINF:2.000,\ns-0.ts\n#EXTINF:2.000,\ns-1.ts?k=v\n";
 
+// An HTTP server over a RAM HLS store holding kPlaylist, with statistics and the sessions on
+// a clock the test moves.
+struct RamHlsServer {
+    explicit RamHlsServer(const std::string& conf_text)
+        : http(&sources, &store),
+          sessions(http.streams(), [this]() { return now; }),
+          h("/nonexistent-dir", &store, http.streams(), &sessions) {
+        srs_error_t err = http.apply(load(conf_text));
+        EXPECT_TRUE(err == srs_success) << srs_error_desc(err);
+        srs_error_reset(err);
+        http.streams()->set_stat(&stat);
+        store.put("/live/s.m3u8", std::make_shared<const std::string>(kPlaylist));
+    }
+    SrsLiveSourceManager sources;
+    SrsHlsMemoryStore store;
+    SrsHttpServer http;
+    SrsStatistic stat;
+    srs_utime_t now = 1000 * SRS_UTIME_SECONDS;
+    SrsHlsSessions sessions;
+    SrsHttpStaticHandler h;
+};
+
 }  // namespace
 
 TEST(AppHlsSessionTest, RedirectKeepsOtherParams) {
@@ -136,147 +158,113 @@ TEST(AppHlsSessionTest, TableCreateRefreshExpire) {
 }
 
 TEST(AppHlsSessionTest, PlaylistRedirectsThenServesSessionAndStats) {
-    std::shared_ptr<SrsConfig> conf = load(
+    RamHlsServer f(
         "http_server { enabled on; }\n"
         "vhost __defaultVhost__ { hls { enabled on; hls_fragment 2; } }\n");
-    SrsLiveSourceManager sources;
-    SrsHlsMemoryStore store;
-    SrsHttpServer http(&sources, &store);
-    HTTP_ASSERT_OK(http.apply(conf));
-    SrsStatistic stat;
-    http.streams()->set_stat(&stat);
-    srs_utime_t now = 1000 * SRS_UTIME_SECONDS;
-    SrsHlsSessions sessions(http.streams(), [&now]() { return now; });
-    SrsHttpStaticHandler h("/nonexistent-dir", &store, http.streams(), &sessions);
-    store.put("/live/s.m3u8", std::make_shared<const std::string>(kPlaylist));
-    store.put("/live/s-0.ts", std::make_shared<const std::string>(std::string(188, 'G')));
+    f.store.put("/live/s-0.ts", std::make_shared<const std::string>(std::string(188, 'G')));
 
     // No session id: a new session and a 302 that keeps the query.
-    MockHttpResponse r = get(&h, "/live/s.m3u8?token=abc", "Referer: http://page.com/x\r\n");
+    MockHttpResponse r = get(&f.h, "/live/s.m3u8?token=abc", "Referer: http://page.com/x\r\n");
     ASSERT_EQ(302, r.status) << r.head;
     std::string loc = header(r, "Location");
     ASSERT_EQ(0u, loc.find("/live/s.m3u8?token=abc&hls_ctx=")) << loc;
     std::string ctx = loc.substr(loc.find("hls_ctx=") + 8);
     ASSERT_FALSE(ctx.empty());
-    EXPECT_EQ(1u, sessions.size());
-    SrsStatisticClient* c = stat.find_client(ctx);
+    EXPECT_EQ(1u, f.sessions.size());
+    SrsStatisticClient* c = f.stat.find_client(ctx);
     ASSERT_TRUE(c);
     EXPECT_EQ(SrsClientHlsPlay, c->type_);
     EXPECT_EQ("127.0.0.9", c->req_.ip);
     EXPECT_EQ("http://page.com/x", c->req_.pageUrl);
-    ASSERT_TRUE(sessions.find_connection(ctx));
-    EXPECT_STREQ("HLS", sessions.find_connection(ctx)->desc());
+    ASSERT_TRUE(f.sessions.find_connection(ctx));
+    EXPECT_STREQ("HLS", f.sessions.find_connection(ctx)->desc());
 
     // With it: the playlist, its segments carrying the id.
-    r = get(&h, loc);
+    r = get(&f.h, loc);
     ASSERT_EQ(200, r.status) << r.head;
     EXPECT_NE(std::string::npos, r.body.find("s-0.ts?hls_ctx=" + ctx + "\n")) << r.body;
     EXPECT_NE(std::string::npos, r.body.find("s-1.ts?k=v&hls_ctx=" + ctx + "\n")) << r.body;
-    EXPECT_EQ(1u, sessions.size());
+    EXPECT_EQ(1u, f.sessions.size());
 
     // Segment requests keep it alive past the timeout of 10 s.
     for (int i = 0; i < 3; i++) {
-        now += 6 * SRS_UTIME_SECONDS;
-        r = get(&h, "/live/s-0.ts?hls_ctx=" + ctx);
+        f.now += 6 * SRS_UTIME_SECONDS;
+        r = get(&f.h, "/live/s-0.ts?hls_ctx=" + ctx);
         EXPECT_EQ(200, r.status);
         EXPECT_EQ(188u, r.body.size());
-        sessions.check();
-        EXPECT_EQ(1u, sessions.size());
+        f.sessions.check();
+        EXPECT_EQ(1u, f.sessions.size());
     }
     // Then silence: it ends and leaves the stats.
-    now += 10 * SRS_UTIME_SECONDS;
-    sessions.check();
-    EXPECT_EQ(0u, sessions.size());
-    EXPECT_EQ(nullptr, stat.find_client(ctx));
+    f.now += 10 * SRS_UTIME_SECONDS;
+    f.sessions.check();
+    EXPECT_EQ(0u, f.sessions.size());
+    EXPECT_EQ(nullptr, f.stat.find_client(ctx));
 
     // Its id no longer opens the playlist: a new session instead.
-    r = get(&h, "/live/s.m3u8?hls_ctx=" + ctx);
+    r = get(&f.h, "/live/s.m3u8?hls_ctx=" + ctx);
     ASSERT_EQ(302, r.status);
     EXPECT_EQ(std::string::npos, header(r, "Location").find(ctx));
-    EXPECT_EQ(1u, sessions.size());
+    EXPECT_EQ(1u, f.sessions.size());
 
     // A missing playlist is a 404, with no session.
-    r = get(&h, "/live/none.m3u8");
+    r = get(&f.h, "/live/none.m3u8");
     EXPECT_EQ(404, r.status);
-    EXPECT_EQ(1u, sessions.size());
+    EXPECT_EQ(1u, f.sessions.size());
 
     // stop() ends what is left.
-    sessions.stop();
-    EXPECT_EQ(0u, sessions.size());
-    EXPECT_EQ(0u, stat.nb_clients());
+    f.sessions.stop();
+    EXPECT_EQ(0u, f.sessions.size());
+    EXPECT_EQ(0u, f.stat.nb_clients());
 }
 
 TEST(AppHlsSessionTest, CtxOffServesPlainAndTsCtxOffKeepsUris) {
-    std::shared_ptr<SrsConfig> conf = load(
+    RamHlsServer f(
         "http_server { enabled on; }\n"
         "vhost __defaultVhost__ { hls { enabled on; hls_ctx off; } }\n");
-    SrsLiveSourceManager sources;
-    SrsHlsMemoryStore store;
-    SrsHttpServer http(&sources, &store);
-    HTTP_ASSERT_OK(http.apply(conf));
-    SrsHlsSessions sessions(http.streams());
-    SrsHttpStaticHandler h("/nonexistent-dir", &store, http.streams(), &sessions);
-    store.put("/live/s.m3u8", std::make_shared<const std::string>(kPlaylist));
-    MockHttpResponse r = get(&h, "/live/s.m3u8");
+    MockHttpResponse r = get(&f.h, "/live/s.m3u8");
     EXPECT_EQ(200, r.status);
     EXPECT_EQ(kPlaylist, r.body);
-    EXPECT_EQ(0u, sessions.size());
+    EXPECT_EQ(0u, f.sessions.size());
 
-    conf = load(
+    std::shared_ptr<SrsConfig> conf = load(
         "http_server { enabled on; }\n"
         "vhost __defaultVhost__ { hls { enabled on; hls_ts_ctx off; } }\n");
-    HTTP_ASSERT_OK(http.apply(conf));
-    r = get(&h, "/live/s.m3u8");
+    HTTP_ASSERT_OK(f.http.apply(conf));
+    r = get(&f.h, "/live/s.m3u8");
     ASSERT_EQ(302, r.status);
-    r = get(&h, header(r, "Location"));
+    r = get(&f.h, header(r, "Location"));
     EXPECT_EQ(200, r.status);
     EXPECT_EQ(kPlaylist, r.body);
-    EXPECT_EQ(1u, sessions.size());
+    EXPECT_EQ(1u, f.sessions.size());
 }
 
 TEST(AppHlsSessionTest, OnPlayRefusedIs403WithoutSession) {
     // Port 1 refuses at once: the hook fails, the player is refused.
-    std::shared_ptr<SrsConfig> conf = load(
+    RamHlsServer f(
         "http_server { enabled on; }\n"
         "vhost __defaultVhost__ { hls { enabled on; } "
         "http_hooks { enabled on; on_play http://127.0.0.1:1/api/v1/play; } }\n");
-    SrsLiveSourceManager sources;
-    SrsHlsMemoryStore store;
-    SrsHttpServer http(&sources, &store);
-    HTTP_ASSERT_OK(http.apply(conf));
-    SrsStatistic stat;
-    http.streams()->set_stat(&stat);
-    SrsHlsSessions sessions(http.streams());
-    SrsHttpStaticHandler h("/nonexistent-dir", &store, http.streams(), &sessions);
-    store.put("/live/s.m3u8", std::make_shared<const std::string>(kPlaylist));
-    MockHttpResponse r = get(&h, "/live/s.m3u8");
+    MockHttpResponse r = get(&f.h, "/live/s.m3u8");
     EXPECT_EQ(403, r.status);
-    EXPECT_EQ(0u, sessions.size());
-    EXPECT_EQ(0u, stat.nb_clients());
+    EXPECT_EQ(0u, f.sessions.size());
+    EXPECT_EQ(0u, f.stat.nb_clients());
 }
 
 TEST(AppHlsSessionTest, TickerEndsIdleSessions) {
-    std::shared_ptr<SrsConfig> conf = load(
+    RamHlsServer f(
         "http_server { enabled on; }\n"
         "vhost __defaultVhost__ { hls { enabled on; hls_fragment 1; } }\n");
-    SrsLiveSourceManager sources;
-    SrsHlsMemoryStore store;
-    SrsHttpServer http(&sources, &store);
-    HTTP_ASSERT_OK(http.apply(conf));
-    srs_utime_t now = 1000 * SRS_UTIME_SECONDS;
-    SrsHlsSessions sessions(http.streams(), [&now]() { return now; });
-    SrsHttpStaticHandler h("/nonexistent-dir", &store, http.streams(), &sessions);
-    store.put("/live/s.m3u8", std::make_shared<const std::string>(kPlaylist));
-    HTTP_ASSERT_OK(sessions.start());
-    ASSERT_EQ(302, get(&h, "/live/s.m3u8").status);
-    EXPECT_EQ(1u, sessions.size());
+    HTTP_ASSERT_OK(f.sessions.start());
+    ASSERT_EQ(302, get(&f.h, "/live/s.m3u8").status);
+    EXPECT_EQ(1u, f.sessions.size());
     // No request at all: the ticking coroutine ends it within about a second.
-    now += 11 * SRS_UTIME_SECONDS;
-    for (int i = 0; i < 30 && sessions.size(); i++) {
+    f.now += 11 * SRS_UTIME_SECONDS;
+    for (int i = 0; i < 30 && f.sessions.size(); i++) {
         srs_usleep(50 * SRS_UTIME_MILLISECONDS);
     }
-    EXPECT_EQ(0u, sessions.size());
-    sessions.stop();
+    EXPECT_EQ(0u, f.sessions.size());
+    f.sessions.stop();
 }
 
 TEST(AppHlsSessionTest, DiskPlaylistRedirectsAndIsRewritten) {
