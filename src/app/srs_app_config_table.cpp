@@ -845,7 +845,9 @@ std::vector<SrsConfSpec> build_table() {
 
     add(SrsConfSpec("vhost.dvr", T::Block).reload().doc("Records published streams to FLV or MP4 files."));
     add(SrsConfSpec("vhost.dvr.enabled", T::Bool, "off").reload().doc("Whether streams are recorded."));
-    add(SrsConfSpec("vhost.dvr.dvr_apply", T::Strings, "all").doc("The streams recorded: all, or app/stream names."));
+    add(SrsConfSpec("vhost.dvr.dvr_apply", T::Strings, "all")
+            .reload()
+            .doc("The streams recorded: all, or app/stream names."));
     add(SrsConfSpec("vhost.dvr.dvr_plan", T::String, "session")
             .one_of({"session", "segment"})
             .reload()

@@ -131,6 +131,21 @@ void SrsHlsHookWorker::on_hls_segment(const SrsHlsSegmentEvent& ev) {
     cond_.signal();
 }
 
+void SrsHlsHookWorker::post(const std::string& name, const std::string& url, const std::string& body,
+                            srs_utime_t timeout) {
+    Task t;
+    t.name = name;
+    t.url = url;
+    t.body = body;
+    t.timeout = timeout;
+    queue_.push_back(std::move(t));
+    while (queue_.size() > kMaxPending) {
+        srs_warn("hooks: %d calls waiting, drop %s", (int)queue_.size(), queue_.front().url.c_str());
+        queue_.pop_front();
+    }
+    cond_.signal();
+}
+
 srs_error_t SrsHlsHookWorker::cycle() {
     srs_error_t err = srs_success;
     while (true) {
@@ -175,7 +190,7 @@ void SrsHlsHookWorker::run(const Task& t) {
         }
     }
     int ms = srsu2msi(srs_update_system_time() - start);
-    const char* name = t.notify ? "on_hls_notify" : "on_hls";
+    const char* name = !t.name.empty() ? t.name.c_str() : t.notify ? "on_hls_notify" : "on_hls";
     if (err != srs_success) {
         srs_warn("http hook %s %s: failed in %d ms (ignored): %s", name, t.url.c_str(), ms,
                  srs_error_summary(err).c_str());

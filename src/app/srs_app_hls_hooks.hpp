@@ -34,6 +34,9 @@ public:
     srs_error_t start();
     void stop();
     void on_hls_segment(const SrsHlsSegmentEvent& event) override;
+    // Queues a POST of another hook (on_dvr) made by this worker, named by its event name in
+    // the log; for features whose hooks must not wait in the publisher's path either.
+    void post(const std::string& name, const std::string& url, const std::string& body, srs_utime_t timeout);
     srs_error_t cycle() override;
     size_t pending() const { return queue_.size(); }
     // Calls made (allowed or not), for tests.
@@ -42,6 +45,8 @@ public:
 private:
     struct Task {
         bool notify = false;
+        // The hook's name in the log when not on_hls / on_hls_notify.
+        std::string name;
         std::string url;
         std::string body;
         srs_utime_t timeout = 0;

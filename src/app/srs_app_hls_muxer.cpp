@@ -31,44 +31,11 @@ const int64_t kTimestampBackMs = 1000;
 const int64_t kFloorMaxDeviation = 10;
 const double kFloorReapRatio = 0.3;
 
-std::string dirname_of(const std::string& path) {
-    size_t pos = path.rfind('/');
-    if (pos == std::string::npos) {
-        return "";
-    }
-    return path.substr(0, pos);
-}
-
-// mkdir -p; an empty path is the current directory.
-srs_error_t mkdir_all(const std::string& dir) {
-    if (dir.empty()) {
-        return srs_success;
-    }
-    std::string cur;
-    size_t pos = 0;
-    while (pos != std::string::npos) {
-        size_t next = dir.find('/', pos);
-        cur = next == std::string::npos ? dir : dir.substr(0, next);
-        pos = next == std::string::npos ? next : next + 1;
-        if (cur.empty() || cur == "." || cur == "..") {
-            continue;
-        }
-        if (::mkdir(cur.c_str(), 0755) < 0 && errno != EEXIST) {
-            return srs_error_new(ERROR_SYSTEM_CREATE_DIR, "mkdir %s: %s", cur.c_str(), strerror(errno));
-        }
-    }
-    struct stat st;
-    if (::stat(dir.c_str(), &st) < 0 || !S_ISDIR(st.st_mode)) {
-        return srs_error_new(ERROR_SYSTEM_CREATE_DIR, "%s is not a directory", dir.c_str());
-    }
-    return srs_success;
-}
-
 // Writes a whole file under a temporary name and renames it over the target, so a reader
 // (an HTTP server, a CDN pulling the disk) sees the old or the new file, never a partial one.
 srs_error_t write_file_atomic(const std::string& path, const std::string& content) {
     srs_error_t err = srs_success;
-    if ((err = mkdir_all(dirname_of(path))) != srs_success) {
+    if ((err = srs_path_mkdir_all(srs_path_dirname(path))) != srs_success) {
         return err;
     }
     std::string tmp = path + ".tmp";
@@ -119,6 +86,38 @@ int64_t srs_hls_floor_next_piece(int64_t previous, int64_t now_piece) {
         next = now_piece - 1;
     }
     return next;
+}
+
+std::string srs_path_dirname(const std::string& path) {
+    size_t pos = path.rfind('/');
+    if (pos == std::string::npos) {
+        return "";
+    }
+    return path.substr(0, pos);
+}
+
+srs_error_t srs_path_mkdir_all(const std::string& dir) {
+    if (dir.empty()) {
+        return srs_success;
+    }
+    std::string cur;
+    size_t pos = 0;
+    while (pos != std::string::npos) {
+        size_t next = dir.find('/', pos);
+        cur = next == std::string::npos ? dir : dir.substr(0, next);
+        pos = next == std::string::npos ? next : next + 1;
+        if (cur.empty() || cur == "." || cur == "..") {
+            continue;
+        }
+        if (::mkdir(cur.c_str(), 0755) < 0 && errno != EEXIST) {
+            return srs_error_new(ERROR_SYSTEM_CREATE_DIR, "mkdir %s: %s", cur.c_str(), strerror(errno));
+        }
+    }
+    struct stat st;
+    if (::stat(dir.c_str(), &st) < 0 || !S_ISDIR(st.st_mode)) {
+        return srs_error_new(ERROR_SYSTEM_CREATE_DIR, "%s is not a directory", dir.c_str());
+    }
+    return srs_success;
 }
 
 std::string srs_hls_path_expand(const std::string& tmpl, const SrsHlsPathValues& v) {
@@ -207,7 +206,7 @@ std::string srs_hls_path_clean(const std::string& path) {
 }
 
 std::string srs_hls_relative_uri(const std::string& base, const std::string& target) {
-    std::vector<std::string> from = srs_string_split(dirname_of(srs_hls_path_clean(base)), "/");
+    std::vector<std::string> from = srs_string_split(srs_path_dirname(srs_hls_path_clean(base)), "/");
     std::vector<std::string> to = srs_string_split(srs_hls_path_clean(target), "/");
     if (from.size() == 1 && from[0].empty()) {
         from.clear();
@@ -544,7 +543,7 @@ srs_error_t SrsHlsMuxer::open_segment(int64_t dts) {
     auto writer = std::make_unique<SegmentWriter>(config_.on_disk(), config_.in_ram());
     if (config_.on_disk()) {
         std::string path = disk_path(seg->rel);
-        if ((err = mkdir_all(dirname_of(path))) != srs_success) {
+        if ((err = srs_path_mkdir_all(srs_path_dirname(path))) != srs_success) {
             return srs_error_wrap(err, "hls: segment dir");
         }
         if ((err = writer->open(path + ".tmp")) != srs_success) {
@@ -796,7 +795,7 @@ void SrsHlsMuxer::recover_sequence() {
     bool discontinuity = false;
     int64_t n = 0;
     std::deque<SrsHlsSegment> segs;
-    std::string m3u8_dir = dirname_of(m3u8_rel_);
+    std::string m3u8_dir = srs_path_dirname(m3u8_rel_);
     while (std::getline(f, line)) {
         line = srs_string_trim(line);
         int64_t v = 0;

@@ -99,6 +99,11 @@ int64_t srs_hls_floor_next_piece(int64_t previous, int64_t now_piece);
 // Expands [vhost] [app] [stream] [seq] [timestamp] [duration] and the date variables
 // [2006] (year) [01] (month) [02] (day) [15] (hour) [04] (minute) [05] (second) [999] (ms).
 std::string srs_hls_path_expand(const std::string& tmpl, const SrsHlsPathValues& v);
+// The directory part of a path ("a/b/c.ts" -> "a/b"), empty when there is none.
+std::string srs_path_dirname(const std::string& path);
+// mkdir -p (HLS and DVR files); an empty path is the current directory. Fails when a part is
+// not a directory.
+srs_error_t srs_path_mkdir_all(const std::string& dir);
 // A relative path made canonical: no "./" parts, no empty parts, no leading "/"; ".." kept
 // only where it cannot be resolved.
 std::string srs_hls_path_clean(const std::string& path);

@@ -51,6 +51,8 @@ const char* srs_hook_event_name(SrsHookEvent event) {
             return "on_play";
         case SrsHookEvent::Stop:
             return "on_stop";
+        case SrsHookEvent::Dvr:
+            return "on_dvr";
     }
     return "unknown";
 }
@@ -111,6 +113,10 @@ std::string srs_hook_body(SrsHookEvent event, const SrsHookRequest& r) {
     }
     j["stream"] = r.stream;
     j["param"] = r.param;
+    if (event == SrsHookEvent::Dvr) {
+        j["cwd"] = r.cwd;
+        j["file"] = r.file;
+    }
     j["stream_url"] = r.stream_url;
     j["stream_id"] = r.stream_id;
     if (event == SrsHookEvent::Play) {

@@ -15,7 +15,8 @@ class SrsHttpMessage;
 class SrsStatistic;
 
 // The events, named as their directives (and as the body's action).
-enum class SrsHookEvent { Connect, Close, Publish, Unpublish, Play, Stop };
+// Dvr (on_dvr) is made by the DVR's worker when a file is complete, never from a client.
+enum class SrsHookEvent { Connect, Close, Publish, Unpublish, Play, Stop, Dvr };
 
 // The directive and action of an event: "on_connect", ...
 const char* srs_hook_event_name(SrsHookEvent event);
@@ -44,6 +45,9 @@ struct SrsHookRequest {
     // For on_close.
     int64_t send_bytes = 0;
     int64_t recv_bytes = 0;
+    // For on_dvr: the server's working directory and the file (as dvr_path made it).
+    std::string cwd;
+    std::string file;
 };
 
 // The hook request of an HTTP player (HTTP-FLV/TS/AAC/MP3, an HLS session) of a stream: its

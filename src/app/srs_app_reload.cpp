@@ -126,7 +126,7 @@ const std::vector<SrsReloadRule>& srs_reload_rules() {
         {"vhost.http_hooks", M::NewClients,
          "Read at each event of a client; clients connected before call the hooks of the new config from their next "
          "event."},
-        {"vhost.http_hooks.on_dvr", M::NotUsed, ""},
+        {"vhost.http_hooks.on_dvr", M::AtOnce, "Read each time a DVR file is complete."},
         {"vhost.hls", M::NextKeyframe,
          "A publishing stream's HLS stops (enabled off) or restarts with the new settings from its next keyframe (a "
          "new segment, discontinuous); the window and sequence numbers carry on."},
@@ -153,7 +153,9 @@ const std::vector<SrsReloadRule>& srs_reload_rules() {
         {"vhost.http_remux.has_video", M::NewClients, "Read when an HTTP player starts."},
         {"vhost.http_remux.guess_has_av", M::NewClients, "Read when an HTTP player starts."},
         {"vhost.http_static", M::NotUsed, ""},
-        {"vhost.dvr", M::NotUsed, ""},
+        {"vhost.dvr", M::NextPublish,
+         "Read when a stream publishes: recording streams keep their settings (and their file) until they "
+         "unpublish; dvr_apply, enabled on/off and the other settings apply from the next publish."},
         {"vhost.exec", M::NotUsed, ""},
         {"vhost.transcode", M::NotUsed, ""},
         {"vhost.ingest", M::NotUsed, ""},

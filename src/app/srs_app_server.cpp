@@ -3,6 +3,7 @@
 #include <srs_app_hls_hooks.hpp>
 
 #include <srs_app_config.hpp>
+#include <srs_app_dvr.hpp>
 #include <srs_app_exporter.hpp>
 #include <srs_app_hls.hpp>
 #include <srs_app_http_conn.hpp>
@@ -67,6 +68,9 @@ srs_error_t SrsServer::initialize() {
     }
     if ((err = initialize_hls()) != srs_success) {
         return srs_error_wrap(err, "hls");
+    }
+    if ((err = initialize_dvr()) != srs_success) {
+        return srs_error_wrap(err, "dvr");
     }
     if ((err = listen()) != srs_success) {
         return srs_error_wrap(err, "listen");
@@ -165,6 +169,7 @@ srs_error_t SrsServer::create_connection(SrsTcpListener* listener, SrsNetFd fd, 
         return srs_success;
     }
     // --- end of `hls` ---
+
     return srs_error_new(ERROR_SYSTEM_CONNECTION_LIMIT, "no %s service for client %s", listener->label().c_str(),
                          srs_socket_peer_ip(fd).c_str());
 }
@@ -493,3 +498,25 @@ srs_error_t SrsServer::SrsHlsReloader::on_reload(SrsReloadContext* ctx) {
     return err;
 }
 // --- end of `hls` ---
+
+// --- `dvr`: recording to FLV files, on_dvr made by the hooks worker of HLS. ---
+srs_error_t SrsServer::initialize_dvr() {
+    dvr_ = std::make_unique<SrsDvrServer>();
+    dvr_->set_config(config_);
+    dvr_->set_hooks(hls_hooks_.get(), stat_.get());
+    sources_.add_handler_factory(dvr_.get());
+    subscribe_reload(&dvr_reloader_);
+    return srs_success;
+}
+
+srs_error_t SrsServer::SrsDvrReloader::on_reload(SrsReloadContext* ctx) {
+    // Recording streams keep their settings; the next publish reads the new dvr section.
+    server_->dvr_->set_config(server_->config());
+    for (const std::string& v : ctx->vhosts_changed()) {
+        if (ctx->changed("vhost:" + v + ":dvr")) {
+            ctx->applied(srs_fmt("vhost:%s:dvr(next publish)", v.c_str()));
+        }
+    }
+    return srs_success;
+}
+// --- end of `dvr` ---

@@ -19,6 +19,7 @@ class SrsExporter;
 class SrsSampler;
 class SrsStatisticSourceFactory;
 class SrsHlsServer;
+class SrsDvrServer;
 class SrsHlsHookWorker;
 class SrsHttpServer;
 class SrsLiveSourceManager;
@@ -107,6 +108,23 @@ private:
     srs_error_t initialize_hls();
     // --- end of `hls` ---
 
+    // --- DVR (helper `dvr`). ---
+public:
+    SrsDvrServer* dvr() { return dvr_.get(); }
+
+private:
+    // Gives the DVR the new snapshot: each publish reads the dvr section it starts with.
+    class SrsDvrReloader : public ISrsReloadHandler {
+    public:
+        explicit SrsDvrReloader(SrsServer* s) : server_(s) {}
+        srs_error_t on_reload(SrsReloadContext* ctx) override;
+
+    private:
+        SrsServer* server_;
+    };
+    srs_error_t initialize_dvr();
+    // --- end of `dvr` ---
+
 private:
     srs_error_t listen();
     srs_error_t listen_endpoints(const std::vector<std::string>& endpoints, const std::string& label, int kind);
@@ -138,6 +156,9 @@ private:
     std::unique_ptr<SrsHlsServer> hls_;
     std::unique_ptr<SrsHttpServer> http_server_;
     SrsHlsReloader hls_reloader_{this};
+    // `dvr`: outlives the sources, whose handlers finish their files when freed; uses hls_hooks_.
+    std::unique_ptr<SrsDvrServer> dvr_;
+    SrsDvrReloader dvr_reloader_{this};
     SrsConnectionManager conns_;
     SrsLiveSourceManager sources_;
     SrsSignalManager signals_;
