@@ -248,23 +248,13 @@ void SrsDvrServer::on_file_done(const SrsDvrFileEvent& ev) {
         r.cwd = cwd_;
         r.file = ev.file;
         r.stream_url = srs_generate_stream_url(ev.vhost, ev.app, ev.stream);
+        r.client_id = ev.client_id;
+        r.ip = ev.ip;
+        r.tcUrl = ev.tcUrl;
         if (stat_) {
             r.server_id = stat_->server_id();
             r.service_id = stat_->service_id();
-            SrsStatisticRequest sr;
-            sr.vhost = ev.vhost;
-            sr.app = ev.app;
-            sr.stream = ev.stream;
-            SrsStatisticStream* st = stat_->find_stream(sr);
-            if (st) {
-                r.stream_id = st->id_;
-                SrsStatisticClient* pub = st->publisher_cid_.empty() ? nullptr : stat_->find_client(st->publisher_cid_);
-                if (pub) {
-                    r.client_id = pub->id_;
-                    r.ip = pub->req_.ip;
-                    r.tcUrl = pub->req_.tcUrl;
-                }
-            }
+            r.stream_id = srs_hook_stream_id(stat_, ev.vhost, ev.app, ev.stream);
         }
         std::string body = srs_hook_body(SrsHookEvent::Dvr, r);
         srs_utime_t timeout = config_->vhost_duration(ev.vhost, "http_hooks.timeout");
@@ -274,6 +264,20 @@ void SrsDvrServer::on_file_done(const SrsDvrFileEvent& ev) {
     }
     if (on_file_) {
         on_file_(ev);
+    }
+}
+
+void SrsDvrServer::fill_publisher(SrsDvrFileEvent* ev) const {
+    SrsStatisticRequest sr;
+    sr.vhost = ev->vhost;
+    sr.app = ev->app;
+    sr.stream = ev->stream;
+    SrsStatisticStream* st = stat_ ? stat_->find_stream(sr) : nullptr;
+    SrsStatisticClient* pub = st && !st->publisher_cid_.empty() ? stat_->find_client(st->publisher_cid_) : nullptr;
+    if (pub) {
+        ev->client_id = pub->id_;
+        ev->ip = pub->req_.ip;
+        ev->tcUrl = pub->req_.tcUrl;
     }
 }
 
@@ -300,6 +304,11 @@ srs_error_t SrsDvrSourceHandler::on_publish() {
     video_sh_ = SrsMediaMessage();
     audio_sh_ = SrsMediaMessage();
     has_video_ = false;
+    publisher_ = SrsDvrFileEvent();
+    publisher_.vhost = vhost_;
+    publisher_.app = app_;
+    publisher_.stream = stream_;
+    server_->fill_publisher(&publisher_);
     active_ = config_.enabled && srs_dvr_apply_matches(config_.apply, app_, stream_);
     if (active_ && ends_with(config_.path, ".mp4")) {
         srs_error("dvr %s/%s: dvr_path %s: mp4 not supported yet, not recording", app_.c_str(), stream_.c_str(),
@@ -417,10 +426,7 @@ srs_error_t SrsDvrSourceHandler::close_file() {
     if ((err = f->close()) != srs_success) {
         return err;
     }
-    SrsDvrFileEvent ev;
-    ev.vhost = vhost_;
-    ev.app = app_;
-    ev.stream = stream_;
+    SrsDvrFileEvent ev = publisher_;
     ev.file = f->path();
     server_->on_file_done(ev);
     return err;

@@ -101,6 +101,11 @@ struct SrsDvrFileEvent {
     std::string app;
     std::string stream;
     std::string file;
+    // The publisher of the recording, from the statistics at its publish (the file finished at
+    // its unpublish outlives it there).
+    std::string client_id;
+    std::string ip;
+    std::string tcUrl;
 };
 
 class SrsDvrSourceHandler;
@@ -140,6 +145,9 @@ public:
 public:
     // For the handlers: a file is complete; queues on_dvr.
     void on_file_done(const SrsDvrFileEvent& ev);
+    // For the handlers at publish: the publisher's client_id, ip and tcUrl in ev (left empty
+    // without statistics).
+    void fill_publisher(SrsDvrFileEvent* ev) const;
     int64_t nb_files() const { return nb_files_; }
 
 private:
@@ -192,6 +200,8 @@ private:
     std::string app_;
     std::string stream_;
     SrsDvrConfig config_;
+    // The stream and its publisher, for each file's event.
+    SrsDvrFileEvent publisher_;
     bool active_ = false;
     std::unique_ptr<SrsDvrFlvFile> file_;
     SrsRtmpJitter jitter_;

@@ -161,7 +161,12 @@ class DvrTestCase(unittest.TestCase):
         self.assertTrue(wait_for(lambda: len(self.hooks.files()) == len(files), 5))
         self.assertEqual(files, sorted(self.hooks.files()))
         with self.hooks.lock:
-            body = [b for _, b in self.hooks.bodies if b.get("action") == "on_dvr"][0]
+            dvr_bodies = [b for _, b in self.hooks.bodies if b.get("action") == "on_dvr"]
+        # Every file, the last one finished at the unpublish included, names the publisher.
+        for b in dvr_bodies:
+            self.assertTrue(b.get("client_id"), b)
+            self.assertEqual("127.0.0.1", b.get("ip"), b)
+        body = dvr_bodies[0]
         self.assertEqual("live", body["app"])
         self.assertEqual("seg", body["stream"])
         self.assertEqual(self.srs.dir, os.path.realpath(body["cwd"]))
