@@ -3,6 +3,7 @@ chunk stream (RTMP spec 5.3), AMF0 commands, publish and play. Enough to drive t
 the way encoders and players do, and to misbehave on purpose (never read, send garbage)."""
 
 import os
+import re
 import socket
 import struct
 import time
@@ -404,3 +405,24 @@ def read_flv_tags(path):
 def metadata_payload(tag_payload):
     """An FLV onMetaData tag as the @setDataFrame data message encoders send."""
     return amf0_encode("@setDataFrame") + tag_payload
+
+
+def rtmp_status(port, tc_url, stream, play, app="live"):
+    """Connects to tc_url, then plays or publishes stream with a fresh client: the code of the
+    answer (NetStream.Publish.Start, NetStream.Play.Rejected...), or what ended the attempt."""
+    c = RtmpClient("127.0.0.1", port, timeout=5)
+    try:
+        c.handshake()
+        c.connect(app, tc_url)
+        try:
+            info = c.play(stream) if play else c.publish(stream)
+            return info.get("code")
+        except (RtmpError, OSError) as e:
+            for m in c.pending:
+                s = status_of(m)
+                if s and s.get("level") == "error":
+                    return s.get("code")
+            m = re.match(r"status (\S+):", str(e))
+            return m.group(1) if m else str(e)
+    finally:
+        c.close()

@@ -157,3 +157,24 @@ vhost __defaultVhost__ {{ }}
 def run(cmd, timeout=60, **kw):
     """Runs a command, returns CompletedProcess with text output."""
     return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, **kw)
+
+
+def ffmpeg_publish_small(url, seconds):
+    """ffmpeg sends a small H.264 stream (160x120, a keyframe every second) to url in real time."""
+    return subprocess.Popen(
+        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-re", "-f", "lavfi", "-i",
+         "testsrc2=size=160x120:rate=25", "-t", str(seconds), "-c:v", "libx264", "-preset", "ultrafast",
+         "-g", "25", "-f", "flv", url], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def publish_av(srs, stream, seconds):
+    """ffmpeg sends H.264 (a keyframe every 2 s) and AAC in real time for `seconds` to
+    rtmp://127.0.0.1:{rtmp}/live/<stream>."""
+    return subprocess.Popen(
+        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-re",
+         "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25",
+         "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100", "-t", str(seconds),
+         "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "50",
+         "-c:a", "aac", "-ar", "44100", "-ac", "2", "-b:a", "64k",
+         "-f", "flv", "rtmp://127.0.0.1:%d/live/%s" % (srs.rtmp, stream)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

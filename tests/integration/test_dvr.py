@@ -10,12 +10,11 @@ import json
 import os
 import re
 import signal
-import subprocess
 import threading
 import time
 import unittest
 
-from srs_testlib import CONF_BASE, SrsProcess, have, run, wait_for
+from srs_testlib import CONF_BASE, publish_av, SrsProcess, have, run, wait_for
 
 CONF = CONF_BASE + """
 vhost __defaultVhost__ {{
@@ -32,18 +31,6 @@ vhost __defaultVhost__ {{
     }}
 }}
 """
-
-
-def publish(srs, stream, seconds):
-    """ffmpeg sends H.264 (a keyframe every 2 s) and AAC in real time for `seconds`."""
-    return subprocess.Popen(
-        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-re",
-         "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25",
-         "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100", "-t", str(seconds),
-         "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "50",
-         "-c:a", "aac", "-ar", "44100", "-ac", "2", "-b:a", "64k",
-         "-f", "flv", "rtmp://127.0.0.1:%d/live/%s" % (srs.rtmp, stream)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
 def probe(path):
@@ -123,7 +110,7 @@ class DvrTestCase(unittest.TestCase):
         return self.srs
 
     def publish(self, stream, seconds):
-        p = publish(self.srs, stream, seconds)
+        p = publish_av(self.srs, stream, seconds)
         self.pubs.append(p)
         return p
 

@@ -6,13 +6,12 @@ in RAM plays the same with no file written."""
 import glob
 import os
 import re
-import subprocess
 import time
 import unittest
 import urllib.error
 import urllib.request
 
-from srs_testlib import CONF_BASE, SrsProcess, have, run, wait_for
+from srs_testlib import CONF_BASE, publish_av, SrsProcess, have, run, wait_for
 
 CONF = CONF_BASE + """
 http_server {{ enabled on; listen 127.0.0.1:{http}; dir {dir}/html; crossdomain on; }}
@@ -27,18 +26,6 @@ vhost __defaultVhost__ {{
     }}
 }}
 """
-
-
-def publish(srs, stream, seconds):
-    """ffmpeg sends H.264 (a keyframe every 2 s) and AAC in real time for `seconds`."""
-    return subprocess.Popen(
-        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-re",
-         "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25",
-         "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100", "-t", str(seconds),
-         "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "50",
-         "-c:a", "aac", "-ar", "44100", "-ac", "2", "-b:a", "64k",
-         "-f", "flv", "rtmp://127.0.0.1:%d/live/%s" % (srs.rtmp, stream)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
 def http_get(port, path, timeout=5):
@@ -93,7 +80,7 @@ class HlsTestCase(unittest.TestCase):
         return os.path.join(self.srs.dir, "html", *parts)
 
     def start_publish(self, seconds):
-        self.pub = publish(self.srs, "s", seconds)
+        self.pub = publish_av(self.srs, "s", seconds)
 
         def playlist_ready():
             if self.pub.poll() is not None and self.pub.returncode != 0:

@@ -9,7 +9,6 @@ import json
 import re
 import signal
 import os
-import subprocess
 import sys
 import threading
 import time
@@ -20,7 +19,7 @@ import urllib.request
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import srs_testlib as T  # noqa: E402
-from srs_rtmp_pyclient import RtmpClient, RtmpError, status_of  # noqa: E402
+from srs_rtmp_pyclient import rtmp_status as rtmp_status_at  # noqa: E402
 
 CONF = T.CONF_BASE + """
 http_api {{ enabled on; listen 127.0.0.1:{api}; }}
@@ -116,30 +115,8 @@ class HookServer:
         self.httpd.server_close()
 
 
-def ffmpeg_publish(url, seconds):
-    return subprocess.Popen(
-        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-re", "-f", "lavfi", "-i",
-         "testsrc2=size=160x120:rate=25", "-t", str(seconds), "-c:v", "libx264", "-preset", "ultrafast",
-         "-g", "25", "-f", "flv", url], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-
-
 def rtmp_status(port, tc_query, stream, play, vhost_query=""):
-    c = RtmpClient("127.0.0.1", port, timeout=5)
-    try:
-        c.handshake()
-        c.connect("live", "rtmp://127.0.0.1:%d/live%s" % (port, vhost_query))
-        try:
-            info = c.play(stream + tc_query) if play else c.publish(stream + tc_query)
-            return info.get("code")
-        except (RtmpError, OSError) as e:
-            for m in c.pending:
-                s = status_of(m)
-                if s and s.get("level") == "error":
-                    return s.get("code")
-            m = re.match(r"status (\S+):", str(e))
-            return m.group(1) if m else str(e)
-    finally:
-        c.close()
+    return rtmp_status_at(port, "rtmp://127.0.0.1:%d/live%s" % (port, vhost_query), stream + tc_query, play)
 
 
 @unittest.skipUnless(T.have("ffmpeg") and T.have("ffprobe"), "ffmpeg/ffprobe not installed")
@@ -170,7 +147,7 @@ class HooksTest(unittest.TestCase):
     def test_tokens_bodies_order(self):
         # Refused publish: the token is refused by the hook server with 403 and body 1.
         t0 = time.time()
-        p = ffmpeg_publish(self.rtmp("s?token=bad"), 5)
+        p = T.ffmpeg_publish_small(self.rtmp("s?token=bad"), 5)
         self.procs.append(p)
         p.wait(timeout=10)
         self.assertNotEqual(0, p.returncode)
@@ -180,7 +157,7 @@ class HooksTest(unittest.TestCase):
         self.assertEqual([], self.hooks.events(lambda b: b["action"] == "on_unpublish"))
 
         # Allowed publish.
-        pub = ffmpeg_publish(self.rtmp("s?token=good"), 12)
+        pub = T.ffmpeg_publish_small(self.rtmp("s?token=good"), 12)
         self.procs.append(pub)
         self.assertTrue(T.wait_for(lambda: self.hooks.events(
             lambda b: b["action"] == "on_publish" and b["param"] == "?token=good"), 10))
@@ -270,12 +247,12 @@ class HooksTest(unittest.TestCase):
 
     def test_hook_never_answers(self):
         # A good stream publishes and plays while another publisher waits for a hook that never answers.
-        pub = ffmpeg_publish(self.rtmp("s?token=good"), 10)
+        pub = T.ffmpeg_publish_small(self.rtmp("s?token=good"), 10)
         self.procs.append(pub)
         self.assertTrue(T.wait_for(lambda: self.hooks.events(lambda b: b["action"] == "on_publish"), 10))
         time.sleep(1)
 
-        slow = ffmpeg_publish("rtmp://127.0.0.1:%d/live?vhost=slow/s" % self.srs.rtmp, 10)
+        slow = T.ffmpeg_publish_small("rtmp://127.0.0.1:%d/live?vhost=slow/s" % self.srs.rtmp, 10)
         self.procs.append(slow)
         t0 = time.time()
         self.assertTrue(T.wait_for(lambda: self.hooks.events(lambda b: b["vhost"] == "slow"), 10))
@@ -299,7 +276,7 @@ class HooksTest(unittest.TestCase):
             self.srs.signal(signal.SIGHUP)
             self.assertTrue(T.wait_for(lambda: self.srs.log().count("reload: changed") >= n, 5), self.srs.log())
 
-        pub = ffmpeg_publish(self.rtmp("a?token=good"), 15)
+        pub = T.ffmpeg_publish_small(self.rtmp("a?token=good"), 15)
         self.procs.append(pub)
         self.assertTrue(T.wait_for(lambda: self.hooks.events(lambda b: b["action"] == "on_publish"), 10))
 
@@ -316,7 +293,7 @@ class HooksTest(unittest.TestCase):
         self.assertEqual(0, r.returncode, r.stderr)
 
     def test_on_hls(self):
-        pub = ffmpeg_publish("rtmp://127.0.0.1:%d/live?vhost=hls/h" % self.srs.rtmp, 6)
+        pub = T.ffmpeg_publish_small("rtmp://127.0.0.1:%d/live?vhost=hls/h" % self.srs.rtmp, 6)
         self.procs.append(pub)
         self.assertTrue(T.wait_for(lambda: len(self.hooks.events(lambda b: b["action"] == "on_hls")) >= 2, 15),
                         self.srs.log()[-2000:])
@@ -338,7 +315,7 @@ class HooksTest(unittest.TestCase):
                         [p for p, _ in self.hooks.events(lambda b: b["action"] == "notify")])
 
     def test_hls_sessions(self):
-        pub = ffmpeg_publish("rtmp://127.0.0.1:%d/live?vhost=hls/h" % self.srs.rtmp, 25)
+        pub = T.ffmpeg_publish_small("rtmp://127.0.0.1:%d/live?vhost=hls/h" % self.srs.rtmp, 25)
         self.procs.append(pub)
         self.assertTrue(T.wait_for(lambda: len(self.hooks.events(lambda b: b["action"] == "on_hls")) >= 2, 15),
                         self.srs.log()[-2000:])

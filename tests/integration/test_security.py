@@ -3,8 +3,6 @@ CIDR on two vhosts while a third allows; RTMP and HTTP-FLV players refused by `d
 Runtime about 15 s."""
 
 import os
-import re
-import subprocess
 import sys
 import time
 import unittest
@@ -14,7 +12,7 @@ import urllib.request
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import srs_testlib as T  # noqa: E402
-from srs_rtmp_pyclient import RtmpClient, RtmpError, status_of  # noqa: E402
+from srs_rtmp_pyclient import rtmp_status as rtmp_status_at  # noqa: E402
 
 CONF = T.CONF_BASE + """
 http_server {{ enabled on; listen 127.0.0.1:{http}; dir {dir}/html; }}
@@ -45,31 +43,8 @@ vhost hls.ok {{
 """
 
 
-def ffmpeg_publish(url, seconds):
-    return subprocess.Popen(
-        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-re", "-f", "lavfi", "-i",
-         "testsrc2=size=160x120:rate=25", "-t", str(seconds), "-c:v", "libx264", "-preset", "ultrafast",
-         "-g", "25", "-f", "flv", url], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-
-
 def rtmp_status(port, vhost, stream, play):
-    """Connects, publishes or plays with the Python client; the code of the error onStatus."""
-    c = RtmpClient("127.0.0.1", port, timeout=5)
-    try:
-        c.handshake()
-        c.connect("live", "rtmp://127.0.0.1:%d/live?vhost=%s" % (port, vhost))
-        try:
-            info = c.play(stream) if play else c.publish(stream)
-            return info.get("code")
-        except (RtmpError, OSError) as e:
-            for m in c.pending:
-                s = status_of(m)
-                if s and s.get("level") == "error":
-                    return s.get("code")
-            m = re.match(r"status (\S+):", str(e))
-            return m.group(1) if m else str(e)
-    finally:
-        c.close()
+    return rtmp_status_at(port, "rtmp://127.0.0.1:%d/live?vhost=%s" % (port, vhost), stream, play)
 
 
 @unittest.skipUnless(T.have("ffmpeg"), "ffmpeg not installed")
@@ -92,7 +67,7 @@ class SecurityTest(unittest.TestCase):
     def test_publish_denied_by_ip_and_cidr(self):
         t0 = time.time()
         for vhost in ("__defaultVhost__", "cidr"):
-            p = ffmpeg_publish(self.url(vhost, "s"), 5)
+            p = T.ffmpeg_publish_small(self.url(vhost, "s"), 5)
             self.procs.append(p)
             p.wait(timeout=10)
             self.assertNotEqual(0, p.returncode, vhost)
@@ -105,14 +80,14 @@ class SecurityTest(unittest.TestCase):
         self.assertIn("deny publish 127.0.0.0/8", log)
 
         # The other vhost allows the same client.
-        p = ffmpeg_publish(self.url("ok", "s"), 4)
+        p = T.ffmpeg_publish_small(self.url("ok", "s"), 4)
         self.procs.append(p)
         p.wait(timeout=15)
         self.assertEqual(0, p.returncode, p.stderr.read().decode(errors="replace"))
         self.assertEqual("NetStream.Publish.Start", rtmp_status(self.srs.rtmp, "ok", "y", False))
 
     def test_play_denied(self):
-        pub = ffmpeg_publish(self.url("noplay", "s"), 15)
+        pub = T.ffmpeg_publish_small(self.url("noplay", "s"), 15)
         self.procs.append(pub)
         flv = "http://127.0.0.1:%d/noplay/live/s.flv" % self.srs.http
         # Publishing is allowed there; the mount appears.
@@ -130,7 +105,7 @@ class SecurityTest(unittest.TestCase):
         self.assertIn("refused, 403", self.srs.log())
 
         # An allowed vhost plays over HTTP-FLV.
-        pub2 = ffmpeg_publish(self.url("ok", "s"), 10)
+        pub2 = T.ffmpeg_publish_small(self.url("ok", "s"), 10)
         self.procs.append(pub2)
         okflv = "http://127.0.0.1:%d/ok/live/s.flv" % self.srs.http
 
@@ -144,7 +119,7 @@ class SecurityTest(unittest.TestCase):
 
     def test_hls_denied(self):
         for v in ("hls.noplay", "hls.ok"):
-            self.procs.append(ffmpeg_publish(self.url(v, "h"), 8))
+            self.procs.append(T.ffmpeg_publish_small(self.url(v, "h"), 8))
 
         def get(vhost, path):
             req = urllib.request.Request("http://127.0.0.1:%d%s" % (self.srs.http, path), headers={"Host": vhost})
