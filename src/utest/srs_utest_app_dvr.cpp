@@ -2,6 +2,7 @@
 // patching at close (read back with the kernel FLV decoder), session and segment recordings,
 // failures (unwritable path, mp4) and the on_dvr body.
 #include <gtest/gtest.h>
+#include <srs_utest_temp_dir.hpp>
 
 #include <srs_app_dvr.hpp>
 #include <srs_app_http_hooks.hpp>
@@ -25,24 +26,10 @@
 
 namespace {
 
-class DvrTempDir {
+// A temp dir per test.
+class DvrTempDir : public srs_utest::SrsUtestTempDir {
 public:
-    DvrTempDir() {
-        char tmpl[] = "/tmp/srs_utest_dvr_XXXXXX";
-        char* p = mkdtemp(tmpl);
-        path_ = p ? p : "";
-    }
-    ~DvrTempDir() {
-        if (!path_.empty()) {
-            std::string cmd = "rm -rf '" + path_ + "'";
-            int r = system(cmd.c_str());
-            (void)r;
-        }
-    }
-    const std::string& path() const { return path_; }
-
-private:
-    std::string path_;
+    DvrTempDir() : SrsUtestTempDir("dvr") {}
 };
 
 // The names in a folder, sorted.

@@ -1,6 +1,7 @@
 // HLS muxer: segmenting rules, playlist text, window and cleanup, dispose, RAM storage,
 // republish and codec changes, with synthetic tags and with real ffmpeg media.
 #include <gtest/gtest.h>
+#include <srs_utest_temp_dir.hpp>
 
 #include <srs_app_hls_muxer.hpp>
 #include <srs_core_st.hpp>
@@ -49,23 +50,10 @@ std::string run(const std::string& cmd, int* status) {
     return out;
 }
 
-class TempDir {
+// A temp dir per test.
+class TempDir : public srs_utest::SrsUtestTempDir {
 public:
-    TempDir() {
-        char tmpl[] = "/tmp/srs_utest_hls_XXXXXX";
-        char* p = mkdtemp(tmpl);
-        path_ = p ? p : "";
-    }
-    ~TempDir() {
-        if (!path_.empty()) {
-            int status = 0;
-            run("rm -rf '" + path_ + "'", &status);
-        }
-    }
-    const std::string& path() const { return path_; }
-
-private:
-    std::string path_;
+    TempDir() : SrsUtestTempDir("hls") {}
 };
 
 std::string read_file(const std::string& path) {
