@@ -398,9 +398,9 @@ void SrsServer::apply_api(std::shared_ptr<SrsConfig> conf) {
     exporter_->set_options(srs_exporter_options(*conf));
 }
 
-srs_error_t SrsServer::SrsApiReloader::on_reload(SrsReloadContext* ctx) {
+srs_error_t SrsServer::reload_api(SrsReloadContext* ctx) {
     // The server switched to the new snapshot before calling handlers.
-    server_->apply_api(server_->config());
+    apply_api(config());
     for (const char* section : {"http_api", "exporter", "stats", "server_id"}) {
         if (ctx->changed(section)) {
             ctx->applied(section);
@@ -470,11 +470,11 @@ srs_error_t SrsServer::initialize_hls() {
     return err;
 }
 
-srs_error_t SrsServer::SrsHlsReloader::on_reload(SrsReloadContext* ctx) {
+srs_error_t SrsServer::reload_hls(SrsReloadContext* ctx) {
     srs_error_t err = srs_success;
     // Each publish reads the hls section it starts with; mounts follow the next publish.
-    server_->hls_->set_config(server_->config());
-    if ((err = server_->http_server_->apply(server_->config())) != srs_success) {
+    hls_->set_config(config());
+    if ((err = http_server_->apply(config())) != srs_success) {
         return srs_error_wrap(err, "reload http_server");
     }
     if (ctx->changed("http_server")) {
@@ -487,11 +487,11 @@ srs_error_t SrsServer::SrsHlsReloader::on_reload(SrsReloadContext* ctx) {
             continue;
         }
         if (ctx->changed("vhost:" + v + ":hls")) {
-            int n = server_->hls_->reload_vhost(v);
+            int n = hls_->reload_vhost(v);
             ctx->applied(srs_fmt("vhost:%s:hls(%d streams)", v.c_str(), n));
         }
         if (ctx->changed("vhost:" + v + ":http_remux")) {
-            int n = server_->http_server_->streams()->remount(v);
+            int n = http_server_->streams()->remount(v);
             ctx->applied(srs_fmt("vhost:%s:http_remux(%d players off)", v.c_str(), n));
         }
     }
@@ -509,9 +509,9 @@ srs_error_t SrsServer::initialize_dvr() {
     return srs_success;
 }
 
-srs_error_t SrsServer::SrsDvrReloader::on_reload(SrsReloadContext* ctx) {
+srs_error_t SrsServer::reload_dvr(SrsReloadContext* ctx) {
     // Recording streams keep their settings; the next publish reads the new dvr section.
-    server_->dvr_->set_config(server_->config());
+    dvr_->set_config(config());
     for (const std::string& v : ctx->vhosts_changed()) {
         if (ctx->changed("vhost:" + v + ":dvr")) {
             ctx->applied(srs_fmt("vhost:%s:dvr(next publish)", v.c_str()));

@@ -64,7 +64,7 @@ public:
     srs_error_t on_tcp_client(SrsTcpListener* listener, SrsNetFd fd) override;
     void on_signal(int signo) override;
 
-    // --- Statistics, HTTP API and exporter (helper `api`). ---
+    // --- Statistics, HTTP API and exporter ---
 public:
     // The statistics that connections and sources report to (on_client, on_stream_publish...).
     SrsStatistic* stat() { return stat_.get(); }
@@ -75,55 +75,46 @@ public:
     SrsSummaryContext summary_context() override;
 
 private:
-    // Applies the api sections of a reload (registered with subscribe_reload).
-    class SrsApiReloader : public ISrsReloadHandler {
-    public:
-        explicit SrsApiReloader(SrsServer* s) : server_(s) {}
-        srs_error_t on_reload(SrsReloadContext* ctx) override;
-
-    private:
-        SrsServer* server_;
-    };
+    // Applies the api sections of a reload.
+    srs_error_t reload_api(SrsReloadContext* ctx);
     srs_error_t initialize_api();
     // Applies the http_api, exporter and stats sections of a snapshot.
     void apply_api(std::shared_ptr<SrsConfig> conf);
     // --- end of `api` ---
 
-    // --- Live sources, HLS, HTTP server and HTTP live streams (helper `hls`). ---
+    // --- Live sources, HLS, HTTP server and HTTP live streams ---
 public:
     SrsHlsServer* hls() { return hls_.get(); }
     SrsHttpServer* http_server() { return http_server_.get(); }
 
 private:
-    // Applies the http_server and vhost hls/http_remux sections (registered with
-    // subscribe_reload).
-    class SrsHlsReloader : public ISrsReloadHandler {
-    public:
-        explicit SrsHlsReloader(SrsServer* s) : server_(s) {}
-        srs_error_t on_reload(SrsReloadContext* ctx) override;
-
-    private:
-        SrsServer* server_;
-    };
+    // Applies the http_server and vhost hls/http_remux sections of a reload.
+    srs_error_t reload_hls(SrsReloadContext* ctx);
     srs_error_t initialize_hls();
     // --- end of `hls` ---
 
-    // --- DVR (helper `dvr`). ---
+    // --- DVR ---
 public:
     SrsDvrServer* dvr() { return dvr_.get(); }
 
 private:
     // Gives the DVR the new snapshot: each publish reads the dvr section it starts with.
-    class SrsDvrReloader : public ISrsReloadHandler {
+    srs_error_t reload_dvr(SrsReloadContext* ctx);
+    srs_error_t initialize_dvr();
+    // --- end of `dvr` ---
+
+private:
+    // Runs one of the server's section reloads above; registered with subscribe_reload.
+    class SrsSectionReloader : public ISrsReloadHandler {
     public:
-        explicit SrsDvrReloader(SrsServer* s) : server_(s) {}
-        srs_error_t on_reload(SrsReloadContext* ctx) override;
+        SrsSectionReloader(SrsServer* s, srs_error_t (SrsServer::*apply)(SrsReloadContext*))
+            : server_(s), apply_(apply) {}
+        srs_error_t on_reload(SrsReloadContext* ctx) override { return (server_->*apply_)(ctx); }
 
     private:
         SrsServer* server_;
+        srs_error_t (SrsServer::*apply_)(SrsReloadContext*);
     };
-    srs_error_t initialize_dvr();
-    // --- end of `dvr` ---
 
 private:
     srs_error_t listen();
@@ -149,16 +140,16 @@ private:
     std::unique_ptr<SrsSampler> sys_sampler_;
     // The statistics' module on every live source (before sources_, which calls it).
     std::unique_ptr<SrsStatisticSourceFactory> stat_factory_;
-    SrsApiReloader api_reloader_{this};
+    SrsSectionReloader api_reloader_{this, &SrsServer::reload_api};
     // `hls`: the features outlive the source manager that calls them and the connections.
     // `hooks`: on_hls/on_hls_notify of the HLS muxers (before hls_, which points at it).
     std::unique_ptr<SrsHlsHookWorker> hls_hooks_;
     std::unique_ptr<SrsHlsServer> hls_;
     std::unique_ptr<SrsHttpServer> http_server_;
-    SrsHlsReloader hls_reloader_{this};
+    SrsSectionReloader hls_reloader_{this, &SrsServer::reload_hls};
     // `dvr`: outlives the sources, whose handlers finish their files when freed; uses hls_hooks_.
     std::unique_ptr<SrsDvrServer> dvr_;
-    SrsDvrReloader dvr_reloader_{this};
+    SrsSectionReloader dvr_reloader_{this, &SrsServer::reload_dvr};
     SrsConnectionManager conns_;
     SrsLiveSourceManager sources_;
     SrsSignalManager signals_;
