@@ -4,6 +4,7 @@
 
 #include <srs_app_config.hpp>
 #include <srs_app_dvr.hpp>
+#include <srs_app_dvr_api.hpp>
 #include <srs_app_exporter.hpp>
 #include <srs_app_hls.hpp>
 #include <srs_app_http_conn.hpp>
@@ -499,14 +500,20 @@ srs_error_t SrsServer::reload_hls(SrsReloadContext* ctx) {
 }
 // --- end of `hls` ---
 
-// --- `dvr`: recording to FLV files, on_dvr made by the hooks worker of HLS. ---
+// --- `dvr`: recording to FLV/MP4 files, on_dvr made by the hooks worker of HLS, /api/v1/dvrs. ---
 srs_error_t SrsServer::initialize_dvr() {
+    srs_error_t err = srs_success;
     dvr_ = std::make_unique<SrsDvrServer>();
     dvr_->set_config(config_);
     dvr_->set_hooks(hls_hooks_.get(), stat_.get());
     sources_.add_handler_factory(dvr_.get());
     subscribe_reload(&dvr_reloader_);
-    return srs_success;
+    // /api/v1/dvrs: list, start and stop recordings (behind the API's CORS and auth).
+    if ((err = api_->mux()->handle("/api/v1/dvrs", std::make_shared<SrsDvrApi>(api_->context(), dvr_.get()))) !=
+        srs_success) {
+        return srs_error_wrap(err, "dvr api");
+    }
+    return err;
 }
 
 srs_error_t SrsServer::reload_dvr(SrsReloadContext* ctx) {
