@@ -34,9 +34,26 @@ bool is_sequence_header(uint8_t type, const char* data, int size) {
            (type == SrsMsgAudio && SrsFlvTag::is_audio_sequence_header(data, size));
 }
 
-// A coded video keyframe (not a sequence header): an index entry.
+// A coded video keyframe: an index entry. Not a sequence header nor an end of sequence (which
+// ffmpeg sends as a keyframe tag when it stops): FLV spec E.4.3.1 AVCPacketType 1, or enhanced
+// RTMP PacketTypeCodedFrames(X).
 bool is_index_keyframe(const char* data, int size) {
-    return SrsFlvTag::is_video_keyframe(data, size) && !SrsFlvTag::is_video_sequence_header(data, size);
+    if (size < 1) {
+        return false;
+    }
+    uint8_t h = (uint8_t)data[0];
+    if (h & 0x80) {
+        int packet_type = h & 0x0f;
+        return ((h >> 4) & 0x07) == 1 && (packet_type == 1 || packet_type == 3);
+    }
+    if ((h >> 4) != 1) {
+        return false;
+    }
+    int codec = h & 0x0f;
+    if (codec == 7 || codec == 12) {
+        return size >= 2 && data[1] == 1;
+    }
+    return true;
 }
 
 // The publisher's properties from an onMetaData tag body, without the ones the DVR writes.
