@@ -95,13 +95,10 @@ std::string encode_metadata(const SrsAmf0EcmaArray& fields, double duration, dou
     index->set("filepositions", std::move(positions));
     index->set("times", std::move(times));
     props.set("keyframes", std::move(index));
-    // Nulls are one byte each, so the padding fills any size; readers skip arrays of nulls
-    // (ffmpeg does not make them metadata tags).
-    std::unique_ptr<SrsAmf0StrictArray> pad = SrsAmf0Any::strict_array();
-    for (int i = 0; i < padding; i++) {
-        pad->append(SrsAmf0Any::null());
-    }
-    props.set("padding", std::move(pad));
+    // The padding, the last property, is a strict array of nulls: one byte each, so it fills
+    // any size, and readers skip it (ffmpeg makes no metadata tag of an array). Encoded empty,
+    // then its count and nulls are put in place (no object per byte).
+    props.set("padding", SrsAmf0Any::strict_array());
 
     std::unique_ptr<SrsAmf0Any> name = SrsAmf0Any::str("onMetaData");
     std::string out(name->total_size() + props.total_size(), '\0');
@@ -115,6 +112,13 @@ std::string encode_metadata(const SrsAmf0EcmaArray& fields, double duration, dou
         srs_error("dvr: encode onMetaData: %s", srs_error_desc(err).c_str());
         srs_error_reset(err);
         return "";
+    }
+    // ... count (4 bytes, 0) then the ECMA array's end (00 00 09, AMF0 spec 2.11).
+    if (padding > 0) {
+        size_t count_at = out.size() - 3 - 4;
+        SrsBuffer c(&out[count_at], 4);
+        c.write_4bytes(padding);
+        out.insert(out.size() - 3, (size_t)padding, (char)SrsAmf0MarkerNull);
     }
     return out;
 }
