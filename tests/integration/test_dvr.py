@@ -317,6 +317,23 @@ class DvrTestCase(unittest.TestCase):
             self.assertIn(box, data)
         self.assertTrue(wait_for(lambda: self.hooks.files() == [path], 5), self.hooks.files())
 
+    def test_mp4_finished_at_server_quit(self):
+        # SIGTERM while recording: the quitting server finishes the file (moov written, renamed).
+        self.start("session", path="{dir}/dvr/[app]/[stream].[timestamp].mp4")
+        self.publish("quit", 30)
+        self.assertTrue(wait_for(lambda: glob.glob(os.path.join(self.srs.dir, "dvr", "live", "quit.*.mp4.tmp")), 10),
+                        self.srs.log()[-2000:])
+        time.sleep(4)
+        self.assertEqual(0, self.srs.stop(timeout=10), self.srs.log()[-2000:])
+        files = self.files("quit", "mp4")
+        self.assertEqual(1, len(files), os.listdir(os.path.join(self.srs.dir, "dvr", "live")))
+        self.assertEqual([], self.tmp_files())
+        codecs, d, err = probe(files[0])
+        self.assertEqual(["aac", "h264"], codecs, err)
+        self.assertEqual("", err.strip())
+        self.assertGreater(d, 3)
+        self.assertEqual("", decode_errors(files[0]))
+
     def test_append_plan(self):
         self.start("append", path="{dir}/dvr/[app]/[stream].flv")
         path = os.path.join(self.srs.dir, "dvr", "live", "app.flv")
