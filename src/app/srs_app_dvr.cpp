@@ -9,15 +9,11 @@
 #include <srs_app_statistic.hpp>
 #include <srs_core_log.hpp>
 #include <srs_core_utility.hpp>
-#include <srs_kernel_buffer.hpp>
-#include <srs_protocol_amf0.hpp>
 
 #include <unistd.h>
 
 #include <algorithm>
 #include <climits>
-#include <cstdio>
-#include <cstring>
 
 namespace {
 

@@ -252,8 +252,9 @@ std::string srs_mp4_stsd(const SrsMp4Track& t) {
     b.begin_full("stsd", 0, 0);
     b.u32(1);
     if (t.kind == SrsMp4TrackKind::Video) {
-        // 14496-12 8.5.2 VisualSampleEntry, 14496-15 5.4.2 avc1 with its avcC.
-        b.begin("avc1");
+        // 14496-12 8.5.2 VisualSampleEntry, 14496-15 5.4.2 avc1 with its avcC, or 8.4.1 hvc1
+        // (parameter sets in the hvcC, as the FLV sequence header carries them) with its hvcC.
+        b.begin(t.hevc ? "hvc1" : "avc1");
         b.zeros(6);
         b.u16(1);  // data_reference_index
         b.u16(0);
@@ -268,7 +269,7 @@ std::string srs_mp4_stsd(const SrsMp4Track& t) {
         b.zeros(32);    // compressorname
         b.u16(0x0018);  // depth
         b.u16(0xffff);  // pre_defined -1
-        b.begin("avcC");
+        b.begin(t.hevc ? "hvcC" : "avcC");
         b.bytes(t.avcc);
         b.end();
         b.end();
@@ -540,7 +541,7 @@ srs_error_t SrsMp4Muxer::write_video(int64_t timestamp, const char* data, int si
     const SrsVideoFrame& f = format_->video();
     if (f.is_sequence_header()) {
         const SrsVideoCodecConfig& c = format_->vcodec();
-        if (c.id != SrsVideoCodecIdAVC) {
+        if (c.id != SrsVideoCodecIdAVC && c.id != SrsVideoCodecIdHEVC) {
             if (!warned_video_) {
                 srs_warn("mp4: video codec %s not supported, video dropped", srs_video_codec_id2str(c.id));
                 warned_video_ = true;
@@ -556,12 +557,14 @@ srs_error_t SrsMp4Muxer::write_video(int64_t timestamp, const char* data, int si
             return err;
         }
         video_.avcc = c.extra;
+        video_.hevc = c.id == SrsVideoCodecIdHEVC;
         video_.width = c.width;
         video_.height = c.height;
         has_video_config_ = true;
         return err;
     }
-    if (!has_video_config_ || f.codec != SrsVideoCodecIdAVC || f.samples.empty()) {
+    if (!has_video_config_ || f.codec != (video_.hevc ? SrsVideoCodecIdHEVC : SrsVideoCodecIdAVC) ||
+        f.samples.empty()) {
         return err;
     }
     // The NALUs, each prefixed with its length in the avcC's lengthSizeMinusOne + 1 bytes

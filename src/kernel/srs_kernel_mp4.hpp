@@ -1,5 +1,5 @@
 // MP4 (ISO/IEC 14496-12 ISO base media file format, progressive, non-fragmented) for H.264
-// (ISO/IEC 14496-15 avc1/avcC) and AAC (ISO/IEC 14496-14 mp4a/esds): the DVR's .mp4 files.
+// (ISO/IEC 14496-15 avc1/avcC), H.265 (14496-15 hvc1/hvcC) and AAC (ISO/IEC 14496-14 mp4a/esds): the DVR's .mp4 files.
 // The samples go into one mdat as they arrive; the moov, which indexes them, is written at the
 // end, when every sample's size, time and offset are known. No sockets: it writes through an
 // ISrsSeekWriter (a file, or memory in tests).
@@ -49,8 +49,10 @@ struct SrsMp4Track {
     SrsMp4TrackKind kind = SrsMp4TrackKind::Video;
     uint32_t id = 1;
     uint32_t timescale = SRS_MP4_TIMESCALE;
-    // Video: the AVCDecoderConfigurationRecord (14496-15 5.3.3.1) and the picture size.
+    // Video: the AVCDecoderConfigurationRecord (14496-15 5.3.3.1), or with hevc the
+    // HEVCDecoderConfigurationRecord (8.3.3.1), and the picture size.
     std::string avcc;
+    bool hevc = false;
     int width = 0;
     int height = 0;
     // Audio: the AudioSpecificConfig (14496-3 1.6.2.1), sampling rate and channels.
@@ -97,7 +99,7 @@ std::string srs_mp4_moov(const std::vector<const SrsMp4Track*>& tracks);
 
 // Writes an MP4 file from FLV audio/video tag bodies: open() writes ftyp and the mdat header,
 // each tag appends its sample to the mdat, close() patches the mdat size and writes the moov.
-// H.264 video and AAC audio are kept; other codecs are dropped (logged once).
+// H.264/H.265 video and AAC audio are kept; other codecs are dropped (logged once).
 class SrsMp4Muxer {
 public:
     explicit SrsMp4Muxer(ISrsSeekWriter* writer);

@@ -473,3 +473,38 @@ TEST(KernelMp4Test, MuxerAnnexBAndDroppedInput) {
     // Only the video track is in the moov.
     EXPECT_TRUE(find_box(f.substr(32 + rb64(f, 40)), {"moov", "trak"}, 1).empty());
 }
+
+TEST(KernelMp4Test, MuxerHevc) {
+    // An HEVCDecoderConfigurationRecord with VPS, SPS and PPS of a 64x48 x265 stream.
+    const std::string hvcc(
+        "\x01\x01\x60\x00\x00\x00\x90\x00\x00\x00\x00\x00\x1e\xf0\x00\xfc\xfd\xf8\xf8\x00\x00\x0f\x03\x20\x00\x01\x00"
+        "\x18\x40\x01\x0c\x01\xff\xff\x01\x60\x00\x00\x03\x00\x90\x00\x00\x03\x00\x00\x03\x00\x1e\x95\x98\x09\x21\x00"
+        "\x01\x00\x29\x42\x01\x01\x01\x60\x00\x00\x03\x00\x90\x00\x00\x03\x00\x00\x03\x00\x1e\xa0\x20\x83\x16\x59\x59"
+        "\xae\x4c\xaf\x01\x68\x08\x00\x00\x03\x00\x08\x00\x00\x03\x00\xc8\x40\x22\x00\x01\x00\x06\x44\x01\xc1\x73\xd0"
+        "\x89",
+        109);
+    MemSeekWriter w;
+    SrsMp4Muxer m(&w);
+    ASSERT_TRUE(m.open() == srs_success);
+    // FLV codec id 12 (the legacy HEVC extension), sequence header then an IDR_W_RADL (type 19).
+    std::string sh = std::string("\x1c\x00\x00\x00\x00", 5) + hvcc;
+    ASSERT_TRUE(m.write_video(0, sh.data(), sh.size()) == srs_success);
+    std::string idr("\x1c\x01\x00\x00\x00\x00\x00\x00\x04\x26\x01\xaf\x00", 13);
+    ASSERT_TRUE(m.write_video(0, idr.data(), idr.size()) == srs_success);
+    std::string trail("\x2c\x01\x00\x00\x00\x00\x00\x00\x03\x02\x01\xd0", 12);
+    ASSERT_TRUE(m.write_video(40, trail.data(), trail.size()) == srs_success);
+    ASSERT_TRUE(m.close() == srs_success);
+    ASSERT_EQ(2u, m.video().samples.size());
+    EXPECT_TRUE(m.video().samples[0].keyframe);
+    EXPECT_FALSE(m.video().samples[1].keyframe);
+    std::string f = w.flat();
+    std::string stsd = find_box(f.substr(32 + rb64(f, 40)), {"moov", "trak", "mdia", "minf", "stbl", "stsd"});
+    ASSERT_FALSE(stsd.empty());
+    EXPECT_EQ("hvc1", stsd.substr(20, 4));
+    EXPECT_EQ(64u, ((uint8_t)stsd[48] << 8) | (uint8_t)stsd[49]);
+    EXPECT_EQ(48u, ((uint8_t)stsd[50] << 8) | (uint8_t)stsd[51]);
+    size_t at = stsd.find("hvcC");
+    ASSERT_NE(std::string::npos, at);
+    EXPECT_EQ(hvcc, stsd.substr(at + 4, hvcc.size()));
+    EXPECT_EQ(std::string("\x00\x00\x00\x04\x26\x01\xaf\x00", 8), f.substr(m.video().samples[0].offset, 8));
+}
