@@ -323,13 +323,16 @@ void SrsLiveConsumer::wait(int nb_msgs, srs_utime_t duration) {
         return;
     }
     waiting_ = true;
-    // A merged write sleeps its duration: waking it early for a few messages would only
-    // split the write. A realtime player asks the source for a wake-up at the next message.
-    if (config_.realtime && source_ && !wake_requested_) {
+    // The source wakes us: a merged write once its duration passed (waking it early for a few
+    // messages would only split the write), a realtime player at the next message.
+    if (source_ && !wake_requested_) {
         wake_requested_ = true;
-        source_->wake_at_next_message(this);
+        source_->wake_later(this, srs_update_system_time() + duration, config_.realtime);
     }
-    cond_.wait(duration);
+    // No timer of our own when the source is ticked: a timed wait per player and wake-up
+    // costs a timer-heap insert and delete, the scheduler's main cost at thousands of players.
+    bool ticked = source_ && source_->ticked() && duration > 0;
+    cond_.wait(ticked ? SRS_UTIME_NO_TIMEOUT : duration);
     waiting_ = false;
 }
 

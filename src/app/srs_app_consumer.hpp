@@ -210,8 +210,8 @@ public:
     bool fetch_event(SrsLiveConsumerEvent* ev);
     // Wakes a waiting player (for a stream event, a kick, a reload).
     void wakeup();
-    // From the source, for a realtime player that asked to be woken at the next message.
-    void on_next_message() {
+    // From the source, for a player that asked to be woken (SrsLiveSource::wake_later).
+    void on_source_wake() {
         wake_requested_ = false;
         wakeup();
     }
@@ -269,7 +269,8 @@ private:
     SrsRtmpJitter jitter_;
     SrsCond cond_;
     bool waiting_ = false;
-    // Registered with the source for a wake-up at the next message.
+    // Registered with the source for a wake-up; one registration at a time (a wake by an
+    // event leaves it in place: it wakes a later wait early, which is harmless).
     bool wake_requested_ = false;
     int mw_min_msgs_ = 0;
     int64_t mw_duration_ms_ = 0;

@@ -183,10 +183,9 @@ srs_error_t SrsLiveSource::on_av_imp(const SrsMediaMessage& msg) {
 
 void SrsLiveSource::fan_out(const SrsMediaMessage& msg) {
     fanout_.push(msg);
-    for (SrsLiveConsumer* c : realtime_waiters_) {
-        c->on_next_message();
+    if (!waiters_.empty()) {
+        wake_waiters(srs_update_system_time(), true);
     }
-    realtime_waiters_.clear();
     if (fanout_.need_sweep()) {
         // Players that have not pulled for a while (stalled in a write, paused) take their
         // messages now, into their own bounded queues, so the fan-out can let go of them.
@@ -207,8 +206,26 @@ void SrsLiveSource::fan_out_event(SrsLiveConsumerEvent ev) {
     }
 }
 
-void SrsLiveSource::wake_at_next_message(SrsLiveConsumer* consumer) {
-    realtime_waiters_.push_back(consumer);
+void SrsLiveSource::wake_later(SrsLiveConsumer* consumer, srs_utime_t deadline, bool realtime) {
+    waiters_.push_back(Waiter{consumer, deadline, realtime});
+}
+
+void SrsLiveSource::tick(srs_utime_t now) {
+    wake_waiters(now, false);
+}
+
+void SrsLiveSource::wake_waiters(srs_utime_t now, bool message) {
+    // Runs per message: a scan of a flat array, touching a consumer only to wake it.
+    size_t kept = 0;
+    for (size_t i = 0; i < waiters_.size(); i++) {
+        const Waiter& w = waiters_[i];
+        if ((message && w.realtime) || w.deadline <= now) {
+            w.consumer->on_source_wake();
+        } else {
+            waiters_[kept++] = w;
+        }
+    }
+    waiters_.resize(kept);
 }
 
 srs_error_t SrsLiveSource::on_meta_data(const SrsMediaMessage& msg) {
@@ -394,8 +411,9 @@ void SrsLiveSource::on_consumer_destroy(SrsLiveConsumer* consumer) {
     if (it != consumers_.end()) {
         consumers_.erase(it);
     }
-    realtime_waiters_.erase(std::remove(realtime_waiters_.begin(), realtime_waiters_.end(), consumer),
-                            realtime_waiters_.end());
+    waiters_.erase(std::remove_if(waiters_.begin(), waiters_.end(),
+                                  [consumer](const Waiter& w) { return w.consumer == consumer; }),
+                   waiters_.end());
 }
 
 SrsLiveSourceManager::SrsLiveSourceManager(srs_utime_t idle_timeout, srs_utime_t sweep_interval)
@@ -424,6 +442,8 @@ srs_error_t SrsLiveSourceManager::fetch_or_create(const std::string& vhost, cons
     for (ISrsLiveSourceHandlerFactory* f : factories_) {
         source->add_handler(f->create_handler(source.get()));
     }
+    // The sweeper ticks the sources (wakes their waiting players when the stream is silent).
+    source->set_ticked(trd_ != nullptr);
     sources_[url] = source;
     srs_trace("source %s created, %d handlers, %d sources", url.c_str(), source->nb_handlers(), (int)sources_.size());
     *out = std::move(source);
@@ -448,6 +468,11 @@ void SrsLiveSourceManager::stop() {
         trd_->stop();
         trd_.reset();
     }
+    // Nothing ticks any more: players go back to timers of their own.
+    for (auto& it : sources_) {
+        it.second->set_ticked(false);
+        it.second->tick(INT64_MAX);
+    }
 }
 
 int SrsLiveSourceManager::sweep() {
@@ -455,6 +480,7 @@ int SrsLiveSourceManager::sweep() {
     int freed = 0;
     for (auto it = sources_.begin(); it != sources_.end();) {
         SrsLiveSource* s = it->second.get();
+        s->tick(now);
         // Only the manager holds it: no consumer, no connection, no publisher.
         bool unused = it->second.use_count() == 1 && !s->publishing();
         if (!unused) {

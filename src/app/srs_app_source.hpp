@@ -121,9 +121,15 @@ public:
     void on_consumer_destroy(SrsLiveConsumer* consumer);
     // The messages and events every consumer reads at its own cursor.
     const SrsLiveFanout& fanout() const { return fanout_; }
-    // A realtime (min_latency) player waiting: wake it at the next message, once; the
-    // consumer asks only when it has not asked yet (see SrsLiveConsumer::on_next_message).
-    void wake_at_next_message(SrsLiveConsumer* consumer);
+    // Whether something calls tick() regularly (the manager's sweeper), so players may wait
+    // on the source instead of a timer of their own.
+    bool ticked() const { return ticked_; }
+    void set_ticked(bool v) { ticked_ = v; }
+    // A waiting player: wake it at deadline (checked at each message and tick), or at the next
+    // message when realtime. Once; the consumer asks only when it has not asked yet.
+    void wake_later(SrsLiveConsumer* consumer, srs_utime_t deadline, bool realtime);
+    // Wakes the players whose deadline passed, when the stream is silent.
+    void tick(srs_utime_t now);
 
 public:
     // The latest metadata and sequence headers; empty messages (no payload) when absent.
@@ -164,9 +170,16 @@ private:
     // Not owned: each consumer belongs to its player and removes itself here.
     std::vector<SrsLiveConsumer*> consumers_;
     SrsLiveFanout fanout_;
-    // Realtime players waiting for the next message, each once (the consumer remembers
-    // that it asked).
-    std::vector<SrsLiveConsumer*> realtime_waiters_;
+    // Players waiting to be woken, each once (the consumer remembers that it asked).
+    struct Waiter {
+        SrsLiveConsumer* consumer;
+        srs_utime_t deadline;
+        bool realtime;
+    };
+    std::vector<Waiter> waiters_;
+    bool ticked_ = false;
+    // Wakes the due waiters, and the realtime ones for a message.
+    void wake_waiters(srs_utime_t now, bool message);
     std::vector<std::unique_ptr<ISrsLiveSourceHandler>> handlers_;
 
     SrsMediaMessage meta_;

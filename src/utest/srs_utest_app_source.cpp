@@ -679,6 +679,52 @@ TEST(AppSourceTest, RealtimePlayerLeavingWhileRegisteredIsForgotten) {
     EXPECT_EQ(0, s->nb_consumers());
 }
 
+// Players of a ticked source wait without timers of their own: a merged write is woken by
+// the first message after its duration, or by the manager's tick when the stream is silent.
+TEST(AppSourceManagerTest, TickedSourceWakesMergedWaitsWithoutTimers) {
+    SrsLiveSourceManager m(SRS_SOURCE_DEFAULT_IDLE_TIMEOUT, 20 * SRS_UTIME_MILLISECONDS);
+    ASSERT_TRUE(m.start() == srs_success);
+    std::shared_ptr<SrsLiveSource> s;
+    ASSERT_TRUE(m.fetch_or_create("__defaultVhost__", "live", "s", SrsLiveSourceConfig(), &s) == srs_success);
+    EXPECT_TRUE(s->ticked());
+    MockPublisher pub;
+    ASSERT_TRUE(s->on_publish(&pub) == srs_success);
+    std::unique_ptr<SrsLiveConsumer> c;
+    ASSERT_TRUE(s->create_consumer(player_config(), &c) == srs_success);
+
+    // Silent stream: the tick wakes it after its 60 ms.
+    srs_utime_t start = srs_update_system_time();
+    c->wait(8, 60 * SRS_UTIME_MILLISECONDS);
+    srs_utime_t elapsed = srs_update_system_time() - start;
+    EXPECT_GE(elapsed, 50 * SRS_UTIME_MILLISECONDS);
+    EXPECT_LT(elapsed, 500 * SRS_UTIME_MILLISECONDS);
+
+    // A flowing stream: messages do not wake it before its duration, the first one after does.
+    int produced = 0;
+    FnCoroutine producer([&]() {
+        for (int i = 0; i < 40; i++) {
+            srs_usleep(5 * SRS_UTIME_MILLISECONDS);
+            srs_error_t err = s->on_audio(audio(i * 5));
+            srs_error_reset(err);
+            produced++;
+        }
+    });
+    ASSERT_TRUE(producer.start() == srs_success);
+    start = srs_update_system_time();
+    c->wait(1000, 80 * SRS_UTIME_MILLISECONDS);
+    elapsed = srs_update_system_time() - start;
+    EXPECT_GE(elapsed, 75 * SRS_UTIME_MILLISECONDS);
+    EXPECT_LT(elapsed, 300 * SRS_UTIME_MILLISECONDS);
+    EXPECT_LT(produced, 40);
+    EXPECT_GE(c->size(), 5);
+    srs_usleep(250 * SRS_UTIME_MILLISECONDS);
+
+    // When the manager stops, nobody is left waiting on a source that is no longer ticked.
+    m.stop();
+    EXPECT_FALSE(s->ticked());
+    s->on_unpublish(&pub);
+}
+
 // On demand: ./srs_utest --gtest_also_run_disabled_tests --gtest_filter='*FanOutBench*'
 TEST(AppSourceTest, DISABLED_FanOutBench) {
     auto s = make_source();
