@@ -7,8 +7,10 @@
 #include <srs_core_log.hpp>
 #include <srs_core_utility.hpp>
 #include <srs_protocol_amf0.hpp>
+#include <srs_protocol_rtmp_packet.hpp>
 #include <srs_protocol_rtmp_request.hpp>
 #include <srs_protocol_rtmp_session.hpp>
+#include <srs_protocol_rtmp_stack.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -82,6 +84,39 @@ std::string strip_vhost_query(const std::string& param) {
         pos = amp + 1;
     }
     return srs_string_join(kept, "&");
+}
+
+// Reads what the destination sent, without waiting: acks and the like are applied by the chunk
+// layer; an onStatus error (the destination kicked or refused the stream) or a closed connection
+// ends the session. A partial message stays in the chunk layer for the next call.
+srs_error_t read_destination(SrsRtmpClient* rtmp, SrsStSocket* io) {
+    srs_error_t err = srs_success;
+    while (rtmp->protocol()->has_buffered_input() || io->readable_now()) {
+        SrsMediaMessage msg;
+        if ((err = rtmp->recv_message(&msg)) != srs_success) {
+            if (srs_error_code(err) == ERROR_SOCKET_TIMEOUT) {
+                srs_error_reset(err);
+                return srs_success;
+            }
+            return srs_error_wrap(err, "read from destination");
+        }
+        if (msg.type != SrsMsgAMF0Command && msg.type != SrsMsgAMF3Command) {
+            continue;
+        }
+        std::unique_ptr<SrsPacket> pkt;
+        if ((err = rtmp->decode_message(msg, &pkt)) != srs_success) {
+            // A command we do not know is no reason to stop.
+            srs_error_reset(err);
+            continue;
+        }
+        SrsOnStatusCallPacket* st = dynamic_cast<SrsOnStatusCallPacket*>(pkt.get());
+        if (st && st->data && st->data->get_string(SRS_STATUS_LEVEL) == SRS_STATUS_LEVEL_ERROR) {
+            return srs_error_new(ERROR_FORWARD_FAILED, "destination said %s %s",
+                                 st->data->get_string(SRS_STATUS_CODE).c_str(),
+                                 st->data->get_string(SRS_STATUS_DESCRIPTION).c_str());
+        }
+    }
+    return err;
 }
 
 }  // namespace
@@ -353,9 +388,19 @@ srs_error_t SrsForwarder::forward_once() {
     std::vector<SrsMediaMessage> msgs;
     msgs.reserve(128);
     const SrsLiveConsumerConfig& cc = options_.consumer;
+    // From here the destination is read only when it has sent something.
+    rtmp.set_recv_timeout(0);
+    srs_utime_t last_read = 0;
     while (true) {
         if ((err = trd_->pull()) != srs_success) {
             return err;
+        }
+        srs_utime_t now = srs_update_system_time();
+        if (now - last_read >= SRS_FORWARD_READ_INTERVAL || now < last_read) {
+            last_read = now;
+            if ((err = read_destination(&rtmp, &io)) != srs_success) {
+                return err;
+            }
         }
         consumer_->wait(cc.realtime ? 1 : cc.mw_msgs, cc.realtime ? 0 : cc.mw_latency);
         if (consumer_->expired()) {

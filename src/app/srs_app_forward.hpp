@@ -38,6 +38,8 @@ class SrsStatistic;
 // A forwarder's queue: a destination that is this far behind loses old media (down to a
 // keyframe, as a slow player does), it never slows the source.
 #define SRS_FORWARD_QUEUE_LENGTH (10 * SRS_UTIME_SECONDS)
+// How often a forwarder reads what its destination sent (acks, an onStatus error, a close).
+#define SRS_FORWARD_READ_INTERVAL (500 * SRS_UTIME_MILLISECONDS)
 // The chunk size sent to destinations, as SRS's forwarder uses.
 #define SRS_FORWARD_CHUNK_SIZE 60000
 

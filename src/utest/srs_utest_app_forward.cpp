@@ -10,6 +10,7 @@
 #include <srs_core_st.hpp>
 #include <srs_core_utility.hpp>
 #include <srs_protocol_amf0.hpp>
+#include <srs_protocol_rtmp_packet.hpp>
 #include <srs_protocol_rtmp_request.hpp>
 #include <srs_protocol_rtmp_session.hpp>
 
@@ -87,6 +88,16 @@ public:
                 sizes.push_back(msg.size());
                 timestamps.push_back(msg.timestamp);
             }
+            if (kick_after > 0 && (int)types.size() >= kick_after) {
+                kick_after = 0;
+                // Refuse the stream but keep the connection: the forwarder must notice.
+                if ((err = server.send_status(1, SRS_STATUS_LEVEL_ERROR, "NetStream.Publish.BadName", "kicked")) !=
+                    srs_success) {
+                    return err;
+                }
+                srs_usleep(3 * kS);
+                return err;
+            }
             if (close_after > 0 && (int)types.size() >= close_after) {
                 close_after = 0;
                 // Drop the forwarder: it must reconnect.
@@ -98,6 +109,7 @@ public:
     int port = 0;
     int sessions = 0;
     int close_after = 0;
+    int kick_after = 0;
     std::vector<std::string> tc_urls;
     std::vector<std::string> streams;
     std::vector<int> hops;
@@ -409,5 +421,37 @@ TEST(AppForwardTest, HandlerFollowsPublish) {
     pub.req.args.reset();
     ASSERT_TRUE(source->on_publish(&pub) == srs_success);
     EXPECT_TRUE(server.forwarders().empty());
+    source->on_unpublish(&pub);
+}
+
+// A destination that refuses the stream with an onStatus error but keeps the connection open:
+// the forwarder reads it and ends the session (to publish again after the backoff).
+TEST(AppForwardTest, DestinationErrorStatusEndsSession) {
+    ForwardRtmpServer dst;
+    ASSERT_TRUE(dst.listen() == srs_success);
+    dst.kick_after = 5;
+    ASSERT_TRUE(dst.start() == srs_success);
+
+    auto source = make_source();
+    ForwardPublisher pub;
+    ASSERT_TRUE(source->on_publish(&pub) == srs_success);
+    ASSERT_TRUE(srs_utest::publish_media(source.get(), 0, 200) == srs_success);
+    SrsForwarderOptions opts;
+    opts.backoff_min = 20 * kMs;
+    SrsForwarder f(source, srs_fmt("rtmp://127.0.0.1:%d/live", dst.port), "s", opts);
+    ASSERT_TRUE(f.start() == srs_success);
+    int64_t ts = 200;
+    ASSERT_TRUE(wait_for(
+        [&] {
+            // The stream goes on meanwhile.
+            srs_error_t err = srs_utest::publish_media(source.get(), ts, ts + 40, false);
+            srs_error_reset(err);
+            ts += 40;
+            return f.nb_failures() >= 1;
+        },
+        2 * kS));
+    EXPECT_NE(std::string::npos, f.last_error().find("NetStream.Publish.BadName")) << f.last_error();
+    EXPECT_EQ(1, dst.sessions);
+    f.stop();
     source->on_unpublish(&pub);
 }
