@@ -88,6 +88,12 @@ public:
                 sizes.push_back(msg.size());
                 timestamps.push_back(msg.timestamp);
             }
+            if (stall_after > 0 && (int)types.size() >= stall_after) {
+                stall_after = 0;
+                // Stop reading: the forwarder's writes fill the socket buffers and block.
+                srs_usleep(10 * kS);
+                return err;
+            }
             if (kick_after > 0 && (int)types.size() >= kick_after) {
                 kick_after = 0;
                 // Refuse the stream but keep the connection: the forwarder must notice.
@@ -110,6 +116,7 @@ public:
     int sessions = 0;
     int close_after = 0;
     int kick_after = 0;
+    int stall_after = 0;
     std::vector<std::string> tc_urls;
     std::vector<std::string> streams;
     std::vector<int> hops;
@@ -452,6 +459,53 @@ TEST(AppForwardTest, DestinationErrorStatusEndsSession) {
         2 * kS));
     EXPECT_NE(std::string::npos, f.last_error().find("NetStream.Publish.BadName")) << f.last_error();
     EXPECT_EQ(1, dst.sessions);
+    f.stop();
+    source->on_unpublish(&pub);
+}
+
+// A destination that stops reading: the forwarder's queue drops old media (bounded) and its
+// session times out; the source's calls never wait for it.
+TEST(AppForwardTest, StalledDestinationNeverSlowsTheSource) {
+    ForwardRtmpServer dst;
+    ASSERT_TRUE(dst.listen() == srs_success);
+    dst.stall_after = 3;
+    ASSERT_TRUE(dst.start() == srs_success);
+
+    auto source = make_source();
+    ForwardPublisher pub;
+    ASSERT_TRUE(source->on_publish(&pub) == srs_success);
+    ASSERT_TRUE(srs_utest::publish_media(source.get(), 0, 40) == srs_success);
+    SrsForwarderOptions opts;
+    opts.timeout = 500 * kMs;
+    opts.backoff_min = 5 * kS;
+    opts.consumer.queue_length = 1 * kS;
+    SrsForwarder f(source, srs_fmt("rtmp://127.0.0.1:%d/live", dst.port), "s", opts);
+    ASSERT_TRUE(f.start() == srs_success);
+    ASSERT_TRUE(wait_for([&] { return f.state() == SrsForwarderState::Forwarding; }, 3 * kS));
+
+    // 64 KB frames, a keyframe a second, far more than the socket buffers hold.
+    std::string key(64 * 1024, '\x65'), inter(64 * 1024, '\x41');
+    key[0] = 0x17;
+    key[1] = 0x01;
+    inter[0] = 0x27;
+    inter[1] = 0x01;
+    srs_utime_t slowest = 0;
+    for (int i = 0; i < 1000 && f.nb_failures() == 0; i++) {
+        const std::string& body = i % 25 == 0 ? key : inter;
+        SrsMediaMessage m = SrsMediaMessage::create(SrsMsgVideo, 40 + i * 40, 1, body.data(), (int)body.size());
+        srs_utime_t t = srs_update_system_time();
+        ASSERT_TRUE(source->on_video(m) == srs_success);
+        slowest = std::max(slowest, srs_update_system_time() - t);
+        if (i % 10 == 9) {
+            srs_usleep(2 * kMs);
+        }
+    }
+    ASSERT_TRUE(wait_for([&] { return f.nb_failures() >= 1; }, 3 * kS));
+    EXPECT_GT(f.nb_dropped(), 0);
+    EXPECT_LT(slowest, 20 * kMs);
+    EXPECT_EQ(SrsForwarderState::Backoff, f.state());
+    // No queue while waiting to retry.
+    EXPECT_EQ(0, source->nb_consumers());
     f.stop();
     source->on_unpublish(&pub);
 }
