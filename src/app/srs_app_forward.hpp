@@ -114,7 +114,9 @@ public:
     srs_error_t start();
     // Interrupts and waits for the coroutine; the destination sees the connection close.
     void stop();
-    // Called (from the forwarder's coroutine) when it gave up after max_attempts, with the last error.
+    // Called (from the forwarder's coroutine) when it gave up after max_attempts, with the last
+    // error. The coroutine ends right after; the callback must not stop() or free the forwarder
+    // (it may kick a publisher, or flag the forwarder for its owner to free later).
     void set_on_give_up(std::function<void(const std::string& reason)> f) { on_give_up_ = std::move(f); }
 
 public:

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <srs_utest_app_publish.hpp>
 
+#include <srs_app_config.hpp>
 #include <srs_app_forward.hpp>
 #include <srs_app_http_hooks.hpp>
 #include <srs_app_source.hpp>
@@ -155,6 +156,36 @@ std::shared_ptr<SrsLiveSource> make_source(const std::string& vhost = SRS_DEFAUL
 }
 
 }  // namespace
+
+std::shared_ptr<SrsConfig> load_conf(const std::string& text) {
+    std::shared_ptr<SrsConfig> c;
+    srs_error_t err = SrsConfig::load_string(text, &c);
+    EXPECT_TRUE(err == srs_success) << srs_error_desc(err);
+    srs_error_reset(err);
+    return c;
+}
+
+TEST(AppForwardTest, ConfigAndLegacyForm) {
+    auto c = load_conf(
+        "vhost __defaultVhost__ { forward { enabled on; destination 127.0.0.1:19350 h2; backend http://b/f; } }\n"
+        "vhost old { forward 127.0.0.1:19351; }\n"
+        "vhost off { http_hooks { enabled on; timeout 3; } }\n");
+    ASSERT_TRUE(c != nullptr);
+    SrsForwardConfig f = srs_forward_config_load(*c, SRS_DEFAULT_VHOST);
+    EXPECT_TRUE(f.enabled);
+    ASSERT_EQ(2u, f.destinations.size());
+    EXPECT_EQ("h2", f.destinations[1]);
+    EXPECT_EQ("http://b/f", f.backend);
+    // SRS 1/2: `forward host:port;` in the vhost.
+    f = srs_forward_config_load(*c, "old");
+    EXPECT_TRUE(f.enabled);
+    ASSERT_EQ(1u, f.destinations.size());
+    EXPECT_EQ("127.0.0.1:19351", f.destinations[0]);
+    f = srs_forward_config_load(*c, "off");
+    EXPECT_FALSE(f.enabled);
+    EXPECT_TRUE(f.destinations.empty());
+    EXPECT_EQ(3 * kS, f.backend_timeout);
+}
 
 TEST(AppForwardTest, DestinationUrl) {
     std::string tc, stream;
