@@ -289,6 +289,30 @@ class ForwardTest(unittest.TestCase):
         pub2.wait(timeout=15)
         self.assertEqual(1, len(re.findall(started, b.log())))
 
+    def test_loop_a_b_a_is_bounded(self):
+        # SRS 1/2 form `forward host:port;`, and a loop: A -> B -> A. B's forward back to A is
+        # refused (the stream is busy there) and retried with backoff; both end with the publish.
+        legacy = CONF_BASE + """
+http_api {{ enabled on; listen 127.0.0.1:{api}; }}
+vhost __defaultVhost__ {{ forward %s; }}
+"""
+        a = self.srs(legacy % "127.0.0.1:1", "a")
+        b = self.srs(legacy % ("127.0.0.1:%d" % a.rtmp), "b").start()
+        a.write_config(legacy % ("127.0.0.1:%d" % b.rtmp))
+        a.start()
+        pub = ffmpeg_publish_small("rtmp://127.0.0.1:%d/live/loop" % a.rtmp, 5)
+        self.pubs.append(pub)
+        pb = Player("rtmp://127.0.0.1:%d/live/loop" % b.rtmp)
+        self.players.append(pb)
+        self.assertTrue(wait_for(lambda: len(api(b, "/api/v1/forwards")["forwards"]) == 1, 8))
+        pub.wait(timeout=15)
+        self.assertTrue(wait_for(lambda: not api(a, "/api/v1/forwards")["forwards"]
+                                 and not api(b, "/api/v1/forwards")["forwards"], 5))
+        self.assertGreater(len(pb.lines), 50)
+        attempts = re.findall(r"attempt \d+ failed", b.log())
+        self.assertTrue(1 <= len(attempts) <= 5, attempts)
+        self.assertIn("ERROR_SYSTEM_STREAM_BUSY", a.log())
+
 
 if __name__ == "__main__":
     unittest.main()
