@@ -3,7 +3,8 @@ publishes a known FLV to A; a player on B gets the very packets of the file (fra
 of B's packets found in order in the file's); C is down at first and started ~3 s later: it
 gets the stream within the retry backoff; a player on A keeps receiving at full rate all along.
 A backend (a tiny HTTP server) names the destination of another vhost's streams (SRS 5 dynamic
-forward); the forwarders show in /api/v1/forwards. Runtime about 40 s."""
+forward); the forwarders show in /api/v1/forwards; a reload applies at the next publish; a loop
+A -> B -> A (SRS 1/2 `forward host:port;`) stays bounded. Runtime about 40 s."""
 
 import http.server
 import json
