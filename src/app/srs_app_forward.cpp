@@ -548,6 +548,7 @@ srs_error_t SrsForwardSourceHandler::on_publish() {
             h.stream_id = srs_hook_stream_id(stat, h.vhost, h.app, h.stream);
         }
         backend_body_ = srs_hook_body(SrsHookEvent::Forward, h);
+        backend_generation_ = generation_;
         backend_ = std::make_unique<SrsCoroutine>("forward-backend", this, srs_context_generate());
         srs_error_t err = backend_->start();
         if (err != srs_success) {
@@ -566,27 +567,31 @@ void SrsForwardSourceHandler::on_unpublish() {
 
 srs_error_t SrsForwardSourceHandler::cycle() {
     srs_error_t err = srs_success;
+    // The publish this call is for; the handler may have moved on when the answer comes.
+    int64_t generation = backend_generation_;
+    std::string backend = config_.backend;
+    std::string body = backend_body_;
+    srs_utime_t timeout = config_.backend_timeout;
     int status = 0;
     std::string answer;
     srs_utime_t start = srs_update_system_time();
-    err = srs_hook_post(config_.backend, backend_body_, config_.backend_timeout, &status, &answer);
+    err = srs_hook_post(backend, body, timeout, &status, &answer);
     std::vector<std::string> urls;
     if (err == srs_success) {
         err = srs_forward_parse_backend_response(status, answer, &urls);
     }
     if (err != srs_success) {
         // The static destinations go on; the publish is not refused for a backend failure.
-        srs_warn("forward %s: backend %s failed in %d ms: %s", source_->url().c_str(), config_.backend.c_str(),
+        srs_warn("forward %s: backend %s failed in %d ms: %s", source_->url().c_str(), backend.c_str(),
                  srsu2msi(srs_update_system_time() - start), srs_error_summary(err).c_str());
         srs_error_reset(err);
         return srs_success;
     }
-    if (backend_ && (err = backend_->pull()) != srs_success) {
-        // Unpublished meanwhile.
-        srs_error_reset(err);
+    if (generation != generation_) {
+        // Unpublished (or published again) meanwhile.
         return srs_success;
     }
-    srs_trace("forward %s: backend %s answered %d urls in %d ms", source_->url().c_str(), config_.backend.c_str(),
+    srs_trace("forward %s: backend %s answered %d urls in %d ms", source_->url().c_str(), backend.c_str(),
               (int)urls.size(), srsu2msi(srs_update_system_time() - start));
     for (const std::string& u : urls) {
         std::string tc_url, stream;
@@ -622,13 +627,19 @@ void SrsForwardSourceHandler::start_forwarder(const std::string& tc_url, const s
 }
 
 void SrsForwardSourceHandler::stop_all() {
-    if (backend_) {
-        backend_->stop();
-        backend_.reset();
-    }
-    for (auto& f : forwarders_) {
+    // Stopping a coroutine waits for it, so other coroutines run meanwhile: a new publish of the
+    // source may come in and start its own forwarders. Take ours out first.
+    generation_++;
+    std::unique_ptr<SrsCoroutine> backend = std::move(backend_);
+    std::vector<std::unique_ptr<SrsForwarder>> forwarders;
+    forwarders.swap(forwarders_);
+    for (auto& f : forwarders) {
         server_->on_forwarder_stop(f.get());
+    }
+    if (backend) {
+        backend->stop();
+    }
+    for (auto& f : forwarders) {
         f->stop();
     }
-    forwarders_.clear();
 }

@@ -233,4 +233,7 @@ private:
     std::string backend_body_;
     std::unique_ptr<SrsCoroutine> backend_;
     std::vector<std::unique_ptr<SrsForwarder>> forwarders_;
+    // Bumped at each stop_all(): a backend answer for an older publish is dropped.
+    int64_t generation_ = 0;
+    int64_t backend_generation_ = 0;
 };

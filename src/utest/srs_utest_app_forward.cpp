@@ -540,3 +540,40 @@ TEST(AppForwardTest, StalledDestinationNeverSlowsTheSource) {
     f.stop();
     source->on_unpublish(&pub);
 }
+
+// A backend that cannot be reached: logged, the static destinations go on; an unpublish while
+// the backend is being asked stops the call.
+TEST(AppForwardTest, BackendDownKeepsStaticDestinations) {
+    ForwardRtmpServer dst;
+    ASSERT_TRUE(dst.listen() == srs_success);
+    ASSERT_TRUE(dst.start() == srs_success);
+    int dead = 0;
+    {
+        SrsNetFd lfd;
+        ASSERT_TRUE(srs_tcp_listen("127.0.0.1", 0, &lfd) == srs_success);
+        dead = srs_socket_local_port(lfd);
+    }
+
+    SrsForwardServer server;
+    SrsForwardConfig c;
+    c.enabled = true;
+    c.destinations = {srs_fmt("127.0.0.1:%d", dst.port)};
+    c.backend = srs_fmt("http://127.0.0.1:%d/api/v1/forward", dead);
+    c.backend_timeout = 1 * kS;
+    server.set_fixed_config(c);
+    auto source = make_source();
+    source->add_handler(server.create_handler(source.get()));
+    ForwardPublisher pub;
+    ASSERT_TRUE(source->on_publish(&pub) == srs_success);
+    ASSERT_TRUE(wait_for([&] { return dst.sessions >= 1; }, 3 * kS));
+    srs_usleep(50 * kMs);
+    EXPECT_EQ(1u, server.forwarders().size());
+    source->on_unpublish(&pub);
+    EXPECT_TRUE(server.forwarders().empty());
+
+    // Unpublished at once, before the backend answered.
+    ASSERT_TRUE(source->on_publish(&pub) == srs_success);
+    source->on_unpublish(&pub);
+    srs_usleep(50 * kMs);
+    EXPECT_TRUE(server.forwarders().empty());
+}
