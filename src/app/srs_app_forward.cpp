@@ -287,12 +287,23 @@ void SrsForwarder::stop() {
     }
 }
 
+void SrsForwarder::finish() {
+    finish_ = true;
+    if (consumer_) {
+        consumer_->wakeup();
+    }
+    if (trd_ && state_ != SrsForwarderState::Forwarding) {
+        // Waiting to retry: nothing to send, end now.
+        trd_->interrupt();
+    }
+}
+
 srs_error_t SrsForwarder::cycle() {
     srs_error_t err = srs_success;
     std::string url = this->url();
     srs_trace("forward %s -> %s: start", source_->url().c_str(), url.c_str());
 
-    while (true) {
+    while (!finish_) {
         if ((err = trd_->pull()) != srs_success) {
             srs_error_reset(err);
             break;
@@ -305,8 +316,12 @@ srs_error_t SrsForwarder::cycle() {
             consumer_.reset();
         }
         srs_error_t pulled = trd_->pull();
-        if (pulled != srs_success) {
-            // Stopped: whatever the session ended with is the stop's doing.
+        if (pulled != srs_success || finish_) {
+            // Stopped or finished: no retry. A failure while finishing is only logged.
+            if (err != srs_success && pulled == srs_success) {
+                srs_warn("forward %s -> %s: finish: %s", source_->url().c_str(), url.c_str(),
+                         srs_error_summary(err).c_str());
+            }
             srs_error_reset(err);
             srs_error_reset(pulled);
             break;
@@ -336,6 +351,10 @@ srs_error_t SrsForwarder::cycle() {
     // Interrupted: a normal end.
     srs_trace("forward %s -> %s: stopped, %lld sessions, %lld msgs, %lld dropped", source_->url().c_str(), url.c_str(),
               (long long)nb_sessions_, (long long)nb_msgs_, (long long)nb_dropped());
+    if (finish_) {
+        // A retired forwarder may wait a while to be freed: it does not keep the source meanwhile.
+        source_.reset();
+    }
     return srs_success;
 }
 
@@ -402,7 +421,9 @@ srs_error_t SrsForwarder::forward_once() {
                 return err;
             }
         }
-        consumer_->wait(cc.realtime ? 1 : cc.mw_msgs, cc.realtime ? 0 : cc.mw_latency);
+        if (!finish_) {
+            consumer_->wait(cc.realtime ? 1 : cc.mw_msgs, cc.realtime ? 0 : cc.mw_latency);
+        }
         if (consumer_->expired()) {
             // The vhost went away or was disabled: a new session starts from the source's state.
             return srs_error_new(ERROR_FORWARD_FAILED, "queue expired: %s", consumer_->expire_reason().c_str());
@@ -414,6 +435,16 @@ srs_error_t SrsForwarder::forward_once() {
         }
         msgs.clear();
         consumer_->dump_packets(128, &msgs);
+        if (msgs.empty() && finish_) {
+            // The source unpublished and everything before it was sent: end as an encoder does.
+            if ((err = rtmp.fmle_unpublish(stream_, stream_id)) != srs_success) {
+                return srs_error_wrap(err, "unpublish");
+            }
+            state_ = SrsForwarderState::Idle;
+            srs_trace("forward %s -> %s: finished, %lld msgs", source_->url().c_str(), url().c_str(),
+                      (long long)nb_msgs_);
+            return err;
+        }
         if (msgs.empty()) {
             continue;
         }
@@ -471,6 +502,29 @@ void SrsForwardServer::on_forwarder_stop(SrsForwarder* f) {
             forwarder_urls_.erase(forwarder_urls_.begin() + (long)i);
             return;
         }
+    }
+}
+
+void SrsForwardServer::retire(std::unique_ptr<SrsForwarder> f, srs_utime_t deadline) {
+    retired_.push_back(Retired{std::move(f), deadline});
+    reap();
+}
+
+void SrsForwardServer::reap() {
+    // Stopping waits for a coroutine (others run meanwhile, and may retire more): take the
+    // done ones out first.
+    srs_utime_t now = srs_update_system_time();
+    std::vector<std::unique_ptr<SrsForwarder>> done;
+    for (size_t i = 0; i < retired_.size();) {
+        if (retired_[i].forwarder->finished() || now >= retired_[i].deadline) {
+            done.push_back(std::move(retired_[i].forwarder));
+            retired_.erase(retired_.begin() + (long)i);
+        } else {
+            i++;
+        }
+    }
+    for (auto& f : done) {
+        f->stop();
     }
 }
 
@@ -562,7 +616,7 @@ srs_error_t SrsForwardSourceHandler::on_publish() {
 }
 
 void SrsForwardSourceHandler::on_unpublish() {
-    stop_all();
+    stop_all(true);
 }
 
 srs_error_t SrsForwardSourceHandler::cycle() {
@@ -626,7 +680,7 @@ void SrsForwardSourceHandler::start_forwarder(const std::string& tc_url, const s
     forwarders_.push_back(std::move(f));
 }
 
-void SrsForwardSourceHandler::stop_all() {
+void SrsForwardSourceHandler::stop_all(bool graceful) {
     // Stopping a coroutine waits for it, so other coroutines run meanwhile: a new publish of the
     // source may come in and start its own forwarders. Take ours out first.
     generation_++;
@@ -635,6 +689,14 @@ void SrsForwardSourceHandler::stop_all() {
     forwarders.swap(forwarders_);
     for (auto& f : forwarders) {
         server_->on_forwarder_stop(f.get());
+    }
+    if (graceful) {
+        srs_utime_t deadline = srs_update_system_time() + SRS_FORWARD_FINISH_TIMEOUT;
+        for (auto& f : forwarders) {
+            f->finish();
+            server_->retire(std::move(f), deadline);
+        }
+        forwarders.clear();
     }
     if (backend) {
         backend->stop();

@@ -84,6 +84,9 @@ public:
             if ((err = server.recv_message(&msg)) != srs_success) {
                 return err;
             }
+            if (msg.type == SrsMsgAMF0Command) {
+                commands++;
+            }
             if (msg.is_av() || msg.is_script()) {
                 types.push_back(msg.type);
                 sizes.push_back(msg.size());
@@ -118,6 +121,8 @@ public:
     int close_after = 0;
     int kick_after = 0;
     int stall_after = 0;
+    // Commands after the publish started (FCUnpublish, deleteStream).
+    int commands = 0;
     std::vector<std::string> tc_urls;
     std::vector<std::string> streams;
     std::vector<int> hops;
@@ -443,8 +448,21 @@ TEST(AppForwardTest, HandlerFollowsPublish) {
     ASSERT_TRUE(wait_for([&] { return dst.sessions >= 1; }, 3 * kS));
     EXPECT_EQ("s?vhost=v.example.com&token=9", dst.streams[0]);
     EXPECT_EQ(2, dst.hops[0]);
+    // The last messages before the unpublish reach the destination, then FCUnpublish and
+    // deleteStream; the unpublish itself does not wait.
+    SrsForwarder* f = server.forwarders()[0];
+    ASSERT_TRUE(wait_for([&] { return f->state() == SrsForwarderState::Forwarding; }, 3 * kS));
+    ASSERT_TRUE(srs_utest::publish_media(source.get(), 0, 1000) == srs_success);
+    int nb_published = 2 + 25 + 44;
+    srs_utime_t t = srs_update_system_time();
     source->on_unpublish(&pub);
+    EXPECT_LT(srs_update_system_time() - t, 5 * kMs);
     EXPECT_TRUE(server.forwarders().empty());
+    EXPECT_EQ(1, server.nb_retired());
+    ASSERT_TRUE(wait_for([&] { return dst.commands >= 2; }, 3 * kS));
+    EXPECT_GE((int)dst.types.size(), nb_published);
+    server.reap();
+    EXPECT_EQ(0, server.nb_retired());
     EXPECT_EQ(0, source->nb_consumers());
 
     // Too many hops: a loop guard.
