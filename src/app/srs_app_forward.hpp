@@ -117,8 +117,8 @@ public:
     // Interrupts and waits for the coroutine; the destination sees the connection close.
     void stop();
     // Ends gracefully, without waiting: the messages already queued are sent, then FCUnpublish
-    // and deleteStream, and the coroutine ends by itself (at once when not publishing, after the
-    // current backoff or connect). stop() or the destructor frees it then.
+    // and deleteStream, and the coroutine ends by itself (at once when it is connecting or waiting
+    // to retry). stop() or the destructor frees it then.
     void finish();
     bool finished() const { return trd_ && !trd_->running(); }
     // Called (from the forwarder's coroutine) when it gave up after max_attempts, with the last
