@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -118,6 +119,9 @@ public:
     SrsHttpServeMux* mux() { return mux_.get(); }
     // For routes registered by other modules on mux() (the DVR's /api/v1/dvrs).
     SrsHttpApiContext* context() { return &ctx_; }
+    // Registers a GET route of a feature (/api/v1/forwards): fill adds its fields to the
+    // envelope {"code":0,"server":...}. Call before serving.
+    srs_error_t add_get_route(const std::string& pattern, std::function<void(nlohmann::ordered_json*)> fill);
 
 private:
     SrsHttpApiContext ctx_;

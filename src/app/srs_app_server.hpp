@@ -20,6 +20,7 @@ class SrsSampler;
 class SrsStatisticSourceFactory;
 class SrsHlsServer;
 class SrsDvrServer;
+class SrsForwardServer;
 class SrsHlsHookWorker;
 class SrsHttpServer;
 class SrsLiveSourceManager;
@@ -103,6 +104,16 @@ private:
     srs_error_t initialize_dvr();
     // --- end of `dvr` ---
 
+    // --- Forward ---
+public:
+    SrsForwardServer* forward() { return forward_.get(); }
+
+private:
+    // Gives the forwarders the new snapshot: each publish reads the forward section it starts with.
+    srs_error_t reload_forward(SrsReloadContext* ctx);
+    srs_error_t initialize_forward();
+    // --- end of `forward` ---
+
 private:
     // Runs one of the server's section reloads above; registered with subscribe_reload.
     class SrsSectionReloader : public ISrsReloadHandler {
@@ -150,6 +161,9 @@ private:
     // `dvr`: outlives the sources, whose handlers finish their files when freed; uses hls_hooks_.
     std::unique_ptr<SrsDvrServer> dvr_;
     SrsSectionReloader dvr_reloader_{this, &SrsServer::reload_dvr};
+    // `forward`: outlives the sources, whose handlers stop their forwarders when freed.
+    std::unique_ptr<SrsForwardServer> forward_;
+    SrsSectionReloader forward_reloader_{this, &SrsServer::reload_forward};
     SrsConnectionManager conns_;
     SrsLiveSourceManager sources_;
     SrsSignalManager signals_;
