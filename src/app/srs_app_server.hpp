@@ -24,6 +24,10 @@ class SrsHlsHookWorker;
 class SrsHttpServer;
 class SrsLiveSourceManager;
 class SrsVhostReloader;
+class SrsProcessSupervisor;
+class SrsTranscodeServer;
+class SrsIngestServer;
+class SrsExecServer;
 
 // What a listener serves.
 enum SrsListenerKind {
@@ -103,6 +107,18 @@ private:
     srs_error_t initialize_dvr();
     // --- end of `dvr` ---
 
+    // --- ffmpeg: transcode, ingest, exec ---
+public:
+    SrsProcessSupervisor* supervisor() { return supervisor_.get(); }
+    SrsTranscodeServer* transcode() { return transcode_.get(); }
+    SrsIngestServer* ingest() { return ingest_.get(); }
+
+private:
+    // Transcode engines of publishing streams and ingests follow at once; exec at the next publish.
+    srs_error_t reload_ffmpeg(SrsReloadContext* ctx);
+    srs_error_t initialize_ffmpeg();
+    // --- end of `ffmpeg` ---
+
 private:
     // Runs one of the server's section reloads above; registered with subscribe_reload.
     class SrsSectionReloader : public ISrsReloadHandler {
@@ -150,6 +166,13 @@ private:
     // `dvr`: outlives the sources, whose handlers finish their files when freed; uses hls_hooks_.
     std::unique_ptr<SrsDvrServer> dvr_;
     SrsSectionReloader dvr_reloader_{this, &SrsServer::reload_dvr};
+    // `ffmpeg`: the supervisor outlives the features, whose handlers (owned by the sources) stop
+    // their children when freed.
+    std::unique_ptr<SrsProcessSupervisor> supervisor_;
+    std::unique_ptr<SrsTranscodeServer> transcode_;
+    std::unique_ptr<SrsIngestServer> ingest_;
+    std::unique_ptr<SrsExecServer> exec_;
+    SrsSectionReloader ffmpeg_reloader_{this, &SrsServer::reload_ffmpeg};
     SrsConnectionManager conns_;
     SrsLiveSourceManager sources_;
     SrsSignalManager signals_;

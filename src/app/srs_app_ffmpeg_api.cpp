@@ -1,0 +1,44 @@
+#include <srs_app_ffmpeg_api.hpp>
+
+#include <srs_app_ffmpeg_process.hpp>
+#include <srs_app_http_api.hpp>
+#include <srs_app_statistic.hpp>
+#include <srs_core_error_code.hpp>
+#include <srs_protocol_http_message.hpp>
+
+using json = nlohmann::ordered_json;
+
+json srs_processes_json(const SrsProcessSupervisor& supervisor) {
+    srs_utime_t now = srs_update_system_time();
+    json arr = json::array();
+    for (const auto& c : supervisor.children()) {
+        const SrsChildSpec& s = c->spec();
+        arr.push_back(json{{"id", c->id()},
+                           {"kind", s.kind},
+                           {"name", s.name},
+                           {"stream", s.stream},
+                           {"cid", s.cid},
+                           {"command", c->command()},
+                           {"argv", s.argv},
+                           {"pid", (int)c->pid()},
+                           {"state", srs_child_state_name(c->state())},
+                           {"restarts", c->restarts()},
+                           {"uptime_ms", srsu2ms(c->uptime(now))},
+                           {"last_exit", c->last_exit()},
+                           {"log", s.log_file.empty() ? "/dev/null" : s.log_file}});
+    }
+    return json{{"processes", arr}};
+}
+
+srs_error_t SrsProcessesApi::serve_http(ISrsHttpResponseWriter* w, SrsHttpMessage* r) {
+    json obj = json{{"code", ERROR_SUCCESS},
+                    {"server", stat_ ? stat_->server_id() : ""},
+                    {"service", stat_ ? stat_->service_id() : ""},
+                    {"pid", stat_ ? stat_->service_pid() : ""}};
+    if (!r->is_get()) {
+        obj["code"] = ERROR_HTTP_METHOD_NOT_ALLOWED;
+        return srs_api_respond(w, r, obj, 405);
+    }
+    obj["processes"] = srs_processes_json(*supervisor_)["processes"];
+    return srs_api_respond(w, r, obj);
+}
