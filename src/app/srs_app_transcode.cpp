@@ -8,25 +8,22 @@
 #include <srs_core_utility.hpp>
 #include <srs_protocol_rtmp_request.hpp>
 
-std::string srs_rtmp_url_stream_key(const SrsConfig& conf, const std::string& url) {
-    if (!srs_string_starts_with(srs_string_lower(url), "rtmp://")) {
-        return "";
-    }
-    std::string tc_url, stream;
-    srs_error_t err = srs_rtmp_split_url(url, &tc_url, &stream);
-    if (err != srs_success) {
-        srs_error_reset(err);
-        return "";
-    }
+#include <algorithm>
+
+namespace {
+
+// The key of a publish with this tcUrl and stream name, as the RTMP connection resolves it.
+std::string srs_publish_key(const SrsConfig& conf, const std::string& tc_url, const std::string& stream) {
     SrsRequest req;
     req.tcUrl = tc_url;
-    if ((err = req.parse_tc_url()) != srs_success) {
+    srs_error_t err = req.parse_tc_url();
+    if (err != srs_success) {
         srs_error_reset(err);
         return "";
     }
     req.set_stream(stream);
     req.strip();
-    if (req.stream.empty()) {
+    if (req.stream.empty() || req.app.empty()) {
         return "";
     }
     std::string vhost = conf.resolve_vhost(req.vhost.empty() ? req.host : req.vhost);
@@ -34,6 +31,38 @@ std::string srs_rtmp_url_stream_key(const SrsConfig& conf, const std::string& ur
         return "";
     }
     return srs_live_stream_url(vhost, req.app, req.stream);
+}
+
+}  // namespace
+
+std::vector<std::string> srs_rtmp_url_stream_keys(const SrsConfig& conf, const std::string& url) {
+    std::vector<std::string> keys;
+    if (!srs_string_starts_with(srs_string_lower(url), "rtmp://")) {
+        return keys;
+    }
+    auto add = [&keys](const std::string& k) {
+        if (!k.empty() && std::find(keys.begin(), keys.end(), k) == keys.end()) {
+            keys.push_back(k);
+        }
+    };
+    // As ffmpeg splits it (libavformat rtmpproto): the app is the first path segment, query
+    // included ("live?vhost=v" of SRS's form .../live?vhost=v/stream), the stream the rest.
+    size_t path = url.find('/', 7);
+    if (path != std::string::npos) {
+        size_t slash = url.find('/', path + 1);
+        if (slash != std::string::npos) {
+            add(srs_publish_key(conf, url.substr(0, slash), url.substr(slash + 1)));
+        }
+    }
+    // As OBS and this server's tools split it: the stream is the last segment before the query.
+    std::string tc_url, stream;
+    srs_error_t err = srs_rtmp_split_url(url, &tc_url, &stream);
+    if (err != srs_success) {
+        srs_error_reset(err);
+    } else {
+        add(srs_publish_key(conf, tc_url, stream));
+    }
+    return keys;
 }
 
 bool srs_transcode_scope_matches(const std::string& scope, const std::string& app, const std::string& stream) {
@@ -94,7 +123,7 @@ std::vector<SrsTranscodeJob> srs_transcode_jobs(const SrsConfig& conf, const std
             job.name = "transcode/" + url + "/" + engine;
             job.argv = srs_ffmpeg_engine_argv(ffmpeg, log_level, e, true, input, output);
             job.log_file = srs_ffmpeg_log_file(log_dir, "transcode", {vhost, app, stream, engine});
-            job.output_key = srs_rtmp_url_stream_key(conf, output);
+            job.output_keys = srs_rtmp_url_stream_keys(conf, output);
             jobs.push_back(std::move(job));
         }
     }
@@ -221,7 +250,8 @@ int SrsTranscodeHandler::stop_all() {
 
 bool SrsTranscodeHandler::has_output(const std::string& key) const {
     for (const auto& kv : running_) {
-        if (kv.second.job.output_key == key) {
+        const std::vector<std::string>& keys = kv.second.job.output_keys;
+        if (std::find(keys.begin(), keys.end(), key) != keys.end()) {
             return true;
         }
     }

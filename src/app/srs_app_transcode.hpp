@@ -27,15 +27,18 @@ struct SrsTranscodeJob {
     std::string engine;
     std::vector<std::string> argv;
     std::string log_file;
-    // The stream key (vhost/app/stream) the output publishes to, empty when not this server's.
-    std::string output_key;
+    // The stream keys (vhost/app/stream) the output may publish to on this server (none when
+    // it is not an RTMP URL this server would accept).
+    std::vector<std::string> output_keys;
 };
 
-// The stream key ("vhost/app/stream", as SrsLiveSource::url()) that an RTMP URL publishes to on
-// this server, resolved as a publish would be: the last path segment is the stream, the vhost
-// comes from ?vhost= (in the stream or the app) or the host, then resolve_vhost(). Empty when
-// the URL is not RTMP, names no stream, or no vhost serves it.
-std::string srs_rtmp_url_stream_key(const SrsConfig& conf, const std::string& url);
+// The stream keys ("vhost/app/stream", as SrsLiveSource::url()) that an RTMP URL publishes to on
+// this server, resolved as a publish would be, for both ways clients split a URL into tcUrl and
+// stream: ffmpeg's (the app is the first path segment, so SRS's rtmp://h/app?vhost=v/stream
+// form works) and OBS's (the stream is the last segment). The vhost comes from ?vhost= (in the
+// stream or the app) or the host, then resolve_vhost(). None when the URL is not RTMP, names
+// no stream, or no vhost serves it.
+std::vector<std::string> srs_rtmp_url_stream_keys(const SrsConfig& conf, const std::string& url);
 // Whether a transcode block's scope (its argument: empty, "app" or "app/stream") covers a stream.
 bool srs_transcode_scope_matches(const std::string& scope, const std::string& app, const std::string& stream);
 // The jobs of a stream from a config snapshot (none when transcode is off for it).
