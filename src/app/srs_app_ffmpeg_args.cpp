@@ -54,19 +54,31 @@ SrsFfmpegEngine srs_ffmpeg_engine_load(const SrsConfig& conf, const SrsConfDirec
     return e;
 }
 
+namespace {
+
+// nginx's $name ends at the first character that cannot be in a name ($names is not $name).
+bool is_name_char(const std::string& s, size_t pos) {
+    if (pos >= s.size()) {
+        return false;
+    }
+    char c = s[pos];
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+}  // namespace
+
 std::string srs_ffmpeg_substitute(const std::string& tmpl, const SrsFfmpegVars& vars) {
     std::string out;
     size_t i = 0;
     while (i < tmpl.size()) {
         bool matched = false;
-        if (tmpl[i] == '[') {
-            for (const auto& kv : vars) {
-                if (!kv.first.empty() && tmpl.compare(i, kv.first.size(), kv.first) == 0) {
-                    out += kv.second;
-                    i += kv.first.size();
-                    matched = true;
-                    break;
-                }
+        for (const auto& kv : vars) {
+            if (!kv.first.empty() && kv.first[0] == tmpl[i] && tmpl.compare(i, kv.first.size(), kv.first) == 0 &&
+                !(kv.first[0] == '$' && is_name_char(tmpl, i + kv.first.size()))) {
+                out += kv.second;
+                i += kv.first.size();
+                matched = true;
+                break;
             }
         }
         if (!matched) {

@@ -52,7 +52,8 @@ std::vector<std::string> srs_ffmpeg_block_options(const SrsConfDirective* block)
 
 // The variables of a template: {"[vhost]", "v"}, {"[app]", "live"}, ...
 using SrsFfmpegVars = std::vector<std::pair<std::string, std::string>>;
-// Replaces every variable of vars in tmpl (each occurrence, left to right, no re-expansion).
+// Replaces every variable of vars in tmpl (each occurrence, left to right, no re-expansion); a
+// $variable (nginx style) only when no name character follows it.
 std::string srs_ffmpeg_substitute(const std::string& tmpl, const SrsFfmpegVars& vars);
 
 // The argv of an encoding engine: ffmpeg [-loglevel L] perfile [-f iformat] -i input vfilter

@@ -311,6 +311,10 @@ void SrsChildProcess::kill_and_reap() {
 SrsProcessSupervisor::SrsProcessSupervisor() = default;
 
 SrsProcessSupervisor::~SrsProcessSupervisor() {
+    // Joined before it is freed: the cycle reads trd_ until it returns.
+    if (trd_) {
+        trd_->stop();
+    }
     trd_.reset();
     for (auto& c : children_) {
         c->kill_and_reap();
