@@ -101,6 +101,8 @@ int SrsIngestServer::apply(const SrsConfig& conf) {
         spec.argv = job.argv;
         spec.log_file = job.log_file;
         spec.restart_on_success = true;
+        // Its own context id: every log of this ingest (starts, deaths, restarts) carries it.
+        spec.cid = srs_context_generate();
         Running r;
         r.job = job;
         r.child = supervisor_->spawn(std::move(spec));
