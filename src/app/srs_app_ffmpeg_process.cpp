@@ -78,12 +78,6 @@ std::string srs_resolve_program(const std::string& path, bool* fallback) {
 
 namespace {
 
-int64_t srs_next_child_id() {
-    // Not a mutable global of the server's state: a counter for unique ids only.
-    static int64_t next = 0;
-    return ++next;
-}
-
 // Logs under the context id of what caused the child, then restores the caller's.
 class SrsContextScope {
 public:
@@ -167,8 +161,8 @@ void srs_mkdir_parents(const std::string& file) {
 
 }  // namespace
 
-SrsChildProcess::SrsChildProcess(SrsChildSpec spec, SrsRestartBackoff backoff)
-    : spec_(std::move(spec)), backoff_(backoff), id_(srs_next_child_id()) {}
+SrsChildProcess::SrsChildProcess(int64_t id, SrsChildSpec spec, SrsRestartBackoff backoff)
+    : spec_(std::move(spec)), backoff_(backoff), id_(id) {}
 
 SrsChildProcess::~SrsChildProcess() {
     if (pid_ > 0) {
@@ -327,7 +321,7 @@ srs_error_t SrsProcessSupervisor::start() {
 }
 
 std::shared_ptr<SrsChildProcess> SrsProcessSupervisor::spawn(SrsChildSpec spec) {
-    auto c = std::make_shared<SrsChildProcess>(std::move(spec), backoff_);
+    auto c = std::make_shared<SrsChildProcess>(++last_id_, std::move(spec), backoff_);
     c->spawn(srs_update_system_time());
     children_.push_back(c);
     return c;

@@ -78,7 +78,7 @@ std::string srs_resolve_program(const std::string& path, bool* fallback);
 // with whoever started it, who only reads it and asks the supervisor to stop it).
 class SrsChildProcess {
 public:
-    explicit SrsChildProcess(SrsChildSpec spec, SrsRestartBackoff backoff);
+    SrsChildProcess(int64_t id, SrsChildSpec spec, SrsRestartBackoff backoff);
     ~SrsChildProcess();
     SRS_DISALLOW_COPY(SrsChildProcess);
 
@@ -93,7 +93,7 @@ public:
     srs_utime_t uptime(srs_utime_t now) const;
     // The status of the last death ("exit 1", "signal 15"), empty before any.
     const std::string& last_exit() const { return last_exit_; }
-    // An id for the API, unique in the server's life.
+    // An id for the API, unique in the supervisor's (the server's) life.
     int64_t id() const { return id_; }
     // The command line, space-joined, for logs and the API.
     std::string command() const;
@@ -166,5 +166,6 @@ private:
     std::vector<std::shared_ptr<SrsChildProcess>> children_;
     SrsRestartBackoff backoff_;
     srs_utime_t grace_ = 3 * SRS_UTIME_SECONDS;
+    int64_t last_id_ = 0;
     std::unique_ptr<SrsCoroutine> trd_;
 };

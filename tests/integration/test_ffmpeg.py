@@ -296,6 +296,19 @@ class FfmpegTestCase(unittest.TestCase):
         self.assertTrue(wait_for(lambda: not any(alive(c[0]) for c in kids), 3), kids)
         note("sigkill: %d children of the SIGKILLed server gone after %.2fs" % (len(kids), time.time() - t1))
 
+    def test_quit_stops_children(self):
+        srs = self.srs = SrsProcess(EXEC)
+        srs.start()
+        self.publish("q", 60)
+        kids = wait_for(lambda: [c for c in children(srs.proc.pid) if "sleep" in c[1]], 10)
+        self.assertTrue(kids, srs.log()[-2000:])
+        srs.signal(signal.SIGTERM)
+        t0 = time.time()
+        self.assertEqual(0, srs.wait(10))
+        note("quit: SIGTERM, server and its %d children gone after %.2fs" % (len(kids), time.time() - t0))
+        self.assertFalse(any(alive(c[0]) for c in kids))
+        self.assertIn("process supervisor: stopping", srs.log())
+
     def test_transcode_children_die_with_sigkilled_server(self):
         srs = self.srs = SrsProcess(TRANSCODE % {"cp_output": "rtmp://127.0.0.1:[port]/[app]/[stream]_[engine]"})
         srs.start()
