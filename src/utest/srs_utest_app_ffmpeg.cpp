@@ -10,10 +10,12 @@
 #include <srs_app_ffmpeg_args.hpp>
 #include <srs_app_ffmpeg_process.hpp>
 #include <srs_app_ingest.hpp>
+#include <srs_app_source.hpp>
 #include <srs_app_transcode.hpp>
 #include <srs_core_st.hpp>
 #include <srs_core_utility.hpp>
 
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -520,4 +522,89 @@ TEST(FfmpegProcess, SupervisorCoroutine) {
     }
     EXPECT_GE(c->restarts(), 2);
     sup.stop_all_and_wait();
+}
+
+TEST(FfmpegTranscode, HandlersCascadeAndReload) {
+    srs_utest::SrsUtestTempDir dir("ffmpeg_tc");
+    // A fake ffmpeg that runs until stopped, whatever its arguments.
+    std::string fake = dir.path() + "/ffmpeg";
+    {
+        std::ofstream f(fake);
+        f << "#!/bin/sh\nexec sleep 30\n";
+    }
+    ASSERT_EQ(0, ::chmod(fake.c_str(), 0755));
+    auto conf_text = [&](int vbitrate) {
+        return srs_fmt(R"(
+listen 127.0.0.1:19352;
+ff_log_dir /dev/null;
+vhost __defaultVhost__ {
+    transcode live {
+        enabled on;
+        ffmpeg %s;
+        engine sd { enabled on; vcodec libx264; vbitrate %d; output rtmp://127.0.0.1:[port]/[app]?vhost=[vhost]/[stream]_[engine]; }
+        engine cp { enabled on; output rtmp://localhost:[port]/[app]/[stream]_[engine]; }
+    }
+}
+)",
+                       fake.c_str(), vbitrate);
+    };
+    SrsProcessSupervisor sup;
+    SrsTranscodeServer ts(&sup);
+    ts.set_config(load(conf_text(300)));
+
+    SrsLiveSource src("__defaultVhost__", "live", "s");
+    std::unique_ptr<ISrsLiveSourceHandler> h = ts.create_handler(&src);
+    auto* th = static_cast<SrsTranscodeHandler*>(h.get());
+    EXPECT_TRUE(h->on_publish() == srs_success);
+    EXPECT_EQ(2, th->nb_running());
+    EXPECT_EQ(2u, sup.children().size());
+    EXPECT_TRUE(ts.is_engine_output("__defaultVhost__/live/s_sd"));
+    EXPECT_TRUE(ts.is_engine_output("__defaultVhost__/live/s_cp"));
+    EXPECT_FALSE(ts.is_engine_output("__defaultVhost__/live/x_sd"));
+
+    // The outputs are not transcoded again, whatever the form of their URL.
+    SrsLiveSource out_sd("__defaultVhost__", "live", "s_sd");
+    std::unique_ptr<ISrsLiveSourceHandler> hsd = ts.create_handler(&out_sd);
+    EXPECT_TRUE(hsd->on_publish() == srs_success);
+    EXPECT_EQ(0, static_cast<SrsTranscodeHandler*>(hsd.get())->nb_running());
+    SrsLiveSource out_cp("__defaultVhost__", "live", "s_cp");
+    std::unique_ptr<ISrsLiveSourceHandler> hcp = ts.create_handler(&out_cp);
+    EXPECT_TRUE(hcp->on_publish() == srs_success);
+    EXPECT_EQ(0, static_cast<SrsTranscodeHandler*>(hcp.get())->nb_running());
+    // A stream that only looks like an output is transcoded.
+    SrsLiveSource other("__defaultVhost__", "live", "x_sd");
+    std::unique_ptr<ISrsLiveSourceHandler> hx = ts.create_handler(&other);
+    EXPECT_TRUE(hx->on_publish() == srs_success);
+    EXPECT_EQ(2, static_cast<SrsTranscodeHandler*>(hx.get())->nb_running());
+    EXPECT_EQ(4u, sup.children().size());
+
+    // Reload: only the changed engine restarts.
+    auto pid_of = [&](const std::string& name) {
+        for (const auto& c : sup.children()) {
+            if (c->spec().name == name && c->state() == SrsChildState::Running) {
+                return c->pid();
+            }
+        }
+        return (pid_t)0;
+    };
+    pid_t sd = pid_of("transcode/__defaultVhost__/live/s/sd");
+    pid_t cp = pid_of("transcode/__defaultVhost__/live/s/cp");
+    ASSERT_GT(sd, 0);
+    ASSERT_GT(cp, 0);
+    ts.set_config(load(conf_text(400)));
+    // s and x_sd each restart their sd engine; the outputs stay untranscoded.
+    EXPECT_EQ(2, ts.reload_vhost("__defaultVhost__"));
+    EXPECT_EQ(0, static_cast<SrsTranscodeHandler*>(hsd.get())->nb_running());
+    EXPECT_EQ(cp, pid_of("transcode/__defaultVhost__/live/s/cp"));
+    pid_t sd2 = pid_of("transcode/__defaultVhost__/live/s/sd");
+    EXPECT_GT(sd2, 0);
+    EXPECT_NE(sd, sd2);
+    EXPECT_EQ(0, ts.reload_vhost("__defaultVhost__"));
+
+    // Unpublish and a freed source stop their ffmpeg.
+    h->on_unpublish();
+    EXPECT_EQ(0, th->nb_running());
+    EXPECT_FALSE(ts.is_engine_output("__defaultVhost__/live/s_sd"));
+    hx.reset();
+    EXPECT_TRUE(tick_until(sup, [&]() { return sup.children().empty(); }));
 }
