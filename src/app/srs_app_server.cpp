@@ -316,6 +316,11 @@ void SrsServer::do_graceful_quit() {
     for (auto& l : listeners_) {
         l->close();
     }
+    // `ffmpeg`: ingests publish over connections that never end by themselves; their streams'
+    // transcoders and commands stop with them.
+    if (ingest_) {
+        ingest_->stop_all();
+    }
     srs_utime_t deadline = srs_update_system_time() + wait;
     while (conns_.size() > 0 && srs_update_system_time() < deadline) {
         srs_usleep(100 * SRS_UTIME_MILLISECONDS);

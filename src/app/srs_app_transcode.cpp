@@ -189,9 +189,7 @@ int SrsTranscodeHandler::refresh() {
     std::string key = srs_live_stream_url(vhost_, app_, stream_);
     if (server_->is_engine_output(key)) {
         // The output of a transcoder of this server: transcoding it again would loop forever.
-        if (!running_.empty() || !srs_transcode_jobs(*conf, vhost_, app_, stream_).empty()) {
-            srs_trace("transcode %s: the output of a running engine, not transcoded again", key.c_str());
-        }
+        srs_trace("transcode %s: the output of a running engine, not transcoded again", key.c_str());
         return stop_all();
     }
     return apply(srs_transcode_jobs(*conf, vhost_, app_, stream_));

@@ -271,6 +271,15 @@ class FfmpegTestCase(unittest.TestCase):
         srs.signal(signal.SIGHUP)
         self.assertTrue(wait_for(lambda: len(ffmpeg_children(srs)) == 1, 5), srs.log()[-2000:])
 
+        # Graceful quit: the ingest stops first, so its connection does not hold the quit for
+        # grace_final_wait; no child is left.
+        kids = wait_for(lambda: ffmpeg_children(srs), 5)
+        srs.signal(signal.SIGQUIT)
+        t3 = time.time()
+        self.assertEqual(0, srs.wait(10))
+        note("ingest: graceful quit (SIGQUIT) done after %.2fs" % (time.time() - t3))
+        self.assertFalse(any(alive(c[0]) for c in kids))
+
     def test_exec_and_sigkill(self):
         srs = self.srs = SrsProcess(EXEC)
         srs.start()
