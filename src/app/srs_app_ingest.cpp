@@ -60,6 +60,7 @@ std::vector<SrsIngestJob> srs_ingest_jobs(const SrsConfig& conf) {
                 std::string output = srs_ffmpeg_substitute(e.output, vars);
                 SrsIngestJob job;
                 job.name = "ingest/" + where + "/" + engine;
+                job.output = output;
                 if (e.enabled) {
                     job.argv = srs_ffmpeg_engine_argv(ffmpeg, log_level, e, e.iformat_set, url, output);
                 } else {
@@ -98,6 +99,7 @@ int SrsIngestServer::apply(const SrsConfig& conf) {
         SrsChildSpec spec;
         spec.kind = "ingest";
         spec.name = job.name;
+        spec.stream = job.output;
         spec.argv = job.argv;
         spec.log_file = job.log_file;
         spec.restart_on_success = true;

@@ -22,6 +22,8 @@ struct SrsIngestJob {
     std::string name;
     std::vector<std::string> argv;
     std::string log_file;
+    // The output URL (variables substituted), shown as the child's stream in the API.
+    std::string output;
 };
 
 // The ffmpeg children every enabled ingest of every enabled vhost should run. In the output,

@@ -280,6 +280,31 @@ class FfmpegTestCase(unittest.TestCase):
         note("ingest: graceful quit (SIGQUIT) done after %.2fs" % (time.time() - t3))
         self.assertFalse(any(alive(c[0]) for c in kids))
 
+    def test_ingest_stream(self):
+        # A stream input: relays a published stream; started by reload while it is published.
+        srs = self.srs = SrsProcess(INGEST % {"ingest": ""})
+        srs.start()
+        self.publish("src", 60)
+        self.assertTrue(wait_for(lambda: probe_stream("rtmp://127.0.0.1:%d/live/src" % srs.rtmp), 10, 0.3))
+        srs.write_config(INGEST % {"ingest": """
+    ingest relay {{
+        enabled on;
+        input {{ type stream; url rtmp://127.0.0.1:{rtmp}/live/src; }}
+        engine {{ enabled off; output rtmp://127.0.0.1:[port]/[app]/[stream]_copy; }}
+    }}
+"""})
+        srs.signal(signal.SIGHUP)
+        t0 = time.time()
+        url = "rtmp://127.0.0.1:%d/live/relay_copy" % srs.rtmp
+        streams = wait_for(lambda: probe_stream(url), 15, 0.3)
+        self.assertTrue(streams, srs.log()[-2000:])
+        note("ingest stream: live/relay_copy readable %.1fs after the reload" % (time.time() - t0))
+        self.assertEqual((320, 240), [(s["width"], s["height"]) for s in streams if s.get("codec_name") == "h264"][0])
+        procs = api(srs, "/api/v1/processes")["processes"]
+        self.assertEqual(1, len(procs), procs)
+        self.assertEqual(url, procs[0]["stream"])
+        self.assertNotIn("-stream_loop", procs[0]["argv"])
+
     def test_exec_and_sigkill(self):
         srs = self.srs = SrsProcess(EXEC)
         srs.start()
