@@ -849,9 +849,10 @@ std::vector<SrsConfSpec> build_table() {
             .reload()
             .doc("The streams recorded: all, or app/stream names."));
     add(SrsConfSpec("vhost.dvr.dvr_plan", T::String, "session")
-            .one_of({"session", "segment"})
+            .one_of({"session", "segment", "append"})
             .reload()
-            .doc("session: one file per publish; segment: a new file every dvr_duration."));
+            .doc("session: one file per publish; segment: a new file every dvr_duration; append: every publish "
+                 "appended to one FLV file."));
     add(SrsConfSpec("vhost.dvr.dvr_path", T::String, "./objs/nginx/html/[app]/[stream].[timestamp].flv")
             .reload()
             .doc("The file (.flv or .mp4); [vhost] [app] [stream] [timestamp] [2006] [01] [02] [15] [04] [05] [999]."));

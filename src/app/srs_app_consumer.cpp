@@ -188,6 +188,11 @@ SrsLiveConsumer::SrsLiveConsumer(std::shared_ptr<SrsLiveSource> source, const Sr
     : source_(std::move(source)), config_(config) {
     queue_.set_max_duration(config.queue_length);
     queue_.set_max_msgs(config.max_msgs);
+    if (source_) {
+        // A new player starts at the live edge; the source gives it the stream's start.
+        fanout_ = &source_->fanout();
+        cursor_ = fanout_->head();
+    }
 }
 
 SrsLiveConsumer::~SrsLiveConsumer() {
@@ -232,9 +237,31 @@ void SrsLiveConsumer::enqueue(const SrsMediaMessage& msg) {
                   dropped, queue_.size(), (int)queue_.duration_ms(), (long long)nb_dropped_, (long long)nb_overflows_);
     }
 
+    // Fed directly (the stream's start, a sweep by the source): the player may be waiting.
     if (waiting_ && ready()) {
         waiting_ = false;
         cond_.signal();
+    }
+}
+
+void SrsLiveConsumer::pull() {
+    if (!fanout_) {
+        return;
+    }
+    uint64_t head = fanout_->head();
+    if (expired_) {
+        cursor_ = head;
+        return;
+    }
+    for (; cursor_ < head; cursor_++) {
+        const SrsLiveFanout::Entry& e = fanout_->at(cursor_);
+        if (!e.is_event) {
+            enqueue(e.msg);
+        } else if (e.ev == SrsLiveConsumerEvent::Publish) {
+            on_publish();
+        } else {
+            on_unpublish();
+        }
     }
 }
 
@@ -289,17 +316,25 @@ bool SrsLiveConsumer::ready() const {
 }
 
 void SrsLiveConsumer::wait(int nb_msgs, srs_utime_t duration) {
+    pull();
     mw_min_msgs_ = nb_msgs;
     mw_duration_ms_ = duration > 0 ? srsu2ms(duration) : 0;
     if (ready()) {
         return;
     }
     waiting_ = true;
+    // A merged write sleeps its duration: waking it early for a few messages would only
+    // split the write. A realtime player asks the source for a wake-up at the next message.
+    if (config_.realtime && source_ && !wake_requested_) {
+        wake_requested_ = true;
+        source_->wake_at_next_message(this);
+    }
     cond_.wait(duration);
     waiting_ = false;
 }
 
 int SrsLiveConsumer::dump_packets(int max, std::vector<SrsMediaMessage>* out) {
+    pull();
     if (paused_) {
         return 0;
     }
@@ -307,6 +342,7 @@ int SrsLiveConsumer::dump_packets(int max, std::vector<SrsMediaMessage>* out) {
 }
 
 bool SrsLiveConsumer::fetch_event(SrsLiveConsumerEvent* ev) {
+    pull();
     return queue_.fetch_event(ev);
 }
 
@@ -318,6 +354,7 @@ void SrsLiveConsumer::wakeup() {
 }
 
 void SrsLiveConsumer::on_play_client_pause(bool is_pause) {
+    pull();
     if (paused_ && !is_pause) {
         int dropped = queue_.drop_to_last_keyframe();
         nb_dropped_ += dropped;

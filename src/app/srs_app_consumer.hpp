@@ -66,12 +66,6 @@ public:
     int64_t duration_ms() const;
     int capacity() const { return msgs_.capacity(); }
     const SrsMediaMessage& at(int i) const { return msgs_.at(i).msg; }
-    // Asks the CPU to fetch the memory the next enqueue writes (see SrsLiveConsumer::prefetch).
-    void prefetch() const {
-        if (const Slot* s = msgs_.next_slot()) {
-            __builtin_prefetch(s, 1);
-        }
-    }
 
 private:
     // Drops msgs_[0, cut) and puts back the latest dropped metadata and sequence headers.
@@ -104,6 +98,66 @@ private:
     uint64_t popped_ = 0;
 };
 
+// The source's messages and stream events, each stored once and read by every consumer at
+// its own cursor. The publisher appends a pointer-sized entry per message; each player pulls
+// what it has not seen when it wakes, in a batch, so the per-player work runs in the
+// player's coroutine with its own data hot in cache, instead of the publisher touching
+// every player's queue for every message (one cache miss per player per message).
+class SrsLiveFanout {
+public:
+    struct Entry {
+        SrsMediaMessage msg;
+        // An event entry carries no message.
+        bool is_event = false;
+        SrsLiveConsumerEvent ev = SrsLiveConsumerEvent::Publish;
+    };
+
+public:
+    SrsLiveFanout() : entries_(kSweepAt) {}
+    SRS_DISALLOW_COPY(SrsLiveFanout);
+
+public:
+    // The sequence number the next entry gets; a consumer at head() has seen everything.
+    uint64_t head() const { return base_ + (uint64_t)entries_.size(); }
+    // The oldest entry still held.
+    uint64_t tail() const { return base_; }
+    int size() const { return entries_.size(); }
+    const Entry& at(uint64_t seq) const { return entries_.at((int)(seq - base_)); }
+
+    void push(const SrsMediaMessage& msg) {
+        Entry e;
+        e.msg = msg;
+        entries_.push_back(std::move(e));
+    }
+    void push_event(SrsLiveConsumerEvent ev) {
+        Entry e;
+        e.is_event = true;
+        e.ev = ev;
+        entries_.push_back(std::move(e));
+    }
+    // Whether the owner should sweep: make every consumer behind keep_from() pull, then
+    // trim(). Bounds the entries (and the payloads they hold) to kSweepAt.
+    bool need_sweep() const { return entries_.size() >= kSweepAt; }
+    uint64_t keep_from() const { return head() - kKeep; }
+    // Drops the entries before seq; no consumer may still be behind it.
+    void trim(uint64_t seq) {
+        while (base_ < seq && !entries_.empty()) {
+            entries_.drop_front(1);
+            base_++;
+        }
+    }
+
+private:
+    // At ~80 messages a second (30 fps video and AAC) a sweep runs about every 0.6 s and
+    // keeps the last 0.6 s: players waking every mw_latency (350 ms) pull before being swept,
+    // so the publisher pulls only for players that stall (blocked in a write, paused).
+    static const int kSweepAt = 96;
+    static const int kKeep = 48;
+
+    SrsRing<Entry> entries_;
+    uint64_t base_ = 0;
+};
+
 // How a consumer behaves; filled from the vhost's play section by the connection.
 struct SrsLiveConsumerConfig {
     srs_utime_t queue_length = SRS_CONSUMER_DEFAULT_QUEUE_LENGTH;
@@ -131,22 +185,15 @@ public:
     SRS_DISALLOW_COPY(SrsLiveConsumer);
 
 public:
-    // The hot path, from the source: copies the message header (a refcount bump, never
-    // the payload), corrects its timestamp and queues it.
+    // Queues a message for this player only (the stream's start given by the source, or a
+    // message pulled from the fan-out): copies the header (a refcount bump, never the
+    // payload) and corrects its timestamp.
     void enqueue(const SrsMediaMessage& msg);
-    // The fan-out writes a slot of every player's queue per message; each queue is elsewhere in
-    // memory, so each write is a cache miss. The source prefetches the next consumer's slot
-    // while it enqueues into the current one.
-    void prefetch() const { queue_.prefetch(); }
-    // The lines of this object that enqueue reads, fetched by address only (nothing is loaded
-    // from the object here): the source calls it two consumers ahead.
-    void prefetch_object() const {
-        __builtin_prefetch(this);
-        __builtin_prefetch(&queue_);
-        __builtin_prefetch(&jitter_);
-        __builtin_prefetch(&waiting_);
-    }
-    // Stream events, from the source.
+    // Takes what the source fanned out since the last pull into this player's queue.
+    void pull();
+    // The fan-out sequence number this player has pulled up to.
+    uint64_t cursor() const { return cursor_; }
+    // Stream events, applied in order with the messages when pulled from the fan-out.
     void on_publish();
     void on_unpublish();
 
@@ -161,8 +208,13 @@ public:
     int dump_packets(int max, std::vector<SrsMediaMessage>* out);
     // The next stream event, once the messages before it were dumped.
     bool fetch_event(SrsLiveConsumerEvent* ev);
-    // Wakes a waiting player (for a kick, a reload).
+    // Wakes a waiting player (for a stream event, a kick, a reload).
     void wakeup();
+    // From the source, for a realtime player that asked to be woken at the next message.
+    void on_next_message() {
+        wake_requested_ = false;
+        wakeup();
+    }
 
     // RTMP pause (NetStream.pause): paused consumers keep queueing (bounded) and resume
     // near live from the last keyframe.
@@ -188,9 +240,19 @@ public:
     const std::string& expire_reason() const { return expire_reason_; }
 
     SrsLiveSource* source() const { return source_.get(); }
-    int size() const { return queue_.size(); }
-    int64_t duration_ms() const { return queue_.duration_ms(); }
-    const SrsConsumerQueue& queue() const { return queue_; }
+    // What is queued, after pulling from the fan-out.
+    int size() {
+        pull();
+        return queue_.size();
+    }
+    int64_t duration_ms() {
+        pull();
+        return queue_.duration_ms();
+    }
+    const SrsConsumerQueue& queue() {
+        pull();
+        return queue_;
+    }
     // Messages dropped because the player did not keep up.
     int64_t nb_dropped() const { return nb_dropped_; }
     int64_t nb_enqueued() const { return nb_enqueued_; }
@@ -199,11 +261,16 @@ private:
     bool ready() const;
 
     std::shared_ptr<SrsLiveSource> source_;
+    // The source's fan-out (null without a source) and how far this player has read it.
+    const SrsLiveFanout* fanout_ = nullptr;
+    uint64_t cursor_ = 0;
     SrsLiveConsumerConfig config_;
     SrsConsumerQueue queue_;
     SrsRtmpJitter jitter_;
     SrsCond cond_;
     bool waiting_ = false;
+    // Registered with the source for a wake-up at the next message.
+    bool wake_requested_ = false;
     int mw_min_msgs_ = 0;
     int64_t mw_duration_ms_ = 0;
     bool paused_ = false;

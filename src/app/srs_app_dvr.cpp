@@ -9,32 +9,21 @@
 #include <srs_app_statistic.hpp>
 #include <srs_core_log.hpp>
 #include <srs_core_utility.hpp>
-#include <srs_kernel_buffer.hpp>
-#include <srs_protocol_amf0.hpp>
 
 #include <unistd.h>
 
 #include <algorithm>
 #include <climits>
-#include <cstdio>
-#include <cstring>
 
 namespace {
-
-// "onMetaData" as an AMF0 string: marker (1), length (2), 10 bytes.
-const int kMetaNameSize = 1 + 2 + 10;
-// ECMA array marker (1) and count (4), then each property: key length (2), key, value marker.
-const int kEcmaHeaderSize = 1 + 4;
-const int kPropertyKeySize = 2 + 8 + 1;  // "duration" and "filesize" are both 8 bytes
-const int kNumberSize = 8;
-
-bool ends_with(const std::string& s, const std::string& suffix) {
-    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 bool is_sequence_header(const SrsMediaMessage& msg) {
     return (msg.is_video() && SrsFlvTag::is_video_sequence_header(msg.data(), msg.size())) ||
            (msg.is_audio() && SrsFlvTag::is_audio_sequence_header(msg.data(), msg.size()));
+}
+
+std::string handler_key(const std::string& vhost, const std::string& app, const std::string& stream) {
+    return vhost + "/" + app + "/" + stream;
 }
 
 }  // namespace
@@ -46,12 +35,24 @@ SrsDvrConfig srs_dvr_config_load(const SrsConfig& conf, const std::string& vhost
     if (c.apply.empty()) {
         c.apply.push_back("all");
     }
-    c.plan = conf.vhost_string(vhost, "dvr.dvr_plan") == "segment" ? SrsDvrPlan::Segment : SrsDvrPlan::Session;
+    std::string plan = conf.vhost_string(vhost, "dvr.dvr_plan");
+    c.plan = plan == "segment" ? SrsDvrPlan::Segment : (plan == "append" ? SrsDvrPlan::Append : SrsDvrPlan::Session);
     c.duration = conf.vhost_duration(vhost, "dvr.dvr_duration");
     c.wait_keyframe = conf.vhost_bool(vhost, "dvr.dvr_wait_keyframe");
     c.path = conf.vhost_string(vhost, "dvr.dvr_path");
     c.jitter = srs_jitter_algorithm_parse(conf.vhost_string(vhost, "dvr.time_jitter"));
     return c;
+}
+
+const char* srs_dvr_plan_name(SrsDvrPlan plan) {
+    switch (plan) {
+        case SrsDvrPlan::Segment:
+            return "segment";
+        case SrsDvrPlan::Append:
+            return "append";
+        default:
+            return "session";
+    }
 }
 
 bool srs_dvr_apply_matches(const std::vector<std::string>& apply, const std::string& app, const std::string& stream) {
@@ -85,131 +86,6 @@ bool srs_dvr_segment_should_cut(int64_t elapsed_ms, srs_utime_t duration, bool w
     }
     return msg.is_video() && SrsFlvTag::is_video_keyframe(msg.data(), msg.size()) &&
            !SrsFlvTag::is_video_sequence_header(msg.data(), msg.size());
-}
-
-std::string srs_dvr_flv_metadata(const SrsMediaMessage* meta, int* duration_pos, int* filesize_pos) {
-    // Keep the publisher's fields (width, codecs, encoder...) after ours; a metadata that does
-    // not parse is left out, it only loses those fields.
-    SrsAmf0EcmaArray props;
-    props.set("duration", SrsAmf0Any::number(0));
-    props.set("filesize", SrsAmf0Any::number(0));
-    if (meta && meta->size() > 0) {
-        SrsBuffer in(const_cast<char*>(meta->data()), meta->size());
-        std::unique_ptr<SrsAmf0Any> name;
-        std::unique_ptr<SrsAmf0Any> body;
-        srs_error_t err = srs_success;
-        if ((err = SrsAmf0Any::read_any(&in, &name)) == srs_success && name->is_string() && !in.empty() &&
-            (err = SrsAmf0Any::read_any(&in, &body)) == srs_success && body->is_property_bag()) {
-            const SrsAmf0PropertyBag* bag = body->to_properties();
-            for (int i = 0; i < bag->count(); i++) {
-                const std::string& k = bag->key_at(i);
-                if (k != "duration" && k != "filesize") {
-                    props.append(k, bag->value_at(i)->copy());
-                }
-            }
-        }
-        srs_error_reset(err);
-    }
-    std::unique_ptr<SrsAmf0Any> name = SrsAmf0Any::str("onMetaData");
-    std::string out(name->total_size() + props.total_size(), '\0');
-    SrsBuffer buf(&out[0], (int)out.size());
-    srs_error_t err = name->write(&buf);
-    if (err == srs_success) {
-        err = props.write(&buf);
-    }
-    // Both sizes were computed from the same objects: a failure would be a bug, not input.
-    if (err != srs_success) {
-        srs_error("dvr: encode onMetaData: %s", srs_error_desc(err).c_str());
-        srs_error_reset(err);
-    }
-    *duration_pos = kMetaNameSize + kEcmaHeaderSize + kPropertyKeySize;
-    *filesize_pos = *duration_pos + kNumberSize + kPropertyKeySize;
-    return out;
-}
-
-SrsDvrFlvFile::SrsDvrFlvFile() : enc_(&writer_) {}
-
-SrsDvrFlvFile::~SrsDvrFlvFile() {
-    if (is_open()) {
-        srs_error_t err = close();
-        if (err != srs_success) {
-            srs_error("dvr: finish %s: %s", path_.c_str(), srs_error_desc(err).c_str());
-            srs_error_reset(err);
-        }
-    }
-}
-
-srs_error_t SrsDvrFlvFile::open(const std::string& path, const SrsMediaMessage* meta) {
-    srs_error_t err = srs_success;
-    path_ = path;
-    tmp_ = path + ".tmp";
-    first_ts_ = -1;
-    last_ts_ = 0;
-    if ((err = srs_path_mkdir_all(srs_path_dirname(path))) != srs_success) {
-        return srs_error_wrap(err, "dvr folder of %s", path.c_str());
-    }
-    if ((err = writer_.open(tmp_)) != srs_success) {
-        return srs_error_wrap(err, "dvr file");
-    }
-    int duration_pos = 0;
-    int filesize_pos = 0;
-    std::string body = srs_dvr_flv_metadata(meta, &duration_pos, &filesize_pos);
-    int64_t body_offset = SRS_FLV_HEADER_SIZE + SRS_FLV_PREVIOUS_TAG_SIZE + SRS_FLV_TAG_HEADER_SIZE;
-    duration_offset_ = body_offset + duration_pos;
-    filesize_offset_ = body_offset + filesize_pos;
-    if ((err = enc_.write_header()) != srs_success ||
-        (err = enc_.write_tag(SrsMsgAMF0Data, 0, body.data(), (int)body.size())) != srs_success) {
-        writer_.close();
-        ::unlink(tmp_.c_str());
-        return srs_error_wrap(err, "dvr write %s", tmp_.c_str());
-    }
-    return err;
-}
-
-srs_error_t SrsDvrFlvFile::write(const SrsMediaMessage& msg) {
-    srs_error_t err = srs_success;
-    if ((err = enc_.write_tag(msg.type, msg.timestamp, msg.data(), msg.size())) != srs_success) {
-        return srs_error_wrap(err, "dvr write %s", tmp_.c_str());
-    }
-    // The duration is the media's: sequence headers carry no time of their own.
-    if (msg.is_av() && !is_sequence_header(msg)) {
-        if (first_ts_ < 0) {
-            first_ts_ = msg.timestamp;
-        }
-        last_ts_ = std::max(last_ts_, msg.timestamp);
-    }
-    return err;
-}
-
-srs_error_t SrsDvrFlvFile::close() {
-    srs_error_t err = srs_success;
-    if (!is_open()) {
-        return err;
-    }
-    // FLV spec E.5 onMetaData: duration in seconds, filesize in bytes (AMF0 doubles, big endian).
-    int64_t filesize = writer_.tellg();
-    double values[2] = {duration_ms() / 1000.0, (double)filesize};
-    int64_t offsets[2] = {duration_offset_, filesize_offset_};
-    for (int i = 0; i < 2 && err == srs_success; i++) {
-        char bytes[kNumberSize];
-        int64_t bits = 0;
-        memcpy(&bits, &values[i], sizeof(bits));
-        SrsBuffer b(bytes, sizeof(bytes));
-        b.write_8bytes(bits);
-        if ((err = writer_.seek(offsets[i])) == srs_success) {
-            err = writer_.write(bytes, sizeof(bytes), nullptr);
-        }
-    }
-    writer_.close();
-    if (err == srs_success && ::rename(tmp_.c_str(), path_.c_str()) < 0) {
-        err = srs_error_new(ERROR_SYSTEM_FILE_RENAME, "rename %s to %s: %s", tmp_.c_str(), path_.c_str(),
-                            strerror(errno));
-    }
-    if (err != srs_success) {
-        ::unlink(tmp_.c_str());
-        return srs_error_wrap(err, "dvr finish %s", path_.c_str());
-    }
-    return err;
 }
 
 SrsDvrServer::SrsDvrServer() {
@@ -281,11 +157,59 @@ void SrsDvrServer::fill_publisher(SrsDvrFileEvent* ev) const {
     }
 }
 
+void SrsDvrServer::add_handler(SrsDvrSourceHandler* h) {
+    handlers_[handler_key(h->vhost(), h->app(), h->stream())] = h;
+}
+
+void SrsDvrServer::remove_handler(SrsDvrSourceHandler* h) {
+    auto it = handlers_.find(handler_key(h->vhost(), h->app(), h->stream()));
+    if (it != handlers_.end() && it->second == h) {
+        handlers_.erase(it);
+    }
+}
+
+std::vector<SrsDvrStatus> SrsDvrServer::recordings() const {
+    std::vector<SrsDvrStatus> v;
+    for (const auto& kv : handlers_) {
+        const SrsDvrSourceHandler* h = kv.second;
+        if (!h->active()) {
+            continue;
+        }
+        SrsDvrStatus st;
+        st.vhost = h->vhost();
+        st.app = h->app();
+        st.stream = h->stream();
+        st.plan = srs_dvr_plan_name(h->config().plan);
+        st.by_api = h->by_api();
+        if (const SrsDvrFile* f = h->file()) {
+            st.file = f->path();
+            st.tmp = f->tmp_path();
+            st.duration_ms = f->duration_ms();
+            st.bytes = f->bytes();
+        }
+        v.push_back(st);
+    }
+    return v;
+}
+
+srs_error_t SrsDvrServer::control(const std::string& vhost, const std::string& app, const std::string& stream,
+                                  bool start) {
+    auto it = handlers_.find(handler_key(vhost, app, stream));
+    if (it == handlers_.end()) {
+        return srs_error_new(ERROR_SOURCE_NOT_FOUND, "dvr: no stream %s/%s/%s", vhost.c_str(), app.c_str(),
+                             stream.c_str());
+    }
+    return start ? it->second->api_start() : it->second->api_stop();
+}
+
 SrsDvrSourceHandler::SrsDvrSourceHandler(SrsDvrServer* server, const std::string& vhost, const std::string& app,
                                          const std::string& stream)
-    : server_(server), vhost_(vhost), app_(app), stream_(stream) {}
+    : server_(server), vhost_(vhost), app_(app), stream_(stream) {
+    server_->add_handler(this);
+}
 
 SrsDvrSourceHandler::~SrsDvrSourceHandler() {
+    server_->remove_handler(this);
     srs_error_t err = close_file();
     if (err != srs_success) {
         srs_error("dvr %s/%s: %s", app_.c_str(), stream_.c_str(), srs_error_desc(err).c_str());
@@ -304,20 +228,23 @@ srs_error_t SrsDvrSourceHandler::on_publish() {
     video_sh_ = SrsMediaMessage();
     audio_sh_ = SrsMediaMessage();
     has_video_ = false;
+    publishing_ = true;
+    by_api_ = false;
+    wait_key_ = false;
     publisher_ = SrsDvrFileEvent();
     publisher_.vhost = vhost_;
     publisher_.app = app_;
     publisher_.stream = stream_;
     server_->fill_publisher(&publisher_);
     active_ = config_.enabled && srs_dvr_apply_matches(config_.apply, app_, stream_);
-    if (active_ && ends_with(config_.path, ".mp4")) {
-        srs_error("dvr %s/%s: dvr_path %s: mp4 not supported yet, not recording", app_.c_str(), stream_.c_str(),
-                  config_.path.c_str());
+    if (active_ && config_.plan == SrsDvrPlan::Append && srs_dvr_path_is_mp4(config_.path)) {
+        srs_error("dvr %s/%s: dvr_path %s: the append plan records FLV only, not recording", app_.c_str(),
+                  stream_.c_str(), config_.path.c_str());
         active_ = false;
     }
     if (active_) {
         srs_trace("dvr %s/%s: recording, plan=%s, path=%s", app_.c_str(), stream_.c_str(),
-                  config_.plan == SrsDvrPlan::Segment ? "segment" : "session", config_.path.c_str());
+                  srs_dvr_plan_name(config_.plan), config_.path.c_str());
     }
     // A recording that cannot start never refuses the publish.
     return srs_success;
@@ -329,6 +256,43 @@ void SrsDvrSourceHandler::on_unpublish() {
         fail(std::move(err));
     }
     active_ = false;
+    publishing_ = false;
+    by_api_ = false;
+}
+
+srs_error_t SrsDvrSourceHandler::api_start() {
+    if (!publishing_) {
+        return srs_error_new(ERROR_SOURCE_NOT_PUBLISHING, "dvr: %s/%s is not published", app_.c_str(), stream_.c_str());
+    }
+    if (active_) {
+        return srs_success;
+    }
+    SrsDvrConfig c = server_->config_of(vhost_);
+    if (!c.enabled) {
+        return srs_error_new(ERROR_DVR_DISABLED, "dvr: disabled for vhost %s", vhost_.c_str());
+    }
+    if (c.plan == SrsDvrPlan::Append && srs_dvr_path_is_mp4(c.path)) {
+        return srs_error_new(ERROR_DVR_ILLEGAL_PLAN, "dvr: the append plan records FLV only, dvr_path %s",
+                             c.path.c_str());
+    }
+    config_ = c;
+    active_ = true;
+    by_api_ = true;
+    // Mid-stream the next frames depend on earlier ones: start at a keyframe.
+    wait_key_ = has_video_;
+    srs_trace("dvr %s/%s: recording started by the API, plan=%s, path=%s", app_.c_str(), stream_.c_str(),
+              srs_dvr_plan_name(config_.plan), config_.path.c_str());
+    return srs_success;
+}
+
+srs_error_t SrsDvrSourceHandler::api_stop() {
+    if (!publishing_) {
+        return srs_error_new(ERROR_SOURCE_NOT_PUBLISHING, "dvr: %s/%s is not published", app_.c_str(), stream_.c_str());
+    }
+    active_ = false;
+    by_api_ = false;
+    srs_trace("dvr %s/%s: recording stopped by the API", app_.c_str(), stream_.c_str());
+    return close_file();
 }
 
 srs_error_t SrsDvrSourceHandler::on_audio(const SrsMediaMessage& msg) {
@@ -350,9 +314,7 @@ srs_error_t SrsDvrSourceHandler::on_meta_data(const SrsMediaMessage& msg) {
 
 void SrsDvrSourceHandler::on_media(const SrsMediaMessage& msg) {
     srs_error_t err = srs_success;
-    if (!active_) {
-        return;
-    }
+    // The sequence headers are kept even when not recording, for a start through the API.
     bool sh = is_sequence_header(msg);
     if (msg.is_video()) {
         has_video_ = true;
@@ -361,6 +323,15 @@ void SrsDvrSourceHandler::on_media(const SrsMediaMessage& msg) {
         }
     } else if (sh) {
         audio_sh_ = msg;
+    }
+    if (!active_) {
+        return;
+    }
+    if (wait_key_) {
+        if (!msg.is_video() || sh || !SrsFlvTag::is_video_keyframe(msg.data(), msg.size())) {
+            return;
+        }
+        wait_key_ = false;
     }
 
     // The sequence headers of a file go at its start: 0, or the opening message's time when
@@ -395,8 +366,20 @@ void SrsDvrSourceHandler::on_media(const SrsMediaMessage& msg) {
 srs_error_t SrsDvrSourceHandler::open_file(int64_t start) {
     srs_error_t err = srs_success;
     std::string path = srs_dvr_path_expand(config_.path, vhost_, app_, stream_, server_->now());
-    auto f = std::make_unique<SrsDvrFlvFile>();
-    if ((err = f->open(path, meta_.size() > 0 ? &meta_ : nullptr)) != srs_success) {
+    const SrsMediaMessage* meta = meta_.size() > 0 ? &meta_ : nullptr;
+    std::unique_ptr<SrsDvrFile> f;
+    if (config_.plan == SrsDvrPlan::Append) {
+        auto flv = std::make_unique<SrsDvrFlvFile>();
+        err = flv->open_append(path, meta);
+        f = std::move(flv);
+    } else if (srs_dvr_path_is_mp4(path)) {
+        f = std::make_unique<SrsDvrMp4File>();
+        err = f->open(path, meta);
+    } else {
+        f = std::make_unique<SrsDvrFlvFile>();
+        err = f->open(path, meta);
+    }
+    if (err != srs_success) {
         return srs_error_wrap(err, "dvr open");
     }
     // Each file starts at 0 (time_jitter full/zero): a new corrector per file. The sequence
@@ -422,7 +405,7 @@ srs_error_t SrsDvrSourceHandler::close_file() {
     if (!file_) {
         return err;
     }
-    std::unique_ptr<SrsDvrFlvFile> f = std::move(file_);
+    std::unique_ptr<SrsDvrFile> f = std::move(file_);
     if ((err = f->close()) != srs_success) {
         return err;
     }

@@ -1,15 +1,17 @@
-// The DVR feature: records published streams to FLV files (vhost `dvr` section), following each
-// live source through a source handler (the hub knows nothing of DVR). Files are written under
-// a temporary name, finished (onMetaData duration and filesize patched in place) and renamed
-// when complete, then announced by the on_dvr hook from a worker coroutine. See doc/dvr.md.
+// The DVR feature: records published streams to FLV or MP4 files (vhost `dvr` section),
+// following each live source through a source handler (the hub knows nothing of DVR). Files are
+// written under a temporary name, finished (FLV onMetaData rewritten in place, MP4 moov
+// appended) and renamed when complete, then announced by the on_dvr hook from a worker
+// coroutine; the append plan grows one FLV in place. The HTTP API lists recordings and starts
+// or stops one (srs_app_dvr_api). See doc/dvr.md.
 #pragma once
 
+#include <srs_app_dvr_file.hpp>
 #include <srs_app_jitter.hpp>
 #include <srs_app_source_handler.hpp>
-#include <srs_kernel_flv.hpp>
-#include <srs_kernel_io.hpp>
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,7 +26,11 @@ enum class SrsDvrPlan {
     Session,
     // A new file every dvr_duration (at a keyframe when dvr_wait_keyframe).
     Segment,
+    // One FLV file for every publish, each appended after the previous one (SRS 2.0).
+    Append,
 };
+
+const char* srs_dvr_plan_name(SrsDvrPlan plan);
 
 // The dvr section of a vhost.
 struct SrsDvrConfig {
@@ -52,49 +58,6 @@ std::string srs_dvr_path_expand(const std::string& tmpl, const std::string& vhos
 bool srs_dvr_segment_should_cut(int64_t elapsed_ms, srs_utime_t duration, bool wait_keyframe, bool has_video,
                                 const SrsMediaMessage& msg);
 
-// The onMetaData tag body a DVR file starts with: "onMetaData" and an ECMA array whose first
-// properties are duration and filesize (AMF0 numbers, 8 bytes each, AMF0 spec 2.2), followed by
-// the publisher's other fields when meta is a publisher onMetaData. *duration_pos and
-// *filesize_pos are the offsets of the two numbers' 8 bytes in the body, patched at close.
-std::string srs_dvr_flv_metadata(const SrsMediaMessage* meta, int* duration_pos, int* filesize_pos);
-
-// One FLV file being recorded: written to path + ".tmp" and, at close, its onMetaData duration
-// and filesize are patched and it is renamed to path. The destructor finishes an open file.
-class SrsDvrFlvFile {
-public:
-    SrsDvrFlvFile();
-    ~SrsDvrFlvFile();
-    SRS_DISALLOW_COPY(SrsDvrFlvFile);
-
-public:
-    // Creates the folders and the temporary file, and writes the FLV header and the onMetaData
-    // (from the publisher's meta when not null).
-    srs_error_t open(const std::string& path, const SrsMediaMessage* meta);
-    // Writes a tag with the message's own timestamp.
-    srs_error_t write(const SrsMediaMessage& msg);
-    // Patches the metadata and renames the file. On failure the temporary file is removed.
-    srs_error_t close();
-    bool is_open() const { return writer_.is_open(); }
-    // The final name.
-    const std::string& path() const { return path_; }
-    const std::string& tmp_path() const { return tmp_; }
-    // The timestamp of the first audio/video written (sequence headers aside), -1 before any.
-    int64_t first_timestamp() const { return first_ts_; }
-    // From the first to the last audio/video timestamp (sequence headers aside).
-    int64_t duration_ms() const { return first_ts_ < 0 ? 0 : last_ts_ - first_ts_; }
-
-private:
-    SrsFileWriter writer_;
-    SrsFlvTransmuxer enc_;
-    std::string path_;
-    std::string tmp_;
-    // File offsets of the duration and filesize numbers.
-    int64_t duration_offset_ = 0;
-    int64_t filesize_offset_ = 0;
-    int64_t first_ts_ = -1;
-    int64_t last_ts_ = 0;
-};
-
 // A file that is complete, for on_dvr.
 struct SrsDvrFileEvent {
     std::string vhost;
@@ -109,6 +72,21 @@ struct SrsDvrFileEvent {
 };
 
 class SrsDvrSourceHandler;
+
+// A recording in progress, for the HTTP API.
+struct SrsDvrStatus {
+    std::string vhost;
+    std::string app;
+    std::string stream;
+    std::string plan;
+    // The file as dvr_path made it, and the one written to now (FILE.tmp, or FILE for append).
+    std::string file;
+    std::string tmp;
+    int64_t duration_ms = 0;
+    int64_t bytes = 0;
+    // Started through the API rather than by dvr_apply.
+    bool by_api = false;
+};
 
 // The DVR of all streams. Registered with SrsLiveSourceManager as a handler factory: every
 // source gets a handler, which reads the dvr section at each publish (so a reload applies at
@@ -149,6 +127,18 @@ public:
     // without statistics).
     void fill_publisher(SrsDvrFileEvent* ev) const;
     int64_t nb_files() const { return nb_files_; }
+    // The handlers, by vhost/app/stream, for the API.
+    void add_handler(SrsDvrSourceHandler* h);
+    void remove_handler(SrsDvrSourceHandler* h);
+
+public:
+    // The streams recording now.
+    std::vector<SrsDvrStatus> recordings() const;
+    // Starts (start) or stops recording of a published stream, for the HTTP API. Start
+    // records with the vhost's dvr section whatever dvr_apply says (ERROR_DVR_DISABLED when
+    // the section is off); stop finishes the file. Either lasts until the stream's next publish.
+    // ERROR_SOURCE_NOT_FOUND / ERROR_SOURCE_NOT_PUBLISHING when the stream is not published.
+    srs_error_t control(const std::string& vhost, const std::string& app, const std::string& stream, bool start);
 
 private:
     std::shared_ptr<const SrsConfig> config_;
@@ -160,6 +150,7 @@ private:
     std::function<srs_utime_t()> clock_;
     std::string cwd_;
     int64_t nb_files_ = 0;
+    std::map<std::string, SrsDvrSourceHandler*> handlers_;
 };
 
 // Records one source: at each publish, when dvr is enabled and applies to the stream, writes
@@ -183,7 +174,19 @@ public:
     // Whether this publish records.
     bool active() const { return active_; }
     // The file being written, null when none.
-    const SrsDvrFlvFile* file() const { return file_.get(); }
+    const SrsDvrFile* file() const { return file_.get(); }
+    const std::string& vhost() const { return vhost_; }
+    const std::string& app() const { return app_; }
+    const std::string& stream() const { return stream_; }
+    bool publishing() const { return publishing_; }
+    const SrsDvrConfig& config() const { return config_; }
+    bool by_api() const { return by_api_; }
+    // The API's start: records from the next video keyframe (at once without video) with
+    // the vhost's dvr section (config read now). Fails when the stream is not published or
+    // the section is off.
+    srs_error_t api_start();
+    // The API's stop: finishes the file; records nothing more until the next publish.
+    srs_error_t api_stop();
 
 private:
     void on_media(const SrsMediaMessage& msg);
@@ -203,7 +206,11 @@ private:
     // The stream and its publisher, for each file's event.
     SrsDvrFileEvent publisher_;
     bool active_ = false;
-    std::unique_ptr<SrsDvrFlvFile> file_;
+    std::unique_ptr<SrsDvrFile> file_;
+    bool publishing_ = false;
+    bool by_api_ = false;
+    // Started mid-stream: media is skipped until a video keyframe, so the file decodes.
+    bool wait_key_ = false;
     SrsRtmpJitter jitter_;
     // The latest metadata and sequence headers, written at the start of each file.
     SrsMediaMessage meta_;

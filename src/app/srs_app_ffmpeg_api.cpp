@@ -2,7 +2,6 @@
 
 #include <srs_app_ffmpeg_process.hpp>
 #include <srs_app_http_api.hpp>
-#include <srs_app_statistic.hpp>
 #include <srs_core_error_code.hpp>
 #include <srs_protocol_http_message.hpp>
 
@@ -31,14 +30,10 @@ json srs_processes_json(const SrsProcessSupervisor& supervisor) {
 }
 
 srs_error_t SrsProcessesApi::serve_http(ISrsHttpResponseWriter* w, SrsHttpMessage* r) {
-    json obj = json{{"code", ERROR_SUCCESS},
-                    {"server", stat_ ? stat_->server_id() : ""},
-                    {"service", stat_ ? stat_->service_id() : ""},
-                    {"pid", stat_ ? stat_->service_pid() : ""}};
     if (!r->is_get()) {
-        obj["code"] = ERROR_HTTP_METHOD_NOT_ALLOWED;
-        return srs_api_respond(w, r, obj, 405);
+        return srs_api_respond(w, r, ctx_->envelope(ERROR_HTTP_METHOD_NOT_ALLOWED), 405);
     }
+    json obj = ctx_->envelope();
     obj["processes"] = srs_processes_json(*supervisor_)["processes"];
     return srs_api_respond(w, r, obj);
 }

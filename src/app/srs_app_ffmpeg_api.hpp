@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 class SrsProcessSupervisor;
-class SrsStatistic;
+class SrsHttpApiContext;
 
 // The JSON of the children: {"processes":[{"id","kind","name","stream","cid","command","argv",
 // "pid","state","restarts","uptime_ms","last_exit","log"}]}.
@@ -17,10 +17,11 @@ nlohmann::ordered_json srs_processes_json(const SrsProcessSupervisor& supervisor
 // Answers GET with the envelope of the API and the children.
 class SrsProcessesApi : public ISrsHttpHandler {
 public:
-    SrsProcessesApi(SrsProcessSupervisor* supervisor, SrsStatistic* stat) : supervisor_(supervisor), stat_(stat) {}
+    // Neither is owned; both outlive the API's mux.
+    SrsProcessesApi(SrsHttpApiContext* ctx, SrsProcessSupervisor* supervisor) : ctx_(ctx), supervisor_(supervisor) {}
     srs_error_t serve_http(ISrsHttpResponseWriter* w, SrsHttpMessage* r) override;
 
 private:
+    SrsHttpApiContext* ctx_;
     SrsProcessSupervisor* supervisor_;
-    SrsStatistic* stat_;
 };

@@ -262,6 +262,7 @@ srs_error_t api_v1(SrsHttpApiContext* ctx, ISrsHttpResponseWriter* w, SrsHttpMes
         {"streams", "manage all streams or specified stream"},
         {"clients", "manage all clients or specified client, default query top 10 clients"},
         {"raw", "raw api for srs, support CUID srs for instance the config"},
+        {"dvrs", "the streams recording, and start/stop recording of a stream"},
     };
     return srs_api_respond(w, r, obj);
 }

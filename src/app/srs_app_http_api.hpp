@@ -116,6 +116,8 @@ public:
     // The entry of every request: CORS, then auth, then the routes.
     ISrsHttpHandler* handler() { return cors_.get(); }
     SrsHttpServeMux* mux() { return mux_.get(); }
+    // For routes registered by other modules on mux() (the DVR's /api/v1/dvrs).
+    SrsHttpApiContext* context() { return &ctx_; }
 
 private:
     SrsHttpApiContext ctx_;

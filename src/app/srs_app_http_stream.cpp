@@ -477,6 +477,11 @@ srs_error_t SrsLiveStreamHandler::do_serve(ISrsHttpResponseWriter* w, SrsHttpMes
             srs_live_play_wait(consumer->config(), &mw_sleep, &mw_msgs);
         }
 
+        // Before the wait too: the stream's TS goes with its publish, and a player that joins
+        // just before an unpublish first wakes after it.
+        if (kind_ == SrsLiveStreamKind::Ts && !ts) {
+            ts = server_->ts_cache(url_);
+        }
         consumer->wait(mw_msgs, mw_sleep);
 
         SrsLiveConsumerEvent ev;

@@ -38,9 +38,6 @@ public:
     const T& front() const { return at(0); }
     const T& back() const { return at(size_ - 1); }
 
-    // Where the next push_back writes (null when full or unallocated), for a prefetch.
-    const T* next_slot() const { return size_ < capacity() ? &slots_[(head_ + size_) & mask()] : nullptr; }
-
     void push_back(T v) {
         if (size_ == capacity()) {
             grow();

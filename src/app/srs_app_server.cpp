@@ -4,6 +4,7 @@
 
 #include <srs_app_config.hpp>
 #include <srs_app_dvr.hpp>
+#include <srs_app_dvr_api.hpp>
 #include <srs_app_exec.hpp>
 #include <srs_app_exporter.hpp>
 #include <srs_app_ffmpeg_api.hpp>
@@ -519,14 +520,20 @@ srs_error_t SrsServer::reload_hls(SrsReloadContext* ctx) {
 }
 // --- end of `hls` ---
 
-// --- `dvr`: recording to FLV files, on_dvr made by the hooks worker of HLS. ---
+// --- `dvr`: recording to FLV/MP4 files, on_dvr made by the hooks worker of HLS, /api/v1/dvrs. ---
 srs_error_t SrsServer::initialize_dvr() {
+    srs_error_t err = srs_success;
     dvr_ = std::make_unique<SrsDvrServer>();
     dvr_->set_config(config_);
     dvr_->set_hooks(hls_hooks_.get(), stat_.get());
     sources_.add_handler_factory(dvr_.get());
     subscribe_reload(&dvr_reloader_);
-    return srs_success;
+    // /api/v1/dvrs: list, start and stop recordings (behind the API's CORS and auth).
+    if ((err = api_->mux()->handle("/api/v1/dvrs", std::make_shared<SrsDvrApi>(api_->context(), dvr_.get()))) !=
+        srs_success) {
+        return srs_error_wrap(err, "dvr api");
+    }
+    return err;
 }
 
 srs_error_t SrsServer::reload_dvr(SrsReloadContext* ctx) {
@@ -557,8 +564,8 @@ srs_error_t SrsServer::initialize_ffmpeg() {
     sources_.add_handler_factory(exec_.get());
     // Started by initialize() once the listeners are up: they publish to this server.
     ingest_ = std::make_unique<SrsIngestServer>(supervisor_.get());
-    if ((err = api_->mux()->handle("/api/v1/processes",
-                                   std::make_shared<SrsProcessesApi>(supervisor_.get(), stat_.get()))) != srs_success) {
+    if ((err = api_->mux()->handle("/api/v1/processes", std::make_shared<SrsProcessesApi>(
+                                                            api_->context(), supervisor_.get()))) != srs_success) {
         return srs_error_wrap(err, "api processes");
     }
     subscribe_reload(&ffmpeg_reloader_);

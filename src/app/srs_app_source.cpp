@@ -64,9 +64,7 @@ srs_error_t SrsLiveSource::on_publish(ISrsLivePublisher* publisher) {
         }
     }
 
-    for (SrsLiveConsumer* c : consumers_) {
-        c->on_publish();
-    }
+    fan_out_event(SrsLiveConsumerEvent::Publish);
     srs_trace("source %s: publish started, %d consumers, %d handlers", url_.c_str(), (int)consumers_.size(),
               (int)handlers_.size());
     return err;
@@ -88,9 +86,7 @@ void SrsLiveSource::do_unpublish() {
     for (auto& h : handlers_) {
         h->on_unpublish();
     }
-    for (SrsLiveConsumer* c : consumers_) {
-        c->on_unpublish();
-    }
+    fan_out_event(SrsLiveConsumerEvent::Unpublish);
 
     // A new publisher may bring other codecs: nothing of this publish is given to players
     // that join before it.
@@ -186,21 +182,33 @@ srs_error_t SrsLiveSource::on_av_imp(const SrsMediaMessage& msg) {
 }
 
 void SrsLiveSource::fan_out(const SrsMediaMessage& msg) {
-    // An enqueue is a few dozen ns of work and each miss costs more, so the fetches run well
-    // ahead: the objects first, then (once they are in) the queue slots they point at.
-    const size_t kPrefetchObjects = 8;
-    const size_t kPrefetchSlots = 4;
-    size_t n = consumers_.size();
-    for (size_t i = 0; i < n; i++) {
-        // Each consumer and its queue are a cache miss: fetch the next ones ahead.
-        if (i + kPrefetchObjects < n) {
-            consumers_[i + kPrefetchObjects]->prefetch_object();
-        }
-        if (i + kPrefetchSlots < n) {
-            consumers_[i + kPrefetchSlots]->prefetch();
-        }
-        consumers_[i]->enqueue(msg);
+    fanout_.push(msg);
+    for (SrsLiveConsumer* c : realtime_waiters_) {
+        c->on_next_message();
     }
+    realtime_waiters_.clear();
+    if (fanout_.need_sweep()) {
+        // Players that have not pulled for a while (stalled in a write, paused) take their
+        // messages now, into their own bounded queues, so the fan-out can let go of them.
+        uint64_t keep = fanout_.keep_from();
+        for (SrsLiveConsumer* c : consumers_) {
+            if (c->cursor() < keep) {
+                c->pull();
+            }
+        }
+        fanout_.trim(keep);
+    }
+}
+
+void SrsLiveSource::fan_out_event(SrsLiveConsumerEvent ev) {
+    fanout_.push_event(ev);
+    for (SrsLiveConsumer* c : consumers_) {
+        c->wakeup();
+    }
+}
+
+void SrsLiveSource::wake_at_next_message(SrsLiveConsumer* consumer) {
+    realtime_waiters_.push_back(consumer);
 }
 
 srs_error_t SrsLiveSource::on_meta_data(const SrsMediaMessage& msg) {
@@ -329,6 +337,9 @@ srs_error_t SrsLiveSource::create_consumer(const SrsLiveConsumerConfig& config, 
 }
 
 void SrsLiveSource::consumer_dumps(SrsLiveConsumer* consumer, bool dump_seq_headers, bool dump_meta, bool dump_gop) {
+    // What was fanned out before goes first (a player re-enabling video gets the headers
+    // after the messages it already had).
+    consumer->pull();
     // With atc the player sees the publisher's clock: put the headers at the GOP's start
     // so its first timestamps do not go backwards.
     bool atc = consumer->config().atc;
@@ -383,6 +394,8 @@ void SrsLiveSource::on_consumer_destroy(SrsLiveConsumer* consumer) {
     if (it != consumers_.end()) {
         consumers_.erase(it);
     }
+    realtime_waiters_.erase(std::remove(realtime_waiters_.begin(), realtime_waiters_.end(), consumer),
+                            realtime_waiters_.end());
 }
 
 SrsLiveSourceManager::SrsLiveSourceManager(srs_utime_t idle_timeout, srs_utime_t sweep_interval)

@@ -119,6 +119,11 @@ public:
     int expire_consumers(const std::string& reason);
     // Called by ~SrsLiveConsumer.
     void on_consumer_destroy(SrsLiveConsumer* consumer);
+    // The messages and events every consumer reads at its own cursor.
+    const SrsLiveFanout& fanout() const { return fanout_; }
+    // A realtime (min_latency) player waiting: wake it at the next message, once; the
+    // consumer asks only when it has not asked yet (see SrsLiveConsumer::on_next_message).
+    void wake_at_next_message(SrsLiveConsumer* consumer);
 
 public:
     // The latest metadata and sequence headers; empty messages (no payload) when absent.
@@ -138,8 +143,10 @@ private:
     // Audio and video alike: counts, then mix_correct ordering, then on_av_imp.
     srs_error_t on_av(const SrsMediaMessage& msg);
     srs_error_t on_av_imp(const SrsMediaMessage& msg);
-    // Enqueues a message to every consumer.
+    // Appends a message for every consumer and wakes the realtime ones.
     void fan_out(const SrsMediaMessage& msg);
+    // A stream event for every consumer, in order with the messages; wakes them all.
+    void fan_out_event(SrsLiveConsumerEvent ev);
     void do_unpublish();
     void update_codec_info(const SrsMediaMessage& msg);
 
@@ -156,6 +163,10 @@ private:
 
     // Not owned: each consumer belongs to its player and removes itself here.
     std::vector<SrsLiveConsumer*> consumers_;
+    SrsLiveFanout fanout_;
+    // Realtime players waiting for the next message, each once (the consumer remembers
+    // that it asked).
+    std::vector<SrsLiveConsumer*> realtime_waiters_;
     std::vector<std::unique_ptr<ISrsLiveSourceHandler>> handlers_;
 
     SrsMediaMessage meta_;

@@ -163,6 +163,7 @@
     XX(ERROR_SOURCE_NOT_PUBLISHING, 3022, "Source has no publisher")                 \
     XX(ERROR_SECURITY_DENIED, 3023, "Client IP is denied by security")               \
     XX(ERROR_REFER_DENIED, 3024, "Client page URL is denied by refer")               \
+    XX(ERROR_DVR_DISABLED, 3025, "DVR is disabled for the vhost")                    \
     XX(ERROR_BENCH_OPTIONS, 3900, "Load tool option is invalid")                     \
     XX(ERROR_BENCH_NOT_LOOPBACK, 3901, "Load tool target is not a loopback address") \
     XX(ERROR_BENCH_STREAM_ENDED, 3902, "Stream ended during the load run")           \

@@ -6,8 +6,16 @@
 
 #include <string>
 
+// A writer that can go back to rewrite bytes it wrote before (a header patched when a file is
+// finished: the MP4 mdat size, the FLV onMetaData).
+class ISrsSeekWriter : public ISrsWriter {
+public:
+    // Moves the write position to offset bytes from the start.
+    virtual srs_error_t seek(int64_t offset) = 0;
+};
+
 // Writes a file with blocking POSIX IO (local disk, like SRS).
-class SrsFileWriter : public ISrsWriter {
+class SrsFileWriter : public ISrsSeekWriter {
 public:
     SrsFileWriter();
     ~SrsFileWriter() override;
@@ -23,7 +31,7 @@ public:
     // The write position: bytes from the start of the file.
     int64_t tellg() const { return written_; }
     // Moves the write position, e.g. to rewrite a header (DVR metadata) once the file is done.
-    srs_error_t seek(int64_t offset);
+    srs_error_t seek(int64_t offset) override;
 
     srs_error_t write(const void* buf, size_t size, ssize_t* nwrite) override;
     srs_error_t writev(const iovec* iov, int iov_size, ssize_t* nwrite) override;

@@ -3,6 +3,7 @@
 #include <srs_app_consumer.hpp>
 #include <srs_core_st.hpp>
 #include <srs_utest_app_media.hpp>
+#include <srs_utest_coroutine.hpp>
 
 #include <functional>
 #include <vector>
@@ -10,21 +11,6 @@
 using namespace srs_utest;
 
 namespace {
-
-// Runs a function in its own coroutine.
-class FnCoroutine : public ISrsCoroutineHandler {
-public:
-    explicit FnCoroutine(std::function<void()> fn) : fn_(std::move(fn)), trd_("utest", this) {}
-    srs_error_t start() { return trd_.start(); }
-    srs_error_t cycle() override {
-        fn_();
-        return srs_success;
-    }
-
-private:
-    std::function<void()> fn_;
-    SrsCoroutine trd_;
-};
 
 SrsLiveConsumerConfig off_config(srs_utime_t queue_length = 2 * SRS_UTIME_SECONDS) {
     SrsLiveConsumerConfig c;

@@ -94,8 +94,25 @@ struct FlvInfo {
     double filesize = -1;
     double width = -1;
     std::vector<std::string> meta_keys;
+    std::vector<double> keyframe_positions;
+    std::vector<double> keyframe_times;
     int64_t size = 0;
 };
+
+std::string read_file(const std::string& path) {
+    std::string out;
+    FILE* fp = fopen(path.c_str(), "rb");
+    if (!fp) {
+        return out;
+    }
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof(buf), fp)) > 0) {
+        out.append(buf, n);
+    }
+    fclose(fp);
+    return out;
+}
 
 FlvInfo read_flv(const std::string& path) {
     FlvInfo info;
@@ -143,6 +160,17 @@ FlvInfo read_flv(const std::string& path) {
     info.duration = bag->get_number("duration", -1);
     info.filesize = bag->get_number("filesize", -1);
     info.width = bag->get_number("width", -1);
+    const SrsAmf0Any* k = bag->get_property("keyframes");
+    if (k && k->is_object()) {
+        const SrsAmf0Any* p = k->to_object()->get_property("filepositions");
+        const SrsAmf0Any* t = k->to_object()->get_property("times");
+        for (int i = 0; p && p->is_strict_array() && i < p->to_strict_array()->count(); i++) {
+            info.keyframe_positions.push_back(p->to_strict_array()->at(i)->to_number());
+        }
+        for (int i = 0; t && t->is_strict_array() && i < t->to_strict_array()->count(); i++) {
+            info.keyframe_times.push_back(t->to_strict_array()->at(i)->to_number());
+        }
+    }
     info.ok = true;
     return info;
 }
@@ -225,23 +253,61 @@ TEST(AppDvrTest, SegmentCutDecision) {
     EXPECT_TRUE(srs_dvr_segment_should_cut(4000, d, true, false, aac_raw(0)));
 }
 
-TEST(AppDvrTest, MetadataReservesPatchableNumbers) {
-    int dpos = 0, fpos = 0;
+TEST(AppDvrTest, MetadataFixedSizeWithKeyframes) {
     SrsMediaMessage meta = publisher_meta();
-    std::string body = srs_dvr_flv_metadata(&meta, &dpos, &fpos);
-    // The AMF0 number marker precedes each reserved value.
-    ASSERT_GT((int)body.size(), fpos + 8);
-    EXPECT_EQ(0x00, body[dpos - 1]);
-    EXPECT_EQ(0x00, body[fpos - 1]);
-    EXPECT_EQ("duration", body.substr(dpos - 1 - 8, 8));
-    EXPECT_EQ("filesize", body.substr(fpos - 1 - 8, 8));
+    std::string pub(meta.data(), meta.size());
+    // At open: no keyframes, room for the capacity.
+    std::string open = srs_dvr_flv_metadata(pub, 0, 0, {}, 0);
+    int size = (int)open.size();
+    EXPECT_GT(size, SRS_DVR_FLV_KEYFRAMES_CAPACITY * 18);
 
-    // Without a publisher metadata, only ours.
-    std::string plain = srs_dvr_flv_metadata(nullptr, &dpos, &fpos);
-    EXPECT_EQ("duration", plain.substr(dpos - 1 - 8, 8));
+    // At close: the same size, with the numbers, the publisher's fields and the index.
+    std::vector<SrsDvrFlvKeyframe> kf = {{100, 0}, {5000, 2000}, {9000, 4000}};
+    std::string closed = srs_dvr_flv_metadata(pub, 4.5, 12345, kf, size);
+    ASSERT_EQ(open.size(), closed.size());
+    SrsMediaMessage m = SrsMediaMessage::create(SrsMsgAMF0Data, 0, 1, closed.data(), (int)closed.size());
+    SrsBuffer b(const_cast<char*>(m.data()), m.size());
+    std::unique_ptr<SrsAmf0Any> name, body;
+    ASSERT_TRUE(SrsAmf0Any::read_any(&b, &name) == srs_success);
+    ASSERT_TRUE(SrsAmf0Any::read_any(&b, &body) == srs_success);
+    EXPECT_TRUE(b.empty());
+    const SrsAmf0PropertyBag* bag = body->to_properties();
+    EXPECT_EQ("duration", bag->key_at(0));
+    EXPECT_EQ("filesize", bag->key_at(1));
+    EXPECT_DOUBLE_EQ(4.5, bag->get_number("duration"));
+    EXPECT_DOUBLE_EQ(12345, bag->get_number("filesize"));
+    EXPECT_DOUBLE_EQ(1280, bag->get_number("width"));
+    const SrsAmf0Any* k = bag->get_property("keyframes");
+    ASSERT_TRUE(k && k->is_object());
+    const SrsAmf0StrictArray* pos = k->to_object()->get_property("filepositions")->to_strict_array();
+    const SrsAmf0StrictArray* times = k->to_object()->get_property("times")->to_strict_array();
+    ASSERT_EQ(3, pos->count());
+    ASSERT_EQ(3, times->count());
+    EXPECT_DOUBLE_EQ(5000, pos->at(1)->to_number());
+    EXPECT_DOUBLE_EQ(4.0, times->at(2)->to_number());
+
+    // More keyframes than room: thinned evenly, the first and the last kept, same size.
+    std::vector<SrsDvrFlvKeyframe> many;
+    for (int i = 0; i < 5000; i++) {
+        many.push_back({1000 + i * 100, i * 1000});
+    }
+    std::string thin = srs_dvr_flv_metadata(pub, 5000, 1, many, size);
+    ASSERT_EQ(open.size(), thin.size());
+    SrsBuffer tb(&thin[0], (int)thin.size());
+    ASSERT_TRUE(SrsAmf0Any::read_any(&tb, &name) == srs_success);
+    ASSERT_TRUE(SrsAmf0Any::read_any(&tb, &body) == srs_success);
+    const SrsAmf0StrictArray* tp =
+        body->to_properties()->get_property("keyframes")->to_object()->get_property("filepositions")->to_strict_array();
+    EXPECT_GE(tp->count(), SRS_DVR_FLV_KEYFRAMES_CAPACITY - 1);
+    EXPECT_LE(tp->count(), SRS_DVR_FLV_KEYFRAMES_CAPACITY);
+    EXPECT_DOUBLE_EQ(1000, tp->at(0)->to_number());
+    EXPECT_DOUBLE_EQ(1000 + 4999 * 100, tp->at(tp->count() - 1)->to_number());
+
+    // No room even for the fixed fields: empty.
+    EXPECT_EQ("", srs_dvr_flv_metadata(pub, 1, 1, kf, 40));
     // A garbage metadata is left out, not fatal.
-    SrsMediaMessage bad = msg_of(SrsMsgAMF0Data, 0, {0x02, 0xff, 0xff});
-    EXPECT_EQ(plain, srs_dvr_flv_metadata(&bad, &dpos, &fpos));
+    std::string plain = srs_dvr_flv_metadata("", 0, 0, {}, 0);
+    EXPECT_EQ(plain, srs_dvr_flv_metadata(std::string("\x02\xff\xff", 3), 0, 0, {}, 0));
 }
 
 TEST(AppDvrTest, FlvFilePatchedAndRenamed) {
@@ -273,6 +339,17 @@ TEST(AppDvrTest, FlvFilePatchedAndRenamed) {
     // The publisher's duration is replaced, not duplicated.
     EXPECT_EQ(1, (int)std::count(info.meta_keys.begin(), info.meta_keys.end(), "duration"));
     EXPECT_EQ(1 + 1 + 26, (int)info.tags.size());
+    // The keyframe index: the tags of the keyframes at 0, 1 and 2 s.
+    ASSERT_EQ(3u, f.keyframes().size());
+    EXPECT_EQ(2000, f.keyframes()[2].timestamp);
+    ASSERT_EQ(3u, info.keyframe_positions.size());
+    EXPECT_EQ(1.0, info.keyframe_times[1]);
+    std::string bytes = read_file(path);
+    for (double p : info.keyframe_positions) {
+        ASSERT_LT(p + 12, bytes.size());
+        EXPECT_EQ(SrsMsgVideo, bytes[(size_t)p]);
+        EXPECT_EQ(0x17, (uint8_t)bytes[(size_t)p + 11]);
+    }
 }
 
 TEST(AppDvrTest, FlvFileUnwritable) {
@@ -385,15 +462,25 @@ TEST(AppDvrTest, UnwritablePathStopsRecordingOnly) {
     EXPECT_EQ(std::vector<std::string>{"plain"}, list_dir(dir.path()));
 }
 
-TEST(AppDvrTest, Mp4NotRecorded) {
+TEST(AppDvrTest, Mp4SessionRecorded) {
     DvrTempDir dir;
     SrsDvrServer server;
     server.set_fixed_config(flv_config(dir.path() + "/s.mp4", SrsDvrPlan::Session));
     SrsDvrSourceHandler h(&server, "v", "live", "s");
     publish(&h, 0, 1);
+    EXPECT_TRUE(h.active());
+    ASSERT_TRUE(h.file() != nullptr);
+    EXPECT_EQ(dir.path() + "/s.mp4.tmp", h.file()->tmp_path());
+    h.on_unpublish();
+    EXPECT_EQ(std::vector<std::string>{"s.mp4"}, list_dir(dir.path()));
+    std::string bytes = read_file(dir.path() + "/s.mp4");
+    EXPECT_EQ("ftyp", bytes.substr(4, 4));
+    EXPECT_NE(std::string::npos, bytes.find("moov"));
+    // The append plan records FLV only.
+    server.set_fixed_config(flv_config(dir.path() + "/a.mp4", SrsDvrPlan::Append));
+    publish(&h, 0, 1);
     EXPECT_FALSE(h.active());
     h.on_unpublish();
-    EXPECT_TRUE(list_dir(dir.path()).empty());
 }
 
 TEST(AppDvrTest, ApplyAndDisabled) {
@@ -438,4 +525,150 @@ TEST(AppDvrTest, OnDvrBody) {
     // Other events carry no cwd/file.
     nlohmann::json p = nlohmann::json::parse(srs_hook_body(SrsHookEvent::Publish, r));
     EXPECT_FALSE(p.contains("file"));
+}
+
+TEST(AppDvrTest, AppendPlanContinuesOneFile) {
+    DvrTempDir dir;
+    std::string path = dir.path() + "/live/s.flv";
+    std::vector<SrsDvrFileEvent> files;
+    {
+        SrsDvrServer server;
+        server.set_fixed_config(flv_config(dir.path() + "/[app]/[stream].flv", SrsDvrPlan::Append));
+        server.set_on_file([&](const SrsDvrFileEvent& ev) { files.push_back(ev); });
+        SrsDvrSourceHandler h(&server, "v", "live", "s");
+        publish(&h, 100000, 2);
+        // Written in place: no temporary name.
+        ASSERT_TRUE(h.file() != nullptr);
+        EXPECT_EQ(path, h.file()->tmp_path());
+        h.on_unpublish();
+        publish(&h, 500, 3);
+        h.on_unpublish();
+    }
+    ASSERT_EQ(2u, files.size());
+    EXPECT_EQ(path, files[1].file);
+    EXPECT_EQ(std::vector<std::string>{"s.flv"}, list_dir(dir.path() + "/live"));
+    FlvInfo info = read_flv(path);
+    ASSERT_TRUE(info.ok);
+    // One metadata; the second part's sequence headers and media follow the first's.
+    int scripts = 0;
+    int64_t last = -1;
+    for (const SrsMediaMessage& m : info.tags) {
+        scripts += m.is_script();
+        if (m.is_av()) {
+            EXPECT_GE(m.timestamp, last);
+            last = std::max(last, m.timestamp);
+        }
+    }
+    EXPECT_EQ(1, scripts);
+    EXPECT_EQ(2000 + 40 + 3000, last);
+    EXPECT_NEAR(5.04, info.duration, 0.01);
+    EXPECT_EQ((double)info.size, info.filesize);
+    // Keyframes of both parts (every second: 3 + 4).
+    ASSERT_EQ(7u, info.keyframe_times.size());
+    EXPECT_DOUBLE_EQ(2.04, info.keyframe_times[3]);
+
+    // A new server (restart) appends after the file's last tag, cutting a torn tail.
+    {
+        FILE* fp = fopen(path.c_str(), "ab");
+        ASSERT_TRUE(fp != nullptr);
+        fwrite("\x09\x00\x10\x00", 1, 4, fp);
+        fclose(fp);
+        SrsDvrServer server;
+        server.set_fixed_config(flv_config(dir.path() + "/[app]/[stream].flv", SrsDvrPlan::Append));
+        SrsDvrSourceHandler h(&server, "v", "live", "s");
+        publish(&h, 0, 1);
+        h.on_unpublish();
+    }
+    FlvInfo again = read_flv(path);
+    ASSERT_TRUE(again.ok);
+    EXPECT_EQ(5040 + 40 + 1000, again.tags.back().timestamp);
+    EXPECT_EQ(9u, again.keyframe_times.size());
+    EXPECT_NEAR(6.08, again.duration, 0.01);
+    EXPECT_EQ((double)again.size, again.filesize);
+}
+
+TEST(AppDvrTest, AppendRefusesNonFlv) {
+    DvrTempDir dir;
+    std::string path = dir.path() + "/s.flv";
+    FILE* fp = fopen(path.c_str(), "w");
+    ASSERT_TRUE(fp != nullptr);
+    fputs("not an flv file at all", fp);
+    fclose(fp);
+    SrsDvrServer server;
+    server.set_fixed_config(flv_config(path, SrsDvrPlan::Append));
+    SrsDvrSourceHandler h(&server, "v", "live", "s");
+    publish(&h, 0, 1);
+    EXPECT_FALSE(h.active());
+    h.on_unpublish();
+    // Never overwritten.
+    EXPECT_EQ("not an flv file at all", read_file(path));
+
+    SrsDvrFlvScan scan;
+    srs_error_t err = srs_dvr_flv_scan(path, &scan);
+    EXPECT_EQ(ERROR_DVR_CANNOT_APPEND, srs_error_code(err));
+    srs_error_reset(err);
+}
+
+TEST(AppDvrTest, ControlStartStop) {
+    DvrTempDir dir;
+    SrsDvrServer server;
+    SrsDvrConfig c = flv_config(dir.path() + "/[stream].[timestamp].flv", SrsDvrPlan::Session);
+    c.apply = {"live/other"};
+    server.set_fixed_config(c);
+    std::vector<SrsDvrFileEvent> files;
+    server.set_on_file([&](const SrsDvrFileEvent& ev) { files.push_back(ev); });
+    srs_error_t err = server.control("v", "live", "s", true);
+    EXPECT_EQ(ERROR_SOURCE_NOT_FOUND, srs_error_code(err));
+    srs_error_reset(err);
+
+    SrsDvrSourceHandler h(&server, "v", "live", "s");
+    err = server.control("v", "live", "s", true);
+    EXPECT_EQ(ERROR_SOURCE_NOT_PUBLISHING, srs_error_code(err));
+    srs_error_reset(err);
+
+    // Not in dvr_apply: not recording until started.
+    publish(&h, 0, 2);
+    EXPECT_FALSE(h.active());
+    EXPECT_TRUE(server.recordings().empty());
+    err = server.control("v", "live", "s", true);
+    ASSERT_TRUE(err == srs_success) << srs_error_desc(err);
+    EXPECT_TRUE(h.active());
+    // Mid-stream: waits for a keyframe (at 3 s) before the file opens.
+    EXPECT_TRUE(h.on_video(avc_inter(2040)) == srs_success);
+    EXPECT_TRUE(h.on_audio(aac_raw(2050)) == srs_success);
+    EXPECT_TRUE(h.file() == nullptr);
+    EXPECT_TRUE(h.on_video(avc_key(3000)) == srs_success);
+    ASSERT_TRUE(h.file() != nullptr);
+    for (int64_t t = 3040; t <= 4000; t += 40) {
+        EXPECT_TRUE(h.on_video(avc_inter(t)) == srs_success);
+    }
+    std::vector<SrsDvrStatus> rec = server.recordings();
+    ASSERT_EQ(1u, rec.size());
+    EXPECT_TRUE(rec[0].by_api);
+    EXPECT_EQ("session", rec[0].plan);
+    EXPECT_EQ(1000, rec[0].duration_ms);
+    EXPECT_GT(rec[0].bytes, 0);
+
+    err = server.control("v", "live", "s", false);
+    ASSERT_TRUE(err == srs_success) << srs_error_desc(err);
+    EXPECT_FALSE(h.active());
+    ASSERT_EQ(1u, files.size());
+    FlvInfo info = read_flv(files[0].file);
+    ASSERT_TRUE(info.ok);
+    // Sequence headers, then the keyframe first.
+    ASSERT_GE(info.tags.size(), 4u);
+    EXPECT_TRUE(SrsFlvTag::is_video_sequence_header(info.tags[1].data(), info.tags[1].size()));
+    EXPECT_TRUE(SrsFlvTag::is_video_keyframe(info.tags[3].data(), info.tags[3].size()));
+    EXPECT_NEAR(1.0, info.duration, 0.01);
+    EXPECT_TRUE(server.recordings().empty());
+    h.on_unpublish();
+
+    // The section off: start is refused.
+    c.enabled = false;
+    server.set_fixed_config(c);
+    publish(&h, 0, 1);
+    err = server.control("v", "live", "s", true);
+    EXPECT_EQ(ERROR_DVR_DISABLED, srs_error_code(err));
+    srs_error_reset(err);
+    h.on_unpublish();
 }

@@ -3,6 +3,7 @@
 #include <srs_app_source.hpp>
 #include <srs_core_st.hpp>
 #include <srs_utest_app_media.hpp>
+#include <srs_utest_coroutine.hpp>
 #include <srs_utest_kernel_media.hpp>
 
 #include <malloc.h>
@@ -117,15 +118,16 @@ TEST(AppSourceTest, FanOutSharesPayloadWithoutCopy) {
 
     SrsMediaMessage k = keyframe(0, 100000);
     ASSERT_TRUE(s->on_video(k) == srs_success);
-    // The publisher's copy, three queue slots and the GOP cache share one payload.
-    EXPECT_EQ(5, k.payload.use_count());
+    // The publisher's copy, one fan-out entry (for all players) and the GOP cache share one
+    // payload: nothing per player until a player pulls.
+    EXPECT_EQ(3, k.payload.use_count());
     for (auto& p : players) {
         auto out = drain(p.get());
         ASSERT_EQ(1u, out.size());
         EXPECT_EQ(k.payload.get(), out[0].payload.get());
         EXPECT_EQ(k.data(), out[0].data());
     }
-    EXPECT_EQ(2, k.payload.use_count());
+    EXPECT_EQ(3, k.payload.use_count());
 }
 
 TEST(AppSourceTest, LateConsumerStartsAtKeyframeWithHeadersFirst) {
@@ -588,6 +590,93 @@ TEST(AppSourceTest, AggregateSplitsIntoMessages) {
         srs_error_t err = s->on_aggregate(bad);
         EXPECT_EQ(ERROR_RTMP_AGGREGATE, srs_error_code(err));
     }
+}
+
+// A player that never pulls (stalled in a write, paused) must not make the source hold the
+// stream: the source's sweep moves its messages into its own bounded queue.
+TEST(AppSourceTest, StalledPlayerSweptIntoItsOwnBoundedQueue) {
+    auto s = make_source();
+    MockPublisher pub;
+    ASSERT_TRUE(s->on_publish(&pub) == srs_success);
+    SrsLiveConsumerConfig cfg = player_config();
+    cfg.queue_length = 2 * SRS_UTIME_SECONDS;
+    std::unique_ptr<SrsLiveConsumer> c;
+    ASSERT_TRUE(s->create_consumer(cfg, &c) == srs_success);
+    uint64_t start = c->cursor();
+    for (int gop = 0; gop < 10; gop++) {
+        publish_gop(s.get(), gop * 1000, gop == 0);
+        EXPECT_LE(s->fanout().size(), 96);
+    }
+    // 10 s published: the player was swept (its cursor moved without it pulling) and its
+    // queue kept about its 2 s.
+    EXPECT_GT(c->cursor(), start);
+    EXPECT_GT(c->nb_dropped(), 0);
+    EXPECT_LE(c->duration_ms(), 2000);
+    std::vector<SrsMediaMessage> out = drain(c.get());
+    ASSERT_GE(out.size(), 3u);
+    // The headers dropped by the overflow are put back in front.
+    EXPECT_TRUE(out[0].is_script() || is_video_sh(out[0]) || out[0].is_audio());
+}
+
+TEST(AppSourceTest, PlayersPullInOrderAtTheirOwnPace) {
+    auto s = make_source();
+    MockPublisher pub;
+    ASSERT_TRUE(s->on_publish(&pub) == srs_success);
+    std::unique_ptr<SrsLiveConsumer> a, b;
+    ASSERT_TRUE(s->create_consumer(player_config(), &a) == srs_success);
+    publish_gop(s.get(), 0, true);
+    // b joins later and starts at the live edge, with the stream's start from the source.
+    ASSERT_TRUE(s->create_consumer(player_config(), &b) == srs_success);
+    EXPECT_EQ(0, b->size());
+    s->consumer_dumps(b.get());
+    EXPECT_EQ(3 + 50, a->size());
+    EXPECT_EQ(3 + 50, b->size());
+    ASSERT_TRUE(s->on_audio(audio(1000)) == srs_success);
+    std::vector<SrsMediaMessage> out = drain(a.get());
+    ASSERT_EQ(54u, out.size());
+    for (size_t i = 1; i < out.size(); i++) {
+        EXPECT_GE(out[i].timestamp, out[i - 1].timestamp - 40);
+    }
+    EXPECT_EQ(1000, out.back().timestamp);
+    EXPECT_EQ(54, b->size());
+}
+
+TEST(AppSourceTest, RealtimePlayerWokenAtTheNextMessage) {
+    auto s = make_source();
+    MockPublisher pub;
+    ASSERT_TRUE(s->on_publish(&pub) == srs_success);
+    SrsLiveConsumerConfig cfg = player_config();
+    cfg.realtime = true;
+    std::unique_ptr<SrsLiveConsumer> c;
+    ASSERT_TRUE(s->create_consumer(cfg, &c) == srs_success);
+    FnCoroutine producer([&]() {
+        srs_usleep(20 * SRS_UTIME_MILLISECONDS);
+        srs_error_t err = s->on_video(keyframe(0));
+        srs_error_reset(err);
+    });
+    ASSERT_TRUE(producer.start() == srs_success);
+    srs_utime_t start = srs_update_system_time();
+    c->wait(8, 2 * SRS_UTIME_SECONDS);
+    srs_utime_t elapsed = srs_update_system_time() - start;
+    EXPECT_EQ(1, c->size());
+    EXPECT_LT(elapsed, 500 * SRS_UTIME_MILLISECONDS);
+}
+
+// A realtime player that asked for a wake-up and left before the next message: the source
+// must not touch it.
+TEST(AppSourceTest, RealtimePlayerLeavingWhileRegisteredIsForgotten) {
+    auto s = make_source();
+    MockPublisher pub;
+    ASSERT_TRUE(s->on_publish(&pub) == srs_success);
+    SrsLiveConsumerConfig cfg = player_config();
+    cfg.realtime = true;
+    std::unique_ptr<SrsLiveConsumer> c;
+    ASSERT_TRUE(s->create_consumer(cfg, &c) == srs_success);
+    c->wait(8, 5 * SRS_UTIME_MILLISECONDS);
+    c.reset();
+    // Under ASan a dangling waiter is a use after free here.
+    EXPECT_TRUE(s->on_video(keyframe(0)) == srs_success);
+    EXPECT_EQ(0, s->nb_consumers());
 }
 
 // On demand: ./srs_utest --gtest_also_run_disabled_tests --gtest_filter='*FanOutBench*'

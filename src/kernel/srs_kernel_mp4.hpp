@@ -1,0 +1,150 @@
+// MP4 (ISO/IEC 14496-12 ISO base media file format, progressive, non-fragmented) for H.264
+// (ISO/IEC 14496-15 avc1/avcC), H.265 (14496-15 hvc1/hvcC) and AAC (ISO/IEC 14496-14 mp4a/esds): the DVR's .mp4 files.
+// The samples go into one mdat as they arrive; the moov, which indexes them, is written at the
+// end, when every sample's size, time and offset are known. No sockets: it writes through an
+// ISrsSeekWriter (a file, or memory in tests).
+#pragma once
+
+#include <srs_core_error.hpp>
+
+#include <sys/uio.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+class ISrsSeekWriter;
+class SrsFormat;
+
+// Media timescale of both tracks: FLV timestamps are milliseconds.
+const uint32_t SRS_MP4_TIMESCALE = 1000;
+// ftyp (32 bytes) then the mdat header with a 64-bit largesize (16 bytes, 14496-12 4.2).
+const int SRS_MP4_FTYP_SIZE = 32;
+const int SRS_MP4_MDAT_HEADER_SIZE = 16;
+// Chunk offsets above this need co64 instead of stco (14496-12 8.7.5).
+const uint64_t SRS_MP4_STCO_MAX = 0xffffffffULL;
+
+// One sample (a video access unit or an AAC frame) in the mdat.
+struct SrsMp4Sample {
+    // Absolute file offset of the sample's first byte.
+    uint64_t offset = 0;
+    uint32_t size = 0;
+    // Decoding time and composition offset (pts - dts), in the track's timescale.
+    int64_t dts = 0;
+    int32_t cts = 0;
+    bool keyframe = false;
+};
+
+// A run of samples of one track that are contiguous in the mdat (14496-12 8.7.4).
+struct SrsMp4Chunk {
+    uint64_t offset = 0;
+    uint32_t nb_samples = 0;
+};
+
+enum class SrsMp4TrackKind { Video, Audio };
+
+// What the moov says about one track: its codec configuration and its sample table.
+struct SrsMp4Track {
+    SrsMp4TrackKind kind = SrsMp4TrackKind::Video;
+    uint32_t id = 1;
+    uint32_t timescale = SRS_MP4_TIMESCALE;
+    // Video: the AVCDecoderConfigurationRecord (14496-15 5.3.3.1), or with hevc the
+    // HEVCDecoderConfigurationRecord (8.3.3.1), and the picture size.
+    std::string avcc;
+    bool hevc = false;
+    int width = 0;
+    int height = 0;
+    // Audio: the AudioSpecificConfig (14496-3 1.6.2.1), sampling rate and channels.
+    std::string asc;
+    int sample_rate = 44100;
+    int channels = 2;
+    std::vector<SrsMp4Sample> samples;
+    std::vector<SrsMp4Chunk> chunks;
+
+    // The duration of the last sample: the previous sample's, else one video frame at 25 fps
+    // or one AAC frame (1024 samples).
+    uint32_t last_sample_duration() const;
+    // From the first sample's dts to the end of the last sample.
+    uint64_t duration() const;
+    // Adds a sample; it extends the last chunk when it follows that chunk's bytes directly.
+    void add_sample(const SrsMp4Sample& s, bool contiguous);
+};
+
+// The boxes, each returned whole (size, type, body) for the moov builder and the tests.
+std::string srs_mp4_ftyp();
+// The mdat header: size 1 and the 64-bit largesize (total box size, header included).
+std::string srs_mp4_mdat_header(uint64_t largesize);
+std::string srs_mp4_mvhd(uint64_t duration, uint32_t next_track_id);
+std::string srs_mp4_tkhd(const SrsMp4Track& t, uint64_t duration);
+// An edit list when the track starts after the movie (its first dts > 0): an empty edit for
+// the gap, then the media from its start, so audio and video stay in sync.
+std::string srs_mp4_edts(const SrsMp4Track& t);
+std::string srs_mp4_mdhd(const SrsMp4Track& t);
+std::string srs_mp4_hdlr(const SrsMp4Track& t);
+std::string srs_mp4_stsd(const SrsMp4Track& t);
+std::string srs_mp4_esds(const SrsMp4Track& t);
+std::string srs_mp4_stts(const SrsMp4Track& t);
+// Empty when every composition offset is 0; version 1 (signed offsets) when any is negative.
+std::string srs_mp4_ctts(const SrsMp4Track& t);
+// Video only (audio samples are all sync samples): the 1-based numbers of keyframes.
+std::string srs_mp4_stss(const SrsMp4Track& t);
+std::string srs_mp4_stsc(const SrsMp4Track& t);
+std::string srs_mp4_stsz(const SrsMp4Track& t);
+// stco, or co64 when any chunk offset does not fit in 32 bits.
+std::string srs_mp4_stco(const SrsMp4Track& t);
+std::string srs_mp4_trak(const SrsMp4Track& t);
+// The moov of the tracks (those without samples are left out).
+std::string srs_mp4_moov(const std::vector<const SrsMp4Track*>& tracks);
+
+// Writes an MP4 file from FLV audio/video tag bodies: open() writes ftyp and the mdat header,
+// each tag appends its sample to the mdat, close() patches the mdat size and writes the moov.
+// H.264/H.265 video and AAC audio are kept; other codecs are dropped (logged once).
+class SrsMp4Muxer {
+public:
+    explicit SrsMp4Muxer(ISrsSeekWriter* writer);
+    ~SrsMp4Muxer();
+    SRS_DISALLOW_COPY(SrsMp4Muxer);
+
+public:
+    // Writes ftyp and the mdat header at offset 0 of the writer.
+    srs_error_t open();
+    // An FLV video tag body (E.4.3) with its timestamp (ms): the sequence header sets the
+    // track's avcC, coded frames become samples (NALUs rewritten with the avcC's length size).
+    srs_error_t write_video(int64_t timestamp, const char* data, int size);
+    // An FLV audio tag body (E.4.2): the AAC sequence header sets the esds, raw frames become samples.
+    srs_error_t write_audio(int64_t timestamp, const char* data, int size);
+    // Patches the mdat size and appends the moov. The writer is left at the file's end.
+    srs_error_t close();
+    // Bytes written so far (the file size).
+    uint64_t position() const { return pos_; }
+    const SrsMp4Track& video() const { return video_; }
+    const SrsMp4Track& audio() const { return audio_; }
+    // For tests of large files: pretend that many bytes are already in the mdat (the offsets
+    // of later samples and the mdat size grow by it) without writing them.
+    void skip_for_test(uint64_t bytes) {
+        pos_ += bytes;
+        last_track_ = nullptr;
+    }
+
+private:
+    srs_error_t write_sample(SrsMp4Track* t, const std::vector<iovec>& iovs, uint32_t size, int64_t dts, int32_t cts,
+                             bool keyframe);
+
+private:
+    ISrsSeekWriter* writer_;
+    std::unique_ptr<SrsFormat> format_;
+    SrsMp4Track video_;
+    SrsMp4Track audio_;
+    bool has_video_config_ = false;
+    bool has_audio_config_ = false;
+    uint64_t pos_ = 0;
+    uint64_t mdat_offset_ = 0;
+    // The track whose sample ended at pos_, for chunking.
+    SrsMp4Track* last_track_ = nullptr;
+    bool warned_video_ = false;
+    bool warned_audio_ = false;
+    // Scratch for the NALU length prefixes of a sample.
+    std::vector<char> prefixes_;
+    std::vector<iovec> iovs_;
+};

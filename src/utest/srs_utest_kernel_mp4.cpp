@@ -1,0 +1,510 @@
+// MP4 muxer: each box's bytes and fields (ftyp, mdat, stts, ctts, stss, stsc, stsz,
+// stco/co64, esds, avc1), the muxer end to end in memory (the sample table points at the
+// samples' bytes), the co64 switch past 4 GiB (faked offsets), and dropped input.
+#include <gtest/gtest.h>
+
+#include <srs_kernel_io.hpp>
+#include <srs_kernel_mp4.hpp>
+
+#include <cstring>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace {
+
+// Collects writes at their offsets, sparse (a skipped gigabyte costs nothing).
+class MemSeekWriter : public ISrsSeekWriter {
+public:
+    srs_error_t write(const void* buf, size_t size, ssize_t* nwrite) override {
+        std::string& w = writes_[pos_];
+        if (w.size() < size) {
+            w.resize(size);
+        }
+        memcpy(&w[0], buf, size);
+        pos_ += size;
+        if (nwrite) {
+            *nwrite = size;
+        }
+        return srs_success;
+    }
+    srs_error_t writev(const iovec* iov, int n, ssize_t* nwrite) override {
+        std::string all;
+        for (int i = 0; i < n; i++) {
+            all.append((const char*)iov[i].iov_base, iov[i].iov_len);
+        }
+        return write(all.data(), all.size(), nwrite);
+    }
+    srs_error_t seek(int64_t offset) override {
+        pos_ = offset;
+        return srs_success;
+    }
+    // The file, when it has no holes.
+    std::string flat() const {
+        std::string out;
+        for (const auto& kv : writes_) {
+            if (out.size() < kv.first + kv.second.size()) {
+                out.resize(kv.first + kv.second.size());
+            }
+            memcpy(&out[kv.first], kv.second.data(), kv.second.size());
+        }
+        return out;
+    }
+    const std::map<uint64_t, std::string>& writes() const { return writes_; }
+
+private:
+    uint64_t pos_ = 0;
+    std::map<uint64_t, std::string> writes_;
+};
+
+uint32_t rb32(const std::string& s, size_t at) {
+    return ((uint32_t)(uint8_t)s[at] << 24) | ((uint32_t)(uint8_t)s[at + 1] << 16) |
+           ((uint32_t)(uint8_t)s[at + 2] << 8) | (uint32_t)(uint8_t)s[at + 3];
+}
+uint64_t rb64(const std::string& s, size_t at) {
+    return ((uint64_t)rb32(s, at) << 32) | rb32(s, at + 4);
+}
+
+// The box of type at a path of nested containers ("moov/trak/mdia"), the whole box; the
+// index picks among siblings of the last type. Empty when absent.
+std::string find_box(const std::string& data, const std::vector<std::string>& path, int index = 0) {
+    std::string cur = data;
+    size_t start = 0;
+    for (size_t level = 0; level < path.size(); level++) {
+        bool found = false;
+        int seen = 0;
+        size_t at = start;
+        while (at + 8 <= cur.size()) {
+            uint64_t size = rb32(cur, at);
+            std::string type = cur.substr(at + 4, 4);
+            if (size == 1) {
+                size = rb64(cur, at + 8);
+            }
+            if (size < 8 || at + size > cur.size()) {
+                return "";
+            }
+            if (type == path[level] && (level + 1 < path.size() || seen++ == index)) {
+                cur = cur.substr(at, size);
+                start = 8;
+                found = true;
+                break;
+            }
+            at += size;
+        }
+        if (!found) {
+            return "";
+        }
+    }
+    return cur;
+}
+
+// H.264 baseline 64x48 parameter sets (from x264) and the avcC holding them (14496-15 5.3.3.1).
+const std::string kSps("\x67\x42\xc0\x0a\xdc\x47\xb0\x11\x00\x00\x03\x00\x01\x00\x00\x03\x00\x32\x0f\x12\x27\x80", 22);
+const std::string kPps("\x68\xce\x0f\x2c\x80", 5);
+std::string avcc() {
+    std::string s("\x01\x42\xc0\x0a\xff\xe1", 6);
+    s += std::string("\x00\x16", 2) + kSps + std::string("\x01\x00\x05", 3) + kPps;
+    return s;
+}
+// FLV video tag bodies (E.4.3.1): AVC sequence header, and coded frames with one NALU.
+std::string flv_avc_sh() {
+    return std::string("\x17\x00\x00\x00\x00", 5) + avcc();
+}
+std::string flv_avc_frame(bool key, int32_t cts, const std::string& nalu) {
+    std::string s;
+    s += key ? '\x17' : '\x27';
+    s += '\x01';
+    s += (char)((cts >> 16) & 0xff);
+    s += (char)((cts >> 8) & 0xff);
+    s += (char)(cts & 0xff);
+    uint32_t n = nalu.size();
+    s += std::string{(char)(n >> 24), (char)(n >> 16), (char)(n >> 8), (char)n};
+    return s + nalu;
+}
+// AAC-LC 44.1 kHz stereo AudioSpecificConfig and FLV audio tag bodies (E.4.2.1).
+const std::string kAsc("\x12\x10", 2);
+std::string flv_aac_sh() {
+    return std::string("\xaf\x00", 2) + kAsc;
+}
+std::string flv_aac_raw(const std::string& frame) {
+    return std::string("\xaf\x01", 2) + frame;
+}
+
+SrsMp4Track video_track(std::vector<std::pair<int64_t, int32_t>> dts_cts, std::vector<bool> keys) {
+    SrsMp4Track t;
+    t.kind = SrsMp4TrackKind::Video;
+    uint64_t off = 48;
+    for (size_t i = 0; i < dts_cts.size(); i++) {
+        SrsMp4Sample s;
+        s.offset = off;
+        s.size = 100;
+        s.dts = dts_cts[i].first;
+        s.cts = dts_cts[i].second;
+        s.keyframe = i < keys.size() && keys[i];
+        t.add_sample(s, i > 0);
+        off += 100;
+    }
+    return t;
+}
+
+}  // namespace
+
+TEST(KernelMp4Test, FtypAndMdatHeader) {
+    std::string f = srs_mp4_ftyp();
+    ASSERT_EQ((size_t)SRS_MP4_FTYP_SIZE, f.size());
+    EXPECT_EQ(32u, rb32(f, 0));
+    EXPECT_EQ("ftypisom", f.substr(4, 8));
+    EXPECT_EQ(512u, rb32(f, 12));
+    EXPECT_EQ("isomiso2avc1mp41", f.substr(16));
+
+    std::string m = srs_mp4_mdat_header(0x123456789ULL);
+    ASSERT_EQ((size_t)SRS_MP4_MDAT_HEADER_SIZE, m.size());
+    EXPECT_EQ(1u, rb32(m, 0));
+    EXPECT_EQ("mdat", m.substr(4, 4));
+    EXPECT_EQ(0x123456789ULL, rb64(m, 8));
+}
+
+TEST(KernelMp4Test, MvhdTkhdMdhdHdlr) {
+    std::string mvhd = srs_mp4_mvhd(6000, 3);
+    ASSERT_EQ(108u, mvhd.size());
+    EXPECT_EQ("mvhd", mvhd.substr(4, 4));
+    EXPECT_EQ(1000u, rb32(mvhd, 20));
+    EXPECT_EQ(6000u, rb32(mvhd, 24));
+    EXPECT_EQ(0x00010000u, rb32(mvhd, 28));
+    EXPECT_EQ(3u, rb32(mvhd, 104));
+
+    SrsMp4Track t = video_track({{0, 0}, {40, 0}}, {true});
+    t.width = 640;
+    t.height = 360;
+    std::string tkhd = srs_mp4_tkhd(t, 80);
+    ASSERT_EQ(92u, tkhd.size());
+    EXPECT_EQ(3u, rb32(tkhd, 8) & 0xffffff);  // enabled | in movie
+    EXPECT_EQ(1u, rb32(tkhd, 20));            // track_ID
+    EXPECT_EQ(80u, rb32(tkhd, 28));
+    EXPECT_EQ(640u << 16, rb32(tkhd, 84));
+    EXPECT_EQ(360u << 16, rb32(tkhd, 88));
+
+    std::string mdhd = srs_mp4_mdhd(t);
+    ASSERT_EQ(32u, mdhd.size());
+    EXPECT_EQ(1000u, rb32(mdhd, 20));
+    EXPECT_EQ(80u, rb32(mdhd, 24));  // 40 + the last sample's 40
+    EXPECT_EQ(0x55c40000u, rb32(mdhd, 28));
+
+    std::string hdlr = srs_mp4_hdlr(t);
+    EXPECT_EQ("vide", hdlr.substr(16, 4));
+    t.kind = SrsMp4TrackKind::Audio;
+    EXPECT_EQ("soun", srs_mp4_hdlr(t).substr(16, 4));
+}
+
+TEST(KernelMp4Test, SttsRunLength) {
+    SrsMp4Track t = video_track({{0, 0}, {40, 0}, {80, 0}, {120, 0}, {170, 0}}, {});
+    std::string b = srs_mp4_stts(t);
+    EXPECT_EQ("stts", b.substr(4, 4));
+    ASSERT_EQ(2u, rb32(b, 12));
+    EXPECT_EQ(3u, rb32(b, 16));
+    EXPECT_EQ(40u, rb32(b, 20));
+    // The last sample lasts as long as the one before it.
+    EXPECT_EQ(2u, rb32(b, 24));
+    EXPECT_EQ(50u, rb32(b, 28));
+    EXPECT_EQ(220u, t.duration());
+}
+
+TEST(KernelMp4Test, CttsOnlyWithOffsets) {
+    EXPECT_EQ("", srs_mp4_ctts(video_track({{0, 0}, {40, 0}}, {})));
+
+    std::string b = srs_mp4_ctts(video_track({{0, 80}, {40, 80}, {80, 0}}, {}));
+    EXPECT_EQ("ctts", b.substr(4, 4));
+    EXPECT_EQ(0u, (uint8_t)b[8]);  // version 0
+    ASSERT_EQ(2u, rb32(b, 12));
+    EXPECT_EQ(2u, rb32(b, 16));
+    EXPECT_EQ(80u, rb32(b, 20));
+    EXPECT_EQ(1u, rb32(b, 24));
+    EXPECT_EQ(0u, rb32(b, 28));
+
+    // A negative offset needs version 1 (signed).
+    std::string n = srs_mp4_ctts(video_track({{0, 40}, {40, -40}}, {}));
+    EXPECT_EQ(1u, (uint8_t)n[8]);
+    EXPECT_EQ((uint32_t)-40, rb32(n, 28));
+}
+
+TEST(KernelMp4Test, StssKeyframes) {
+    SrsMp4Track t = video_track({{0, 0}, {40, 0}, {80, 0}, {120, 0}}, {true, false, false, true});
+    std::string b = srs_mp4_stss(t);
+    EXPECT_EQ("stss", b.substr(4, 4));
+    ASSERT_EQ(2u, rb32(b, 12));
+    EXPECT_EQ(1u, rb32(b, 16));
+    EXPECT_EQ(4u, rb32(b, 20));
+    // Audio samples are all sync samples: no stss.
+    t.kind = SrsMp4TrackKind::Audio;
+    EXPECT_EQ("", srs_mp4_stss(t));
+}
+
+TEST(KernelMp4Test, ChunksStscStszStco) {
+    SrsMp4Track t;
+    auto add = [&](uint64_t off, uint32_t size, bool contiguous) {
+        SrsMp4Sample s;
+        s.offset = off;
+        s.size = size;
+        t.add_sample(s, contiguous);
+    };
+    // Chunks of 2, 2, 1 samples.
+    add(100, 10, false);
+    add(110, 20, true);
+    add(500, 30, false);
+    add(530, 40, true);
+    add(900, 50, false);
+    ASSERT_EQ(3u, t.chunks.size());
+
+    std::string stsc = srs_mp4_stsc(t);
+    ASSERT_EQ(2u, rb32(stsc, 12));
+    EXPECT_EQ(1u, rb32(stsc, 16));
+    EXPECT_EQ(2u, rb32(stsc, 20));
+    EXPECT_EQ(1u, rb32(stsc, 24));
+    EXPECT_EQ(3u, rb32(stsc, 28));
+    EXPECT_EQ(1u, rb32(stsc, 32));
+
+    std::string stsz = srs_mp4_stsz(t);
+    EXPECT_EQ(0u, rb32(stsz, 12));
+    ASSERT_EQ(5u, rb32(stsz, 16));
+    EXPECT_EQ(10u, rb32(stsz, 20));
+    EXPECT_EQ(50u, rb32(stsz, 36));
+
+    std::string stco = srs_mp4_stco(t);
+    EXPECT_EQ("stco", stco.substr(4, 4));
+    ASSERT_EQ(3u, rb32(stco, 12));
+    EXPECT_EQ(100u, rb32(stco, 16));
+    EXPECT_EQ(500u, rb32(stco, 20));
+    EXPECT_EQ(900u, rb32(stco, 24));
+}
+
+TEST(KernelMp4Test, Co64PastFourGiB) {
+    SrsMp4Track t;
+    SrsMp4Sample s;
+    s.offset = 100;
+    s.size = 10;
+    t.add_sample(s, false);
+    s.offset = SRS_MP4_STCO_MAX;  // still fits
+    t.add_sample(s, false);
+    EXPECT_EQ("stco", srs_mp4_stco(t).substr(4, 4));
+    s.offset = 5ULL << 30;
+    t.add_sample(s, false);
+    std::string b = srs_mp4_stco(t);
+    EXPECT_EQ("co64", b.substr(4, 4));
+    ASSERT_EQ(3u, rb32(b, 12));
+    EXPECT_EQ(100u, rb64(b, 16));
+    EXPECT_EQ(SRS_MP4_STCO_MAX, rb64(b, 24));
+    EXPECT_EQ(5ULL << 30, rb64(b, 32));
+    EXPECT_EQ(16u + 3 * 8, b.size());
+}
+
+TEST(KernelMp4Test, EsdsAndSampleEntries) {
+    SrsMp4Track a;
+    a.kind = SrsMp4TrackKind::Audio;
+    a.id = 2;
+    a.asc = kAsc;
+    a.sample_rate = 44100;
+    a.channels = 2;
+    std::string esds = srs_mp4_esds(a);
+    EXPECT_EQ("esds", esds.substr(4, 4));
+    // ES_Descriptor: tag 3, size, ES_ID 2, flags 0; DecoderConfigDescriptor: tag 4, size,
+    // 0x40 (14496-3 audio), 0x15 (audio stream), ..., DecoderSpecificInfo: tag 5, 2, the ASC;
+    // SLConfigDescriptor: tag 6, 1, 2.
+    EXPECT_EQ(0x03, esds[12]);
+    EXPECT_EQ((int)esds.size() - 14, esds[13]);
+    EXPECT_EQ(2u, ((uint8_t)esds[14] << 8) | (uint8_t)esds[15]);
+    EXPECT_EQ(0x04, esds[17]);
+    EXPECT_EQ(0x40, esds[19]);
+    EXPECT_EQ(0x15, esds[20]);
+    EXPECT_EQ(std::string("\x05\x02\x12\x10\x06\x01\x02", 7), esds.substr(esds.size() - 7));
+
+    std::string stsd = srs_mp4_stsd(a);
+    EXPECT_EQ("mp4a", stsd.substr(20, 4));
+    EXPECT_EQ(2u, ((uint8_t)stsd[40] << 8) | (uint8_t)stsd[41]);  // channelcount
+    EXPECT_EQ(44100u << 16, rb32(stsd, 48));
+    EXPECT_NE(std::string::npos, stsd.find("esds"));
+
+    SrsMp4Track v;
+    v.avcc = avcc();
+    v.width = 64;
+    v.height = 48;
+    std::string vs = srs_mp4_stsd(v);
+    EXPECT_EQ("avc1", vs.substr(20, 4));
+    EXPECT_EQ(64u, ((uint8_t)vs[48] << 8) | (uint8_t)vs[49]);
+    EXPECT_EQ(48u, ((uint8_t)vs[50] << 8) | (uint8_t)vs[51]);
+    size_t at = vs.find("avcC");
+    ASSERT_NE(std::string::npos, at);
+    EXPECT_EQ(avcc(), vs.substr(at + 4, avcc().size()));
+    EXPECT_EQ(8 + avcc().size(), rb32(vs, at - 4));
+}
+
+TEST(KernelMp4Test, EditListForLateTrack) {
+    EXPECT_EQ("", srs_mp4_edts(video_track({{0, 0}, {40, 0}}, {})));
+    std::string e = srs_mp4_edts(video_track({{100, 0}, {140, 0}}, {}));
+    std::string elst = find_box(e, {"edts", "elst"});
+    ASSERT_FALSE(elst.empty());
+    ASSERT_EQ(2u, rb32(elst, 12));
+    EXPECT_EQ(100u, rb32(elst, 16));
+    EXPECT_EQ(0xffffffffu, rb32(elst, 20));
+    EXPECT_EQ(80u, rb32(elst, 28));
+    EXPECT_EQ(0u, rb32(elst, 32));
+}
+
+TEST(KernelMp4Test, MuxerEndToEnd) {
+    MemSeekWriter w;
+    SrsMp4Muxer m(&w);
+    ASSERT_TRUE(m.open() == srs_success);
+    std::string sh = flv_avc_sh();
+    ASSERT_TRUE(m.write_video(0, sh.data(), sh.size()) == srs_success);
+    std::string ash = flv_aac_sh();
+    ASSERT_TRUE(m.write_audio(0, ash.data(), ash.size()) == srs_success);
+    std::vector<std::string> nalus;
+    for (int i = 0; i < 5; i++) {
+        std::string a = flv_aac_raw(std::string(7 + i, (char)('a' + i)));
+        ASSERT_TRUE(m.write_audio(i * 23, a.data(), a.size()) == srs_success);
+        std::string nalu = std::string(1, i == 0 ? '\x65' : '\x41') + std::string(20 + i, (char)i);
+        nalus.push_back(nalu);
+        std::string v = flv_avc_frame(i == 0 || i == 3, i == 2 ? 40 : 0, nalu);
+        ASSERT_TRUE(m.write_video(i * 40, v.data(), v.size()) == srs_success);
+    }
+    ASSERT_TRUE(m.close() == srs_success);
+    std::string f = w.flat();
+    EXPECT_EQ(m.position(), f.size());
+
+    EXPECT_EQ(srs_mp4_ftyp(), f.substr(0, 32));
+    EXPECT_EQ("mdat", f.substr(36, 4));
+    uint64_t mdat_size = rb64(f, 40);
+    EXPECT_EQ("moov", f.substr(32 + mdat_size + 4, 4));
+    EXPECT_EQ(f.size(), 32 + mdat_size + rb32(f, 32 + mdat_size));
+
+    std::string mvhd = find_box(f, {"moov", "mvhd"});
+    ASSERT_FALSE(mvhd.empty());
+    EXPECT_EQ(200u, rb32(mvhd, 24));  // 4 * 40 + 40
+    std::string vtrak = find_box(f, {"moov", "trak"}, 0);
+    std::string atrak = find_box(f, {"moov", "trak"}, 1);
+    ASSERT_FALSE(vtrak.empty());
+    ASSERT_FALSE(atrak.empty());
+    EXPECT_EQ("vide", find_box(vtrak, {"trak", "mdia", "hdlr"}).substr(16, 4));
+    EXPECT_EQ("soun", find_box(atrak, {"trak", "mdia", "hdlr"}).substr(16, 4));
+    std::string tkhd = find_box(vtrak, {"trak", "tkhd"});
+    EXPECT_EQ(64u << 16, rb32(tkhd, 84));
+
+    // Video: ctts (one offset), stss (frames 1 and 4), and each sample's bytes at its offset:
+    // the NALU with a 4-byte length.
+    std::string vstbl = find_box(vtrak, {"trak", "mdia", "minf", "stbl"});
+    ASSERT_FALSE(vstbl.empty());
+    EXPECT_FALSE(find_box(vstbl, {"stbl", "ctts"}).empty());
+    std::string stss = find_box(vstbl, {"stbl", "stss"});
+    ASSERT_EQ(2u, rb32(stss, 12));
+    EXPECT_EQ(4u, rb32(stss, 20));
+    std::string stsz = find_box(vstbl, {"stbl", "stsz"});
+    std::string stco = find_box(vstbl, {"stbl", "stco"});
+    std::string stsc = find_box(vstbl, {"stbl", "stsc"});
+    ASSERT_EQ(5u, rb32(stsz, 16));
+    // Audio and video alternate: each chunk is one sample.
+    ASSERT_EQ(5u, rb32(stco, 12));
+    ASSERT_EQ(1u, rb32(stsc, 12));
+    EXPECT_EQ(1u, rb32(stsc, 20));
+    for (int i = 0; i < 5; i++) {
+        uint32_t size = rb32(stsz, 20 + 4 * i);
+        uint32_t off = rb32(stco, 16 + 4 * i);
+        ASSERT_EQ(4 + nalus[i].size(), size);
+        EXPECT_EQ(nalus[i].size(), rb32(f, off));
+        EXPECT_EQ(nalus[i], f.substr(off + 4, nalus[i].size()));
+    }
+    // Audio: raw frames, no stss.
+    std::string astbl = find_box(atrak, {"trak", "mdia", "minf", "stbl"});
+    EXPECT_TRUE(find_box(astbl, {"stbl", "stss"}).empty());
+    std::string astco = find_box(astbl, {"stbl", "stco"});
+    std::string astsz = find_box(astbl, {"stbl", "stsz"});
+    EXPECT_EQ(9u, rb32(astsz, 20 + 4 * 2));
+    EXPECT_EQ(std::string(9, 'c'), f.substr(rb32(astco, 16 + 4 * 2), 9));
+    EXPECT_FALSE(find_box(atrak, {"trak", "mdia", "minf", "smhd"}).empty());
+    EXPECT_FALSE(find_box(vtrak, {"trak", "mdia", "minf", "dinf", "dref"}).empty());
+}
+
+TEST(KernelMp4Test, MuxerLargeFileUsesCo64) {
+    MemSeekWriter w;
+    SrsMp4Muxer m(&w);
+    ASSERT_TRUE(m.open() == srs_success);
+    std::string ash = flv_aac_sh();
+    ASSERT_TRUE(m.write_audio(0, ash.data(), ash.size()) == srs_success);
+    std::string a = flv_aac_raw("xyz");
+    ASSERT_TRUE(m.write_audio(0, a.data(), a.size()) == srs_success);
+    // 5 GiB of samples, not written.
+    m.skip_for_test(5ULL << 30);
+    ASSERT_TRUE(m.write_audio(23, a.data(), a.size()) == srs_success);
+    ASSERT_TRUE(m.close() == srs_success);
+    // The mdat header was patched with the 64-bit size, the moov written at the end.
+    const std::string& head = w.writes().at(32);
+    EXPECT_EQ(16u, head.size());
+    uint64_t mdat_size = rb64(head, 8);
+    EXPECT_EQ(16 + 3 + (5ULL << 30) + 3, mdat_size);
+    const std::string& moov = w.writes().rbegin()->second;
+    EXPECT_EQ(32 + mdat_size, w.writes().rbegin()->first);
+    std::string co64 = find_box(moov, {"moov", "trak", "mdia", "minf", "stbl", "co64"});
+    ASSERT_FALSE(co64.empty());
+    ASSERT_EQ(2u, rb32(co64, 12));
+    EXPECT_EQ(48u, rb64(co64, 16));
+    EXPECT_EQ(48 + 3 + (5ULL << 30), rb64(co64, 24));
+    EXPECT_TRUE(find_box(moov, {"moov", "trak", "mdia", "minf", "stbl", "stco"}).empty());
+}
+
+TEST(KernelMp4Test, MuxerAnnexBAndDroppedInput) {
+    MemSeekWriter w;
+    SrsMp4Muxer m(&w);
+    ASSERT_TRUE(m.open() == srs_success);
+    // Frames before any sequence header, garbage and MP3 are dropped, not errors.
+    std::string early = flv_avc_frame(true, 0, "\x65\x01");
+    EXPECT_TRUE(m.write_video(0, early.data(), early.size()) == srs_success);
+    EXPECT_TRUE(m.write_video(0, "\x17", 1) == srs_success);
+    EXPECT_TRUE(m.write_audio(0, "\x2f\xff\xfb\x90\x00", 5) == srs_success);
+    std::string sh = flv_avc_sh();
+    ASSERT_TRUE(m.write_video(0, sh.data(), sh.size()) == srs_success);
+    // Annex B payload: two NALUs with start codes become length-prefixed.
+    std::string annexb = std::string("\x17\x01\x00\x00\x00", 5) + std::string("\x00\x00\x00\x01\x65\xaa\xbb", 7) +
+                         std::string("\x00\x00\x01\x06\xcc", 5);
+    ASSERT_TRUE(m.write_video(40, annexb.data(), annexb.size()) == srs_success);
+    ASSERT_TRUE(m.close() == srs_success);
+    EXPECT_EQ(1u, m.video().samples.size());
+    EXPECT_TRUE(m.audio().samples.empty());
+    std::string f = w.flat();
+    const SrsMp4Sample& s = m.video().samples[0];
+    EXPECT_EQ(std::string("\x00\x00\x00\x03\x65\xaa\xbb\x00\x00\x00\x02\x06\xcc", 13), f.substr(s.offset, s.size));
+    // Only the video track is in the moov.
+    EXPECT_TRUE(find_box(f.substr(32 + rb64(f, 40)), {"moov", "trak"}, 1).empty());
+}
+
+TEST(KernelMp4Test, MuxerHevc) {
+    // An HEVCDecoderConfigurationRecord with VPS, SPS and PPS of a 64x48 x265 stream.
+    const std::string hvcc(
+        "\x01\x01\x60\x00\x00\x00\x90\x00\x00\x00\x00\x00\x1e\xf0\x00\xfc\xfd\xf8\xf8\x00\x00\x0f\x03\x20\x00\x01\x00"
+        "\x18\x40\x01\x0c\x01\xff\xff\x01\x60\x00\x00\x03\x00\x90\x00\x00\x03\x00\x00\x03\x00\x1e\x95\x98\x09\x21\x00"
+        "\x01\x00\x29\x42\x01\x01\x01\x60\x00\x00\x03\x00\x90\x00\x00\x03\x00\x00\x03\x00\x1e\xa0\x20\x83\x16\x59\x59"
+        "\xae\x4c\xaf\x01\x68\x08\x00\x00\x03\x00\x08\x00\x00\x03\x00\xc8\x40\x22\x00\x01\x00\x06\x44\x01\xc1\x73\xd0"
+        "\x89",
+        109);
+    MemSeekWriter w;
+    SrsMp4Muxer m(&w);
+    ASSERT_TRUE(m.open() == srs_success);
+    // FLV codec id 12 (the legacy HEVC extension), sequence header then an IDR_W_RADL (type 19).
+    std::string sh = std::string("\x1c\x00\x00\x00\x00", 5) + hvcc;
+    ASSERT_TRUE(m.write_video(0, sh.data(), sh.size()) == srs_success);
+    std::string idr("\x1c\x01\x00\x00\x00\x00\x00\x00\x04\x26\x01\xaf\x00", 13);
+    ASSERT_TRUE(m.write_video(0, idr.data(), idr.size()) == srs_success);
+    std::string trail("\x2c\x01\x00\x00\x00\x00\x00\x00\x03\x02\x01\xd0", 12);
+    ASSERT_TRUE(m.write_video(40, trail.data(), trail.size()) == srs_success);
+    ASSERT_TRUE(m.close() == srs_success);
+    ASSERT_EQ(2u, m.video().samples.size());
+    EXPECT_TRUE(m.video().samples[0].keyframe);
+    EXPECT_FALSE(m.video().samples[1].keyframe);
+    std::string f = w.flat();
+    std::string stsd = find_box(f.substr(32 + rb64(f, 40)), {"moov", "trak", "mdia", "minf", "stbl", "stsd"});
+    ASSERT_FALSE(stsd.empty());
+    EXPECT_EQ("hvc1", stsd.substr(20, 4));
+    EXPECT_EQ(64u, ((uint8_t)stsd[48] << 8) | (uint8_t)stsd[49]);
+    EXPECT_EQ(48u, ((uint8_t)stsd[50] << 8) | (uint8_t)stsd[51]);
+    size_t at = stsd.find("hvcC");
+    ASSERT_NE(std::string::npos, at);
+    EXPECT_EQ(hvcc, stsd.substr(at + 4, hvcc.size()));
+    EXPECT_EQ(std::string("\x00\x00\x00\x04\x26\x01\xaf\x00", 8), f.substr(m.video().samples[0].offset, 8));
+}
