@@ -158,9 +158,14 @@ const std::vector<SrsReloadRule>& srs_reload_rules() {
         {"vhost.dvr", M::NextPublish,
          "Read when a stream publishes: recording streams keep their settings (and their file) until they "
          "unpublish; dvr_apply, enabled on/off and the other settings apply from the next publish."},
-        {"vhost.exec", M::NotUsed, ""},
-        {"vhost.transcode", M::NotUsed, ""},
-        {"vhost.ingest", M::NotUsed, ""},
+        {"vhost.exec", M::NextPublish,
+         "Read when a stream publishes: running commands keep running until the stream unpublishes."},
+        {"vhost.transcode", M::AtOnce,
+         "Publishing streams' engines are compared by command line: a changed engine's ffmpeg restarts, a removed or "
+         "disabled one stops, a new one starts; the others keep running."},
+        {"vhost.ingest", M::AtOnce,
+         "Ingests are compared by command line: added ones start, removed or disabled ones stop, changed ones "
+         "restart; the others keep running."},
     };
     return rules;
 }

@@ -5,15 +5,20 @@
 #include <srs_app_config.hpp>
 #include <srs_app_dvr.hpp>
 #include <srs_app_dvr_api.hpp>
+#include <srs_app_exec.hpp>
 #include <srs_app_exporter.hpp>
 #include <srs_app_forward.hpp>
+#include <srs_app_ffmpeg_api.hpp>
+#include <srs_app_ffmpeg_process.hpp>
 #include <srs_app_hls.hpp>
 #include <srs_app_http_conn.hpp>
 #include <srs_app_http_server.hpp>
+#include <srs_app_ingest.hpp>
 #include <srs_app_kbps.hpp>
 #include <srs_app_rtmp_conn.hpp>
 #include <srs_app_source.hpp>
 #include <srs_app_statistic_source.hpp>
+#include <srs_app_transcode.hpp>
 #include <srs_app_vhost.hpp>
 #include <srs_core_log.hpp>
 #include <srs_core_utility.hpp>
@@ -77,9 +82,13 @@ srs_error_t SrsServer::initialize() {
     if ((err = initialize_forward()) != srs_success) {
         return srs_error_wrap(err, "forward");
     }
+    if ((err = initialize_ffmpeg()) != srs_success) {
+        return srs_error_wrap(err, "ffmpeg");
+    }
     if ((err = listen()) != srs_success) {
         return srs_error_wrap(err, "listen");
     }
+    ingest_->apply(*config_);
     return err;
 }
 
@@ -312,6 +321,11 @@ void SrsServer::do_graceful_quit() {
     for (auto& l : listeners_) {
         l->close();
     }
+    // `ffmpeg`: ingests publish over connections that never end by themselves; their streams'
+    // transcoders and commands stop with them.
+    if (ingest_) {
+        ingest_->stop_all();
+    }
     srs_utime_t deadline = srs_update_system_time() + wait;
     while (conns_.size() > 0 && srs_update_system_time() < deadline) {
         srs_usleep(100 * SRS_UTIME_MILLISECONDS);
@@ -350,6 +364,12 @@ srs_error_t SrsServer::run() {
         l->close();
     }
     conns_.expire_and_wait(SRS_UTIME_SECONDS);
+    // --- `ffmpeg`: SIGTERM every child, SIGKILL after the grace, all reaped. ---
+    if (supervisor_) {
+        ingest_->stop_all();
+        supervisor_->stop_all_and_wait();
+    }
+    // --- end of `ffmpeg` ---
     pid_.release();
     srs_trace("server quit");
     return srs_success;
@@ -558,3 +578,47 @@ srs_error_t SrsServer::reload_forward(SrsReloadContext* ctx) {
     return srs_success;
 }
 // --- end of `forward` ---
+// --- `ffmpeg`: the process supervisor, transcode, ingest and exec. ---
+srs_error_t SrsServer::initialize_ffmpeg() {
+    srs_error_t err = srs_success;
+    supervisor_ = std::make_unique<SrsProcessSupervisor>();
+    if ((err = supervisor_->start()) != srs_success) {
+        return srs_error_wrap(err, "process supervisor");
+    }
+    transcode_ = std::make_unique<SrsTranscodeServer>(supervisor_.get());
+    transcode_->set_config(config_);
+    sources_.add_handler_factory(transcode_.get());
+    exec_ = std::make_unique<SrsExecServer>(supervisor_.get());
+    exec_->set_config(config_);
+    exec_->set_stat(stat_.get());
+    sources_.add_handler_factory(exec_.get());
+    // Started by initialize() once the listeners are up: they publish to this server.
+    ingest_ = std::make_unique<SrsIngestServer>(supervisor_.get());
+    if ((err = api_->mux()->handle("/api/v1/processes", std::make_shared<SrsProcessesApi>(
+                                                            api_->context(), supervisor_.get()))) != srs_success) {
+        return srs_error_wrap(err, "api processes");
+    }
+    subscribe_reload(&ffmpeg_reloader_);
+    return err;
+}
+
+srs_error_t SrsServer::reload_ffmpeg(SrsReloadContext* ctx) {
+    transcode_->set_config(config());
+    exec_->set_config(config());
+    for (const std::string& v : ctx->vhosts_changed()) {
+        if (ctx->changed("vhost:" + v + ":transcode")) {
+            int n = transcode_->reload_vhost(v);
+            ctx->applied(srs_fmt("vhost:%s:transcode(%d ffmpeg)", v.c_str(), n));
+        }
+        if (ctx->changed("vhost:" + v + ":exec")) {
+            ctx->applied(srs_fmt("vhost:%s:exec(next publish)", v.c_str()));
+        }
+    }
+    // Diffed against what runs: unchanged ingests keep running.
+    int n = ingest_->apply(*config());
+    if (n > 0) {
+        ctx->applied(srs_fmt("ingest(%d ffmpeg)", n));
+    }
+    return srs_success;
+}
+// --- end of `ffmpeg` ---

@@ -25,6 +25,10 @@ class SrsHlsHookWorker;
 class SrsHttpServer;
 class SrsLiveSourceManager;
 class SrsVhostReloader;
+class SrsProcessSupervisor;
+class SrsTranscodeServer;
+class SrsIngestServer;
+class SrsExecServer;
 
 // What a listener serves.
 enum SrsListenerKind {
@@ -113,6 +117,17 @@ private:
     srs_error_t reload_forward(SrsReloadContext* ctx);
     srs_error_t initialize_forward();
     // --- end of `forward` ---
+    // --- ffmpeg: transcode, ingest, exec ---
+public:
+    SrsProcessSupervisor* supervisor() { return supervisor_.get(); }
+    SrsTranscodeServer* transcode() { return transcode_.get(); }
+    SrsIngestServer* ingest() { return ingest_.get(); }
+
+private:
+    // Transcode engines of publishing streams and ingests follow at once; exec at the next publish.
+    srs_error_t reload_ffmpeg(SrsReloadContext* ctx);
+    srs_error_t initialize_ffmpeg();
+    // --- end of `ffmpeg` ---
 
 private:
     // Runs one of the server's section reloads above; registered with subscribe_reload.
@@ -164,6 +179,13 @@ private:
     // `forward`: outlives the sources, whose handlers stop their forwarders when freed.
     std::unique_ptr<SrsForwardServer> forward_;
     SrsSectionReloader forward_reloader_{this, &SrsServer::reload_forward};
+    // `ffmpeg`: the supervisor outlives the features, whose handlers (owned by the sources) stop
+    // their children when freed.
+    std::unique_ptr<SrsProcessSupervisor> supervisor_;
+    std::unique_ptr<SrsTranscodeServer> transcode_;
+    std::unique_ptr<SrsIngestServer> ingest_;
+    std::unique_ptr<SrsExecServer> exec_;
+    SrsSectionReloader ffmpeg_reloader_{this, &SrsServer::reload_ffmpeg};
     SrsConnectionManager conns_;
     SrsLiveSourceManager sources_;
     SrsSignalManager signals_;

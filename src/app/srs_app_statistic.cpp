@@ -69,6 +69,7 @@ SrsStatisticRequest srs_stat_request(const SrsRequest& req) {
     r.pageUrl = req.pageUrl;
     r.swfUrl = req.swfUrl;
     r.ip = req.ip;
+    r.param = req.param;
     return r;
 }
 

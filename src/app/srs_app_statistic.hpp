@@ -57,6 +57,8 @@ struct SrsStatisticRequest {
     std::string pageUrl;
     std::string swfUrl;
     std::string ip;
+    // The query of the stream name or tcUrl ("?token=abc"), for exec's [param].
+    std::string param;
 };
 
 // The statistics' copy of an RTMP request (after its vhost is resolved).
