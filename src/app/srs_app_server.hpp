@@ -24,6 +24,7 @@ class SrsHlsHookWorker;
 class SrsHttpServer;
 class SrsLiveSourceManager;
 class SrsVhostReloader;
+class SrsEdgeServer;
 
 // What a listener serves.
 enum SrsListenerKind {
@@ -103,6 +104,16 @@ private:
     srs_error_t initialize_dvr();
     // --- end of `dvr` ---
 
+    // --- Edge and origin cluster ---
+public:
+    SrsEdgeServer* edge() { return edge_.get(); }
+
+private:
+    // The pulls read the cluster section at each connect: a reload applies at the next one.
+    srs_error_t reload_edge(SrsReloadContext* ctx);
+    srs_error_t initialize_edge();
+    // --- end of `edge` ---
+
 private:
     // Runs one of the server's section reloads above; registered with subscribe_reload.
     class SrsSectionReloader : public ISrsReloadHandler {
@@ -150,6 +161,9 @@ private:
     // `dvr`: outlives the sources, whose handlers finish their files when freed; uses hls_hooks_.
     std::unique_ptr<SrsDvrServer> dvr_;
     SrsSectionReloader dvr_reloader_{this, &SrsServer::reload_dvr};
+    // `edge`: the sources' edge handlers point at it.
+    std::unique_ptr<SrsEdgeServer> edge_;
+    SrsSectionReloader edge_reloader_{this, &SrsServer::reload_edge};
     SrsConnectionManager conns_;
     SrsLiveSourceManager sources_;
     SrsSignalManager signals_;
