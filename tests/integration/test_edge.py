@@ -260,6 +260,33 @@ class EdgeTest(unittest.TestCase):
         # A stream that o2 pulls is not o2's to give: asked, it says it has not the stream.
         self.assertNotEqual(0, api(o2.api, "/api/v1/clusters?vhost=__defaultVhost__&app=live&stream=c")["code"])
 
+    def test_token_traverse(self):
+        # The origin takes only clients of pages at example.com; the edge has no rule of its own
+        # and asks the origin with each client's connect.
+        origin = self.start(T.SrsProcess(ORIGIN.replace("vhost __defaultVhost__ {{ }}",
+                                                        "vhost __defaultVhost__ {{ refer {{ enabled on; "
+                                                        "all example.com; }} }}"), name="origin"))
+        edge = T.SrsProcess(EDGE.replace("ORIGINS", "127.0.0.1:%d" % origin.rtmp)
+                            .replace("mode remote;", "mode remote; token_traverse on;"), name="edge")
+        self.start(edge)
+
+        def connect(page):
+            c = RtmpClient("127.0.0.1", edge.rtmp, timeout=10)
+            try:
+                c.handshake()
+                c.connect("live", "rtmp://127.0.0.1:%d/live?token=t0k3n" % edge.rtmp, {"pageUrl": page})
+                return True
+            except RtmpError:
+                return False
+            finally:
+                c.close()
+
+        self.assertTrue(connect("http://www.example.com/player.html"))
+        self.assertFalse(connect("http://evil.example.org/player.html"))
+        # The client's tcUrl, with its token, reached the origin.
+        self.assertIn("live?token=t0k3n", origin.log())
+        self.assertIn("token traverse", edge.log())
+
 
 if __name__ == "__main__":
     unittest.main()
