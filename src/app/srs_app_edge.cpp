@@ -132,6 +132,7 @@ SrsEdgeVhostConfig srs_edge_vhost_config_load(const SrsConfig& conf, const std::
     c.upstream_vhost = conf.vhost_string(vhost, "cluster.vhost");
     c.token_traverse = conf.vhost_bool(vhost, "cluster.token_traverse");
     c.debug_srs_upnode = conf.vhost_bool(vhost, "cluster.debug_srs_upnode");
+    c.protocol = conf.vhost_string(vhost, "cluster.protocol");
     c.origin_cluster = conf.vhost_bool(vhost, "cluster.origin_cluster");
     c.coworkers = conf.vhost_strings(vhost, "cluster.coworkers");
     return c;
@@ -274,6 +275,10 @@ srs_error_t SrsEdgeIngester::pull(const std::string& origin_text) {
     SrsEdgeVhostConfig c = srs_edge_vhost_config_load(*conf, source_->vhost());
     std::string vhost = c.upstream_vhost.empty() ? source_->vhost() : c.upstream_vhost;
     std::string tc_url = srs_edge_tc_url(vhost, origin, source_->app());
+    if (!c.protocol.empty() && c.protocol != "rtmp" && nb_switches_ == 0 && !published_) {
+        srs_warn("edge: %s: cluster.protocol %s is not supported, pulling over rtmp", source_->url().c_str(),
+                 c.protocol.c_str());
+    }
 
     state_ = SrsEdgeState::Connecting;
     origin_ = origin.str();

@@ -156,6 +156,8 @@ struct SrsEdgeVhostConfig {
     std::string upstream_vhost;
     bool token_traverse = false;
     bool debug_srs_upnode = true;
+    // How the edge pulls (cluster.protocol); only rtmp is implemented, flv/flvs pull RTMP.
+    std::string protocol = "rtmp";
     // An origin of an origin cluster: a stream it has not is looked up at the coworkers.
     bool origin_cluster = false;
     std::vector<std::string> coworkers;
