@@ -531,3 +531,12 @@ srs_error_t SrsHttpApi::initialize() {
     mux_->set_not_found(std::make_shared<SrsApiNotFound>(&ctx_));
     return err;
 }
+
+srs_error_t SrsHttpApi::add_get_route(const std::string& pattern, std::function<void(nlohmann::ordered_json*)> fill) {
+    auto fn = [fill](SrsHttpApiContext* ctx, ISrsHttpResponseWriter* w, SrsHttpMessage* r, const std::string&) {
+        nlohmann::ordered_json obj = ctx->envelope();
+        fill(&obj);
+        return srs_api_respond(w, r, obj);
+    };
+    return mux_->handle(pattern, std::make_shared<SrsApiRoute>(&ctx_, pattern, false, SrsApiGet, fn));
+}

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -116,6 +117,9 @@ public:
     // The entry of every request: CORS, then auth, then the routes.
     ISrsHttpHandler* handler() { return cors_.get(); }
     SrsHttpServeMux* mux() { return mux_.get(); }
+    // Registers a GET route of a feature (/api/v1/forwards): fill adds its fields to the
+    // envelope {"code":0,"server":...}. Call before serving.
+    srs_error_t add_get_route(const std::string& pattern, std::function<void(nlohmann::ordered_json*)> fill);
 
 private:
     SrsHttpApiContext ctx_;

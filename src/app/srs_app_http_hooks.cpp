@@ -53,6 +53,8 @@ const char* srs_hook_event_name(SrsHookEvent event) {
             return "on_stop";
         case SrsHookEvent::Dvr:
             return "on_dvr";
+        case SrsHookEvent::Forward:
+            return "on_forward";
     }
     return "unknown";
 }

@@ -16,7 +16,8 @@ class SrsStatistic;
 
 // The events, named as their directives (and as the body's action).
 // Dvr (on_dvr) is made by the DVR's worker when a file is complete, never from a client.
-enum class SrsHookEvent { Connect, Close, Publish, Unpublish, Play, Stop, Dvr };
+// Forward (on_forward) is the body the forward backend gets at a publish (SRS 5 dynamic forward).
+enum class SrsHookEvent { Connect, Close, Publish, Unpublish, Play, Stop, Dvr, Forward };
 
 // The directive and action of an event: "on_connect", ...
 const char* srs_hook_event_name(SrsHookEvent event);

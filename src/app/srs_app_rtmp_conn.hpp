@@ -50,6 +50,7 @@ public:
     void expire() override;
     srs_error_t cycle() override;
     void on_publish_kicked() override;
+    const SrsRequest* publish_request() const override { return req_.get(); }
 
 private:
     srs_error_t do_cycle();

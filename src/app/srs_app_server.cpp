@@ -7,6 +7,7 @@
 #include <srs_app_dvr.hpp>
 #include <srs_app_edge.hpp>
 #include <srs_app_exporter.hpp>
+#include <srs_app_forward.hpp>
 #include <srs_app_hls.hpp>
 #include <srs_app_http_conn.hpp>
 #include <srs_app_http_server.hpp>
@@ -76,6 +77,9 @@ srs_error_t SrsServer::initialize() {
     }
     if ((err = initialize_edge()) != srs_success) {
         return srs_error_wrap(err, "edge");
+    }
+    if ((err = initialize_forward()) != srs_success) {
+        return srs_error_wrap(err, "forward");
     }
     if ((err = listen()) != srs_success) {
         return srs_error_wrap(err, "listen");
@@ -549,3 +553,30 @@ srs_error_t SrsServer::reload_edge(SrsReloadContext* ctx) {
     return srs_success;
 }
 // --- end of `edge` ---
+
+// --- `forward`: pushes published streams to other servers. ---
+srs_error_t SrsServer::initialize_forward() {
+    forward_ = std::make_unique<SrsForwardServer>();
+    forward_->set_config(config_);
+    forward_->set_stat(stat_.get());
+    sources_.add_handler_factory(forward_.get());
+    subscribe_reload(&forward_reloader_);
+    SrsForwardServer* fs = forward_.get();
+    srs_error_t err = api_->add_get_route("/api/v1/forwards", [fs](nlohmann::ordered_json* obj) { fs->dumps(obj); });
+    if (err != srs_success) {
+        return srs_error_wrap(err, "api /api/v1/forwards");
+    }
+    return srs_success;
+}
+
+srs_error_t SrsServer::reload_forward(SrsReloadContext* ctx) {
+    // Running forwarders keep their destinations; the next publish reads the new forward section.
+    forward_->set_config(config());
+    for (const std::string& v : ctx->vhosts_changed()) {
+        if (ctx->changed("vhost:" + v + ":forward")) {
+            ctx->applied(srs_fmt("vhost:%s:forward(next publish)", v.c_str()));
+        }
+    }
+    return srs_success;
+}
+// --- end of `forward` ---

@@ -20,6 +20,7 @@ class SrsSampler;
 class SrsStatisticSourceFactory;
 class SrsHlsServer;
 class SrsDvrServer;
+class SrsForwardServer;
 class SrsHlsHookWorker;
 class SrsHttpServer;
 class SrsLiveSourceManager;
@@ -114,6 +115,16 @@ private:
     srs_error_t initialize_edge();
     // --- end of `edge` ---
 
+    // --- Forward ---
+public:
+    SrsForwardServer* forward() { return forward_.get(); }
+
+private:
+    // Gives the forwarders the new snapshot: each publish reads the forward section it starts with.
+    srs_error_t reload_forward(SrsReloadContext* ctx);
+    srs_error_t initialize_forward();
+    // --- end of `forward` ---
+
 private:
     // Runs one of the server's section reloads above; registered with subscribe_reload.
     class SrsSectionReloader : public ISrsReloadHandler {
@@ -164,6 +175,9 @@ private:
     // `edge`: the sources' edge handlers point at it.
     std::unique_ptr<SrsEdgeServer> edge_;
     SrsSectionReloader edge_reloader_{this, &SrsServer::reload_edge};
+    // `forward`: outlives the sources, whose handlers stop their forwarders when freed.
+    std::unique_ptr<SrsForwardServer> forward_;
+    SrsSectionReloader forward_reloader_{this, &SrsServer::reload_forward};
     SrsConnectionManager conns_;
     SrsLiveSourceManager sources_;
     SrsSignalManager signals_;

@@ -10,6 +10,7 @@
 #include <memory>
 
 class SrsLiveSource;
+class SrsRequest;
 
 // Follows one live source. Created per source by a factory, owned by the source, called
 // in registration order. A handler handles its own recoverable errors (log, disable
@@ -53,4 +54,7 @@ public:
     // The source has unpublished this publisher (stale takeover or an API kick): stop
     // reading and close. Must not block; typically interrupts the connection's coroutine.
     virtual void on_publish_kicked() = 0;
+    // The request the publisher connected and published with (tcUrl, param, connect args), for
+    // the features that look at it (forward: its loop guard); null when there is none.
+    virtual const SrsRequest* publish_request() const { return nullptr; }
 };

@@ -1,0 +1,267 @@
+"""Forward with three real srs processes on loopback: A forwards live/s to B and C. ffmpeg
+publishes a known FLV to A; a player on B gets the very packets of the file (framemd5 hashes
+of B's packets found in order in the file's); C is down at first and started ~3 s later: it
+gets the stream within the retry backoff; a player on A keeps receiving at full rate all along.
+A backend (a tiny HTTP server) names the destination of another vhost's streams (SRS 5 dynamic
+forward); the forwarders show in /api/v1/forwards. Runtime about 40 s."""
+
+import http.server
+import json
+import os
+import subprocess
+import threading
+import time
+import unittest
+import urllib.request
+
+from srs_testlib import CONF_BASE, SrsProcess, have, run, wait_for
+
+PLAIN = CONF_BASE + """
+http_api {{ enabled on; listen 127.0.0.1:{api}; }}
+vhost __defaultVhost__ {{ }}
+"""
+
+ORIGIN = CONF_BASE + """
+http_api {{ enabled on; listen 127.0.0.1:{api}; }}
+vhost __defaultVhost__ {{
+    forward {{ enabled on; destination %(dests)s; }}
+}}
+vhost dyn {{
+    forward {{ enabled on; backend http://127.0.0.1:%(backend)d/api/v1/forward; }}
+}}
+"""
+
+SAMPLE_SECONDS = 14
+
+
+def make_sample(path):
+    """An FLV of H.264 (a keyframe every second) and AAC, like an encoder's output."""
+    r = run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
+             "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25",
+             "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100", "-t", str(SAMPLE_SECONDS),
+             "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-bf", "0",
+             "-c:a", "aac", "-ar", "44100", "-ac", "2", "-b:a", "64k", "-f", "flv", path], timeout=60)
+    if r.returncode != 0:
+        raise AssertionError("sample: " + r.stderr)
+
+
+def framemd5_lines(text):
+    """[(stream_index, size, hash)] of framemd5 output."""
+    out = []
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        parts = [p.strip() for p in line.split(",")]
+        if len(parts) >= 6:
+            out.append((int(parts[0]), int(parts[4]), parts[5]))
+    return out
+
+
+def file_hashes(path):
+    r = run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-i", path, "-c", "copy", "-f", "framemd5", "-"],
+            timeout=60)
+    return framemd5_lines(r.stdout)
+
+
+class Player:
+    """ffmpeg plays an RTMP URL and prints the framemd5 of each packet as it arrives; the lines
+    are kept with their arrival times."""
+
+    def __init__(self, url):
+        self.lines = []
+        self.proc = subprocess.Popen(
+            ["ffmpeg", "-hide_banner", "-loglevel", "error", "-i", url, "-c", "copy", "-flush_packets", "1",
+             "-f", "framemd5", "-"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            if line.startswith("#"):
+                continue
+            got = framemd5_lines(line)
+            if got:
+                self.lines.append((time.time(), got[0]))
+
+    def packets(self):
+        return [p for _, p in self.lines]
+
+    def max_gap(self, start, end):
+        """The longest time without a packet between start and end (wall clock)."""
+        times = [start] + [t for t, _ in self.lines if start <= t <= end] + [end]
+        return max(b - a for a, b in zip(times, times[1:]))
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.thread.join(timeout=5)
+
+
+def match_in_order(got, source):
+    """How many of got's packets (after its first video packet, as a player joins at a keyframe)
+    are found in source's, each after the previous one found (per stream kind by hash)."""
+    by_hash = {}
+    for i, (_, size, h) in enumerate(source):
+        by_hash.setdefault((size, h), []).append(i)
+    # The player's stream indexes may differ from the file's: compare hashes only.
+    start = 0
+    while start < len(got) and got[start][1] < 200:
+        # Skip leading audio: a player's first packets are the GOP's audio before its keyframe.
+        start += 1
+    got = got[start:]
+    found = 0
+    last = -1
+    for _, size, h in got:
+        idx = [i for i in by_hash.get((size, h), []) if i > last - 50]
+        if idx:
+            found += 1
+            last = max(last, idx[0])
+    return found, len(got)
+
+
+class BackendServer:
+    """Answers each forward backend call with the destination of the stream, keeps the bodies."""
+
+    def __init__(self, dest_port):
+        self.bodies = []
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *a):
+                pass
+
+            def do_POST(self):
+                n = int(self.headers.get("Content-Length", "0"))
+                body = json.loads(self.rfile.read(n) or b"{}")
+                outer.bodies.append(body)
+                urls = ["rtmp://127.0.0.1:%d/%s/%s_dyn" % (dest_port, body.get("app"), body.get("stream"))]
+                out = json.dumps({"code": 0, "data": {"urls": urls}}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(out)))
+                self.end_headers()
+                self.wfile.write(out)
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.httpd.server_address[1]
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def api(srs, path):
+    with urllib.request.urlopen("http://127.0.0.1:%d%s" % (srs.api, path), timeout=5) as r:
+        return json.loads(r.read())
+
+
+@unittest.skipUnless(have("ffmpeg"), "ffmpeg not installed")
+class ForwardTest(unittest.TestCase):
+    def setUp(self):
+        self.procs = []
+        self.players = []
+        self.pubs = []
+        self.backend = None
+
+    def tearDown(self):
+        for p in self.pubs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+        for p in self.players:
+            p.stop()
+        for s in self.procs:
+            s.cleanup()
+        if self.backend:
+            self.backend.close()
+
+    def srs(self, body, name):
+        s = SrsProcess(body, name=name)
+        self.procs.append(s)
+        return s
+
+    def test_forward_to_b_and_late_c_and_backend(self):
+        b = self.srs(PLAIN, "b").start()
+        c = self.srs(PLAIN, "c")
+        self.backend = BackendServer(b.rtmp)
+        a = self.srs(ORIGIN % {"dests": "127.0.0.1:%d 127.0.0.1:%d" % (b.rtmp, c.rtmp),
+                               "backend": self.backend.port}, "a").start()
+        sample = os.path.join(a.dir, "sample.flv")
+        make_sample(sample)
+        source = file_hashes(sample)
+        self.assertGreater(len(source), SAMPLE_SECONDS * 60)
+
+        pub = subprocess.Popen(["ffmpeg", "-hide_banner", "-loglevel", "error", "-re", "-i", sample, "-c", "copy",
+                                "-f", "flv", "rtmp://127.0.0.1:%d/live/s" % a.rtmp],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.pubs.append(pub)
+        # The dynamic vhost: the backend says where (B, stream s_dyn).
+        dyn = subprocess.Popen(["ffmpeg", "-hide_banner", "-loglevel", "error", "-re", "-i", sample, "-t", "8",
+                                "-c", "copy", "-f", "flv", "rtmp://127.0.0.1:%d/live/d?vhost=dyn" % a.rtmp],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.pubs.append(dyn)
+        t0 = time.time()
+        self.assertTrue(wait_for(lambda: "forwarder" in a.log() and "publishing" in a.log(), 5), a.log()[-3000:])
+        time.sleep(1)
+        pa = Player("rtmp://127.0.0.1:%d/live/s" % a.rtmp)
+        pb = Player("rtmp://127.0.0.1:%d/live/s" % b.rtmp)
+        self.players += [pa, pb]
+
+        # C comes up 3 s after the publish: A's retries find it within the backoff (1, 2, 4 s).
+        time.sleep(max(0, 3 - (time.time() - t0)))
+        self.assertIn("127.0.0.1:%d" % c.rtmp, a.log())
+        c.start()
+        c_up = time.time()
+        self.assertTrue(wait_for(lambda: "publish started" in c.log() or "publish live/s" in c.log()
+                                 or "/live/s" in c.log(), 8), c.log()[-3000:])
+        c_got = time.time()
+        pc = Player("rtmp://127.0.0.1:%d/live/s" % c.rtmp)
+        self.players.append(pc)
+
+        # The dynamic forward reached B as live/d_dyn.
+        pd = Player("rtmp://127.0.0.1:%d/live/d_dyn" % b.rtmp)
+        self.players.append(pd)
+        self.assertTrue(wait_for(lambda: len(pd.lines) > 20, 8), a.log()[-3000:])
+        self.assertEqual(1, len(self.backend.bodies))
+        body = self.backend.bodies[0]
+        self.assertEqual("on_forward", body["action"])
+        self.assertEqual(("dyn", "live", "d"), (body["vhost"], body["app"], body["stream"]))
+
+        forwards = api(a, "/api/v1/forwards")
+        self.assertEqual(0, forwards["code"])
+        urls = sorted(f["url"] for f in forwards["forwards"])
+        self.assertIn("rtmp://127.0.0.1:%d/live/s" % b.rtmp, urls)
+        self.assertIn("rtmp://127.0.0.1:%d/live/s" % c.rtmp, urls)
+
+        pub.wait(timeout=SAMPLE_SECONDS + 10)
+        t_end = time.time()
+        time.sleep(1)
+        for p in self.players:
+            p.stop()
+        print("\nforward: C up %.1f s after publish, received after %.1f s" % (c_up - t0, c_got - c_up))
+
+        for name, player in (("A", pa), ("B", pb), ("C", pc)):
+            found, total = match_in_order(player.packets(), source)
+            print("forward: player on %s got %d packets, %d in order in the source" % (name, total, found))
+            self.assertGreater(total, 100, name)
+            self.assertGreaterEqual(found, 0.9 * total, name)
+        # B joined ~1 s after the publish: it has nearly the whole file.
+        self.assertGreater(len(pb.packets()), 0.6 * len(source))
+        self.assertLess(c_got - c_up, 5)
+        # A's player never stalled while C was down and came up.
+        gap = pa.max_gap(pa.lines[0][0], t_end - 0.5)
+        print("forward: longest gap of A's player %.2f s" % gap)
+        self.assertLess(gap, 1.0)
+        log = a.log()
+        self.assertIn("retry in", log)
+        self.assertIn("127.0.0.1:%d" % c.rtmp, log)
+
+
+if __name__ == "__main__":
+    unittest.main()
