@@ -1,6 +1,7 @@
 #include <srs_app_edge.hpp>
 
 #include <srs_app_config.hpp>
+#include <srs_app_forward.hpp>
 #include <srs_core_log.hpp>
 #include <srs_core_utility.hpp>
 #include <srs_protocol_amf0.hpp>
@@ -440,7 +441,96 @@ srs_error_t SrsEdgeIngester::feed(SrsRtmpClient* rtmp, const SrsMediaMessage& ms
 SrsEdgeHandler::SrsEdgeHandler(SrsEdgeServer* server, SrsLiveSource* source) : server_(server), source_(source) {}
 
 SrsEdgeHandler::~SrsEdgeHandler() {
+    pusher_.reset();
     ingester_.reset();
+}
+
+srs_error_t SrsEdgeHandler::on_publish() {
+    pusher_.reset();
+    push_gave_up_ = false;
+    ISrsLivePublisher* publisher = source_->publisher();
+    if (!publisher || dynamic_cast<SrsEdgeIngester*>(publisher)) {
+        // Our own pull.
+        return srs_success;
+    }
+    std::shared_ptr<SrsConfig> conf = server_->config();
+    if (!conf) {
+        return srs_success;
+    }
+    SrsEdgeVhostConfig c = srs_edge_vhost_config_load(*conf, source_->vhost());
+    if (!c.edge || c.origins.empty()) {
+        return srs_success;
+    }
+    const SrsRequest* req = publisher->publish_request();
+    push_hops_ = srs_forward_hops_of(req);
+    push_param_ = req ? req->param : "";
+    push_vhost_ = c.upstream_vhost.empty() ? source_->vhost() : c.upstream_vhost;
+    if (push_hops_ >= SRS_FORWARD_MAX_HOPS) {
+        srs_warn("edge: %s not pushed to origin, it already went through %d forwards (a loop?)", source_->url().c_str(),
+                 push_hops_);
+        return srs_success;
+    }
+    push_origins_.set_origins(c.origins);
+    start_push();
+    return srs_success;
+}
+
+void SrsEdgeHandler::start_push() {
+    std::shared_ptr<SrsLiveSource> source = source_->weak_from_this().lock();
+    if (!source || push_origins_.empty()) {
+        return;
+    }
+    std::string tc_url, stream;
+    srs_error_t err = srs_forward_destination_url(push_origins_.current(), push_vhost_, source_->app(),
+                                                  source_->stream(), push_param_, &tc_url, &stream);
+    if (err != srs_success) {
+        srs_warn("edge: push %s: %s", source_->url().c_str(), srs_error_summary(err).c_str());
+        srs_error_reset(err);
+        return;
+    }
+    SrsForwarderOptions opts;
+    opts.hops = push_hops_ + 1;
+    opts.max_attempts = SRS_EDGE_PUSH_ATTEMPTS;
+    pusher_ = std::make_unique<SrsForwarder>(std::move(source), tc_url, stream, opts);
+    // Called from the pusher's coroutine, which then ends: the next origin is started from
+    // the publisher's (check_push).
+    pusher_->set_on_give_up([this](const std::string&) { push_gave_up_ = true; });
+    if ((err = pusher_->start()) != srs_success) {
+        srs_warn("edge: push %s: %s", source_->url().c_str(), srs_error_summary(err).c_str());
+        srs_error_reset(err);
+        pusher_.reset();
+        return;
+    }
+    srs_trace("edge: publish %s pushed to origin %s [%s]", source_->url().c_str(), pusher_->url().c_str(),
+              pusher_->cid().c_str());
+}
+
+void SrsEdgeHandler::check_push() {
+    if (!push_gave_up_) {
+        return;
+    }
+    push_gave_up_ = false;
+    std::string failed = push_origins_.current();
+    pusher_.reset();
+    push_origins_.on_failure();
+    srs_warn("edge: push %s to %s gave up, next origin %s", source_->url().c_str(), failed.c_str(),
+             push_origins_.current().c_str());
+    start_push();
+}
+
+void SrsEdgeHandler::on_unpublish() {
+    pusher_.reset();
+    push_gave_up_ = false;
+}
+
+srs_error_t SrsEdgeHandler::on_audio(const SrsMediaMessage&) {
+    check_push();
+    return srs_success;
+}
+
+srs_error_t SrsEdgeHandler::on_video(const SrsMediaMessage&) {
+    check_push();
+    return srs_success;
 }
 
 void SrsEdgeHandler::on_player() {

@@ -20,6 +20,7 @@ class SrsLiveSource;
 class SrsLiveSourceManager;
 class SrsEdgeServer;
 class SrsRtmpClient;
+class SrsForwarder;
 
 // How long a pull outlives the last player of its stream.
 #define SRS_EDGE_IDLE_TIMEOUT (3 * SRS_UTIME_SECONDS)
@@ -30,6 +31,8 @@ class SrsRtmpClient;
 #define SRS_EDGE_CONNECT_TIMEOUT (3 * SRS_UTIME_SECONDS)
 // The pause after every origin failed once, before the next round.
 #define SRS_EDGE_RETRY_INTERVAL (1 * SRS_UTIME_SECONDS)
+// A publish pushed to an origin moves to the next origin after this many failed attempts.
+#define SRS_EDGE_PUSH_ATTEMPTS 2
 
 // An upstream server, "host[:port]" (port 1935 by default) or "[v6]:port".
 struct SrsEdgeOrigin {
@@ -133,18 +136,37 @@ private:
 };
 
 // The edge module of one source: starts the pull when a player comes and the stream has
-// no publisher; the pull ends by itself when idle and a later player starts a new one.
+// no publisher; the pull ends by itself when idle and a later player starts a new one. A
+// publisher on an edge is pushed to the origin (an SrsForwarder, moved to the next origin when
+// it gives up on one).
 class SrsEdgeHandler : public ISrsLiveSourceHandler {
 public:
     SrsEdgeHandler(SrsEdgeServer* server, SrsLiveSource* source);
     ~SrsEdgeHandler() override;
     void on_player() override;
+    srs_error_t on_publish() override;
+    void on_unpublish() override;
+    srs_error_t on_audio(const SrsMediaMessage& msg) override;
+    srs_error_t on_video(const SrsMediaMessage& msg) override;
     SrsEdgeIngester* ingester() const { return ingester_.get(); }
+    // The push of a local publisher to the origin, null when none.
+    SrsForwarder* pusher() const { return pusher_.get(); }
 
 private:
+    // Pushes to the current origin of push_origins_.
+    void start_push();
+    // After the pusher gave up on an origin: the next one (from the publisher's coroutine).
+    void check_push();
+
     SrsEdgeServer* server_;
     SrsLiveSource* source_;
     std::unique_ptr<SrsEdgeIngester> ingester_;
+    std::unique_ptr<SrsForwarder> pusher_;
+    SrsEdgeOriginSelector push_origins_;
+    std::string push_vhost_;
+    std::string push_param_;
+    int push_hops_ = 0;
+    bool push_gave_up_ = false;
 };
 
 // What a vhost pulls, from its cluster section.

@@ -260,6 +260,22 @@ class EdgeTest(unittest.TestCase):
         # A stream that o2 pulls is not o2's to give: asked, it says it has not the stream.
         self.assertNotEqual(0, api(o2.api, "/api/v1/clusters?vhost=__defaultVhost__&app=live&stream=c")["code"])
 
+    def test_publish_on_edge_reaches_origin(self):
+        origin = self.start(T.SrsProcess(ORIGIN, name="origin"))
+        # The first origin is dead: the push moves on to the live one.
+        edge = self.start(edge_of(["127.0.0.1:%d" % T.free_port(), "127.0.0.1:%d" % origin.rtmp]))
+        self.publish(edge, "up")
+        self.assertTrue(T.wait_for(lambda: any(s["name"] == "up" and s["publish"]["active"]
+                                               for s in api(origin.api, "/api/v1/streams/")["streams"]), 15),
+                        edge.log()[-3000:])
+        p = self.player(origin, "up")
+        self.assertTrue(T.wait_for(lambda: p.nb_media > 50, 15), p.nb_media)
+        # Players of the edge get the local publish, the edge does not pull it back.
+        q = self.player(edge, "up")
+        self.assertTrue(T.wait_for(lambda: q.nb_media > 50, 15), q.nb_media)
+        self.assertEqual([], api(edge.api, "/api/v1/clusters")["pulls"])
+        self.assertIn("pushed to origin", edge.log())
+
     def test_token_traverse(self):
         # The origin takes only clients of pages at example.com; the edge has no rule of its own
         # and asks the origin with each client's connect.
