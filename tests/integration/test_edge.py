@@ -31,6 +31,7 @@ http_server {{ enabled on; listen 127.0.0.1:{http}; dir {dir}/html; }}
 vhost __defaultVhost__ {{
     cluster {{ mode remote; origin ORIGINS; }}
     http_remux {{ enabled on; mount [vhost]/[app]/[stream].flv; }}
+    hls {{ enabled on; hls_fragment 1; hls_window 4; hls_path {dir}/html; }}
 }}
 """
 
@@ -179,6 +180,8 @@ class EdgeTest(unittest.TestCase):
         flv = T.run(["curl", "-s", "-m", "2", "-o", "/dev/null", "-w", "%{size_download}",
                      "http://127.0.0.1:%d/live/s.flv" % edge.http], timeout=10)
         self.assertGreater(int(flv.stdout or 0), 10000, "HTTP-FLV from the edge")
+        # HLS is written from the edge's hub while the stream is pulled.
+        self.assertTrue(T.wait_for(lambda: "#EXTINF" in T.read_text(os.path.join(edge.dir, "html/live/s.m3u8")), 10))
         ups = play_clients(origin)
         print("origin play clients with 50 edge players: %d %s" % (len(ups), [(c["id"], c["ip"]) for c in ups]))
         self.assertEqual(1, len(ups))
