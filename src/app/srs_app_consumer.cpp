@@ -257,6 +257,9 @@ void SrsLiveConsumer::on_unpublish() {
 }
 
 void SrsLiveConsumer::update_config(const SrsLiveConsumerConfig& config) {
+    if (pinned_config_) {
+        return;
+    }
     config_ = config;
     queue_.set_max_duration(config.queue_length);
     queue_.set_max_msgs(config.max_msgs);

@@ -180,6 +180,10 @@ public:
     void update_config(const SrsLiveConsumerConfig& config);
     // Bumped by each update_config(), so the send loop re-reads config() only when it changed.
     uint32_t config_version() const { return config_version_; }
+    // Keeps the settings the consumer was created with: a vhost reload (update_config) leaves
+    // them alone. For consumers that are not players of the vhost (a forwarder's queue, whose
+    // timestamps must not switch correction mid-stream).
+    void set_pinned_config(bool v) { pinned_config_ = v; }
 
     // Asks the player to end (its vhost was removed or disabled, its mount went away): the
     // send loop checks expired() at each wake-up and closes the client with the reason.
@@ -216,4 +220,5 @@ private:
     uint32_t config_version_ = 0;
     bool expired_ = false;
     std::string expire_reason_;
+    bool pinned_config_ = false;
 };

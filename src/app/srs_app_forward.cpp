@@ -342,6 +342,8 @@ srs_error_t SrsForwarder::forward_once() {
     if ((err = source_->create_consumer(options_.consumer, &consumer_)) != srs_success) {
         return srs_error_wrap(err, "create consumer");
     }
+    // The forwarder's settings, not the vhost's play section, also after a reload.
+    consumer_->set_pinned_config(true);
     source_->consumer_dumps(consumer_.get());
     nb_sessions_++;
     state_ = SrsForwarderState::Forwarding;
@@ -356,6 +358,10 @@ srs_error_t SrsForwarder::forward_once() {
             return err;
         }
         consumer_->wait(cc.realtime ? 1 : cc.mw_msgs, cc.realtime ? 0 : cc.mw_latency);
+        if (consumer_->expired()) {
+            // The vhost went away or was disabled: a new session starts from the source's state.
+            return srs_error_new(ERROR_FORWARD_FAILED, "queue expired: %s", consumer_->expire_reason().c_str());
+        }
         SrsLiveConsumerEvent ev;
         while (consumer_->fetch_event(&ev)) {
             // Publish/unpublish of the source: the owner of the forwarder stops it at unpublish;

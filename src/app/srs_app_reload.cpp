@@ -118,7 +118,9 @@ const std::vector<SrsReloadRule>& srs_reload_rules() {
         {"vhost.play.mw_latency", M::AtOnce, "Running players' send loops re-read it at their next wake-up."},
         {"vhost.play.mw_msgs", M::AtOnce, "Running players' send loops re-read it at their next wake-up."},
         {"vhost.cluster", M::NotUsed, ""},
-        {"vhost.forward", M::NotUsed, ""},
+        {"vhost.forward", M::NextPublish,
+         "Read when a stream publishes: forwarders of a running publish keep their destinations until it "
+         "unpublishes; the new destinations, backend and enabled on/off apply from the next publish."},
         {"vhost.refer", M::NewClients,
          "Checked when a client connects, publishes or plays; running clients are not checked again."},
         {"vhost.security", M::NewClients,

@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -84,6 +85,7 @@ public:
             if (msg.is_av() || msg.is_script()) {
                 types.push_back(msg.type);
                 sizes.push_back(msg.size());
+                timestamps.push_back(msg.timestamp);
             }
             if (close_after > 0 && (int)types.size() >= close_after) {
                 close_after = 0;
@@ -101,6 +103,7 @@ public:
     std::vector<int> hops;
     std::vector<int> types;
     std::vector<int> sizes;
+    std::vector<int64_t> timestamps;
 
 private:
     SrsNetFd lfd_;
@@ -320,6 +323,18 @@ TEST(AppForwardTest, RetriesUntilDestinationUp) {
     ASSERT_TRUE(srs_utest::publish_media(source.get(), 200, 600, false) == srs_success);
     ASSERT_TRUE(wait_for([&] { return dst.types.size() >= 10; }, 3 * kS));
     EXPECT_EQ(0, f.nb_failures());
+
+    // A vhost reload gives players new settings; the forwarder keeps its own (timestamps as
+    // published, never corrected: a jump stays a jump).
+    SrsLiveConsumerConfig players;
+    players.jitter = SrsJitterAlgorithm::Full;
+    source->update_consumers(players);
+    ASSERT_TRUE(srs_utest::publish_media(source.get(), 60000, 60200, false) == srs_success);
+    ASSERT_TRUE(wait_for([&] { return !dst.timestamps.empty() && dst.timestamps.back() >= 60150; }, 3 * kS));
+    // The first message after the jump has the publisher's timestamp, not a corrected one.
+    auto it = std::find_if(dst.timestamps.begin(), dst.timestamps.end(), [](int64_t t) { return t >= 600; });
+    ASSERT_TRUE(it != dst.timestamps.end());
+    EXPECT_EQ(60000, *it);
     f.stop();
     EXPECT_EQ(0, source->nb_consumers());
     source->on_unpublish(&pub);

@@ -8,13 +8,15 @@ forward); the forwarders show in /api/v1/forwards. Runtime about 40 s."""
 import http.server
 import json
 import os
+import re
+import signal
 import subprocess
 import threading
 import time
 import unittest
 import urllib.request
 
-from srs_testlib import CONF_BASE, SrsProcess, have, run, wait_for
+from srs_testlib import CONF_BASE, SrsProcess, ffmpeg_publish_small, have, run, wait_for
 
 PLAIN = CONF_BASE + """
 http_api {{ enabled on; listen 127.0.0.1:{api}; }}
@@ -100,6 +102,7 @@ class Player:
                 self.proc.kill()
                 self.proc.wait()
         self.thread.join(timeout=5)
+        self.proc.stdout.close()
 
 
 def match_in_order(got, source):
@@ -174,6 +177,7 @@ class ForwardTest(unittest.TestCase):
             if p.poll() is None:
                 p.kill()
                 p.wait()
+            p.stderr.close()
         for p in self.players:
             p.stop()
         for s in self.procs:
@@ -218,8 +222,7 @@ class ForwardTest(unittest.TestCase):
         self.assertIn("127.0.0.1:%d" % c.rtmp, a.log())
         c.start()
         c_up = time.time()
-        self.assertTrue(wait_for(lambda: "publish started" in c.log() or "publish live/s" in c.log()
-                                 or "/live/s" in c.log(), 8), c.log()[-3000:])
+        self.assertTrue(wait_for(lambda: re.search(r"publish \S*/live/s started", c.log()), 8), c.log()[-3000:])
         c_got = time.time()
         pc = Player("rtmp://127.0.0.1:%d/live/s" % c.rtmp)
         self.players.append(pc)
@@ -261,6 +264,30 @@ class ForwardTest(unittest.TestCase):
         log = a.log()
         self.assertIn("retry in", log)
         self.assertIn("127.0.0.1:%d" % c.rtmp, log)
+
+    def test_reload_applies_at_next_publish(self):
+        b = self.srs(PLAIN, "b").start()
+        c = self.srs(PLAIN, "c").start()
+        body = ORIGIN % {"dests": "127.0.0.1:%d" % b.rtmp, "backend": 1}
+        a = self.srs(body, "a").start()
+        started = r"publish \S*/live/r started"
+        pub = ffmpeg_publish_small("rtmp://127.0.0.1:%d/live/r" % a.rtmp, 4)
+        self.pubs.append(pub)
+        self.assertTrue(wait_for(lambda: re.search(started, b.log()), 8), a.log()[-3000:])
+
+        # Forward to C instead: the running publish keeps its forwarders, the next one uses C.
+        a.write_config(ORIGIN % {"dests": "127.0.0.1:%d" % c.rtmp, "backend": 1})
+        a.signal(signal.SIGHUP)
+        self.assertTrue(wait_for(lambda: "forward(next publish)" in a.log(), 5), a.log()[-3000:])
+        pub.wait(timeout=15)
+        self.assertTrue(wait_for(lambda: re.search(r"forward \S*/live/r -> \S+: stopped", a.log()), 5))
+        self.assertFalse(re.search(started, c.log()))
+
+        pub2 = ffmpeg_publish_small("rtmp://127.0.0.1:%d/live/r" % a.rtmp, 3)
+        self.pubs.append(pub2)
+        self.assertTrue(wait_for(lambda: re.search(started, c.log()), 8), a.log()[-3000:])
+        pub2.wait(timeout=15)
+        self.assertEqual(1, len(re.findall(started, b.log())))
 
 
 if __name__ == "__main__":
