@@ -3,6 +3,7 @@
 #include <srs_app_config.hpp>
 #include <srs_app_coworkers.hpp>
 #include <srs_app_edge.hpp>
+#include <srs_app_forward.hpp>
 #include <srs_app_source.hpp>
 #include <srs_core_st.hpp>
 
@@ -208,4 +209,53 @@ TEST(AppEdgeTest, PlayerStartsOnePullAndLocalPublisherNone) {
     sources.sweep();
     EXPECT_EQ(0, sources.size());
     EXPECT_TRUE(edge.ingesters().empty());
+}
+
+namespace {
+
+class SrsUtestEdgePublisher : public ISrsLivePublisher {
+public:
+    void on_publish_kicked() override {}
+};
+
+}  // namespace
+
+// A local publisher on an edge is pushed to the first origin, and to the next one after the
+// pusher gave up on it; an origin vhost pushes nothing.
+TEST(AppEdgeTest, LocalPublishPushedToOriginsInTurn) {
+    auto conf = load_conf(
+        "vhost __defaultVhost__ { cluster { mode remote; origin 127.0.0.1:1 127.0.0.1:2; } }\n"
+        "vhost plain { }\n");
+    SrsEdgeServer edge([conf]() { return conf; });
+    SrsLiveSourceManager sources;
+    SrsUtestEdgePublisher pub;
+
+    std::shared_ptr<SrsLiveSource> p;
+    ASSERT_TRUE(sources.fetch_or_create("plain", "live", "s", SrsLiveSourceConfig(), &p) == srs_success);
+    ASSERT_TRUE(p->on_publish(&pub) == srs_success);
+    SrsEdgeHandler hp(&edge, p.get());
+    ASSERT_TRUE(hp.on_publish() == srs_success);
+    EXPECT_EQ(nullptr, hp.pusher());
+
+    std::shared_ptr<SrsLiveSource> s;
+    ASSERT_TRUE(sources.fetch_or_create("__defaultVhost__", "live", "s", SrsLiveSourceConfig(), &s) == srs_success);
+    ASSERT_TRUE(s->on_publish(&pub) == srs_success);
+    SrsEdgeHandler h(&edge, s.get());
+    ASSERT_TRUE(h.on_publish() == srs_success);
+    ASSERT_NE(nullptr, h.pusher());
+    EXPECT_EQ("rtmp://127.0.0.1:1/live/s", h.pusher()->url());
+
+    // Two refused attempts, 1 s apart: the pusher gives up, the next media moves it on.
+    srs_utime_t deadline = srs_update_system_time() + 4 * SRS_UTIME_SECONDS;
+    while (h.pusher()->url() == "rtmp://127.0.0.1:1/live/s" && srs_update_system_time() < deadline) {
+        srs_usleep(100 * SRS_UTIME_MILLISECONDS);
+        ASSERT_TRUE(h.on_video(SrsMediaMessage()) == srs_success);
+    }
+    ASSERT_NE(nullptr, h.pusher());
+    EXPECT_EQ("rtmp://127.0.0.1:2/live/s", h.pusher()->url());
+
+    h.on_unpublish();
+    EXPECT_EQ(nullptr, h.pusher());
+    s->on_unpublish(&pub);
+    p->on_unpublish(&pub);
 }
