@@ -3,7 +3,7 @@ from its origin with the packets unchanged (ffmpeg framemd5), 50 players make on
 connection (the origin's client list), the pull closes after the last player; a dead first
 origin is skipped and an origin killed mid-stream is replaced by the next while the edge's
 players stay connected; an origin cluster finds a stream published at another origin.
-Runtime about 90 s."""
+Runtime about 40 s."""
 
 import json
 import os
@@ -278,6 +278,18 @@ class EdgeTest(unittest.TestCase):
         self.assertTrue(T.wait_for(lambda: q.nb_media > 50, 15), q.nb_media)
         self.assertEqual([], api(edge.api, "/api/v1/clusters")["pulls"])
         self.assertIn("pushed to origin", edge.log())
+
+    @unittest.skipUnless(T.have("curl") and T.have("ffprobe"), "needs curl and ffprobe")
+    def test_http_flv_first_player(self):
+        # An HTTP-FLV player alone starts the pull (the stream is not mounted at the edge yet).
+        origin = self.start(T.SrsProcess(ORIGIN, name="origin"))
+        edge = self.start(edge_of(["127.0.0.1:%d" % origin.rtmp]))
+        self.publish(origin, "h")
+        out = os.path.join(edge.dir, "h.flv")
+        T.run(["curl", "-s", "-m", "3", "-o", out, "http://127.0.0.1:%d/live/h.flv" % edge.http], timeout=10)
+        probe = T.run(["ffprobe", "-hide_banner", "-loglevel", "error", "-show_entries", "stream=codec_name",
+                       "-of", "csv=p=0", out])
+        self.assertEqual(["aac", "h264"], sorted(probe.stdout.split()))
 
     def test_token_traverse(self):
         # The origin takes only clients of pages at example.com; the edge has no rule of its own
