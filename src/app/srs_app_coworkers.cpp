@@ -10,7 +10,12 @@
 #include <srs_protocol_http_message.hpp>
 #include <srs_protocol_http_response.hpp>
 #include <srs_protocol_http_url.hpp>
+#include <srs_protocol_redis.hpp>
 #include <srs_protocol_rtmp_request.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 using json = nlohmann::ordered_json;
 
@@ -112,6 +117,169 @@ srs_error_t srs_coworkers_lookup(const std::vector<std::string>& coworkers, cons
         origins->push_back(origin);
     }
     return srs_success;
+}
+
+std::string srs_redis_stream_key(const std::string& vhost, const std::string& app, const std::string& stream) {
+    return "srs:stream:" + srs_live_stream_url(vhost, app, stream);
+}
+
+namespace {
+
+// The local address of a connected socket (the rtmp connection has the same helper for its
+// connect _result; kept here to leave the core headers untouched).
+std::string srs_redis_local_ip(const SrsNetFd& fd) {
+    sockaddr_storage addr;
+    socklen_t len = sizeof(addr);
+    if (getsockname(fd.osfd(), (sockaddr*)&addr, &len) != 0) {
+        return "";
+    }
+    char buf[INET6_ADDRSTRLEN] = {0};
+    if (addr.ss_family == AF_INET6) {
+        inet_ntop(AF_INET6, &((sockaddr_in6*)&addr)->sin6_addr, buf, sizeof(buf));
+    } else {
+        inet_ntop(AF_INET, &((sockaddr_in*)&addr)->sin_addr, buf, sizeof(buf));
+    }
+    return buf;
+}
+
+// A connection to the Redis server of the registry.
+struct SrsRedisConn {
+    SrsNetFd fd;
+    std::unique_ptr<SrsStSocket> skt;
+    std::unique_ptr<SrsRedisClient> client;
+
+    srs_error_t open(const std::string& redis) {
+        srs_error_t err = srs_success;
+        SrsEdgeOrigin ep;
+        if (!srs_edge_parse_origin(redis, &ep)) {
+            return srs_error_new(ERROR_SYSTEM_CONFIG_INVALID, "redis %s is not host:port", redis.c_str());
+        }
+        if (redis.find(':') == std::string::npos) {
+            ep.port = 6379;
+        }
+        if ((err = srs_tcp_connect(ep.host, ep.port, SRS_REDIS_TIMEOUT, &fd)) != srs_success) {
+            return srs_error_wrap(err, "redis connect %s", redis.c_str());
+        }
+        skt = std::make_unique<SrsStSocket>(fd);
+        skt->set_recv_timeout(SRS_REDIS_TIMEOUT);
+        skt->set_send_timeout(SRS_REDIS_TIMEOUT);
+        client = std::make_unique<SrsRedisClient>(skt.get());
+        return err;
+    }
+};
+
+}  // namespace
+
+srs_error_t srs_redis_registry_lookup(const std::string& redis, const std::string& vhost, const std::string& app,
+                                      const std::string& stream, std::vector<std::string>* origins) {
+    srs_error_t err = srs_success;
+    origins->clear();
+    SrsRedisConn c;
+    if ((err = c.open(redis)) != srs_success) {
+        return err;
+    }
+    SrsRedisReply r;
+    std::string key = srs_redis_stream_key(vhost, app, stream);
+    if ((err = c.client->command({"GET", key}, &r)) != srs_success) {
+        return srs_error_wrap(err, "redis GET %s", key.c_str());
+    }
+    if (r.type == SrsRedisReply::Error) {
+        return srs_error_new(ERROR_SYSTEM_PACKET_INVALID, "redis GET %s: %s", key.c_str(), r.str.c_str());
+    }
+    SrsEdgeOrigin o;
+    if (r.type == SrsRedisReply::Bulk && srs_edge_parse_origin(r.str, &o)) {
+        srs_trace("redis: %s is published at %s", key.c_str(), r.str.c_str());
+        origins->push_back(o.str());
+    }
+    return err;
+}
+
+SrsRedisRegistration::SrsRedisRegistration(const std::string& redis, const std::string& key, const std::string& listen)
+    : redis_(redis), key_(key), listen_(listen) {}
+
+SrsRedisRegistration::~SrsRedisRegistration() {
+    if (trd_) {
+        trd_->stop();
+    }
+}
+
+srs_error_t SrsRedisRegistration::start() {
+    trd_ = std::make_unique<SrsCoroutine>("redis-registry", this);
+    return trd_->start();
+}
+
+srs_error_t SrsRedisRegistration::set_once() {
+    srs_error_t err = srs_success;
+    SrsRedisConn c;
+    if ((err = c.open(redis_)) != srs_success) {
+        return err;
+    }
+    if (value_.empty()) {
+        std::string ip;
+        int port = 1935;
+        srs_conf_parse_endpoint(listen_, &ip, &port);
+        if (ip.empty() || ip == "0.0.0.0" || ip == "::") {
+            // The address this host reaches Redis from: the other origins reach us there too.
+            ip = srs_redis_local_ip(c.fd);
+        }
+        SrsEdgeOrigin o;
+        o.host = ip.empty() ? "127.0.0.1" : ip;
+        o.port = port;
+        value_ = o.str();
+    }
+    SrsRedisReply r;
+    if ((err = c.client->command({"SET", key_, value_, "EX", std::to_string(SRS_REDIS_TTL_SECONDS)}, &r)) !=
+        srs_success) {
+        return srs_error_wrap(err, "redis SET %s", key_.c_str());
+    }
+    if (r.type == SrsRedisReply::Error) {
+        return srs_error_new(ERROR_SYSTEM_PACKET_INVALID, "redis SET %s: %s", key_.c_str(), r.str.c_str());
+    }
+    return err;
+}
+
+srs_error_t SrsRedisRegistration::cycle() {
+    bool logged = false;
+    while (trd_->pull() == srs_success) {
+        srs_error_t err = set_once();
+        if (err != srs_success) {
+            srs_warn("redis: register %s at %s: %s", key_.c_str(), redis_.c_str(), srs_error_summary(err).c_str());
+            srs_error_reset(err);
+            logged = false;
+        } else if (!logged) {
+            srs_trace("redis: registered %s = %s at %s, ttl %d s", key_.c_str(), value_.c_str(), redis_.c_str(),
+                      SRS_REDIS_TTL_SECONDS);
+            logged = true;
+        }
+        srs_usleep(SRS_REDIS_REFRESH);
+    }
+    return srs_success;
+}
+
+void SrsRedisRegistration::stop() {
+    if (!trd_) {
+        return;
+    }
+    trd_->stop();
+    trd_.reset();
+    if (value_.empty()) {
+        return;
+    }
+    // Only our own value goes: another origin may have taken the stream over meanwhile.
+    SrsRedisConn c;
+    SrsRedisReply r;
+    srs_error_t err = c.open(redis_);
+    if (err == srs_success && (err = c.client->command({"GET", key_}, &r)) == srs_success &&
+        r.type == SrsRedisReply::Bulk && r.str == value_) {
+        err = c.client->command({"DEL", key_}, &r);
+    }
+    if (err != srs_success) {
+        srs_warn("redis: unregister %s: %s (it expires in %d s)", key_.c_str(), srs_error_summary(err).c_str(),
+                 SRS_REDIS_TTL_SECONDS);
+        srs_error_reset(err);
+        return;
+    }
+    srs_trace("redis: unregistered %s", key_.c_str());
 }
 
 SrsClusterApi::SrsClusterApi(ConfigGetter config, SrsLiveSourceManager* sources, SrsEdgeServer* edge,

@@ -7,6 +7,7 @@
 
 #include <srs_core.hpp>
 #include <srs_core_error.hpp>
+#include <srs_core_st.hpp>
 #include <srs_protocol_http_mux.hpp>
 
 #include <nlohmann/json.hpp>
@@ -41,6 +42,43 @@ nlohmann::ordered_json srs_coworker_answer(const std::string& vhost, const std::
 // An unreachable or failing coworker is skipped (logged).
 srs_error_t srs_coworkers_lookup(const std::vector<std::string>& coworkers, const std::string& vhost,
                                  const std::string& app, const std::string& stream, std::vector<std::string>* origins);
+
+// The Redis registry of an origin cluster: key srs:stream:<vhost>/<app>/<stream>, value the
+// RTMP endpoint "ip:port" of the origin that publishes it, set with a TTL and refreshed while
+// the publish lasts, so an origin that dies leaves the registry within SRS_REDIS_TTL.
+#define SRS_REDIS_TTL_SECONDS 30
+#define SRS_REDIS_REFRESH (10 * SRS_UTIME_SECONDS)
+#define SRS_REDIS_TIMEOUT (1 * SRS_UTIME_SECONDS)
+std::string srs_redis_stream_key(const std::string& vhost, const std::string& app, const std::string& stream);
+// The holder of a stream in the registry at redis ("host:port"); none when absent.
+srs_error_t srs_redis_registry_lookup(const std::string& redis, const std::string& vhost, const std::string& app,
+                                      const std::string& stream, std::vector<std::string>* origins);
+
+// Registers one publish in the Redis registry from its own coroutine (SET ... EX, refreshed),
+// and removes it at stop (DEL, when the key is still ours).
+class SrsRedisRegistration : public ISrsCoroutineHandler {
+public:
+    // listen: the RTMP listen endpoint ("port", "ip:port"): its port is advertised, with its ip
+    // when it is a specific address, else the local address of the connection to Redis.
+    SrsRedisRegistration(const std::string& redis, const std::string& key, const std::string& listen);
+    ~SrsRedisRegistration() override;
+    SRS_DISALLOW_COPY(SrsRedisRegistration);
+
+public:
+    srs_error_t start();
+    // Stops refreshing and deletes the key (bounded by SRS_REDIS_TIMEOUT).
+    void stop();
+    srs_error_t cycle() override;
+    const std::string& value() const { return value_; }
+
+private:
+    srs_error_t set_once();
+    std::string redis_;
+    std::string key_;
+    std::string listen_;
+    std::string value_;
+    std::unique_ptr<SrsCoroutine> trd_;
+};
 
 // GET /api/v1/clusters: the coworker answer when a stream is asked, else the list of pulls.
 class SrsClusterApi : public ISrsHttpHandler {

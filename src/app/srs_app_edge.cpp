@@ -1,6 +1,7 @@
 #include <srs_app_edge.hpp>
 
 #include <srs_app_config.hpp>
+#include <srs_app_coworkers.hpp>
 #include <srs_app_forward.hpp>
 #include <srs_core_log.hpp>
 #include <srs_core_utility.hpp>
@@ -136,6 +137,7 @@ SrsEdgeVhostConfig srs_edge_vhost_config_load(const SrsConfig& conf, const std::
     c.protocol = conf.vhost_string(vhost, "cluster.protocol");
     c.origin_cluster = conf.vhost_bool(vhost, "cluster.origin_cluster");
     c.coworkers = conf.vhost_strings(vhost, "cluster.coworkers");
+    c.redis = conf.vhost_string(vhost, "cluster.redis");
     return c;
 }
 
@@ -195,7 +197,19 @@ bool SrsEdgeIngester::resolve_origins(std::vector<std::string>* origins) {
         *origins = c.origins;
         return true;
     }
-    srs_error_t err = server_->lookup(c.coworkers, source_->vhost(), source_->app(), source_->stream(), origins);
+    srs_error_t err = srs_success;
+    if (!c.redis.empty()) {
+        if ((err = srs_redis_registry_lookup(c.redis, source_->vhost(), source_->app(), source_->stream(), origins)) !=
+            srs_success) {
+            srs_warn("edge: %s: redis lookup: %s", source_->url().c_str(), srs_error_summary(err).c_str());
+            srs_error_reset(err);
+            origins->clear();
+        }
+        if (!origins->empty() || c.coworkers.empty()) {
+            return true;
+        }
+    }
+    err = server_->lookup(c.coworkers, source_->vhost(), source_->app(), source_->stream(), origins);
     if (err != srs_success) {
         srs_warn("edge: %s: coworkers lookup: %s", source_->url().c_str(), srs_error_summary(err).c_str());
         srs_error_reset(err);
@@ -441,6 +455,10 @@ srs_error_t SrsEdgeIngester::feed(SrsRtmpClient* rtmp, const SrsMediaMessage& ms
 SrsEdgeHandler::SrsEdgeHandler(SrsEdgeServer* server, SrsLiveSource* source) : server_(server), source_(source) {}
 
 SrsEdgeHandler::~SrsEdgeHandler() {
+    if (registration_) {
+        registration_->stop();
+        registration_.reset();
+    }
     pusher_.reset();
     ingester_.reset();
 }
@@ -458,6 +476,20 @@ srs_error_t SrsEdgeHandler::on_publish() {
         return srs_success;
     }
     SrsEdgeVhostConfig c = srs_edge_vhost_config_load(*conf, source_->vhost());
+    if (!c.edge && c.origin_cluster && !c.redis.empty()) {
+        // An origin of a cluster with a Redis registry: the other origins find this publish there.
+        std::vector<std::string> listens = conf->get_strings("listen");
+        registration_ = std::make_unique<SrsRedisRegistration>(
+            c.redis, srs_redis_stream_key(source_->vhost(), source_->app(), source_->stream()),
+            listens.empty() ? "1935" : listens[0]);
+        srs_error_t err = registration_->start();
+        if (err != srs_success) {
+            srs_warn("redis: register %s: %s", source_->url().c_str(), srs_error_summary(err).c_str());
+            srs_error_reset(err);
+            registration_.reset();
+        }
+        return srs_success;
+    }
     if (!c.edge || c.origins.empty()) {
         return srs_success;
     }
@@ -519,6 +551,10 @@ void SrsEdgeHandler::check_push() {
 }
 
 void SrsEdgeHandler::on_unpublish() {
+    if (registration_) {
+        registration_->stop();
+        registration_.reset();
+    }
     pusher_.reset();
     push_gave_up_ = false;
 }

@@ -21,6 +21,7 @@ class SrsLiveSourceManager;
 class SrsEdgeServer;
 class SrsRtmpClient;
 class SrsForwarder;
+class SrsRedisRegistration;
 
 // How long a pull outlives the last player of its stream.
 #define SRS_EDGE_IDLE_TIMEOUT (3 * SRS_UTIME_SECONDS)
@@ -162,6 +163,8 @@ private:
     SrsLiveSource* source_;
     std::unique_ptr<SrsEdgeIngester> ingester_;
     std::unique_ptr<SrsForwarder> pusher_;
+    // The publish's entry in the origin cluster's Redis registry.
+    std::unique_ptr<SrsRedisRegistration> registration_;
     SrsEdgeOriginSelector push_origins_;
     std::string push_vhost_;
     std::string push_param_;
@@ -183,8 +186,10 @@ struct SrsEdgeVhostConfig {
     // An origin of an origin cluster: a stream it has not is looked up at the coworkers.
     bool origin_cluster = false;
     std::vector<std::string> coworkers;
+    // The Redis registry of the origin cluster ("host:port"), empty when none.
+    std::string redis;
     // Whether players of this vhost make it pull.
-    bool pulls() const { return edge ? !origins.empty() : (origin_cluster && !coworkers.empty()); }
+    bool pulls() const { return edge ? !origins.empty() : (origin_cluster && (!coworkers.empty() || !redis.empty())); }
 };
 SrsEdgeVhostConfig srs_edge_vhost_config_load(const SrsConfig& conf, const std::string& vhost);
 

@@ -318,6 +318,40 @@ class EdgeTest(unittest.TestCase):
         self.assertIn("live?token=t0k3n", origin.log())
         self.assertIn("token traverse", edge.log())
 
+    @unittest.skipUnless(T.have("redis-server") and T.have("redis-cli"), "needs redis-server")
+    def test_origin_cluster_redis(self):
+        port = T.free_port()
+        redis_dir = T.SrsProcess(name="redis")
+        self.procs.append(redis_dir)
+        redis = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                  "--appendonly", "no", "--dir", redis_dir.dir],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.pubs.append(redis)
+        self.assertTrue(T.wait_for(lambda: T.port_open(port), 10))
+
+        def cli(*args):
+            return T.run(["redis-cli", "-p", str(port), *args], timeout=10).stdout.strip()
+
+        conf = CLUSTER_ORIGIN.replace("coworkers COWORKERS;", "redis 127.0.0.1:%d;" % port)
+        o1 = self.start(T.SrsProcess(conf, name="o1"))
+        o2 = self.start(T.SrsProcess(conf, name="o2"))
+        edge = self.start(edge_of(["127.0.0.1:%d" % o2.rtmp, "127.0.0.1:%d" % o1.rtmp]))
+        pub = self.publish(o1, "r")
+        key = "srs:stream:__defaultVhost__/live/r"
+        self.assertTrue(T.wait_for(lambda: cli("GET", key) == "127.0.0.1:%d" % o1.rtmp, 5), cli("GET", key))
+        self.assertGreater(int(cli("TTL", key)), 0)
+
+        # The edge asks o2, which finds o1 in the registry and pulls from it.
+        p = self.player(edge, "r")
+        self.assertTrue(T.wait_for(lambda: p.nb_media > 50, 15), p.nb_media)
+        self.assertEqual(1, len(play_clients(o2)))
+        self.assertEqual(1, len(play_clients(o1)))
+        self.assertIn("is published at 127.0.0.1:%d" % o1.rtmp, o2.log())
+
+        # The publish ends: the entry goes.
+        pub.terminate()
+        self.assertTrue(T.wait_for(lambda: cli("EXISTS", key) == "0", 10), cli("GET", key))
+
 
 if __name__ == "__main__":
     unittest.main()
