@@ -7,8 +7,10 @@
 #include <srs_core_log.hpp>
 #include <srs_core_utility.hpp>
 #include <srs_protocol_amf0.hpp>
+#include <srs_protocol_rtmp_packet.hpp>
 #include <srs_protocol_rtmp_request.hpp>
 #include <srs_protocol_rtmp_session.hpp>
+#include <srs_protocol_rtmp_stack.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -82,6 +84,39 @@ std::string strip_vhost_query(const std::string& param) {
         pos = amp + 1;
     }
     return srs_string_join(kept, "&");
+}
+
+// Reads what the destination sent, without waiting: acks and the like are applied by the chunk
+// layer; an onStatus error (the destination kicked or refused the stream) or a closed connection
+// ends the session. A partial message stays in the chunk layer for the next call.
+srs_error_t read_destination(SrsRtmpClient* rtmp, SrsStSocket* io) {
+    srs_error_t err = srs_success;
+    while (rtmp->protocol()->has_buffered_input() || io->readable_now()) {
+        SrsMediaMessage msg;
+        if ((err = rtmp->recv_message(&msg)) != srs_success) {
+            if (srs_error_code(err) == ERROR_SOCKET_TIMEOUT) {
+                srs_error_reset(err);
+                return srs_success;
+            }
+            return srs_error_wrap(err, "read from destination");
+        }
+        if (msg.type != SrsMsgAMF0Command && msg.type != SrsMsgAMF3Command) {
+            continue;
+        }
+        std::unique_ptr<SrsPacket> pkt;
+        if ((err = rtmp->decode_message(msg, &pkt)) != srs_success) {
+            // A command we do not know is no reason to stop.
+            srs_error_reset(err);
+            continue;
+        }
+        SrsOnStatusCallPacket* st = dynamic_cast<SrsOnStatusCallPacket*>(pkt.get());
+        if (st && st->data && st->data->get_string(SRS_STATUS_LEVEL) == SRS_STATUS_LEVEL_ERROR) {
+            return srs_error_new(ERROR_FORWARD_FAILED, "destination said %s %s",
+                                 st->data->get_string(SRS_STATUS_CODE).c_str(),
+                                 st->data->get_string(SRS_STATUS_DESCRIPTION).c_str());
+        }
+    }
+    return err;
 }
 
 }  // namespace
@@ -252,12 +287,23 @@ void SrsForwarder::stop() {
     }
 }
 
+void SrsForwarder::finish() {
+    finish_ = true;
+    if (consumer_) {
+        consumer_->wakeup();
+    }
+    if (trd_ && state_ != SrsForwarderState::Forwarding) {
+        // Waiting to retry: nothing to send, end now.
+        trd_->interrupt();
+    }
+}
+
 srs_error_t SrsForwarder::cycle() {
     srs_error_t err = srs_success;
     std::string url = this->url();
     srs_trace("forward %s -> %s: start", source_->url().c_str(), url.c_str());
 
-    while (true) {
+    while (!finish_) {
         if ((err = trd_->pull()) != srs_success) {
             srs_error_reset(err);
             break;
@@ -270,8 +316,12 @@ srs_error_t SrsForwarder::cycle() {
             consumer_.reset();
         }
         srs_error_t pulled = trd_->pull();
-        if (pulled != srs_success) {
-            // Stopped: whatever the session ended with is the stop's doing.
+        if (pulled != srs_success || finish_) {
+            // Stopped or finished: no retry. A failure while finishing is only logged.
+            if (err != srs_success && pulled == srs_success) {
+                srs_warn("forward %s -> %s: finish: %s", source_->url().c_str(), url.c_str(),
+                         srs_error_summary(err).c_str());
+            }
             srs_error_reset(err);
             srs_error_reset(pulled);
             break;
@@ -301,6 +351,10 @@ srs_error_t SrsForwarder::cycle() {
     // Interrupted: a normal end.
     srs_trace("forward %s -> %s: stopped, %lld sessions, %lld msgs, %lld dropped", source_->url().c_str(), url.c_str(),
               (long long)nb_sessions_, (long long)nb_msgs_, (long long)nb_dropped());
+    if (finish_) {
+        // A retired forwarder may wait a while to be freed: it does not keep the source meanwhile.
+        source_.reset();
+    }
     return srs_success;
 }
 
@@ -353,11 +407,23 @@ srs_error_t SrsForwarder::forward_once() {
     std::vector<SrsMediaMessage> msgs;
     msgs.reserve(128);
     const SrsLiveConsumerConfig& cc = options_.consumer;
+    // From here the destination is read only when it has sent something.
+    rtmp.set_recv_timeout(0);
+    srs_utime_t last_read = 0;
     while (true) {
         if ((err = trd_->pull()) != srs_success) {
             return err;
         }
-        consumer_->wait(cc.realtime ? 1 : cc.mw_msgs, cc.realtime ? 0 : cc.mw_latency);
+        srs_utime_t now = srs_update_system_time();
+        if (now - last_read >= SRS_FORWARD_READ_INTERVAL || now < last_read) {
+            last_read = now;
+            if ((err = read_destination(&rtmp, &io)) != srs_success) {
+                return err;
+            }
+        }
+        if (!finish_) {
+            consumer_->wait(cc.realtime ? 1 : cc.mw_msgs, cc.realtime ? 0 : cc.mw_latency);
+        }
         if (consumer_->expired()) {
             // The vhost went away or was disabled: a new session starts from the source's state.
             return srs_error_new(ERROR_FORWARD_FAILED, "queue expired: %s", consumer_->expire_reason().c_str());
@@ -369,6 +435,16 @@ srs_error_t SrsForwarder::forward_once() {
         }
         msgs.clear();
         consumer_->dump_packets(128, &msgs);
+        if (msgs.empty() && finish_) {
+            // The source unpublished and everything before it was sent: end as an encoder does.
+            if ((err = rtmp.fmle_unpublish(stream_, stream_id)) != srs_success) {
+                return srs_error_wrap(err, "unpublish");
+            }
+            state_ = SrsForwarderState::Idle;
+            srs_trace("forward %s -> %s: finished, %lld msgs", source_->url().c_str(), url().c_str(),
+                      (long long)nb_msgs_);
+            return err;
+        }
         if (msgs.empty()) {
             continue;
         }
@@ -426,6 +502,29 @@ void SrsForwardServer::on_forwarder_stop(SrsForwarder* f) {
             forwarder_urls_.erase(forwarder_urls_.begin() + (long)i);
             return;
         }
+    }
+}
+
+void SrsForwardServer::retire(std::unique_ptr<SrsForwarder> f, srs_utime_t deadline) {
+    retired_.push_back(Retired{std::move(f), deadline});
+    reap();
+}
+
+void SrsForwardServer::reap() {
+    // Stopping waits for a coroutine (others run meanwhile, and may retire more): take the
+    // done ones out first.
+    srs_utime_t now = srs_update_system_time();
+    std::vector<std::unique_ptr<SrsForwarder>> done;
+    for (size_t i = 0; i < retired_.size();) {
+        if (retired_[i].forwarder->finished() || now >= retired_[i].deadline) {
+            done.push_back(std::move(retired_[i].forwarder));
+            retired_.erase(retired_.begin() + (long)i);
+        } else {
+            i++;
+        }
+    }
+    for (auto& f : done) {
+        f->stop();
     }
 }
 
@@ -503,6 +602,7 @@ srs_error_t SrsForwardSourceHandler::on_publish() {
             h.stream_id = srs_hook_stream_id(stat, h.vhost, h.app, h.stream);
         }
         backend_body_ = srs_hook_body(SrsHookEvent::Forward, h);
+        backend_generation_ = generation_;
         backend_ = std::make_unique<SrsCoroutine>("forward-backend", this, srs_context_generate());
         srs_error_t err = backend_->start();
         if (err != srs_success) {
@@ -516,32 +616,36 @@ srs_error_t SrsForwardSourceHandler::on_publish() {
 }
 
 void SrsForwardSourceHandler::on_unpublish() {
-    stop_all();
+    stop_all(true);
 }
 
 srs_error_t SrsForwardSourceHandler::cycle() {
     srs_error_t err = srs_success;
+    // The publish this call is for; the handler may have moved on when the answer comes.
+    int64_t generation = backend_generation_;
+    std::string backend = config_.backend;
+    std::string body = backend_body_;
+    srs_utime_t timeout = config_.backend_timeout;
     int status = 0;
     std::string answer;
     srs_utime_t start = srs_update_system_time();
-    err = srs_hook_post(config_.backend, backend_body_, config_.backend_timeout, &status, &answer);
+    err = srs_hook_post(backend, body, timeout, &status, &answer);
     std::vector<std::string> urls;
     if (err == srs_success) {
         err = srs_forward_parse_backend_response(status, answer, &urls);
     }
     if (err != srs_success) {
         // The static destinations go on; the publish is not refused for a backend failure.
-        srs_warn("forward %s: backend %s failed in %d ms: %s", source_->url().c_str(), config_.backend.c_str(),
+        srs_warn("forward %s: backend %s failed in %d ms: %s", source_->url().c_str(), backend.c_str(),
                  srsu2msi(srs_update_system_time() - start), srs_error_summary(err).c_str());
         srs_error_reset(err);
         return srs_success;
     }
-    if (backend_ && (err = backend_->pull()) != srs_success) {
-        // Unpublished meanwhile.
-        srs_error_reset(err);
+    if (generation != generation_) {
+        // Unpublished (or published again) meanwhile.
         return srs_success;
     }
-    srs_trace("forward %s: backend %s answered %d urls in %d ms", source_->url().c_str(), config_.backend.c_str(),
+    srs_trace("forward %s: backend %s answered %d urls in %d ms", source_->url().c_str(), backend.c_str(),
               (int)urls.size(), srsu2msi(srs_update_system_time() - start));
     for (const std::string& u : urls) {
         std::string tc_url, stream;
@@ -576,14 +680,28 @@ void SrsForwardSourceHandler::start_forwarder(const std::string& tc_url, const s
     forwarders_.push_back(std::move(f));
 }
 
-void SrsForwardSourceHandler::stop_all() {
-    if (backend_) {
-        backend_->stop();
-        backend_.reset();
-    }
-    for (auto& f : forwarders_) {
+void SrsForwardSourceHandler::stop_all(bool graceful) {
+    // Stopping a coroutine waits for it, so other coroutines run meanwhile: a new publish of the
+    // source may come in and start its own forwarders. Take ours out first.
+    generation_++;
+    std::unique_ptr<SrsCoroutine> backend = std::move(backend_);
+    std::vector<std::unique_ptr<SrsForwarder>> forwarders;
+    forwarders.swap(forwarders_);
+    for (auto& f : forwarders) {
         server_->on_forwarder_stop(f.get());
+    }
+    if (graceful) {
+        srs_utime_t deadline = srs_update_system_time() + SRS_FORWARD_FINISH_TIMEOUT;
+        for (auto& f : forwarders) {
+            f->finish();
+            server_->retire(std::move(f), deadline);
+        }
+        forwarders.clear();
+    }
+    if (backend) {
+        backend->stop();
+    }
+    for (auto& f : forwarders) {
         f->stop();
     }
-    forwarders_.clear();
 }

@@ -33,11 +33,15 @@ class SrsStatistic;
 #define SRS_FORWARD_BACKOFF_MAX (10 * SRS_UTIME_SECONDS)
 // A session that lasted this long resets the backoff: the next failure retries quickly again.
 #define SRS_FORWARD_BACKOFF_RESET (10 * SRS_UTIME_SECONDS)
+// How long a forwarder may take to send its queue after its source unpublished.
+#define SRS_FORWARD_FINISH_TIMEOUT (3 * SRS_UTIME_SECONDS)
 // Bounds each connect, handshake, command answer and write to a destination.
 #define SRS_FORWARD_TIMEOUT (5 * SRS_UTIME_SECONDS)
 // A forwarder's queue: a destination that is this far behind loses old media (down to a
 // keyframe, as a slow player does), it never slows the source.
 #define SRS_FORWARD_QUEUE_LENGTH (10 * SRS_UTIME_SECONDS)
+// How often a forwarder reads what its destination sent (acks, an onStatus error, a close).
+#define SRS_FORWARD_READ_INTERVAL (500 * SRS_UTIME_MILLISECONDS)
 // The chunk size sent to destinations, as SRS's forwarder uses.
 #define SRS_FORWARD_CHUNK_SIZE 60000
 
@@ -112,7 +116,14 @@ public:
     srs_error_t start();
     // Interrupts and waits for the coroutine; the destination sees the connection close.
     void stop();
-    // Called (from the forwarder's coroutine) when it gave up after max_attempts, with the last error.
+    // Ends gracefully, without waiting: the messages already queued are sent, then FCUnpublish
+    // and deleteStream, and the coroutine ends by itself (at once when it is connecting or waiting
+    // to retry). stop() or the destructor frees it then.
+    void finish();
+    bool finished() const { return trd_ && !trd_->running(); }
+    // Called (from the forwarder's coroutine) when it gave up after max_attempts, with the last
+    // error. The coroutine ends right after; the callback must not stop() or free the forwarder
+    // (it may kick a publisher, or flag the forwarder for its owner to free later).
     void set_on_give_up(std::function<void(const std::string& reason)> f) { on_give_up_ = std::move(f); }
 
 public:
@@ -150,6 +161,7 @@ private:
     int64_t nb_msgs_ = 0;
     int64_t nb_dropped_ = 0;
     std::string last_error_;
+    bool finish_ = false;
 };
 
 class SrsForwardSourceHandler;
@@ -185,6 +197,12 @@ public:
     std::vector<SrsForwarder*> forwarders_of(const std::string& source_url) const;
     void on_forwarder_start(SrsForwarder* f, const std::string& source_url);
     void on_forwarder_stop(SrsForwarder* f);
+    // Keeps a finishing forwarder (its source unpublished) until it ended or deadline passed;
+    // frees the ones that are done.
+    void retire(std::unique_ptr<SrsForwarder> f, srs_utime_t deadline);
+    // Frees the retired forwarders that ended, and stops those past their deadline.
+    void reap();
+    int nb_retired() const { return (int)retired_.size(); }
     // The running forwarders for /api/v1/forwards: {"forwards":[{"id","source","url","state",...}]}.
     void dumps(nlohmann::ordered_json* obj) const;
 
@@ -195,12 +213,17 @@ private:
     bool has_fixed_ = false;
     std::vector<SrsForwarder*> forwarders_;
     std::vector<std::string> forwarder_urls_;
+    struct Retired {
+        std::unique_ptr<SrsForwarder> forwarder;
+        srs_utime_t deadline;
+    };
+    std::vector<Retired> retired_;
 };
 
 // Forwards one source: at each publish, when forward is enabled for its vhost and the stream did
 // not already go through SRS_FORWARD_MAX_HOPS forwards, starts a forwarder per destination, and
-// asks the backend (from a coroutine, so the publish never waits) for more. Stops them all at
-// unpublish.
+// asks the backend (from a coroutine, so the publish never waits) for more. At unpublish they
+// send what they queued and end (the server keeps them meanwhile); the publish never waits.
 class SrsForwardSourceHandler : public ISrsLiveSourceHandler, public ISrsCoroutineHandler {
 public:
     SrsForwardSourceHandler(SrsForwardServer* server, SrsLiveSource* source);
@@ -215,7 +238,9 @@ public:
     int nb_forwarders() const { return (int)forwarders_.size(); }
 
 private:
-    void stop_all();
+    // Stops the forwarders; with graceful, those publishing finish sending their queue first
+    // (the server keeps them meanwhile).
+    void stop_all(bool graceful = false);
     // Starts a forwarder to an rtmp:// URL (from the backend) or tc_url + stream.
     void start_forwarder(const std::string& tc_url, const std::string& stream);
 
@@ -229,4 +254,7 @@ private:
     std::string backend_body_;
     std::unique_ptr<SrsCoroutine> backend_;
     std::vector<std::unique_ptr<SrsForwarder>> forwarders_;
+    // Bumped at each stop_all(): a backend answer for an older publish is dropped.
+    int64_t generation_ = 0;
+    int64_t backend_generation_ = 0;
 };

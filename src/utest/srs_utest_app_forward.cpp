@@ -4,12 +4,14 @@
 #include <gtest/gtest.h>
 #include <srs_utest_app_publish.hpp>
 
+#include <srs_app_config.hpp>
 #include <srs_app_forward.hpp>
 #include <srs_app_http_hooks.hpp>
 #include <srs_app_source.hpp>
 #include <srs_core_st.hpp>
 #include <srs_core_utility.hpp>
 #include <srs_protocol_amf0.hpp>
+#include <srs_protocol_rtmp_packet.hpp>
 #include <srs_protocol_rtmp_request.hpp>
 #include <srs_protocol_rtmp_session.hpp>
 
@@ -82,10 +84,29 @@ public:
             if ((err = server.recv_message(&msg)) != srs_success) {
                 return err;
             }
+            if (msg.type == SrsMsgAMF0Command) {
+                commands++;
+            }
             if (msg.is_av() || msg.is_script()) {
                 types.push_back(msg.type);
                 sizes.push_back(msg.size());
                 timestamps.push_back(msg.timestamp);
+            }
+            if (stall_after > 0 && (int)types.size() >= stall_after) {
+                stall_after = 0;
+                // Stop reading: the forwarder's writes fill the socket buffers and block.
+                srs_usleep(10 * kS);
+                return err;
+            }
+            if (kick_after > 0 && (int)types.size() >= kick_after) {
+                kick_after = 0;
+                // Refuse the stream but keep the connection: the forwarder must notice.
+                if ((err = server.send_status(1, SRS_STATUS_LEVEL_ERROR, "NetStream.Publish.BadName", "kicked")) !=
+                    srs_success) {
+                    return err;
+                }
+                srs_usleep(3 * kS);
+                return err;
             }
             if (close_after > 0 && (int)types.size() >= close_after) {
                 close_after = 0;
@@ -98,6 +119,10 @@ public:
     int port = 0;
     int sessions = 0;
     int close_after = 0;
+    int kick_after = 0;
+    int stall_after = 0;
+    // Commands after the publish started (FCUnpublish, deleteStream).
+    int commands = 0;
     std::vector<std::string> tc_urls;
     std::vector<std::string> streams;
     std::vector<int> hops;
@@ -136,6 +161,36 @@ std::shared_ptr<SrsLiveSource> make_source(const std::string& vhost = SRS_DEFAUL
 }
 
 }  // namespace
+
+std::shared_ptr<SrsConfig> load_conf(const std::string& text) {
+    std::shared_ptr<SrsConfig> c;
+    srs_error_t err = SrsConfig::load_string(text, &c);
+    EXPECT_TRUE(err == srs_success) << srs_error_desc(err);
+    srs_error_reset(err);
+    return c;
+}
+
+TEST(AppForwardTest, ConfigAndLegacyForm) {
+    auto c = load_conf(
+        "vhost __defaultVhost__ { forward { enabled on; destination 127.0.0.1:19350 h2; backend http://b/f; } }\n"
+        "vhost old { forward 127.0.0.1:19351; }\n"
+        "vhost off { http_hooks { enabled on; timeout 3; } }\n");
+    ASSERT_TRUE(c != nullptr);
+    SrsForwardConfig f = srs_forward_config_load(*c, SRS_DEFAULT_VHOST);
+    EXPECT_TRUE(f.enabled);
+    ASSERT_EQ(2u, f.destinations.size());
+    EXPECT_EQ("h2", f.destinations[1]);
+    EXPECT_EQ("http://b/f", f.backend);
+    // SRS 1/2: `forward host:port;` in the vhost.
+    f = srs_forward_config_load(*c, "old");
+    EXPECT_TRUE(f.enabled);
+    ASSERT_EQ(1u, f.destinations.size());
+    EXPECT_EQ("127.0.0.1:19351", f.destinations[0]);
+    f = srs_forward_config_load(*c, "off");
+    EXPECT_FALSE(f.enabled);
+    EXPECT_TRUE(f.destinations.empty());
+    EXPECT_EQ(3 * kS, f.backend_timeout);
+}
 
 TEST(AppForwardTest, DestinationUrl) {
     std::string tc, stream;
@@ -393,8 +448,21 @@ TEST(AppForwardTest, HandlerFollowsPublish) {
     ASSERT_TRUE(wait_for([&] { return dst.sessions >= 1; }, 3 * kS));
     EXPECT_EQ("s?vhost=v.example.com&token=9", dst.streams[0]);
     EXPECT_EQ(2, dst.hops[0]);
+    // The last messages before the unpublish reach the destination, then FCUnpublish and
+    // deleteStream; the unpublish itself does not wait.
+    SrsForwarder* f = server.forwarders()[0];
+    ASSERT_TRUE(wait_for([&] { return f->state() == SrsForwarderState::Forwarding; }, 3 * kS));
+    ASSERT_TRUE(srs_utest::publish_media(source.get(), 0, 1000) == srs_success);
+    int nb_published = 2 + 25 + 44;
+    srs_utime_t t = srs_update_system_time();
     source->on_unpublish(&pub);
+    EXPECT_LT(srs_update_system_time() - t, 5 * kMs);
     EXPECT_TRUE(server.forwarders().empty());
+    EXPECT_EQ(1, server.nb_retired());
+    ASSERT_TRUE(wait_for([&] { return dst.commands >= 2; }, 3 * kS));
+    EXPECT_GE((int)dst.types.size(), nb_published);
+    server.reap();
+    EXPECT_EQ(0, server.nb_retired());
     EXPECT_EQ(0, source->nb_consumers());
 
     // Too many hops: a loop guard.
@@ -410,4 +478,120 @@ TEST(AppForwardTest, HandlerFollowsPublish) {
     ASSERT_TRUE(source->on_publish(&pub) == srs_success);
     EXPECT_TRUE(server.forwarders().empty());
     source->on_unpublish(&pub);
+}
+
+// A destination that refuses the stream with an onStatus error but keeps the connection open:
+// the forwarder reads it and ends the session (to publish again after the backoff).
+TEST(AppForwardTest, DestinationErrorStatusEndsSession) {
+    ForwardRtmpServer dst;
+    ASSERT_TRUE(dst.listen() == srs_success);
+    dst.kick_after = 5;
+    ASSERT_TRUE(dst.start() == srs_success);
+
+    auto source = make_source();
+    ForwardPublisher pub;
+    ASSERT_TRUE(source->on_publish(&pub) == srs_success);
+    ASSERT_TRUE(srs_utest::publish_media(source.get(), 0, 200) == srs_success);
+    SrsForwarderOptions opts;
+    opts.backoff_min = 20 * kMs;
+    SrsForwarder f(source, srs_fmt("rtmp://127.0.0.1:%d/live", dst.port), "s", opts);
+    ASSERT_TRUE(f.start() == srs_success);
+    int64_t ts = 200;
+    ASSERT_TRUE(wait_for(
+        [&] {
+            // The stream goes on meanwhile.
+            srs_error_t err = srs_utest::publish_media(source.get(), ts, ts + 40, false);
+            srs_error_reset(err);
+            ts += 40;
+            return f.nb_failures() >= 1;
+        },
+        2 * kS));
+    EXPECT_NE(std::string::npos, f.last_error().find("NetStream.Publish.BadName")) << f.last_error();
+    EXPECT_EQ(1, dst.sessions);
+    f.stop();
+    source->on_unpublish(&pub);
+}
+
+// A destination that stops reading: the forwarder's queue drops old media (bounded) and its
+// session times out; the source's calls never wait for it.
+TEST(AppForwardTest, StalledDestinationNeverSlowsTheSource) {
+    ForwardRtmpServer dst;
+    ASSERT_TRUE(dst.listen() == srs_success);
+    dst.stall_after = 3;
+    ASSERT_TRUE(dst.start() == srs_success);
+
+    auto source = make_source();
+    ForwardPublisher pub;
+    ASSERT_TRUE(source->on_publish(&pub) == srs_success);
+    ASSERT_TRUE(srs_utest::publish_media(source.get(), 0, 40) == srs_success);
+    SrsForwarderOptions opts;
+    opts.timeout = 500 * kMs;
+    opts.backoff_min = 5 * kS;
+    opts.consumer.queue_length = 1 * kS;
+    SrsForwarder f(source, srs_fmt("rtmp://127.0.0.1:%d/live", dst.port), "s", opts);
+    ASSERT_TRUE(f.start() == srs_success);
+    ASSERT_TRUE(wait_for([&] { return f.state() == SrsForwarderState::Forwarding; }, 3 * kS));
+
+    // 64 KB frames, a keyframe a second, far more than the socket buffers hold.
+    std::string key(64 * 1024, '\x65'), inter(64 * 1024, '\x41');
+    key[0] = 0x17;
+    key[1] = 0x01;
+    inter[0] = 0x27;
+    inter[1] = 0x01;
+    srs_utime_t slowest = 0;
+    for (int i = 0; i < 1000 && f.nb_failures() == 0; i++) {
+        const std::string& body = i % 25 == 0 ? key : inter;
+        SrsMediaMessage m = SrsMediaMessage::create(SrsMsgVideo, 40 + i * 40, 1, body.data(), (int)body.size());
+        srs_utime_t t = srs_update_system_time();
+        ASSERT_TRUE(source->on_video(m) == srs_success);
+        slowest = std::max(slowest, srs_update_system_time() - t);
+        if (i % 10 == 9) {
+            srs_usleep(2 * kMs);
+        }
+    }
+    ASSERT_TRUE(wait_for([&] { return f.nb_failures() >= 1; }, 3 * kS));
+    EXPECT_GT(f.nb_dropped(), 0);
+    EXPECT_LT(slowest, 20 * kMs);
+    EXPECT_EQ(SrsForwarderState::Backoff, f.state());
+    // No queue while waiting to retry.
+    EXPECT_EQ(0, source->nb_consumers());
+    f.stop();
+    source->on_unpublish(&pub);
+}
+
+// A backend that cannot be reached: logged, the static destinations go on; an unpublish while
+// the backend is being asked stops the call.
+TEST(AppForwardTest, BackendDownKeepsStaticDestinations) {
+    ForwardRtmpServer dst;
+    ASSERT_TRUE(dst.listen() == srs_success);
+    ASSERT_TRUE(dst.start() == srs_success);
+    int dead = 0;
+    {
+        SrsNetFd lfd;
+        ASSERT_TRUE(srs_tcp_listen("127.0.0.1", 0, &lfd) == srs_success);
+        dead = srs_socket_local_port(lfd);
+    }
+
+    SrsForwardServer server;
+    SrsForwardConfig c;
+    c.enabled = true;
+    c.destinations = {srs_fmt("127.0.0.1:%d", dst.port)};
+    c.backend = srs_fmt("http://127.0.0.1:%d/api/v1/forward", dead);
+    c.backend_timeout = 1 * kS;
+    server.set_fixed_config(c);
+    auto source = make_source();
+    source->add_handler(server.create_handler(source.get()));
+    ForwardPublisher pub;
+    ASSERT_TRUE(source->on_publish(&pub) == srs_success);
+    ASSERT_TRUE(wait_for([&] { return dst.sessions >= 1; }, 3 * kS));
+    srs_usleep(50 * kMs);
+    EXPECT_EQ(1u, server.forwarders().size());
+    source->on_unpublish(&pub);
+    EXPECT_TRUE(server.forwarders().empty());
+
+    // Unpublished at once, before the backend answered.
+    ASSERT_TRUE(source->on_publish(&pub) == srs_success);
+    source->on_unpublish(&pub);
+    srs_usleep(50 * kMs);
+    EXPECT_TRUE(server.forwarders().empty());
 }

@@ -1,15 +1,18 @@
 """Forward with three real srs processes on loopback: A forwards live/s to B and C. ffmpeg
 publishes a known FLV to A; a player on B gets the very packets of the file (framemd5 hashes
 of B's packets found in order in the file's); C is down at first and started ~3 s later: it
-gets the stream within the retry backoff; a player on A keeps receiving at full rate all along.
+gets the stream within the retry backoff; D never answers (handshake timeouts); a player on A
+keeps receiving at full rate all along.
 A backend (a tiny HTTP server) names the destination of another vhost's streams (SRS 5 dynamic
-forward); the forwarders show in /api/v1/forwards. Runtime about 40 s."""
+forward); the forwarders show in /api/v1/forwards; a reload applies at the next publish; a loop
+A -> B -> A (SRS 1/2 `forward host:port;`) stays bounded. Runtime about 40 s."""
 
 import http.server
 import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -194,7 +197,13 @@ class ForwardTest(unittest.TestCase):
         b = self.srs(PLAIN, "b").start()
         c = self.srs(PLAIN, "c")
         self.backend = BackendServer(b.rtmp)
-        a = self.srs(ORIGIN % {"dests": "127.0.0.1:%d 127.0.0.1:%d" % (b.rtmp, c.rtmp),
+        # D: a black hole that takes connections (in the kernel backlog) and never answers.
+        hole = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        hole.bind(("127.0.0.1", 0))
+        hole.listen(16)
+        self.addCleanup(hole.close)
+        d_port = hole.getsockname()[1]
+        a = self.srs(ORIGIN % {"dests": "127.0.0.1:%d 127.0.0.1:%d 127.0.0.1:%d" % (b.rtmp, c.rtmp, d_port),
                                "backend": self.backend.port}, "a").start()
         sample = os.path.join(a.dir, "sample.flv")
         make_sample(sample)
@@ -262,8 +271,9 @@ class ForwardTest(unittest.TestCase):
         print("forward: longest gap of A's player %.2f s" % gap)
         self.assertLess(gap, 1.0)
         log = a.log()
-        self.assertIn("retry in", log)
-        self.assertIn("127.0.0.1:%d" % c.rtmp, log)
+        self.assertRegex(log, r"-> rtmp://127.0.0.1:%d/live/s: attempt 1 failed, retry in 1000 ms" % c.rtmp)
+        # D timed out (handshake) and was retried, without slowing anyone.
+        self.assertRegex(log, r"-> rtmp://127.0.0.1:%d/live/s: attempt 1 failed, retry in 1000 ms: handshake" % d_port)
 
     def test_reload_applies_at_next_publish(self):
         b = self.srs(PLAIN, "b").start()
@@ -288,6 +298,30 @@ class ForwardTest(unittest.TestCase):
         self.assertTrue(wait_for(lambda: re.search(started, c.log()), 8), a.log()[-3000:])
         pub2.wait(timeout=15)
         self.assertEqual(1, len(re.findall(started, b.log())))
+
+    def test_loop_a_b_a_is_bounded(self):
+        # SRS 1/2 form `forward host:port;`, and a loop: A -> B -> A. B's forward back to A is
+        # refused (the stream is busy there) and retried with backoff; both end with the publish.
+        legacy = CONF_BASE + """
+http_api {{ enabled on; listen 127.0.0.1:{api}; }}
+vhost __defaultVhost__ {{ forward %s; }}
+"""
+        a = self.srs(legacy % "127.0.0.1:1", "a")
+        b = self.srs(legacy % ("127.0.0.1:%d" % a.rtmp), "b").start()
+        a.write_config(legacy % ("127.0.0.1:%d" % b.rtmp))
+        a.start()
+        pub = ffmpeg_publish_small("rtmp://127.0.0.1:%d/live/loop" % a.rtmp, 5)
+        self.pubs.append(pub)
+        pb = Player("rtmp://127.0.0.1:%d/live/loop" % b.rtmp)
+        self.players.append(pb)
+        self.assertTrue(wait_for(lambda: len(api(b, "/api/v1/forwards")["forwards"]) == 1, 8))
+        pub.wait(timeout=15)
+        self.assertTrue(wait_for(lambda: not api(a, "/api/v1/forwards")["forwards"]
+                                 and not api(b, "/api/v1/forwards")["forwards"], 5))
+        self.assertGreater(len(pb.lines), 50)
+        attempts = re.findall(r"attempt \d+ failed", b.log())
+        self.assertTrue(1 <= len(attempts) <= 5, attempts)
+        self.assertIn("ERROR_SYSTEM_STREAM_BUSY", a.log())
 
 
 if __name__ == "__main__":
