@@ -555,6 +555,12 @@ void SrsEdgeHandler::on_unpublish() {
         registration_->stop();
         registration_.reset();
     }
+    if (pusher_ && server_->forward_server()) {
+        // The origin gets what was queued, then FCUnpublish, as from the encoder itself; the
+        // forward server keeps the pusher (which holds the source) until then.
+        pusher_->finish();
+        server_->forward_server()->retire(std::move(pusher_), srs_update_system_time() + SRS_FORWARD_FINISH_TIMEOUT);
+    }
     pusher_.reset();
     push_gave_up_ = false;
 }

@@ -21,6 +21,7 @@ class SrsLiveSourceManager;
 class SrsEdgeServer;
 class SrsRtmpClient;
 class SrsForwarder;
+class SrsForwardServer;
 class SrsRedisRegistration;
 
 // How long a pull outlives the last player of its stream.
@@ -209,6 +210,10 @@ public:
 
 public:
     void set_coworker_lookup(CoworkerLookup fn) { lookup_ = std::move(fn); }
+    // Where an edge's push to the origin goes to finish sending its queue after the unpublish
+    // (not owned; may be null: the push then stops at once).
+    void set_forward_server(SrsForwardServer* f) { forward_ = f; }
+    SrsForwardServer* forward_server() const { return forward_; }
     std::shared_ptr<SrsConfig> config() const { return config_(); }
     srs_error_t lookup(const std::vector<std::string>& coworkers, const std::string& vhost, const std::string& app,
                        const std::string& stream, std::vector<std::string>* origins);
@@ -221,6 +226,7 @@ public:
 private:
     ConfigGetter config_;
     CoworkerLookup lookup_;
+    SrsForwardServer* forward_ = nullptr;
     std::vector<SrsEdgeIngester*> ingesters_;
 };
 

@@ -75,11 +75,11 @@ srs_error_t SrsServer::initialize() {
     if ((err = initialize_dvr()) != srs_success) {
         return srs_error_wrap(err, "dvr");
     }
-    if ((err = initialize_edge()) != srs_success) {
-        return srs_error_wrap(err, "edge");
-    }
     if ((err = initialize_forward()) != srs_success) {
         return srs_error_wrap(err, "forward");
+    }
+    if ((err = initialize_edge()) != srs_success) {
+        return srs_error_wrap(err, "edge");
     }
     if ((err = listen()) != srs_success) {
         return srs_error_wrap(err, "listen");
@@ -534,6 +534,7 @@ srs_error_t SrsServer::reload_dvr(SrsReloadContext* ctx) {
 srs_error_t SrsServer::initialize_edge() {
     edge_ = std::make_unique<SrsEdgeServer>([this]() { return config(); });
     edge_->set_coworker_lookup(srs_coworkers_lookup);
+    edge_->set_forward_server(forward_.get());
     sources_.add_handler_factory(edge_.get());
     auto api = std::make_shared<SrsClusterApi>([this]() { return config(); }, &sources_, edge_.get(), stat_.get());
     srs_error_t err = api_->mux()->handle("/api/v1/clusters", api);

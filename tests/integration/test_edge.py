@@ -279,6 +279,11 @@ class EdgeTest(unittest.TestCase):
         self.assertEqual([], api(edge.api, "/api/v1/clusters")["pulls"])
         self.assertIn("pushed to origin", edge.log())
 
+        # The encoder stops: the origin's stream ends with it (the push finishes, FCUnpublish).
+        self.pubs[-1].terminate()
+        self.assertTrue(T.wait_for(lambda: not any(s["name"] == "up" and s["publish"]["active"]
+                                                   for s in api(origin.api, "/api/v1/streams/")["streams"]), 10))
+
     @unittest.skipUnless(T.have("curl") and T.have("ffprobe"), "needs curl and ffprobe")
     def test_http_flv_first_player(self):
         # An HTTP-FLV player alone starts the pull (the stream is not mounted at the edge yet).
