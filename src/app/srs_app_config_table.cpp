@@ -604,6 +604,9 @@ std::vector<SrsConfSpec> build_table() {
     add(SrsConfSpec("vhost.cluster.coworkers", T::Strings)
             .eg("127.0.0.1:9091 127.0.0.1:9092")
             .doc("For an origin cluster, the other origins' HTTP API endpoints."));
+    add(SrsConfSpec("vhost.cluster.redis", T::String)
+            .eg("127.0.0.1:6379")
+            .doc("For an origin cluster, a Redis server (host:port) holding which origin publishes each stream."));
     add(SrsConfSpec("vhost.cluster.protocol", T::String, "rtmp")
             .one_of({"rtmp", "flv", "flvs"})
             .reload()

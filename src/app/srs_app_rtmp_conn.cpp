@@ -1,6 +1,7 @@
 #include <srs_app_rtmp_conn.hpp>
 
 #include <srs_app_config.hpp>
+#include <srs_app_edge.hpp>
 #include <srs_app_refer.hpp>
 #include <srs_app_security.hpp>
 #include <srs_app_server.hpp>
@@ -168,6 +169,10 @@ srs_error_t SrsRtmpConn::connect_app(const SrsConfig& config) {
     if ((err = srs_refer_check_connect(config, req_->vhost, req_->pageUrl)) == srs_success) {
         err = srs_http_hooks_call(config, SrsHookEvent::Connect, hook_request());
     }
+    // `edge`: token_traverse asks the origin whether it takes this client's connect.
+    if (err == srs_success) {
+        err = srs_edge_check_connect(config, *req_);
+    }
     if (err != srs_success) {
         srs_error_t r = rtmp_->response_connect_reject(req_.get(), srs_error_summary(err));
         srs_error_reset(r);
@@ -192,7 +197,8 @@ srs_error_t SrsRtmpConn::connect_app(const SrsConfig& config) {
     if ((err = rtmp_->set_chunk_size(chunk_size)) != srs_success) {
         return srs_error_wrap(err, "set chunk size %d", chunk_size);
     }
-    if ((err = rtmp_->response_connect_app(req_.get(), srs_socket_local_ip(fd_), cid_)) != srs_success) {
+    std::string server_id = server_->stat() ? server_->stat()->server_id() : "";
+    if ((err = rtmp_->response_connect_app(req_.get(), srs_socket_local_ip(fd_), cid_, server_id)) != srs_success) {
         return srs_error_wrap(err, "response connect app");
     }
     if ((err = rtmp_->on_bw_done()) != srs_success) {

@@ -3,9 +3,11 @@
 #include <srs_app_hls_hooks.hpp>
 
 #include <srs_app_config.hpp>
+#include <srs_app_coworkers.hpp>
 #include <srs_app_dvr.hpp>
 #include <srs_app_dvr_api.hpp>
 #include <srs_app_exec.hpp>
+#include <srs_app_edge.hpp>
 #include <srs_app_exporter.hpp>
 #include <srs_app_forward.hpp>
 #include <srs_app_ffmpeg_api.hpp>
@@ -84,6 +86,9 @@ srs_error_t SrsServer::initialize() {
     }
     if ((err = initialize_ffmpeg()) != srs_success) {
         return srs_error_wrap(err, "ffmpeg");
+    }
+    if ((err = initialize_edge()) != srs_success) {
+        return srs_error_wrap(err, "edge");
     }
     if ((err = listen()) != srs_success) {
         return srs_error_wrap(err, "listen");
@@ -551,6 +556,31 @@ srs_error_t SrsServer::reload_dvr(SrsReloadContext* ctx) {
     return srs_success;
 }
 // --- end of `dvr` ---
+
+// --- `edge`: edge pulls, the origin cluster's coworkers and /api/v1/clusters. ---
+srs_error_t SrsServer::initialize_edge() {
+    edge_ = std::make_unique<SrsEdgeServer>([this]() { return config(); });
+    edge_->set_coworker_lookup(srs_coworkers_lookup);
+    edge_->set_forward_server(forward_.get());
+    sources_.add_handler_factory(edge_.get());
+    auto api = std::make_shared<SrsClusterApi>([this]() { return config(); }, &sources_, edge_.get(), stat_.get());
+    srs_error_t err = api_->mux()->handle("/api/v1/clusters", api);
+    if (err != srs_success) {
+        return srs_error_wrap(err, "api handle /api/v1/clusters");
+    }
+    subscribe_reload(&edge_reloader_);
+    return srs_success;
+}
+
+srs_error_t SrsServer::reload_edge(SrsReloadContext* ctx) {
+    for (const std::string& v : ctx->vhosts_changed()) {
+        if (ctx->changed("vhost:" + v + ":cluster")) {
+            ctx->applied(srs_fmt("vhost:%s:cluster(next pull)", v.c_str()));
+        }
+    }
+    return srs_success;
+}
+// --- end of `edge` ---
 
 // --- `forward`: pushes published streams to other servers. ---
 srs_error_t SrsServer::initialize_forward() {

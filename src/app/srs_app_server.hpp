@@ -29,6 +29,7 @@ class SrsProcessSupervisor;
 class SrsTranscodeServer;
 class SrsIngestServer;
 class SrsExecServer;
+class SrsEdgeServer;
 
 // What a listener serves.
 enum SrsListenerKind {
@@ -108,6 +109,16 @@ private:
     srs_error_t initialize_dvr();
     // --- end of `dvr` ---
 
+    // --- Edge and origin cluster ---
+public:
+    SrsEdgeServer* edge() { return edge_.get(); }
+
+private:
+    // The pulls read the cluster section at each connect: a reload applies at the next one.
+    srs_error_t reload_edge(SrsReloadContext* ctx);
+    srs_error_t initialize_edge();
+    // --- end of `edge` ---
+
     // --- Forward ---
 public:
     SrsForwardServer* forward() { return forward_.get(); }
@@ -176,6 +187,9 @@ private:
     // `dvr`: outlives the sources, whose handlers finish their files when freed; uses hls_hooks_.
     std::unique_ptr<SrsDvrServer> dvr_;
     SrsSectionReloader dvr_reloader_{this, &SrsServer::reload_dvr};
+    // `edge`: the sources' edge handlers point at it.
+    std::unique_ptr<SrsEdgeServer> edge_;
+    SrsSectionReloader edge_reloader_{this, &SrsServer::reload_edge};
     // `forward`: outlives the sources, whose handlers stop their forwarders when freed.
     std::unique_ptr<SrsForwardServer> forward_;
     SrsSectionReloader forward_reloader_{this, &SrsServer::reload_forward};

@@ -350,6 +350,9 @@ srs_error_t SrsLiveSource::create_consumer(const SrsLiveConsumerConfig& config, 
     auto consumer = std::make_unique<SrsLiveConsumer>(std::move(self), config);
     consumers_.push_back(consumer.get());
     *out = std::move(consumer);
+    for (auto& h : handlers_) {
+        h->on_player();
+    }
     return srs_success;
 }
 

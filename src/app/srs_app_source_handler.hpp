@@ -30,6 +30,9 @@ public:
     virtual srs_error_t on_audio(const SrsMediaMessage& /*msg*/) { return srs_success; }
     virtual srs_error_t on_video(const SrsMediaMessage& /*msg*/) { return srs_success; }
     virtual srs_error_t on_meta_data(const SrsMediaMessage& /*msg*/) { return srs_success; }
+    // A player attached (a consumer was created), whether anyone publishes or not: an edge
+    // starts pulling the stream from its origin here. Must not block.
+    virtual void on_player() {}
 };
 
 // Creates the handler of a feature for a new source, or none when the feature is off for

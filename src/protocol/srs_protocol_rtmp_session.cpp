@@ -196,7 +196,8 @@ srs_error_t SrsRtmpServer::set_chunk_size(int chunk_size) {
     return protocol_->set_out_chunk_size(chunk_size);
 }
 
-srs_error_t SrsRtmpServer::response_connect_app(SrsRequest* req, const std::string& server_ip, const std::string& cid) {
+srs_error_t SrsRtmpServer::response_connect_app(SrsRequest* req, const std::string& server_ip, const std::string& cid,
+                                                const std::string& server_id) {
     SrsConnectAppResPacket pkt;
     pkt.props->set("fmsVer", SrsAmf0Any::str(SRS_RTMP_FMS_VERSION));
     pkt.props->set("capabilities", SrsAmf0Any::number(SRS_RTMP_FMS_CAPABILITIES));
@@ -220,6 +221,9 @@ srs_error_t SrsRtmpServer::response_connect_app(SrsRequest* req, const std::stri
     }
     data->set("srs_pid", SrsAmf0Any::number(getpid()));
     data->set("srs_id", SrsAmf0Any::str(cid));
+    if (!server_id.empty()) {
+        data->set("srs_server_id", SrsAmf0Any::str(server_id));
+    }
     pkt.info->set("data", std::move(data));
 
     srs_error_t err = send_packet(pkt, 0);
@@ -582,6 +586,7 @@ srs_error_t SrsRtmpClient::connect_app(const std::string& app, const std::string
         si->version = bag->get_string("srs_version");
         si->id = bag->get_string("srs_id");
         si->pid = (int)bag->get_number("srs_pid");
+        si->server_id = bag->get_string("srs_server_id");
     }
     return srs_success;
 }

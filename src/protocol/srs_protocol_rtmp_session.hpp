@@ -111,8 +111,9 @@ public:
     srs_error_t set_peer_bandwidth(int bandwidth, int type);
     srs_error_t set_chunk_size(int chunk_size);
     // The connect _result: FMS identity, NetConnection.Connect.Success and our server data
-    // (srs_sig, srs_server, srs_version, srs_id = cid, srs_pid, srs_server_ip).
-    srs_error_t response_connect_app(SrsRequest* req, const std::string& server_ip, const std::string& cid);
+    // (srs_sig, srs_server, srs_version, srs_id = cid, srs_pid, srs_server_ip, srs_server_id).
+    srs_error_t response_connect_app(SrsRequest* req, const std::string& server_ip, const std::string& cid,
+                                     const std::string& server_id = "");
     // The connect _error: NetConnection.Connect.Rejected with the reason.
     srs_error_t response_connect_reject(SrsRequest* req, const std::string& desc);
     srs_error_t on_bw_done();
@@ -160,7 +161,10 @@ struct SrsServerInfo {
     std::string sig;
     std::string server;
     std::string version;
+    // srs_id: the context id of the connection serving us; srs_server_id: the server's id
+    // (the same in its logs and API), so an upstream path can be followed across machines.
     std::string id;
+    std::string server_id;
     int pid = 0;
 };
 
