@@ -1,5 +1,7 @@
 #include <srs_app_bench_rtmp.hpp>
 
+#include <srs_app_rtmp_client.hpp>
+
 #include <srs_core_log.hpp>
 #include <srs_core_st.hpp>
 #include <srs_kernel_flv.hpp>
@@ -77,8 +79,7 @@ srs_error_t SrsBenchFlvInput::load(const std::string& path) {
     return err;
 }
 
-srs_error_t srs_bench_rtmp_connect(const std::string& url, srs_utime_t timeout, SrsNetFd* fd,
-                                   std::unique_ptr<SrsStSocket>* io, std::unique_ptr<SrsRtmpClient>* client,
+srs_error_t srs_bench_rtmp_connect(const std::string& url, srs_utime_t timeout, SrsRtmpClientConn* conn,
                                    std::string* stream) {
     srs_error_t err = srs_success;
     std::string tc_url;
@@ -90,19 +91,10 @@ srs_error_t srs_bench_rtmp_connect(const std::string& url, srs_utime_t timeout, 
     if ((err = srs_rtmp_parse_tc_url(tc_url, &schema, &host, &port, &app, &query)) != srs_success) {
         return srs_error_wrap(err, "rtmp tcUrl %s", tc_url.c_str());
     }
-    if ((err = srs_tcp_connect(host, port, timeout, fd)) != srs_success) {
-        return srs_error_wrap(err, "rtmp connect %s:%d", host.c_str(), port);
+    if ((err = conn->connect(host, port, timeout)) != srs_success) {
+        return srs_error_wrap(err, "rtmp");
     }
-    io->reset(new SrsStSocket(*fd));
-    (*io)->set_recv_timeout(timeout);
-    (*io)->set_send_timeout(timeout);
-    client->reset(new SrsRtmpClient(io->get()));
-    (*client)->set_recv_timeout(timeout);
-    (*client)->set_send_timeout(timeout);
-    if ((err = (*client)->handshake()) != srs_success) {
-        return srs_error_wrap(err, "rtmp handshake");
-    }
-    if ((err = (*client)->connect_app(app, tc_url)) != srs_success) {
+    if ((err = conn->rtmp()->connect_app(app, tc_url)) != srs_success) {
         return srs_error_wrap(err, "rtmp connect app %s", app.c_str());
     }
     return err;
@@ -113,13 +105,12 @@ SrsBenchRtmpPlayer::SrsBenchRtmpPlayer(SrsBenchContext* ctx, int index, const st
 
 srs_error_t SrsBenchRtmpPlayer::do_cycle() {
     srs_error_t err = srs_success;
-    SrsNetFd fd;
-    std::unique_ptr<SrsStSocket> io;
-    std::unique_ptr<SrsRtmpClient> rtmp;
+    SrsRtmpClientConn conn;
     std::string stream;
-    if ((err = srs_bench_rtmp_connect(url_, ctx_->options().timeout, &fd, &io, &rtmp, &stream)) != srs_success) {
+    if ((err = srs_bench_rtmp_connect(url_, ctx_->options().timeout, &conn, &stream)) != srs_success) {
         return err;
     }
+    SrsRtmpClient* rtmp = conn.rtmp();
     int stream_id = 0;
     if ((err = rtmp->create_stream(&stream_id)) != srs_success) {
         return srs_error_wrap(err, "rtmp createStream");
@@ -129,7 +120,7 @@ srs_error_t SrsBenchRtmpPlayer::do_cycle() {
     }
     on_connected();
     int lowat = ctx_->options().rcvlowat;
-    if (lowat > 0 && setsockopt(fd.osfd(), SOL_SOCKET, SO_RCVLOWAT, &lowat, sizeof(lowat)) != 0) {
+    if (lowat > 0 && setsockopt(conn.osfd(), SOL_SOCKET, SO_RCVLOWAT, &lowat, sizeof(lowat)) != 0) {
         return srs_error_new(ERROR_SOCKET_READ, "setsockopt SO_RCVLOWAT %d", lowat);
     }
 
@@ -156,11 +147,9 @@ srs_error_t SrsBenchRtmpPlayer::do_cycle() {
             srs_error_reset(err);
             continue;
         }
-        SrsOnStatusCallPacket* st = dynamic_cast<SrsOnStatusCallPacket*>(pkt.get());
-        if (st && st->data && st->data->get_string(SRS_STATUS_LEVEL) == SRS_STATUS_LEVEL_ERROR) {
-            return srs_error_new(ERROR_RTMP_PLAY_REJECTED, "play %s: %s %s", stream.c_str(),
-                                 st->data->get_string(SRS_STATUS_CODE).c_str(),
-                                 st->data->get_string(SRS_STATUS_DESCRIPTION).c_str());
+        std::string what;
+        if (SrsOnStatusCallPacket::is_error(pkt.get(), &what)) {
+            return srs_error_new(ERROR_RTMP_PLAY_REJECTED, "play %s: %s", stream.c_str(), what.c_str());
         }
     }
 }
@@ -171,13 +160,12 @@ SrsBenchRtmpPublisher::SrsBenchRtmpPublisher(SrsBenchContext* ctx, int index, co
 
 srs_error_t SrsBenchRtmpPublisher::do_cycle() {
     srs_error_t err = srs_success;
-    SrsNetFd fd;
-    std::unique_ptr<SrsStSocket> io;
-    std::unique_ptr<SrsRtmpClient> rtmp;
+    SrsRtmpClientConn conn;
     std::string stream;
-    if ((err = srs_bench_rtmp_connect(url_, ctx_->options().timeout, &fd, &io, &rtmp, &stream)) != srs_success) {
+    if ((err = srs_bench_rtmp_connect(url_, ctx_->options().timeout, &conn, &stream)) != srs_success) {
         return err;
     }
+    SrsRtmpClient* rtmp = conn.rtmp();
     int stream_id = 0;
     // ffmpeg's and OBS's chunk size.
     if ((err = rtmp->fmle_publish(stream, &stream_id, 4096)) != srs_success) {

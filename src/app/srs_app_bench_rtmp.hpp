@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-class SrsRtmpClient;
+class SrsRtmpClientConn;
 
 // An FLV file in memory, shared by every publisher of a run: the payloads are sent by
 // reference, never copied per publisher.
@@ -57,7 +57,6 @@ private:
 };
 
 // Connects an RTMP client for a URL "rtmp://host[:port]/app/stream[?query]": TCP, simple
-// handshake, connect. Out: the socket (to be kept alive), the stream name.
-srs_error_t srs_bench_rtmp_connect(const std::string& url, srs_utime_t timeout, SrsNetFd* fd,
-                                   std::unique_ptr<SrsStSocket>* io, std::unique_ptr<SrsRtmpClient>* client,
+// handshake, connect. Out: the connection, the stream name.
+srs_error_t srs_bench_rtmp_connect(const std::string& url, srs_utime_t timeout, SrsRtmpClientConn* conn,
                                    std::string* stream);

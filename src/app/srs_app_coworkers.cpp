@@ -13,10 +13,6 @@
 #include <srs_protocol_redis.hpp>
 #include <srs_protocol_rtmp_request.hpp>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-
 using json = nlohmann::ordered_json;
 
 std::string srs_coworker_query_path(const std::string& vhost, const std::string& ip, const std::string& app,
@@ -125,23 +121,6 @@ std::string srs_redis_stream_key(const std::string& vhost, const std::string& ap
 
 namespace {
 
-// The local address of a connected socket (the rtmp connection has the same helper for its
-// connect _result; kept here to leave the core headers untouched).
-std::string srs_redis_local_ip(const SrsNetFd& fd) {
-    sockaddr_storage addr;
-    socklen_t len = sizeof(addr);
-    if (getsockname(fd.osfd(), (sockaddr*)&addr, &len) != 0) {
-        return "";
-    }
-    char buf[INET6_ADDRSTRLEN] = {0};
-    if (addr.ss_family == AF_INET6) {
-        inet_ntop(AF_INET6, &((sockaddr_in6*)&addr)->sin6_addr, buf, sizeof(buf));
-    } else {
-        inet_ntop(AF_INET, &((sockaddr_in*)&addr)->sin_addr, buf, sizeof(buf));
-    }
-    return buf;
-}
-
 // A connection to the Redis server of the registry.
 struct SrsRedisConn {
     SrsNetFd fd;
@@ -220,7 +199,7 @@ srs_error_t SrsRedisRegistration::set_once() {
         srs_conf_parse_endpoint(listen_, &ip, &port);
         if (ip.empty() || ip == "0.0.0.0" || ip == "::") {
             // The address this host reaches Redis from: the other origins reach us there too.
-            ip = srs_redis_local_ip(c.fd);
+            ip = srs_socket_local_ip(c.fd);
         }
         SrsEdgeOrigin o;
         o.host = ip.empty() ? "127.0.0.1" : ip;

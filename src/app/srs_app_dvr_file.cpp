@@ -241,16 +241,49 @@ void SrsDvrFile::on_written(const SrsMediaMessage& msg, int64_t timestamp) {
     }
 }
 
+srs_error_t SrsDvrFile::open_tmp(const std::string& path) {
+    srs_error_t err = srs_success;
+    path_ = path;
+    tmp_ = path + ".tmp";
+    in_place_ = false;
+    if ((err = srs_path_mkdir_all(srs_path_dirname(path))) != srs_success) {
+        return srs_error_wrap(err, "dvr folder of %s", path.c_str());
+    }
+    if ((err = writer_.open(tmp_)) != srs_success) {
+        return srs_error_wrap(err, "dvr file");
+    }
+    return err;
+}
+
+srs_error_t SrsDvrFile::finish(srs_error_t err) {
+    if (err == srs_success && !in_place_ && ::rename(tmp_.c_str(), path_.c_str()) < 0) {
+        err = srs_error_new(ERROR_SYSTEM_FILE_RENAME, "rename %s to %s: %s", tmp_.c_str(), path_.c_str(),
+                            strerror(errno));
+    }
+    if (err != srs_success) {
+        if (!in_place_) {
+            ::unlink(tmp_.c_str());
+        }
+        return srs_error_wrap(err, "dvr finish %s", path_.c_str());
+    }
+    return err;
+}
+
+void SrsDvrFile::close_quietly() {
+    if (!is_open()) {
+        return;
+    }
+    srs_error_t err = close();
+    if (err != srs_success) {
+        srs_error("dvr: finish %s: %s", path_.c_str(), srs_error_desc(err).c_str());
+        srs_error_reset(err);
+    }
+}
+
 SrsDvrFlvFile::SrsDvrFlvFile() : enc_(&writer_) {}
 
 SrsDvrFlvFile::~SrsDvrFlvFile() {
-    if (is_open()) {
-        srs_error_t err = close();
-        if (err != srs_success) {
-            srs_error("dvr: finish %s: %s", path_.c_str(), srs_error_desc(err).c_str());
-            srs_error_reset(err);
-        }
-    }
+    close_quietly();
 }
 
 srs_error_t SrsDvrFlvFile::write_head(const SrsMediaMessage* meta) {
@@ -268,13 +301,8 @@ srs_error_t SrsDvrFlvFile::write_head(const SrsMediaMessage* meta) {
 
 srs_error_t SrsDvrFlvFile::open(const std::string& path, const SrsMediaMessage* meta) {
     srs_error_t err = srs_success;
-    path_ = path;
-    tmp_ = path + ".tmp";
-    if ((err = srs_path_mkdir_all(srs_path_dirname(path))) != srs_success) {
-        return srs_error_wrap(err, "dvr folder of %s", path.c_str());
-    }
-    if ((err = writer_.open(tmp_)) != srs_success) {
-        return srs_error_wrap(err, "dvr file");
+    if ((err = open_tmp(path)) != srs_success) {
+        return err;
     }
     if ((err = write_head(meta)) != srs_success) {
         writer_.close();
@@ -365,30 +393,13 @@ srs_error_t SrsDvrFlvFile::close() {
             err = write_at(tmp_, meta_offset_, body);
         }
     }
-    if (err == srs_success && !in_place_ && ::rename(tmp_.c_str(), path_.c_str()) < 0) {
-        err = srs_error_new(ERROR_SYSTEM_FILE_RENAME, "rename %s to %s: %s", tmp_.c_str(), path_.c_str(),
-                            strerror(errno));
-    }
-    if (err != srs_success) {
-        // A file appended to holds earlier recordings: never removed.
-        if (!in_place_) {
-            ::unlink(tmp_.c_str());
-        }
-        return srs_error_wrap(err, "dvr finish %s", path_.c_str());
-    }
-    return err;
+    return finish(std::move(err));
 }
 
 SrsDvrMp4File::SrsDvrMp4File() : muxer_(std::make_unique<SrsMp4Muxer>(&writer_)) {}
 
 SrsDvrMp4File::~SrsDvrMp4File() {
-    if (is_open()) {
-        srs_error_t err = close();
-        if (err != srs_success) {
-            srs_error("dvr: finish %s: %s", path_.c_str(), srs_error_desc(err).c_str());
-            srs_error_reset(err);
-        }
-    }
+    close_quietly();
 }
 
 int64_t SrsDvrMp4File::bytes() const {
@@ -397,13 +408,8 @@ int64_t SrsDvrMp4File::bytes() const {
 
 srs_error_t SrsDvrMp4File::open(const std::string& path, const SrsMediaMessage*) {
     srs_error_t err = srs_success;
-    path_ = path;
-    tmp_ = path + ".tmp";
-    if ((err = srs_path_mkdir_all(srs_path_dirname(path))) != srs_success) {
-        return srs_error_wrap(err, "dvr folder of %s", path.c_str());
-    }
-    if ((err = writer_.open(tmp_)) != srs_success) {
-        return srs_error_wrap(err, "dvr file");
+    if ((err = open_tmp(path)) != srs_success) {
+        return err;
     }
     if ((err = muxer_->open()) != srs_success) {
         writer_.close();
@@ -436,15 +442,7 @@ srs_error_t SrsDvrMp4File::close() {
     }
     err = muxer_->close();
     writer_.close();
-    if (err == srs_success && ::rename(tmp_.c_str(), path_.c_str()) < 0) {
-        err = srs_error_new(ERROR_SYSTEM_FILE_RENAME, "rename %s to %s: %s", tmp_.c_str(), path_.c_str(),
-                            strerror(errno));
-    }
-    if (err != srs_success) {
-        ::unlink(tmp_.c_str());
-        return srs_error_wrap(err, "dvr finish %s", path_.c_str());
-    }
-    return err;
+    return finish(std::move(err));
 }
 
 bool srs_dvr_path_is_mp4(const std::string& path) {

@@ -66,7 +66,7 @@ public:
     virtual srs_error_t write(const SrsMediaMessage& msg) = 0;
     // Finishes and renames the file. On failure a temporary file is removed.
     virtual srs_error_t close() = 0;
-    virtual bool is_open() const = 0;
+    bool is_open() const { return writer_.is_open(); }
     // Bytes in the file.
     virtual int64_t bytes() const = 0;
     // The final name, and the name written to now (the same for an appended FLV).
@@ -80,8 +80,19 @@ public:
 protected:
     // Notes msg's timestamp (as written) for the duration.
     void on_written(const SrsMediaMessage& msg, int64_t timestamp);
+    // Creates the folders and opens path + ".tmp".
+    srs_error_t open_tmp(const std::string& path);
+    // After the subclass finished and closed the file (err is how that went): renames the
+    // temporary file to its final name, or removes it on failure. A file written in place is
+    // neither renamed nor removed (it holds earlier recordings).
+    srs_error_t finish(srs_error_t err);
+    // For the subclasses' destructors: close() when still open, errors logged.
+    void close_quietly();
 
 protected:
+    SrsFileWriter writer_;
+    // Written under its final name (the append plan).
+    bool in_place_ = false;
     std::string path_;
     std::string tmp_;
     int64_t first_ts_ = -1;
@@ -108,7 +119,6 @@ public:
     srs_error_t open_append(const std::string& path, const SrsMediaMessage* meta);
     srs_error_t write(const SrsMediaMessage& msg) override;
     srs_error_t close() override;
-    bool is_open() const override { return writer_.is_open(); }
     int64_t bytes() const override { return writer_.tellg(); }
     const std::vector<SrsDvrFlvKeyframe>& keyframes() const { return keyframes_; }
 
@@ -116,9 +126,7 @@ private:
     srs_error_t write_head(const SrsMediaMessage* meta);
 
 private:
-    SrsFileWriter writer_;
     SrsFlvTransmuxer enc_;
-    bool in_place_ = false;
     // The onMetaData: body offset and size, and the publisher's fields.
     int64_t meta_offset_ = 0;
     int meta_size_ = 0;
@@ -143,11 +151,9 @@ public:
     srs_error_t open(const std::string& path, const SrsMediaMessage* meta) override;
     srs_error_t write(const SrsMediaMessage& msg) override;
     srs_error_t close() override;
-    bool is_open() const override { return writer_.is_open(); }
     int64_t bytes() const override;
 
 private:
-    SrsFileWriter writer_;
     std::unique_ptr<SrsMp4Muxer> muxer_;
 };
 

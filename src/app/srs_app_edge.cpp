@@ -3,6 +3,7 @@
 #include <srs_app_config.hpp>
 #include <srs_app_coworkers.hpp>
 #include <srs_app_forward.hpp>
+#include <srs_app_rtmp_client.hpp>
 #include <srs_core_log.hpp>
 #include <srs_core_utility.hpp>
 #include <srs_protocol_amf0.hpp>
@@ -301,19 +302,11 @@ srs_error_t SrsEdgeIngester::pull(const std::string& origin_text) {
     upstream_server_id_.clear();
     upstream_pid_ = 0;
 
-    SrsNetFd fd;
-    if ((err = srs_tcp_connect(origin.host, origin.port, SRS_EDGE_CONNECT_TIMEOUT, &fd)) != srs_success) {
-        return srs_error_wrap(err, "connect %s", origin_.c_str());
+    SrsRtmpClientConn conn;
+    if ((err = conn.connect(origin.host, origin.port, SRS_EDGE_CONNECT_TIMEOUT)) != srs_success) {
+        return err;
     }
-    SrsStSocket skt(fd);
-    skt.set_recv_timeout(SRS_EDGE_CONNECT_TIMEOUT);
-    skt.set_send_timeout(SRS_EDGE_CONNECT_TIMEOUT);
-    SrsRtmpClient rtmp(&skt);
-    rtmp.set_recv_timeout(SRS_EDGE_CONNECT_TIMEOUT);
-    rtmp.set_send_timeout(SRS_EDGE_CONNECT_TIMEOUT);
-    if ((err = rtmp.handshake()) != srs_success) {
-        return srs_error_wrap(err, "handshake with %s", origin_.c_str());
-    }
+    SrsRtmpClient& rtmp = *conn.rtmp();
     SrsServerInfo si;
     if ((err = rtmp.connect_app(source_->app(), tc_url, nullptr, &si)) != srs_success) {
         return srs_error_wrap(err, "connect %s", tc_url.c_str());
@@ -416,25 +409,19 @@ srs_error_t SrsEdgeIngester::feed(SrsRtmpClient* rtmp, const SrsMediaMessage& ms
                 return srs_success;
             }
             if (SrsOnMetaDataPacket* meta = dynamic_cast<SrsOnMetaDataPacket*>(pkt.get())) {
-                meta->set_data_frame = false;
-                meta->name = SRS_DATA_ON_METADATA;
                 SrsMediaMessage out;
-                if ((err = meta->encode(msg.stream_id, &out)) != srs_success) {
-                    return srs_error_wrap(err, "encode metadata");
+                if ((err = meta->to_on_metadata(msg.stream_id, msg.timestamp, &out)) != srs_success) {
+                    return err;
                 }
-                out.timestamp = msg.timestamp;
                 err = source_->on_meta_data(out);
                 break;
             }
-            SrsOnStatusCallPacket* st = dynamic_cast<SrsOnStatusCallPacket*>(pkt.get());
-            if (st && st->data) {
-                if (st->data->get_string(SRS_STATUS_LEVEL) == SRS_STATUS_LEVEL_ERROR) {
-                    return srs_error_new(ERROR_RTMP_EDGE_PROXY_PULL, "origin %s refused play: %s %s", origin_.c_str(),
-                                         st->data->get_string(SRS_STATUS_CODE).c_str(),
-                                         st->data->get_string(SRS_STATUS_DESCRIPTION).c_str());
-                }
-                // NetStream.Play.UnpublishNotify: the origin's publisher left and may come back;
-                // if it does not, the media timeout moves the pull to the next origin.
+            // Other statuses (NetStream.Play.UnpublishNotify: the origin's publisher left and may
+            // come back; if it does not, the media timeout moves the pull to the next origin).
+            std::string what;
+            if (SrsOnStatusCallPacket::is_error(pkt.get(), &what)) {
+                return srs_error_new(ERROR_RTMP_EDGE_PROXY_PULL, "origin %s refused play: %s", origin_.c_str(),
+                                     what.c_str());
             }
             return srs_success;
         }
@@ -635,23 +622,13 @@ srs_error_t srs_edge_token_traverse(const std::vector<std::string>& origins, con
         if (!srs_edge_parse_origin(text, &origin)) {
             continue;
         }
-        SrsNetFd fd;
-        if ((err = srs_tcp_connect(origin.host, origin.port, SRS_EDGE_CONNECT_TIMEOUT, &fd)) != srs_success) {
+        SrsRtmpClientConn conn;
+        if ((err = conn.connect(origin.host, origin.port, SRS_EDGE_CONNECT_TIMEOUT)) != srs_success) {
             last = srs_error_summary(err);
             srs_error_reset(err);
             continue;
         }
-        SrsStSocket skt(fd);
-        skt.set_recv_timeout(SRS_EDGE_CONNECT_TIMEOUT);
-        skt.set_send_timeout(SRS_EDGE_CONNECT_TIMEOUT);
-        SrsRtmpClient rtmp(&skt);
-        rtmp.set_recv_timeout(SRS_EDGE_CONNECT_TIMEOUT);
-        rtmp.set_send_timeout(SRS_EDGE_CONNECT_TIMEOUT);
-        if ((err = rtmp.handshake()) != srs_success) {
-            last = srs_error_summary(err);
-            srs_error_reset(err);
-            continue;
-        }
+        SrsRtmpClient& rtmp = *conn.rtmp();
         // The client's own connect, tcUrl (with its token) and arguments as it sent them.
         std::unique_ptr<SrsRequest> copy = req.copy();
         SrsServerInfo si;

@@ -377,3 +377,41 @@ srs_error_t SrsProcessSupervisor::cycle() {
         srs_usleep(100 * SRS_UTIME_MILLISECONDS);
     }
 }
+
+int SrsChildSet::apply(std::vector<SrsChildSpec> wanted) {
+    int n = 0;
+    std::map<std::string, std::shared_ptr<SrsChildProcess>> next;
+    for (SrsChildSpec& spec : wanted) {
+        auto it = running_.find(spec.name);
+        if (it != running_.end()) {
+            const SrsChildSpec& old = it->second->spec();
+            if (old.argv == spec.argv && old.log_file == spec.log_file) {
+                next[spec.name] = std::move(it->second);
+                running_.erase(it);
+                continue;
+            }
+            srs_trace("%s %s changed, restart", spec.kind.c_str(), spec.name.c_str());
+            supervisor_->stop(it->second);
+            running_.erase(it);
+        }
+        std::string name = spec.name;
+        next[name] = supervisor_->spawn(std::move(spec));
+        n++;
+    }
+    for (auto& kv : running_) {
+        srs_trace("%s %s removed or disabled, stop", kv.second->spec().kind.c_str(), kv.first.c_str());
+    }
+    n += stop_all();
+    running_ = std::move(next);
+    return n;
+}
+
+int SrsChildSet::stop_all() {
+    int n = 0;
+    for (auto& kv : running_) {
+        supervisor_->stop(kv.second);
+        n++;
+    }
+    running_.clear();
+    return n;
+}

@@ -12,6 +12,7 @@
 
 #include <sys/types.h>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -168,4 +169,24 @@ private:
     srs_utime_t grace_ = 3 * SRS_UTIME_SECONDS;
     int64_t last_id_ = 0;
     std::unique_ptr<SrsCoroutine> trd_;
+};
+
+// Children kept by name and brought to a wanted list (transcode engines of a stream, the
+// ingests of the config, at start and each reload): the unchanged (same argv and log file)
+// keep running, the changed restart, the others stop.
+class SrsChildSet {
+public:
+    explicit SrsChildSet(SrsProcessSupervisor* supervisor) : supervisor_(supervisor) {}
+    SRS_DISALLOW_COPY(SrsChildSet);
+
+public:
+    // Returns how many children were started or stopped.
+    int apply(std::vector<SrsChildSpec> wanted);
+    // Stops them all; returns how many.
+    int stop_all();
+    int size() const { return (int)running_.size(); }
+
+private:
+    SrsProcessSupervisor* supervisor_;
+    std::map<std::string, std::shared_ptr<SrsChildProcess>> running_;
 };

@@ -1,5 +1,7 @@
 #include <srs_app_forward.hpp>
 
+#include <srs_app_rtmp_client.hpp>
+
 #include <srs_app_config.hpp>
 #include <srs_app_http_hooks.hpp>
 #include <srs_app_source.hpp>
@@ -109,11 +111,9 @@ srs_error_t read_destination(SrsRtmpClient* rtmp, SrsStSocket* io) {
             srs_error_reset(err);
             continue;
         }
-        SrsOnStatusCallPacket* st = dynamic_cast<SrsOnStatusCallPacket*>(pkt.get());
-        if (st && st->data && st->data->get_string(SRS_STATUS_LEVEL) == SRS_STATUS_LEVEL_ERROR) {
-            return srs_error_new(ERROR_FORWARD_FAILED, "destination said %s %s",
-                                 st->data->get_string(SRS_STATUS_CODE).c_str(),
-                                 st->data->get_string(SRS_STATUS_DESCRIPTION).c_str());
+        std::string what;
+        if (SrsOnStatusCallPacket::is_error(pkt.get(), &what)) {
+            return srs_error_new(ERROR_FORWARD_FAILED, "destination said %s", what.c_str());
         }
     }
     return err;
@@ -366,19 +366,12 @@ srs_error_t SrsForwarder::forward_once() {
     if ((err = srs_rtmp_parse_tc_url(tc_url_, &schema, &host, &port, &app, &query)) != srs_success) {
         return srs_error_wrap(err, "tcUrl %s", tc_url_.c_str());
     }
-    SrsNetFd fd;
-    if ((err = srs_tcp_connect(host, port, options_.timeout, &fd)) != srs_success) {
-        return srs_error_wrap(err, "connect %s:%d", host.c_str(), port);
+    SrsRtmpClientConn conn;
+    if ((err = conn.connect(host, port, options_.timeout)) != srs_success) {
+        return err;
     }
-    SrsStSocket io(fd);
-    io.set_recv_timeout(options_.timeout);
-    io.set_send_timeout(options_.timeout);
-    SrsRtmpClient rtmp(&io);
-    rtmp.set_recv_timeout(options_.timeout);
-    rtmp.set_send_timeout(options_.timeout);
-    if ((err = rtmp.handshake()) != srs_success) {
-        return srs_error_wrap(err, "handshake");
-    }
+    SrsRtmpClient& rtmp = *conn.rtmp();
+    SrsStSocket& io = *conn.socket();
     SrsRequest req;
     if (options_.hops > 0) {
         req.args = std::make_unique<SrsAmf0Object>();

@@ -75,56 +75,29 @@ std::vector<SrsIngestJob> srs_ingest_jobs(const SrsConfig& conf) {
     return jobs;
 }
 
-SrsIngestServer::SrsIngestServer(SrsProcessSupervisor* supervisor) : supervisor_(supervisor) {}
+SrsIngestServer::SrsIngestServer(SrsProcessSupervisor* supervisor) : children_(supervisor) {}
 
 SrsIngestServer::~SrsIngestServer() {
     stop_all();
 }
 
 int SrsIngestServer::apply(const SrsConfig& conf) {
-    int n = 0;
-    std::map<std::string, Running> next;
+    std::vector<SrsChildSpec> specs;
     for (SrsIngestJob& job : srs_ingest_jobs(conf)) {
-        auto it = running_.find(job.name);
-        if (it != running_.end() && it->second.job.argv == job.argv && it->second.job.log_file == job.log_file) {
-            next[job.name] = std::move(it->second);
-            running_.erase(it);
-            continue;
-        }
-        if (it != running_.end()) {
-            srs_trace("ingest %s changed, restart", job.name.c_str());
-            supervisor_->stop(it->second.child);
-            running_.erase(it);
-        }
         SrsChildSpec spec;
         spec.kind = "ingest";
         spec.name = job.name;
         spec.stream = job.output;
-        spec.argv = job.argv;
+        spec.argv = std::move(job.argv);
         spec.log_file = job.log_file;
         spec.restart_on_success = true;
         // Its own context id: every log of this ingest (starts, deaths, restarts) carries it.
         spec.cid = srs_context_generate();
-        Running r;
-        r.job = job;
-        r.child = supervisor_->spawn(std::move(spec));
-        next[job.name] = std::move(r);
-        n++;
+        specs.push_back(std::move(spec));
     }
-    for (auto& kv : running_) {
-        srs_trace("ingest %s removed or disabled, stop", kv.first.c_str());
-    }
-    n += stop_all();
-    running_ = std::move(next);
-    return n;
+    return children_.apply(std::move(specs));
 }
 
 int SrsIngestServer::stop_all() {
-    int n = 0;
-    for (auto& kv : running_) {
-        supervisor_->stop(kv.second.child);
-        n++;
-    }
-    running_.clear();
-    return n;
+    return children_.stop_all();
 }

@@ -5,6 +5,7 @@
 // See doc/ffmpeg.md.
 #pragma once
 
+#include <srs_app_ffmpeg_process.hpp>
 #include <srs_core.hpp>
 
 #include <map>
@@ -44,13 +45,8 @@ public:
     int apply(const SrsConfig& conf);
     // Stops them all.
     int stop_all();
-    int nb_running() const { return (int)running_.size(); }
+    int nb_running() const { return children_.size(); }
 
 private:
-    struct Running {
-        SrsIngestJob job;
-        std::shared_ptr<SrsChildProcess> child;
-    };
-    SrsProcessSupervisor* supervisor_;
-    std::map<std::string, Running> running_;
+    SrsChildSet children_;
 };

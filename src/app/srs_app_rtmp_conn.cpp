@@ -15,27 +15,7 @@
 #include <srs_protocol_rtmp_session.hpp>
 #include <srs_protocol_rtmp_stack.hpp>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-
 namespace {
-
-// The local address of a socket, for the connect _result's srs_server_ip.
-std::string srs_socket_local_ip(const SrsNetFd& fd) {
-    sockaddr_storage addr;
-    socklen_t len = sizeof(addr);
-    if (getsockname(fd.osfd(), (sockaddr*)&addr, &len) != 0) {
-        return "";
-    }
-    char buf[INET6_ADDRSTRLEN] = {0};
-    if (addr.ss_family == AF_INET) {
-        inet_ntop(AF_INET, &((sockaddr_in*)&addr)->sin_addr, buf, sizeof(buf));
-    } else if (addr.ss_family == AF_INET6) {
-        inet_ntop(AF_INET6, &((sockaddr_in6*)&addr)->sin6_addr, buf, sizeof(buf));
-    }
-    return buf;
-}
 
 bool srs_is_timeout(const srs_error_t& err) {
     return srs_error_code(err) == ERROR_SOCKET_TIMEOUT;
@@ -502,14 +482,10 @@ srs_error_t SrsRtmpConn::handle_publish_message(SrsLiveSource* source, const Srs
     }
 
     if (SrsOnMetaDataPacket* meta = dynamic_cast<SrsOnMetaDataPacket*>(pkt.get())) {
-        // Players get onMetaData, not the encoder's @setDataFrame wrapping (FLV spec E.5).
-        meta->set_data_frame = false;
-        meta->name = SRS_DATA_ON_METADATA;
         SrsMediaMessage out;
-        if ((err = meta->encode(msg.stream_id, &out)) != srs_success) {
-            return srs_error_wrap(err, "encode metadata");
+        if ((err = meta->to_on_metadata(msg.stream_id, msg.timestamp, &out)) != srs_success) {
+            return err;
         }
-        out.timestamp = msg.timestamp;
         return source->on_meta_data(out);
     }
     if (SrsFMLEStartPacket* fc = dynamic_cast<SrsFMLEStartPacket*>(pkt.get())) {

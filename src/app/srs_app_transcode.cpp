@@ -164,7 +164,7 @@ bool SrsTranscodeServer::is_engine_output(const std::string& key) const {
 
 SrsTranscodeHandler::SrsTranscodeHandler(SrsTranscodeServer* server, const std::string& vhost, const std::string& app,
                                          const std::string& stream)
-    : server_(server), vhost_(vhost), app_(app), stream_(stream) {
+    : server_(server), vhost_(vhost), app_(app), stream_(stream), children_(server->supervisor()) {
     server_->on_handler_create(this);
 }
 
@@ -201,21 +201,8 @@ void SrsTranscodeHandler::on_unpublish() {
 }
 
 int SrsTranscodeHandler::apply(const std::vector<SrsTranscodeJob>& jobs) {
-    int n = 0;
-    SrsProcessSupervisor* sup = server_->supervisor();
-    std::map<std::string, Running> next;
+    std::vector<SrsChildSpec> specs;
     for (const SrsTranscodeJob& job : jobs) {
-        auto it = running_.find(job.name);
-        if (it != running_.end() && it->second.job.argv == job.argv && it->second.job.log_file == job.log_file) {
-            next[job.name] = std::move(it->second);
-            running_.erase(it);
-            continue;
-        }
-        if (it != running_.end()) {
-            srs_trace("transcode %s: engine %s changed, restart", job.name.c_str(), job.engine.c_str());
-            sup->stop(it->second.child);
-            running_.erase(it);
-        }
         SrsChildSpec spec;
         spec.kind = "transcode";
         spec.name = job.name;
@@ -224,31 +211,20 @@ int SrsTranscodeHandler::apply(const std::vector<SrsTranscodeJob>& jobs) {
         spec.log_file = job.log_file;
         spec.cid = cid_;
         spec.restart_on_success = true;
-        Running r;
-        r.job = job;
-        r.child = sup->spawn(std::move(spec));
-        next[job.name] = std::move(r);
-        n++;
+        specs.push_back(std::move(spec));
     }
-    // Engines gone or disabled.
-    n += stop_all();
-    running_ = std::move(next);
-    return n;
+    jobs_ = jobs;
+    return children_.apply(std::move(specs));
 }
 
 int SrsTranscodeHandler::stop_all() {
-    int n = 0;
-    for (auto& kv : running_) {
-        server_->supervisor()->stop(kv.second.child);
-        n++;
-    }
-    running_.clear();
-    return n;
+    jobs_.clear();
+    return children_.stop_all();
 }
 
 bool SrsTranscodeHandler::has_output(const std::string& key) const {
-    for (const auto& kv : running_) {
-        const std::vector<std::string>& keys = kv.second.job.output_keys;
+    for (const SrsTranscodeJob& job : jobs_) {
+        const std::vector<std::string>& keys = job.output_keys;
         if (std::find(keys.begin(), keys.end(), key) != keys.end()) {
             return true;
         }

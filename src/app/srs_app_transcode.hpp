@@ -6,6 +6,7 @@
 // publish to one of them is not transcoded. See doc/ffmpeg.md.
 #pragma once
 
+#include <srs_app_ffmpeg_process.hpp>
 #include <srs_app_source_handler.hpp>
 
 #include <map>
@@ -96,19 +97,17 @@ public:
     const std::string& vhost() const { return vhost_; }
     bool publishing() const { return publishing_; }
     bool has_output(const std::string& key) const;
-    // The running jobs by name, for tests.
-    int nb_running() const { return (int)running_.size(); }
+    // The running jobs, for tests.
+    int nb_running() const { return children_.size(); }
 
 private:
-    struct Running {
-        SrsTranscodeJob job;
-        std::shared_ptr<SrsChildProcess> child;
-    };
     SrsTranscodeServer* server_;
     std::string vhost_;
     std::string app_;
     std::string stream_;
     std::string cid_;
     bool publishing_ = false;
-    std::map<std::string, Running> running_;
+    // The jobs running now, for their output keys.
+    std::vector<SrsTranscodeJob> jobs_;
+    SrsChildSet children_;
 };

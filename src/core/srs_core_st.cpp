@@ -200,10 +200,13 @@ int srs_socket_local_port(const SrsNetFd& fd) {
     return ntohs(((sockaddr_in*)&addr)->sin_port);
 }
 
-std::string srs_socket_peer_ip(const SrsNetFd& fd) {
+namespace {
+
+// The address of one end of a socket: getsockname or getpeername.
+std::string srs_socket_ip(const SrsNetFd& fd, int (*get)(int, sockaddr*, socklen_t*)) {
     sockaddr_storage addr;
     socklen_t len = sizeof(addr);
-    if (getpeername(fd.osfd(), (sockaddr*)&addr, &len) != 0) {
+    if (get(fd.osfd(), (sockaddr*)&addr, &len) != 0) {
         return "";
     }
     char buf[INET6_ADDRSTRLEN] = {0};
@@ -213,6 +216,16 @@ std::string srs_socket_peer_ip(const SrsNetFd& fd) {
         inet_ntop(AF_INET, &((sockaddr_in*)&addr)->sin_addr, buf, sizeof(buf));
     }
     return buf;
+}
+
+}  // namespace
+
+std::string srs_socket_peer_ip(const SrsNetFd& fd) {
+    return srs_socket_ip(fd, getpeername);
+}
+
+std::string srs_socket_local_ip(const SrsNetFd& fd) {
+    return srs_socket_ip(fd, getsockname);
 }
 
 int srs_socket_peer_port(const SrsNetFd& fd) {

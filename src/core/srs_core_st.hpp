@@ -51,6 +51,8 @@ srs_error_t srs_tcp_connect(const std::string& host, int port, srs_utime_t timeo
 int srs_socket_local_port(const SrsNetFd& fd);
 // The peer's address as text and its port.
 std::string srs_socket_peer_ip(const SrsNetFd& fd);
+// The local address of a connected socket (the address the peer reached us at), "" on error.
+std::string srs_socket_local_ip(const SrsNetFd& fd);
 int srs_socket_peer_port(const SrsNetFd& fd);
 srs_error_t srs_socket_set_nodelay(const SrsNetFd& fd, bool enabled);
 srs_error_t srs_socket_set_sndbuf(const SrsNetFd& fd, int size);

@@ -636,6 +636,15 @@ std::unique_ptr<SrsOnStatusCallPacket> SrsOnStatusCallPacket::create(const std::
     return pkt;
 }
 
+bool SrsOnStatusCallPacket::is_error(const SrsPacket* pkt, std::string* what) {
+    const SrsOnStatusCallPacket* st = dynamic_cast<const SrsOnStatusCallPacket*>(pkt);
+    if (!st || !st->data || st->data->get_string(SRS_STATUS_LEVEL) != SRS_STATUS_LEVEL_ERROR) {
+        return false;
+    }
+    *what = st->data->get_string(SRS_STATUS_CODE) + " " + st->data->get_string(SRS_STATUS_DESCRIPTION);
+    return true;
+}
+
 SrsOnStatusDataPacket::SrsOnStatusDataPacket() : data(SrsAmf0Any::object()) {}
 
 srs_error_t SrsOnStatusDataPacket::decode(SrsBuffer* buf) {
@@ -682,6 +691,17 @@ void SrsSampleAccessPacket::write_values(SrsAmf0Sink* sink) const {
 }
 
 SrsOnMetaDataPacket::SrsOnMetaDataPacket() : metadata(SrsAmf0Any::ecma_array()) {}
+
+srs_error_t SrsOnMetaDataPacket::to_on_metadata(int32_t stream_id, int64_t timestamp, SrsMediaMessage* out) {
+    set_data_frame = false;
+    name = SRS_DATA_ON_METADATA;
+    srs_error_t err = encode(stream_id, out);
+    if (err != srs_success) {
+        return srs_error_wrap(err, "encode metadata");
+    }
+    out->timestamp = timestamp;
+    return err;
+}
 
 srs_error_t SrsOnMetaDataPacket::decode(SrsBuffer* buf) {
     srs_error_t err = srs_success;

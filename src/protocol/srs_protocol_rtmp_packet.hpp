@@ -371,6 +371,9 @@ public:
     // A status object with level, code and description.
     static std::unique_ptr<SrsOnStatusCallPacket> create(const std::string& level, const std::string& code,
                                                          const std::string& description);
+    // Whether pkt is an onStatus of level "error" (a refused play or publish); *what gets its
+    // "code description".
+    static bool is_error(const SrsPacket* pkt, std::string* what);
 
 public:
     std::string command_name = SRS_CMD_ON_STATUS;
@@ -415,6 +418,9 @@ public:
     int prefer_cid() const override { return SRS_RTMP_CID_OVER_CONNECTION2; }
     // The metadata's properties (object or ECMA array).
     SrsAmf0PropertyBag* properties() const { return metadata ? metadata->to_properties() : nullptr; }
+    // The message players get: onMetaData, without the encoder's @setDataFrame wrapping (FLV
+    // spec E.5), at the given time.
+    srs_error_t to_on_metadata(int32_t stream_id, int64_t timestamp, SrsMediaMessage* out);
 
 public:
     std::string name = SRS_DATA_ON_METADATA;

@@ -307,6 +307,12 @@ TEST(ProtocolRtmpPacketTest, OnStatusCallAndData) {
     EXPECT_EQ(SRS_CMD_ON_STATUS, in->command_name);
     EXPECT_EQ(SRS_STATUS_PUBLISH_START, in->data->get_string(SRS_STATUS_CODE));
     EXPECT_EQ("status", in->data->get_string(SRS_STATUS_LEVEL));
+    std::string what;
+    EXPECT_FALSE(SrsOnStatusCallPacket::is_error(in.get(), &what));
+    EXPECT_FALSE(SrsOnStatusCallPacket::is_error(nullptr, &what));
+    auto refused = SrsOnStatusCallPacket::create(SRS_STATUS_LEVEL_ERROR, "NetStream.Play.StreamNotFound", "No such.");
+    EXPECT_TRUE(SrsOnStatusCallPacket::is_error(refused.get(), &what));
+    EXPECT_EQ("NetStream.Play.StreamNotFound No such.", what);
 
     auto fc = SrsOnStatusCallPacket::create(SRS_STATUS_LEVEL_STATUS, SRS_STATUS_PUBLISH_START, "x");
     fc->command_name = SRS_CMD_ON_FC_PUBLISH;
@@ -348,11 +354,13 @@ TEST(ProtocolRtmpPacketTest, MetadataForms) {
     EXPECT_EQ(SRS_DATA_ON_METADATA, m->name);
     EXPECT_TRUE(m->metadata->is_ecma_array());
     EXPECT_EQ(640, m->properties()->get_number("width"));
-    // Encoded for players as onMetaData without the wrapper.
+    // Encoded for players as onMetaData without the wrapper, at the encoder's time.
     SrsMediaMessage msg;
-    SRS_ASSERT_OK(m->encode(1, &msg));
+    SRS_ASSERT_OK(m->to_on_metadata(1, 1234, &msg));
     EXPECT_EQ(bytes.substr(16), payload_of(msg));
     EXPECT_EQ(SRS_RTMP_CID_OVER_CONNECTION2, msg.cid);
+    EXPECT_EQ(1234, msg.timestamp);
+    EXPECT_FALSE(m->set_data_frame);
 
     // onMetaData with an object.
     SRS_ASSERT_OK(dec.decode(
