@@ -313,7 +313,7 @@ bool SrsLiveConsumer::ready() const {
         return false;
     }
     if (config_.realtime) {
-        return true;
+        return srs_get_system_time() >= last_wake_ + SRS_CONSUMER_REALTIME_MERGE;
     }
     return queue_.size() >= mw_min_msgs_ && queue_.duration_ms() >= mw_duration_ms_;
 }
@@ -322,21 +322,27 @@ void SrsLiveConsumer::wait(int nb_msgs, srs_utime_t duration) {
     pull();
     mw_min_msgs_ = nb_msgs;
     mw_duration_ms_ = duration > 0 ? srsu2ms(duration) : 0;
-    if (ready()) {
-        return;
+    srs_utime_t now = srs_update_system_time();
+    if (!ready()) {
+        waiting_ = true;
+        // The source wakes us at the first message (or tick) at or after the deadline: a merged
+        // write once its duration passed (waking it early for a few messages would only split
+        // the write), a realtime player once SRS_CONSUMER_REALTIME_MERGE passed since its last
+        // wake-up (at once when it has passed).
+        if (source_ && !wake_requested_) {
+            wake_requested_ = true;
+            srs_utime_t deadline =
+                config_.realtime ? std::max(now, last_wake_ + SRS_CONSUMER_REALTIME_MERGE) : now + duration;
+            source_->wake_later(this, deadline);
+        }
+        // No timer of our own when the source is ticked: a timed wait per player and wake-up
+        // costs a timer-heap insert and delete, the scheduler's main cost at thousands of players.
+        bool ticked = source_ && source_->ticked() && duration > 0;
+        cond_.wait(ticked ? SRS_UTIME_NO_TIMEOUT : duration);
+        waiting_ = false;
+        now = srs_update_system_time();
     }
-    waiting_ = true;
-    // The source wakes us: a merged write once its duration passed (waking it early for a few
-    // messages would only split the write), a realtime player at the next message.
-    if (source_ && !wake_requested_) {
-        wake_requested_ = true;
-        source_->wake_later(this, srs_update_system_time() + duration, config_.realtime);
-    }
-    // No timer of our own when the source is ticked: a timed wait per player and wake-up
-    // costs a timer-heap insert and delete, the scheduler's main cost at thousands of players.
-    bool ticked = source_ && source_->ticked() && duration > 0;
-    cond_.wait(ticked ? SRS_UTIME_NO_TIMEOUT : duration);
-    waiting_ = false;
+    last_wake_ = now;
 }
 
 int SrsLiveConsumer::dump_packets(int max, std::vector<SrsMediaMessage>* out) {

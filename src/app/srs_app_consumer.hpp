@@ -20,6 +20,10 @@ class SrsLiveSource;
 // A hard bound on queued messages whatever the timestamps say, so a publisher with frozen
 // timestamps cannot grow a slow player's queue without limit.
 #define SRS_CONSUMER_DEFAULT_MAX_MSGS 16384
+// A realtime (min_latency) player writes at most once per this time: the audio and video
+// frames that arrive within it (about 73 a second at 30 fps and 44.1 kHz AAC) go out in one
+// write, which halves the writes for at most this much more lag.
+#define SRS_CONSUMER_REALTIME_MERGE (30 * SRS_UTIME_MILLISECONDS)
 // The queue clock counts at most this much per message (ms), so a timestamp jump does
 // not look like a long queue.
 #define SRS_CONSUMER_MAX_STEP_MS 1000
@@ -276,6 +280,8 @@ private:
     // Registered with the source for a wake-up; one registration at a time (a wake by an
     // event leaves it in place: it wakes a later wait early, which is harmless).
     bool wake_requested_ = false;
+    // When wait() last returned.
+    srs_utime_t last_wake_ = 0;
     int mw_min_msgs_ = 0;
     int64_t mw_duration_ms_ = 0;
     bool paused_ = false;

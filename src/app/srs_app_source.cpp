@@ -184,7 +184,7 @@ srs_error_t SrsLiveSource::on_av_imp(const SrsMediaMessage& msg) {
 void SrsLiveSource::fan_out(const SrsMediaMessage& msg) {
     fanout_.push(msg);
     if (!waiters_.empty()) {
-        wake_waiters(srs_update_system_time(), true);
+        wake_waiters(srs_update_system_time());
     }
     if (fanout_.need_sweep()) {
         // Players that have not pulled for a while (stalled in a write, paused) take their
@@ -206,20 +206,20 @@ void SrsLiveSource::fan_out_event(SrsLiveConsumerEvent ev) {
     }
 }
 
-void SrsLiveSource::wake_later(SrsLiveConsumer* consumer, srs_utime_t deadline, bool realtime) {
-    waiters_.push_back(Waiter{consumer, deadline, realtime});
+void SrsLiveSource::wake_later(SrsLiveConsumer* consumer, srs_utime_t deadline) {
+    waiters_.push_back(Waiter{consumer, deadline});
 }
 
 void SrsLiveSource::tick(srs_utime_t now) {
-    wake_waiters(now, false);
+    wake_waiters(now);
 }
 
-void SrsLiveSource::wake_waiters(srs_utime_t now, bool message) {
+void SrsLiveSource::wake_waiters(srs_utime_t now) {
     // Runs per message: a scan of a flat array, touching a consumer only to wake it.
     size_t kept = 0;
     for (size_t i = 0; i < waiters_.size(); i++) {
         const Waiter& w = waiters_[i];
-        if ((message && w.realtime) || w.deadline <= now) {
+        if (w.deadline <= now) {
             w.consumer->on_source_wake();
         } else {
             waiters_[kept++] = w;

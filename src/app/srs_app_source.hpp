@@ -125,9 +125,9 @@ public:
     // on the source instead of a timer of their own.
     bool ticked() const { return ticked_; }
     void set_ticked(bool v) { ticked_ = v; }
-    // A waiting player: wake it at deadline (checked at each message and tick), or at the next
-    // message when realtime. Once; the consumer asks only when it has not asked yet.
-    void wake_later(SrsLiveConsumer* consumer, srs_utime_t deadline, bool realtime);
+    // A waiting player: wake it at the first message or tick at or after deadline. Once; the
+    // consumer asks only when it has not asked yet.
+    void wake_later(SrsLiveConsumer* consumer, srs_utime_t deadline);
     // Wakes the players whose deadline passed, when the stream is silent.
     void tick(srs_utime_t now);
 
@@ -174,12 +174,11 @@ private:
     struct Waiter {
         SrsLiveConsumer* consumer;
         srs_utime_t deadline;
-        bool realtime;
     };
     std::vector<Waiter> waiters_;
     bool ticked_ = false;
-    // Wakes the due waiters, and the realtime ones for a message.
-    void wake_waiters(srs_utime_t now, bool message);
+    // Wakes the waiters whose deadline passed.
+    void wake_waiters(srs_utime_t now);
     std::vector<std::unique_ptr<ISrsLiveSourceHandler>> handlers_;
 
     SrsMediaMessage meta_;

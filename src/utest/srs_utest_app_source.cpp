@@ -662,6 +662,37 @@ TEST(AppSourceTest, RealtimePlayerWokenAtTheNextMessage) {
     EXPECT_LT(elapsed, 500 * SRS_UTIME_MILLISECONDS);
 }
 
+// A realtime player wakes at the next message, then writes at most once per
+// SRS_CONSUMER_REALTIME_MERGE: frames arriving within it go out together.
+TEST(AppSourceTest, RealtimePlayerMergesFramesWithinItsWindow) {
+    auto s = make_source();
+    MockPublisher pub;
+    ASSERT_TRUE(s->on_publish(&pub) == srs_success);
+    SrsLiveConsumerConfig cfg = player_config();
+    cfg.realtime = true;
+    std::unique_ptr<SrsLiveConsumer> c;
+    ASSERT_TRUE(s->create_consumer(cfg, &c) == srs_success);
+    FnCoroutine producer([&]() {
+        for (int i = 0; i < 40; i++) {
+            srs_usleep(5 * SRS_UTIME_MILLISECONDS);
+            srs_error_t err = s->on_audio(audio(i * 5));
+            srs_error_reset(err);
+        }
+    });
+    ASSERT_TRUE(producer.start() == srs_success);
+    std::vector<SrsMediaMessage> out;
+    c->wait(1, 2 * SRS_UTIME_SECONDS);
+    srs_utime_t first = srs_update_system_time();
+    EXPECT_EQ(1, c->dump_packets(100, &out));
+    c->wait(1, 2 * SRS_UTIME_SECONDS);
+    srs_utime_t second = srs_update_system_time();
+    EXPECT_GE(second - first, SRS_CONSUMER_REALTIME_MERGE - 2 * SRS_UTIME_MILLISECONDS);
+    EXPECT_LT(second - first, SRS_CONSUMER_REALTIME_MERGE + 100 * SRS_UTIME_MILLISECONDS);
+    // The frames of the window, in one batch.
+    EXPECT_GE(c->dump_packets(100, &out), 3);
+    srs_usleep(250 * SRS_UTIME_MILLISECONDS);
+}
+
 // A realtime player that asked for a wake-up and left before the next message: the source
 // must not touch it.
 TEST(AppSourceTest, RealtimePlayerLeavingWhileRegisteredIsForgotten) {
