@@ -380,11 +380,36 @@ srs_error_t SrsRtmpConn::publishing(const std::shared_ptr<SrsConfig>& config, in
         return srs_error_wrap(err, "publish %s", source->url().c_str());
     }
     srs_trace("unpublish %s after %d ms", source->url().c_str(), srsu2msi(srs_update_system_time() - start_time_));
+    if (err == srs_success && fc_unpublished_ && !kicked_) {
+        linger_after_unpublish();
+    }
     if (kicked_) {
         srs_error_reset(err);
         return srs_error_new(ERROR_STREAM_KICKED, "%s", source->kick_reason().c_str());
     }
     return err;
+}
+
+void SrsRtmpConn::linger_after_unpublish() {
+    rtmp_->set_recv_timeout(SRS_RTMP_UNPUBLISH_LINGER);
+    srs_utime_t deadline = srs_update_system_time() + SRS_RTMP_UNPUBLISH_LINGER;
+    while (srs_update_system_time() < deadline && trd_->pull() == srs_success) {
+        SrsMediaMessage msg;
+        srs_error_t err = rtmp_->recv_message(&msg);
+        if (err != srs_success) {
+            // The client closed (what it should do), or the time is up.
+            srs_error_reset(err);
+            return;
+        }
+        std::unique_ptr<SrsPacket> pkt;
+        if ((err = rtmp_->decode_message(msg, &pkt)) != srs_success) {
+            srs_error_reset(err);
+            continue;
+        }
+        if (dynamic_cast<SrsDeleteStreamPacket*>(pkt.get()) || dynamic_cast<SrsCloseStreamPacket*>(pkt.get())) {
+            return;
+        }
+    }
 }
 
 srs_error_t SrsRtmpConn::acquire_publish(const SrsConfig& config, SrsLiveSource* source) {
@@ -492,8 +517,12 @@ srs_error_t SrsRtmpConn::handle_publish_message(SrsLiveSource* source, const Srs
         if (fc->command_name == SRS_CMD_FC_UNPUBLISH) {
             srs_trace("publisher sent FCUnpublish %s", fc->stream_name.c_str());
             if ((err = rtmp_->fmle_unpublish(stream_id_, fc->transaction_id)) != srs_success) {
-                return srs_error_wrap(err, "fmle unpublish");
+                // ffmpeg closes right after FCUnpublish and deleteStream, without waiting for
+                // the answer: the publish still ended normally.
+                srs_trace("publisher gone before the FCUnpublish answer: %s", srs_error_summary(err).c_str());
+                srs_error_reset(err);
             }
+            fc_unpublished_ = true;
             *done = true;
         }
         return err;

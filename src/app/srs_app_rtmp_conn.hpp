@@ -23,6 +23,8 @@ class SrsStSocket;
 #define SRS_RTMP_TIMEOUT (30 * SRS_UTIME_SECONDS)
 // How long a refused encoder may take to send its publish command, to read the refusal.
 #define SRS_RTMP_REJECT_TIMEOUT (3 * SRS_UTIME_SECONDS)
+// How long a publisher that sent FCUnpublish may take to send deleteStream and close.
+#define SRS_RTMP_UNPUBLISH_LINGER (2 * SRS_UTIME_SECONDS)
 // How often a waiting player checks for kicks and the play duration.
 #define SRS_RTMP_PULSE SRS_PLAY_PULSE
 // How often a playing connection reads what its player sent (pause, closeStream, acks, the
@@ -66,6 +68,10 @@ private:
     srs_error_t acquire_publish(const SrsConfig& config, SrsLiveSource* source);
     srs_error_t do_publishing(const SrsConfig& config, SrsLiveSource* source);
     srs_error_t handle_publish_message(SrsLiveSource* source, const SrsMediaMessage& msg, bool* done);
+    // After FCUnpublish an encoder still sends deleteStream before it closes (ffmpeg, OBS):
+    // closing at once fails that write on its side ("Broken pipe"). Reads until deleteStream,
+    // the client's close, or SRS_RTMP_UNPUBLISH_LINGER.
+    void linger_after_unpublish();
 
     // Play.
     srs_error_t playing(const std::shared_ptr<SrsConfig>& config);
@@ -98,6 +104,8 @@ private:
     // The stream id our createStream answers with.
     int stream_id_ = 1;
     bool kicked_ = false;
+    // The publisher ended with FCUnpublish.
+    bool fc_unpublished_ = false;
     bool expired_ = false;
     std::string stage_ = "init";
     // Whether on_connect allowed the client (on_close follows only then).
