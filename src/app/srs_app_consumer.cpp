@@ -253,6 +253,12 @@ void SrsLiveConsumer::pull() {
         cursor_ = head;
         return;
     }
+    // The source pulls for every consumer before it trims, so this is only a guard against a
+    // consumer the source does not know.
+    if (cursor_ < fanout_->tail()) {
+        nb_dropped_ += (int64_t)(fanout_->tail() - cursor_);
+        cursor_ = fanout_->tail();
+    }
     for (; cursor_ < head; cursor_++) {
         const SrsLiveFanout::Entry& e = fanout_->at(cursor_);
         if (!e.is_event) {

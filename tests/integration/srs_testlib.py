@@ -159,6 +159,17 @@ def run(cmd, timeout=60, **kw):
     return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, **kw)
 
 
+def stop_process(p):
+    """Kills a client process (ffmpeg) if still running, reaps it and closes its stderr pipe."""
+    if p is None:
+        return
+    if p.poll() is None:
+        p.kill()
+    p.wait()
+    if p.stderr:
+        p.stderr.close()
+
+
 def ffmpeg_publish_small(url, seconds):
     """ffmpeg sends a small H.264 stream (160x120, a keyframe every second) to url in real time."""
     return subprocess.Popen(

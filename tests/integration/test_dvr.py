@@ -19,7 +19,7 @@ import threading
 import time
 import unittest
 
-from srs_testlib import CONF_BASE, publish_av, SrsProcess, have, run, wait_for
+from srs_testlib import CONF_BASE, publish_av, SrsProcess, have, run, stop_process, wait_for
 
 CONF = CONF_BASE + """
 http_api {{ enabled on; listen 127.0.0.1:{api}; }}
@@ -188,10 +188,7 @@ class DvrTestCase(unittest.TestCase):
 
     def tearDown(self):
         for p in self.pubs:
-            if p.poll() is None:
-                p.kill()
-            p.wait()
-            p.stderr.close()
+            stop_process(p)
         if self.srs:
             self.srs.cleanup()
         self.hooks.close()

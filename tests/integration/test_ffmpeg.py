@@ -13,7 +13,7 @@ import time
 import unittest
 import urllib.request
 
-from srs_testlib import CONF_BASE, publish_av, SrsProcess, have, run, wait_for
+from srs_testlib import CONF_BASE, publish_av, SrsProcess, have, run, stop_process, wait_for
 
 TIMINGS = []
 
@@ -153,10 +153,7 @@ class FfmpegTestCase(unittest.TestCase):
 
     def tearDown(self):
         for p in self.pubs:
-            if p.poll() is None:
-                p.kill()
-            p.wait()
-            p.stderr.close()
+            stop_process(p)
         if self.srs:
             self.srs.cleanup()
 

@@ -19,7 +19,7 @@ import time
 import unittest
 import urllib.request
 
-from srs_testlib import CONF_BASE, SrsProcess, ffmpeg_publish_small, have, run, wait_for
+from srs_testlib import CONF_BASE, SrsProcess, ffmpeg_publish_small, have, run, stop_process, wait_for
 
 PLAIN = CONF_BASE + """
 http_api {{ enabled on; listen 127.0.0.1:{api}; }}
@@ -177,10 +177,7 @@ class ForwardTest(unittest.TestCase):
 
     def tearDown(self):
         for p in self.pubs:
-            if p.poll() is None:
-                p.kill()
-                p.wait()
-            p.stderr.close()
+            stop_process(p)
         for p in self.players:
             p.stop()
         for s in self.procs:

@@ -129,10 +129,7 @@ class HooksTest(unittest.TestCase):
 
     def tearDown(self):
         for p in self.procs:
-            if p.poll() is None:
-                p.kill()
-            p.wait()
-            p.stderr.close()
+            T.stop_process(p)
         self.srs.cleanup()
         capture = os.environ.get("SRS_HOOKS_CAPTURE")
         if capture:

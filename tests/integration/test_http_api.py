@@ -15,6 +15,7 @@ import urllib.error
 import urllib.request
 
 from srs_testlib import SrsProcess, free_port, have, port_open, read_text, wait_for
+from srs_testlib import stop_process as stop
 
 BASE = """
 listen {rtmp};
@@ -343,15 +344,6 @@ def ffmpeg_play(srs, stream="livestream"):
         ["ffmpeg", "-hide_banner", "-loglevel", "error", "-i", "rtmp://127.0.0.1:%d/live/%s" % (srs.rtmp, stream),
          "-c", "copy", "-f", "null", "-"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-
-
-def stop(p):
-    if p and p.poll() is None:
-        p.kill()
-    if p:
-        p.wait()
-        if p.stderr:
-            p.stderr.close()
 
 
 @unittest.skipUnless(have("ffmpeg"), "ffmpeg is not installed")

@@ -55,10 +55,7 @@ class SecurityTest(unittest.TestCase):
 
     def tearDown(self):
         for p in self.procs:
-            if p.poll() is None:
-                p.kill()
-            p.wait()
-            p.stderr.close()
+            T.stop_process(p)
         self.srs.cleanup()
 
     def url(self, vhost, stream):
