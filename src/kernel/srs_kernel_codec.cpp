@@ -64,7 +64,8 @@ bool srs_avc_skip_scaling_list(SrsBitReader& br, int size) {
     for (int j = 0; j < size; j++) {
         if (next != 0) {
             int32_t delta = 0;
-            if (!br.se(&delta)) {
+            // delta_scale is -128..127; anything else is not an SPS (and would overflow here).
+            if (!br.se(&delta) || delta < -128 || delta > 127) {
                 return false;
             }
             next = (last + delta + 256) % 256;
