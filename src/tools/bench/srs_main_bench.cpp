@@ -1,6 +1,6 @@
 // srs_bench: the load tool. Simulates thousands of RTMP, HTTP-FLV and HLS clients of a
 // server on loopback from one process of coroutines; see srs_bench -h.
-#include <srs_app_bench_runner.hpp>
+#include <srs_bench_runner.hpp>
 #include <srs_core_log.hpp>
 #include <srs_core_st.hpp>
 

@@ -1,4 +1,4 @@
-#include <srs_app_bench_options.hpp>
+#include <srs_bench_options.hpp>
 
 #include <srs_core_utility.hpp>
 #include <srs_protocol_http_url.hpp>

@@ -1,4 +1,4 @@
-#include <srs_app_bench_client.hpp>
+#include <srs_bench_client.hpp>
 
 #include <srs_core_log.hpp>
 #include <srs_core_utility.hpp>

@@ -3,7 +3,7 @@
 // reading they need.
 #pragma once
 
-#include <srs_app_bench_client.hpp>
+#include <srs_bench_client.hpp>
 
 #include <string>
 #include <vector>

@@ -1,7 +1,7 @@
-#include <srs_app_bench_runner.hpp>
+#include <srs_bench_runner.hpp>
 
-#include <srs_app_bench_http.hpp>
-#include <srs_app_bench_rtmp.hpp>
+#include <srs_bench_http.hpp>
+#include <srs_bench_rtmp.hpp>
 #include <srs_core_log.hpp>
 #include <srs_core_utility.hpp>
 

@@ -2,7 +2,7 @@
 // stops everything when the duration is over and gives the final report.
 #pragma once
 
-#include <srs_app_bench_client.hpp>
+#include <srs_bench_client.hpp>
 
 #include <cstdio>
 #include <memory>

@@ -2,8 +2,8 @@
 // stats, and what all clients of a run share (options, a discard buffer, lag histograms).
 #pragma once
 
-#include <srs_app_bench_options.hpp>
-#include <srs_app_bench_stat.hpp>
+#include <srs_bench_options.hpp>
+#include <srs_bench_stat.hpp>
 #include <srs_core_st.hpp>
 
 #include <memory>

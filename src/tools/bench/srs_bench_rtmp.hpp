@@ -3,7 +3,7 @@
 // at real-time speed, timestamps continuing across loops).
 #pragma once
 
-#include <srs_app_bench_client.hpp>
+#include <srs_bench_client.hpp>
 #include <srs_kernel_message.hpp>
 
 #include <memory>

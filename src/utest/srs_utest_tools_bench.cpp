@@ -2,12 +2,12 @@
 // playlist reading, and the HTTP players against a loopback server.
 #include <gtest/gtest.h>
 
-#include <srs_app_bench_client.hpp>
-#include <srs_app_bench_http.hpp>
-#include <srs_app_bench_options.hpp>
-#include <srs_app_bench_rtmp.hpp>
-#include <srs_app_bench_runner.hpp>
-#include <srs_app_bench_stat.hpp>
+#include <srs_bench_client.hpp>
+#include <srs_bench_http.hpp>
+#include <srs_bench_options.hpp>
+#include <srs_bench_rtmp.hpp>
+#include <srs_bench_runner.hpp>
+#include <srs_bench_stat.hpp>
 #include <srs_core_st.hpp>
 #include <srs_kernel_flv.hpp>
 #include <srs_protocol_http_conn.hpp>

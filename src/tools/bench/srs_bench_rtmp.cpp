@@ -1,4 +1,4 @@
-#include <srs_app_bench_rtmp.hpp>
+#include <srs_bench_rtmp.hpp>
 
 #include <srs_app_rtmp_client.hpp>
 

@@ -1,4 +1,4 @@
-#include <srs_app_bench_stat.hpp>
+#include <srs_bench_stat.hpp>
 
 #include <srs_core_utility.hpp>
 

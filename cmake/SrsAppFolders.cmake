@@ -1,0 +1,85 @@
+# The feature folders of src/app and the rule between them (doc/architecture.md):
+# - base folders (config, live, stats, access, net) are shared: any folder may use them;
+# - a feature folder (rtmp, http, hls, dvr, cluster, ffmpeg) uses the base folders and the
+#   layers below src/app, never another feature;
+# - server wires everything and may use every folder.
+# The configure step reads every #include <srs_app_*.hpp> and fails on one that breaks the
+# rule, so a wrong dependency does not build. SRS_APP_FOLDER_DEBT lists the includes that
+# break it today, each to be removed by the lifecycle and play-loop work; the list may only
+# shrink (an entry that no longer occurs fails the configure step too, to keep it true).
+
+set(SRS_APP_BASE_FOLDERS config live stats access net)
+set(SRS_APP_FEATURE_FOLDERS rtmp http hls dvr cluster ffmpeg)
+set(SRS_APP_TOP_FOLDERS server)
+
+set(SRS_APP_FOLDER_DEBT
+    # The API's JSON envelope (srs_api_respond, srs_json_dumps, SrsHttpApiContext) lives with
+    # the API server: split it into a base folder.
+    "access/srs_app_http_hooks.cpp>http/srs_app_http_api"
+    "dvr/srs_app_dvr.cpp>http/srs_app_http_api"
+    "dvr/srs_app_dvr_api.cpp>http/srs_app_http_api"
+    "ffmpeg/srs_app_ffmpeg_api.cpp>http/srs_app_http_api"
+    "hls/srs_app_hls_hooks.cpp>http/srs_app_http_api"
+    # DVR reuses HLS's path templates, directory helpers and hook worker.
+    "dvr/srs_app_dvr.cpp>hls/srs_app_hls_hooks"
+    "dvr/srs_app_dvr.cpp>hls/srs_app_hls_muxer"
+    "dvr/srs_app_dvr_file.cpp>hls/srs_app_hls_muxer"
+    # The HLS session front end and the HTTP server know each other: the one lifecycle removes it.
+    "hls/srs_app_hls_session.cpp>http/srs_app_http_stream"
+    "http/srs_app_http_server.cpp>hls/srs_app_hls_muxer"
+    "http/srs_app_http_server.hpp>hls/srs_app_hls_session"
+    # The RTMP front end routes edge publishes and reads the server: publish routing moves to live.
+    "rtmp/srs_app_rtmp_conn.cpp>cluster/srs_app_edge"
+    "rtmp/srs_app_rtmp_conn.cpp>server/srs_app_server")
+
+set(SRS_APP_FOLDERS ${SRS_APP_BASE_FOLDERS} ${SRS_APP_FEATURE_FOLDERS} ${SRS_APP_TOP_FOLDERS})
+set(SRS_APP_INCLUDE_DIRS "")
+foreach(folder ${SRS_APP_FOLDERS})
+    list(APPEND SRS_APP_INCLUDE_DIRS ${CMAKE_SOURCE_DIR}/src/app/${folder})
+endforeach()
+
+# Which folder holds each header.
+file(GLOB _srs_app_all CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/app/*/*.hpp ${CMAKE_SOURCE_DIR}/src/app/*/*.cpp)
+foreach(f ${_srs_app_all})
+    get_filename_component(_dir ${f} DIRECTORY)
+    get_filename_component(_folder ${_dir} NAME)
+    if(NOT _folder IN_LIST SRS_APP_FOLDERS)
+        message(FATAL_ERROR "src/app/${_folder}: a folder not declared in cmake/SrsAppFolders.cmake")
+    endif()
+    get_filename_component(_name ${f} NAME_WE)
+    set(_srs_app_folder_of_${_name} ${_folder})
+endforeach()
+
+set(_srs_app_debt_seen "")
+foreach(f ${_srs_app_all})
+    get_filename_component(_dir ${f} DIRECTORY)
+    get_filename_component(_from ${_dir} NAME)
+    get_filename_component(_file ${f} NAME)
+    if(_from IN_LIST SRS_APP_TOP_FOLDERS)
+        continue()
+    endif()
+    file(STRINGS ${f} _incs REGEX "^#include <srs_app_[a-z0-9_]+\\.hpp>")
+    foreach(inc ${_incs})
+        string(REGEX REPLACE "^#include <(srs_app_[a-z0-9_]+)\\.hpp>.*" "\\1" _hdr "${inc}")
+        set(_to ${_srs_app_folder_of_${_hdr}})
+        if(NOT _to)
+            message(FATAL_ERROR "src/app/${_from}/${_file}: includes ${_hdr}.hpp, which is in no folder")
+        endif()
+        if(_to STREQUAL _from OR _to IN_LIST SRS_APP_BASE_FOLDERS)
+            continue()
+        endif()
+        set(_key "${_from}/${_file}>${_to}/${_hdr}")
+        if(_key IN_LIST SRS_APP_FOLDER_DEBT)
+            list(APPEND _srs_app_debt_seen ${_key})
+            continue()
+        endif()
+        message(FATAL_ERROR "src/app/${_from}/${_file} includes ${_to}/${_hdr}.hpp: "
+            "a ${_from} file may use only the base folders (${SRS_APP_BASE_FOLDERS}); "
+            "go through an interface in a base folder (doc/architecture.md)")
+    endforeach()
+endforeach()
+foreach(_key ${SRS_APP_FOLDER_DEBT})
+    if(NOT _key IN_LIST _srs_app_debt_seen)
+        message(FATAL_ERROR "cmake/SrsAppFolders.cmake: '${_key}' no longer occurs: remove it from SRS_APP_FOLDER_DEBT")
+    endif()
+endforeach()
