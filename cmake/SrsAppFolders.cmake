@@ -1,5 +1,5 @@
 # The feature folders of src/app and the rule between them (doc/architecture.md):
-# - base folders (config, live, stats, access, net) are shared: any folder may use them;
+# - base folders (config, live, stats, access, net, api) are shared: any folder may use them;
 # - a feature folder (rtmp, http, hls, dvr, cluster, ffmpeg) uses the base folders and the
 #   layers below src/app, never another feature;
 # - server wires everything and may use every folder.
@@ -8,22 +8,11 @@
 # break it today, each to be removed by the lifecycle and play-loop work; the list may only
 # shrink (an entry that no longer occurs fails the configure step too, to keep it true).
 
-set(SRS_APP_BASE_FOLDERS config live stats access net)
+set(SRS_APP_BASE_FOLDERS config live stats access net api)
 set(SRS_APP_FEATURE_FOLDERS rtmp http hls dvr cluster ffmpeg)
 set(SRS_APP_TOP_FOLDERS server)
 
 set(SRS_APP_FOLDER_DEBT
-    # The API's JSON envelope (srs_api_respond, srs_json_dumps, SrsHttpApiContext) lives with
-    # the API server: split it into a base folder.
-    "access/srs_app_http_hooks.cpp>http/srs_app_http_api"
-    "dvr/srs_app_dvr.cpp>http/srs_app_http_api"
-    "dvr/srs_app_dvr_api.cpp>http/srs_app_http_api"
-    "ffmpeg/srs_app_ffmpeg_api.cpp>http/srs_app_http_api"
-    "hls/srs_app_hls_hooks.cpp>http/srs_app_http_api"
-    # DVR reuses HLS's path templates, directory helpers and hook worker.
-    "dvr/srs_app_dvr.cpp>hls/srs_app_hls_hooks"
-    "dvr/srs_app_dvr.cpp>hls/srs_app_hls_muxer"
-    "dvr/srs_app_dvr_file.cpp>hls/srs_app_hls_muxer"
     # The HLS session front end and the HTTP server know each other: the one lifecycle removes it.
     "hls/srs_app_hls_session.cpp>http/srs_app_http_stream"
     "http/srs_app_http_server.cpp>hls/srs_app_hls_muxer"

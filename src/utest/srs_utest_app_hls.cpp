@@ -181,7 +181,7 @@ std::vector<int64_t> durations(const SrsHlsMuxer& m) {
 }  // namespace
 
 TEST(AppHlsPathTest, ExpandVariables) {
-    SrsHlsPathValues v;
+    SrsPathTemplateValues v;
     v.vhost = "v.com";
     v.app = "live";
     v.stream = "s";
@@ -198,19 +198,19 @@ TEST(AppHlsPathTest, ExpandVariables) {
     time_t t = mktime(&tm);
     v.wall = (srs_utime_t)t * SRS_UTIME_SECONDS + 789 * SRS_UTIME_MILLISECONDS;
 
-    EXPECT_EQ("v.com/live/s-42.ts", srs_hls_path_expand("[vhost]/[app]/[stream]-[seq].ts", v));
-    EXPECT_EQ("2021/02/03/04/05/06/789", srs_hls_path_expand("[2006]/[01]/[02]/[15]/[04]/[05]/[999]", v));
-    EXPECT_EQ(std::to_string((int64_t)t * 1000 + 789), srs_hls_path_expand("[timestamp]", v));
+    EXPECT_EQ("v.com/live/s-42.ts", srs_path_template_expand("[vhost]/[app]/[stream]-[seq].ts", v));
+    EXPECT_EQ("2021/02/03/04/05/06/789", srs_path_template_expand("[2006]/[01]/[02]/[15]/[04]/[05]/[999]", v));
+    EXPECT_EQ(std::to_string((int64_t)t * 1000 + 789), srs_path_template_expand("[timestamp]", v));
     // [duration] waits for the segment's end; unknown names stay as they are.
-    EXPECT_EQ("s-[duration]-[nope]", srs_hls_path_expand("[stream]-[duration]-[nope]", v));
+    EXPECT_EQ("s-[duration]-[nope]", srs_path_template_expand("[stream]-[duration]-[nope]", v));
     v.duration_ms = 2040;
-    EXPECT_EQ("s-2040", srs_hls_path_expand("[stream]-[duration]", v));
+    EXPECT_EQ("s-2040", srs_path_template_expand("[stream]-[duration]", v));
     // hls_ts_floor: [timestamp] counts fragments.
     v.ts_floor = true;
     v.floor_piece = 123;
-    EXPECT_EQ("123", srs_hls_path_expand("[timestamp]", v));
+    EXPECT_EQ("123", srs_path_template_expand("[timestamp]", v));
     // An unterminated bracket is kept.
-    EXPECT_EQ("a[stream", srs_hls_path_expand("a[stream", v));
+    EXPECT_EQ("a[stream", srs_path_template_expand("a[stream", v));
 }
 
 TEST(AppHlsPathTest, FloorPieceFollowsTheClock) {
@@ -226,14 +226,14 @@ TEST(AppHlsPathTest, FloorPieceFollowsTheClock) {
 }
 
 TEST(AppHlsPathTest, CleanAndRelative) {
-    EXPECT_EQ("live/s.m3u8", srs_hls_path_clean("./live//s.m3u8"));
-    EXPECT_EQ("live/s.m3u8", srs_hls_path_clean("/live/./x/../s.m3u8"));
-    EXPECT_EQ("../x", srs_hls_path_clean("../x"));
-    EXPECT_EQ("s-1.ts", srs_hls_relative_uri("live/s.m3u8", "live/s-1.ts"));
-    EXPECT_EQ("s/1.ts", srs_hls_relative_uri("live/s.m3u8", "live/s/1.ts"));
-    EXPECT_EQ("../ts/s-1.ts", srs_hls_relative_uri("live/s.m3u8", "ts/s-1.ts"));
-    EXPECT_EQ("live/s-1.ts", srs_hls_relative_uri("s.m3u8", "live/s-1.ts"));
-    EXPECT_EQ("s-1.ts", srs_hls_relative_uri("s.m3u8", "s-1.ts"));
+    EXPECT_EQ("live/s.m3u8", srs_path_clean("./live//s.m3u8"));
+    EXPECT_EQ("live/s.m3u8", srs_path_clean("/live/./x/../s.m3u8"));
+    EXPECT_EQ("../x", srs_path_clean("../x"));
+    EXPECT_EQ("s-1.ts", srs_path_relative_uri("live/s.m3u8", "live/s-1.ts"));
+    EXPECT_EQ("s/1.ts", srs_path_relative_uri("live/s.m3u8", "live/s/1.ts"));
+    EXPECT_EQ("../ts/s-1.ts", srs_path_relative_uri("live/s.m3u8", "ts/s-1.ts"));
+    EXPECT_EQ("live/s-1.ts", srs_path_relative_uri("s.m3u8", "live/s-1.ts"));
+    EXPECT_EQ("s-1.ts", srs_path_relative_uri("s.m3u8", "s-1.ts"));
 }
 
 TEST(AppHlsPathTest, ParseEnums) {

@@ -81,3 +81,13 @@ srs_error_t srs_http_hooks_call(const SrsConfig& config, SrsHookEvent event, con
 
 // Whether the vhost has URLs for the event (and hooks enabled).
 bool srs_http_hooks_has(const SrsConfig& config, const std::string& vhost, SrsHookEvent event);
+
+// Makes hook POSTs in order, away from the caller's path (a publisher must not wait for a hook
+// server); SrsHlsHookWorker is the server's one, shared by HLS and DVR (on_dvr).
+class ISrsHookPoster {
+public:
+    virtual ~ISrsHookPoster() = default;
+    // Queues a POST named by its event in the log (on_dvr).
+    virtual void post(const std::string& name, const std::string& url, const std::string& body,
+                      srs_utime_t timeout) = 0;
+};

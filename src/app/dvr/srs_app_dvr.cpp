@@ -1,14 +1,13 @@
 #include <srs_app_dvr.hpp>
 
+#include <srs_app_api_context.hpp>
 #include <srs_app_config.hpp>
-#include <srs_app_hls_hooks.hpp>
-#include <srs_app_hls_muxer.hpp>
-#include <srs_app_http_api.hpp>
 #include <srs_app_http_hooks.hpp>
 #include <srs_app_source.hpp>
 #include <srs_app_statistic.hpp>
 #include <srs_core_log.hpp>
 #include <srs_core_utility.hpp>
+#include <srs_kernel_path.hpp>
 
 #include <unistd.h>
 
@@ -68,12 +67,12 @@ bool srs_dvr_apply_matches(const std::vector<std::string>& apply, const std::str
 std::string srs_dvr_path_expand(const std::string& tmpl, const std::string& vhost, const std::string& app,
                                 const std::string& stream, srs_utime_t wall) {
     // The same variables as hls_path/hls_ts_file; [seq] and [duration] mean nothing here.
-    SrsHlsPathValues v;
+    SrsPathTemplateValues v;
     v.vhost = vhost;
     v.app = app;
     v.stream = stream;
     v.wall = wall;
-    return srs_hls_path_expand(tmpl, v);
+    return srs_path_template_expand(tmpl, v);
 }
 
 bool srs_dvr_segment_should_cut(int64_t elapsed_ms, srs_utime_t duration, bool wait_keyframe, bool has_video,

@@ -17,7 +17,7 @@
 #include <vector>
 
 class SrsConfig;
-class SrsHlsHookWorker;
+class ISrsHookPoster;
 class SrsLiveSource;
 class SrsStatistic;
 
@@ -107,7 +107,7 @@ public:
     }
     // The worker that makes the on_dvr calls and the statistics for their bodies; not owned,
     // either may be null.
-    void set_hooks(SrsHlsHookWorker* worker, SrsStatistic* stat) {
+    void set_hooks(ISrsHookPoster* worker, SrsStatistic* stat) {
         worker_ = worker;
         stat_ = stat;
     }
@@ -144,7 +144,7 @@ private:
     std::shared_ptr<const SrsConfig> config_;
     SrsDvrConfig fixed_;
     bool has_fixed_ = false;
-    SrsHlsHookWorker* worker_ = nullptr;
+    ISrsHookPoster* worker_ = nullptr;
     SrsStatistic* stat_ = nullptr;
     std::function<void(const SrsDvrFileEvent&)> on_file_;
     std::function<srs_utime_t()> clock_;

@@ -1,7 +1,7 @@
 #include <srs_app_dvr_api.hpp>
 
+#include <srs_app_api_context.hpp>
 #include <srs_app_dvr.hpp>
-#include <srs_app_http_api.hpp>
 #include <srs_core_log.hpp>
 #include <srs_protocol_http_message.hpp>
 

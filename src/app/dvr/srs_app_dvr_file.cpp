@@ -1,10 +1,10 @@
 #include <srs_app_dvr_file.hpp>
 
-#include <srs_app_hls_muxer.hpp>
 #include <srs_core_log.hpp>
 #include <srs_core_utility.hpp>
 #include <srs_kernel_buffer.hpp>
 #include <srs_kernel_mp4.hpp>
+#include <srs_kernel_path.hpp>
 #include <srs_protocol_amf0.hpp>
 
 #include <fcntl.h>

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <srs_app_hls_muxer.hpp>
+#include <srs_app_http_hooks.hpp>
 #include <srs_core.hpp>
 #include <srs_core_st.hpp>
 
@@ -23,7 +24,7 @@ std::string srs_hls_notify_url(const std::string& tmpl, const SrsHlsSegmentEvent
 
 // Queues the calls of each segment and makes them in order. The queue is bounded: when a hook
 // server is slower than the segments, the oldest calls are dropped (logged).
-class SrsHlsHookWorker : public ISrsHlsHooks, public ISrsCoroutineHandler {
+class SrsHlsHookWorker : public ISrsHlsHooks, public ISrsHookPoster, public ISrsCoroutineHandler {
 public:
     // config gives the running config at each segment; stat may be null.
     SrsHlsHookWorker(std::function<std::shared_ptr<const SrsConfig>()> config, SrsStatistic* stat);
@@ -36,7 +37,7 @@ public:
     void on_hls_segment(const SrsHlsSegmentEvent& event) override;
     // Queues a POST of another hook (on_dvr) made by this worker, named by its event name in
     // the log; for features whose hooks must not wait in the publisher's path either.
-    void post(const std::string& name, const std::string& url, const std::string& body, srs_utime_t timeout);
+    void post(const std::string& name, const std::string& url, const std::string& body, srs_utime_t timeout) override;
     srs_error_t cycle() override;
     size_t pending() const { return queue_.size(); }
     // Calls made (allowed or not), for tests.

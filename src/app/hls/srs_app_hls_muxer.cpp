@@ -88,143 +88,6 @@ int64_t srs_hls_floor_next_piece(int64_t previous, int64_t now_piece) {
     return next;
 }
 
-std::string srs_path_dirname(const std::string& path) {
-    size_t pos = path.rfind('/');
-    if (pos == std::string::npos) {
-        return "";
-    }
-    return path.substr(0, pos);
-}
-
-srs_error_t srs_path_mkdir_all(const std::string& dir) {
-    if (dir.empty()) {
-        return srs_success;
-    }
-    std::string cur;
-    size_t pos = 0;
-    while (pos != std::string::npos) {
-        size_t next = dir.find('/', pos);
-        cur = next == std::string::npos ? dir : dir.substr(0, next);
-        pos = next == std::string::npos ? next : next + 1;
-        if (cur.empty() || cur == "." || cur == "..") {
-            continue;
-        }
-        if (::mkdir(cur.c_str(), 0755) < 0 && errno != EEXIST) {
-            return srs_error_new(ERROR_SYSTEM_CREATE_DIR, "mkdir %s: %s", cur.c_str(), strerror(errno));
-        }
-    }
-    struct stat st;
-    if (::stat(dir.c_str(), &st) < 0 || !S_ISDIR(st.st_mode)) {
-        return srs_error_new(ERROR_SYSTEM_CREATE_DIR, "%s is not a directory", dir.c_str());
-    }
-    return srs_success;
-}
-
-std::string srs_hls_path_expand(const std::string& tmpl, const SrsHlsPathValues& v) {
-    std::string out;
-    out.reserve(tmpl.size() + 32);
-    time_t secs = (time_t)(v.wall / SRS_UTIME_SECONDS);
-    struct tm tm;
-    memset(&tm, 0, sizeof(tm));
-    localtime_r(&secs, &tm);
-    char buf[32];
-
-    size_t i = 0;
-    while (i < tmpl.size()) {
-        if (tmpl[i] != '[') {
-            out.push_back(tmpl[i++]);
-            continue;
-        }
-        size_t end = tmpl.find(']', i);
-        if (end == std::string::npos) {
-            out.append(tmpl, i, std::string::npos);
-            break;
-        }
-        std::string name = tmpl.substr(i + 1, end - i - 1);
-        bool known = true;
-        if (name == "vhost") {
-            out += v.vhost;
-        } else if (name == "app") {
-            out += v.app;
-        } else if (name == "stream") {
-            out += v.stream;
-        } else if (name == "seq") {
-            out += std::to_string(v.seq);
-        } else if (name == "timestamp") {
-            out += std::to_string(v.ts_floor ? v.floor_piece : v.wall / SRS_UTIME_MILLISECONDS);
-        } else if (name == "duration") {
-            if (v.duration_ms >= 0) {
-                out += std::to_string(v.duration_ms);
-            } else {
-                known = false;
-            }
-        } else if (name == "2006") {
-            snprintf(buf, sizeof(buf), "%04d", tm.tm_year + 1900);
-            out += buf;
-        } else if (name == "01") {
-            snprintf(buf, sizeof(buf), "%02d", tm.tm_mon + 1);
-            out += buf;
-        } else if (name == "02") {
-            snprintf(buf, sizeof(buf), "%02d", tm.tm_mday);
-            out += buf;
-        } else if (name == "15") {
-            snprintf(buf, sizeof(buf), "%02d", tm.tm_hour);
-            out += buf;
-        } else if (name == "04") {
-            snprintf(buf, sizeof(buf), "%02d", tm.tm_min);
-            out += buf;
-        } else if (name == "05") {
-            snprintf(buf, sizeof(buf), "%02d", tm.tm_sec);
-            out += buf;
-        } else if (name == "999") {
-            snprintf(buf, sizeof(buf), "%03d", (int)((v.wall / SRS_UTIME_MILLISECONDS) % 1000));
-            out += buf;
-        } else {
-            known = false;
-        }
-        if (!known) {
-            out.append(tmpl, i, end - i + 1);
-        }
-        i = end + 1;
-    }
-    return out;
-}
-
-std::string srs_hls_path_clean(const std::string& path) {
-    std::vector<std::string> parts;
-    for (const std::string& p : srs_string_split(path, "/")) {
-        if (p.empty() || p == ".") {
-            continue;
-        }
-        if (p == ".." && !parts.empty() && parts.back() != "..") {
-            parts.pop_back();
-            continue;
-        }
-        parts.push_back(p);
-    }
-    return srs_string_join(parts, "/");
-}
-
-std::string srs_hls_relative_uri(const std::string& base, const std::string& target) {
-    std::vector<std::string> from = srs_string_split(srs_path_dirname(srs_hls_path_clean(base)), "/");
-    std::vector<std::string> to = srs_string_split(srs_hls_path_clean(target), "/");
-    if (from.size() == 1 && from[0].empty()) {
-        from.clear();
-    }
-    size_t common = 0;
-    while (common < from.size() && common + 1 < to.size() && from[common] == to[common]) {
-        common++;
-    }
-    std::vector<std::string> parts;
-    for (size_t i = common; i < from.size(); i++) {
-        parts.push_back("..");
-    }
-    for (size_t i = common; i < to.size(); i++) {
-        parts.push_back(to[i]);
-    }
-    return srs_string_join(parts, "/");
-}
-
 SrsHlsMemoryStore::SrsHlsMemoryStore() = default;
 
 SrsHlsMemoryStore::~SrsHlsMemoryStore() = default;
@@ -315,12 +178,12 @@ srs_error_t SrsHlsMuxer::on_publish(const SrsHlsConfig& config) {
         return srs_error_new(ERROR_HLS_WRITE_FAILED, "hls: no RAM store for hls_storage ram");
     }
 
-    SrsHlsPathValues values;
+    SrsPathTemplateValues values;
     values.vhost = vhost_;
     values.app = app_;
     values.stream = stream_;
     values.wall = srs_get_wall_time();
-    std::string m3u8_rel = srs_hls_path_clean(srs_hls_path_expand(config.m3u8_file, values));
+    std::string m3u8_rel = srs_path_clean(srs_path_template_expand(config.m3u8_file, values));
     if (m3u8_rel.empty() || srs_string_starts_with(m3u8_rel, "..")) {
         return srs_error_new(ERROR_HLS_WRITE_FAILED, "hls: invalid hls_m3u8_file %s", config.m3u8_file.c_str());
     }
@@ -521,7 +384,7 @@ srs_error_t SrsHlsMuxer::open_segment(int64_t dts) {
     seg->start_dts = dts;
     seg->discontinuity = next_discontinuity_;
 
-    SrsHlsPathValues values;
+    SrsPathTemplateValues values;
     values.vhost = vhost_;
     values.app = app_;
     values.stream = stream_;
@@ -535,7 +398,7 @@ srs_error_t SrsHlsMuxer::open_segment(int64_t dts) {
         values.floor_piece = floor_piece_;
     }
     // [duration] stays until the segment is closed.
-    seg->rel = srs_hls_path_clean(srs_hls_path_expand(config_.ts_file, values));
+    seg->rel = srs_path_clean(srs_path_template_expand(config_.ts_file, values));
     if (seg->rel.empty() || srs_string_starts_with(seg->rel, "..")) {
         return srs_error_new(ERROR_HLS_WRITE_FAILED, "hls: invalid hls_ts_file %s", config_.ts_file.c_str());
     }
@@ -619,9 +482,9 @@ srs_error_t SrsHlsMuxer::close_segment(int64_t end_dts) {
     // writes it (a prefix ending in "/" takes the relative URI, else the path from the root).
     const std::string& prefix = config_.entry_prefix;
     if (prefix.empty()) {
-        seg->uri = srs_hls_relative_uri(m3u8_rel_, seg->rel);
+        seg->uri = srs_path_relative_uri(m3u8_rel_, seg->rel);
     } else if (srs_string_ends_with(prefix, "/")) {
-        seg->uri = prefix + srs_hls_relative_uri(m3u8_rel_, seg->rel);
+        seg->uri = prefix + srs_path_relative_uri(m3u8_rel_, seg->rel);
     } else {
         seg->uri = prefix + "/" + seg->rel;
     }
@@ -818,7 +681,7 @@ void SrsHlsMuxer::recover_sequence() {
             seg.discontinuity = discontinuity;
             seg.uri = line;
             // Only segments we can find again (relative URIs below hls_path) are kept.
-            std::string rel = srs_hls_path_clean(m3u8_dir.empty() ? line : m3u8_dir + "/" + line);
+            std::string rel = srs_path_clean(m3u8_dir.empty() ? line : m3u8_dir + "/" + line);
             struct stat st;
             if (!srs_string_contains(line, "://") && line[0] != '/' && !srs_string_starts_with(rel, "..") &&
                 ::stat(disk_path(rel).c_str(), &st) == 0) {

@@ -9,6 +9,7 @@
 #include <srs_core_time.hpp>
 #include <srs_kernel_io.hpp>
 #include <srs_kernel_m3u8.hpp>
+#include <srs_kernel_path.hpp>
 
 #include <deque>
 #include <map>
@@ -75,40 +76,11 @@ SrsHlsOnError srs_hls_on_error_from(const std::string& v);
 // "ram", "disk", "both" (anything else: disk).
 SrsHlsStorage srs_hls_storage_from(const std::string& v);
 
-// The values of the hls_m3u8_file / hls_ts_file variables.
-struct SrsHlsPathValues {
-    std::string vhost;
-    std::string app;
-    std::string stream;
-    int64_t seq = 0;
-    // Wall clock (since the epoch) for [timestamp] and the date variables (local time).
-    srs_utime_t wall = 0;
-    // [timestamp] is the fragment counter floor_piece instead of milliseconds (hls_ts_floor).
-    bool ts_floor = false;
-    int64_t floor_piece = 0;
-    // [duration] in milliseconds; negative leaves [duration] in place (not known yet).
-    int64_t duration_ms = -1;
-};
-
 // hls_ts_floor (SRS's algorithm): the [timestamp] of the next segment, one more than the
 // previous one (0: none yet), which starts at and is pulled back to now_piece - 1
 // (now_piece = wall clock / hls_fragment) when it drifts more than 10 fragments from it. The
 // segment's duration then bends by 30% of a fragment per fragment of drift, to follow the clock.
 int64_t srs_hls_floor_next_piece(int64_t previous, int64_t now_piece);
-
-// Expands [vhost] [app] [stream] [seq] [timestamp] [duration] and the date variables
-// [2006] (year) [01] (month) [02] (day) [15] (hour) [04] (minute) [05] (second) [999] (ms).
-std::string srs_hls_path_expand(const std::string& tmpl, const SrsHlsPathValues& v);
-// The directory part of a path ("a/b/c.ts" -> "a/b"), empty when there is none.
-std::string srs_path_dirname(const std::string& path);
-// mkdir -p (HLS and DVR files); an empty path is the current directory. Fails when a part is
-// not a directory.
-srs_error_t srs_path_mkdir_all(const std::string& dir);
-// A relative path made canonical: no "./" parts, no empty parts, no leading "/"; ".." kept
-// only where it cannot be resolved.
-std::string srs_hls_path_clean(const std::string& path);
-// The relative URI of target as seen from the directory of base (both relative to one root).
-std::string srs_hls_relative_uri(const std::string& base, const std::string& target);
 
 // The files of RAM HLS by URL path ("/live/s.m3u8"), shared by every stream of the server and
 // read by the HTTP server. Bodies are immutable and shared, so a response being written keeps
