@@ -88,6 +88,7 @@ SrsRtmpProtocol::SrsRtmpProtocol(ISrsProtocolReadWriter* io)
       out_chunk_size_(SRS_RTMP_DEFAULT_CHUNK_SIZE),
       max_message_size_(kDefaultMaxMessageSize),
       max_chunk_streams_(kDefaultMaxChunkStreams),
+      max_partial_bytes_(SRS_RTMP_DEFAULT_MAX_PARTIAL_BYTES),
       fast_streams_(64) {}
 
 SrsRtmpProtocol::~SrsRtmpProtocol() = default;
@@ -167,6 +168,7 @@ srs_error_t SrsRtmpProtocol::recv_chunk(SrsMediaMessage* msg, bool* got) {
     msg->payload = std::move(cs->payload);
     cs->payload.reset();
     cs->received = 0;
+    partial_bytes_ -= cs->length;
     *got = true;
     return srs_success;
 }
@@ -300,9 +302,17 @@ srs_error_t SrsRtmpProtocol::start_chunk(ChunkStream* cs, int csid) {
             return srs_error_new(ERROR_RTMP_MESSAGE_TOO_LARGE, "csid=%d type=%d length %d exceeds %d", csid, cs->type,
                                  cs->length, max_message_size_);
         }
+        if (partial_bytes_ + cs->length > max_partial_bytes_) {
+            return srs_error_new(ERROR_RTMP_MESSAGE_TOO_LARGE,
+                                 "csid=%d type=%d length %d: partial messages would hold %lld bytes, over %lld", csid,
+                                 cs->type, cs->length, (long long)(partial_bytes_ + cs->length),
+                                 (long long)max_partial_bytes_);
+        }
         // One allocation of the whole message, filled chunk by chunk: never copied again.
         cs->payload = std::make_shared<SrsSharedPayload>(cs->length);
         cs->received = 0;
+        partial_bytes_ += cs->length;
+        peak_partial_bytes_ = std::max(peak_partial_bytes_, partial_bytes_);
     }
     chunk_cs_ = cs;
     chunk_csid_ = csid;
@@ -461,7 +471,8 @@ srs_error_t SrsRtmpProtocol::on_recv_message(const SrsMediaMessage& msg) {
                 cs = (it != other_streams_.end()) ? it->second.get() : nullptr;
             }
             // RTMP spec 5.4.2: discard the partially received message of that chunk stream.
-            if (cs) {
+            if (cs && cs->payload) {
+                partial_bytes_ -= cs->length;
                 cs->payload.reset();
                 cs->received = 0;
             }

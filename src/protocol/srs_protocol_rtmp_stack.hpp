@@ -71,8 +71,20 @@ public:
     // Limits against abuse; exceeding them is an error for this connection only.
     // Default 16 MiB per message (a 4K keyframe is well under).
     void set_max_message_size(int bytes) { max_message_size_ = bytes; }
+    int max_message_size() const { return max_message_size_; }
     // Default 128 chunk stream ids in use.
     void set_max_chunk_streams(int count) { max_chunk_streams_ = count; }
+    // The most bytes the messages being assembled may take together, all chunk streams
+    // counted: a message's whole length is allocated with its first chunk, so without it a
+    // peer sending one chunk of a 16 MiB message on each of 128 chunk streams would make us
+    // hold 2 GiB. Default SRS_RTMP_DEFAULT_MAX_PARTIAL_BYTES. Lowering it below what is held
+    // now fails the next message that starts, not the ones in progress.
+    void set_max_partial_bytes(int64_t bytes) { max_partial_bytes_ = bytes; }
+    int64_t max_partial_bytes() const { return max_partial_bytes_; }
+    // Bytes allocated now for messages being assembled, and the most it ever was (the owner
+    // gives memory back to the system after a connection that held much, see SrsRtmpConn).
+    int64_t partial_bytes() const { return partial_bytes_; }
+    int64_t peak_partial_bytes() const { return peak_partial_bytes_; }
 
     // The window the peer set with Window Ack Size; 0 until it does (no acks sent).
     uint32_t in_ack_window() const { return in_ack_window_; }
@@ -119,6 +131,9 @@ private:
     int out_chunk_size_;
     int max_message_size_;
     int max_chunk_streams_;
+    int64_t max_partial_bytes_;
+    int64_t partial_bytes_ = 0;
+    int64_t peak_partial_bytes_ = 0;
     // Chunk streams by id: ids below 64 (what encoders use) in an array, the rest in a map.
     std::vector<std::unique_ptr<ChunkStream>> fast_streams_;
     std::unordered_map<int, std::unique_ptr<ChunkStream>> other_streams_;
@@ -150,6 +165,10 @@ private:
     bool sending_ = false;
     std::unique_ptr<SrsCond> send_cond_;
 };
+
+// The default of SrsRtmpProtocol::set_max_partial_bytes: 16 MiB, so that one message of the
+// largest length a chunk header can carry (16 MiB - 1) always fits.
+#define SRS_RTMP_DEFAULT_MAX_PARTIAL_BYTES (16 * 1024 * 1024)
 
 // The in/out buffer sizes, exposed for tests.
 #define SRS_RTMP_READ_BUFFER_INITIAL 1024

@@ -1,6 +1,7 @@
-// HLS player sessions (hls_ctx): the redirect URL and playlist rewriting, the session table
-// with a fake clock (create, refresh, expire, kick), and the sessions served through the HTTP
-// server's static handler over a RAM HLS store (302, rewritten playlist, stats, on_play refusal).
+// HLS player sessions (hls_ctx): the session URL, the variant playlist and playlist rewriting,
+// the session table with a fake clock (create, refresh, expire, kick), and the sessions served
+// through the HTTP server's static handler over a RAM HLS store (variant playlist, rewritten
+// playlist, stats, on_play refusal).
 #include <gtest/gtest.h>
 
 #include <srs_app_config.hpp>
@@ -66,6 +67,29 @@ std::string header(const MockHttpResponse& r, const std::string& name) {
     return r.head.substr(p, r.head.find("\r\n", p) - p);
 }
 
+// The URL of the one variant stream of a new session's answer, checking that the answer is a
+// 200 with a multivariant playlist as SRS sends (RFC 8216 4.3.4.2); "" when it is not.
+std::string variant_url(const MockHttpResponse& r) {
+    EXPECT_EQ(200, r.status) << r.head;
+    EXPECT_EQ("application/vnd.apple.mpegurl", header(r, "Content-Type")) << r.head;
+    EXPECT_EQ("no-cache", header(r, "Cache-Control")) << r.head;
+    EXPECT_EQ(std::to_string(r.body.size()), header(r, "Content-Length")) << r.head;
+    const std::string prefix = "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1,AVERAGE-BANDWIDTH=1\n";
+    if (r.status != 200 || r.body.compare(0, prefix.size(), prefix) != 0 || r.body.back() != '\n') {
+        ADD_FAILURE() << "not a variant playlist: " << r.body;
+        return "";
+    }
+    std::string url = r.body.substr(prefix.size(), r.body.size() - prefix.size() - 1);
+    EXPECT_EQ(std::string::npos, url.find('\n')) << r.body;
+    return url;
+}
+
+// The session id in a session URL.
+std::string ctx_of(const std::string& url) {
+    size_t p = url.find("hls_ctx=");
+    return p == std::string::npos ? "" : url.substr(p + 8);
+}
+
 const char* kPlaylist =
     "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:0\n"
     "#EXTINF:2.000,\ns-0.ts\n#EXTINF:2.000,\ns-1.ts?k=v\n";
@@ -94,12 +118,18 @@ struct RamHlsServer {
 
 }  // namespace
 
-TEST(AppHlsSessionTest, RedirectKeepsOtherParams) {
-    EXPECT_EQ("/live/s.m3u8?hls_ctx=abc", srs_hls_ctx_redirect("/live/s.m3u8", "", "abc"));
-    EXPECT_EQ("/live/s.m3u8?token=1&x=2&hls_ctx=abc", srs_hls_ctx_redirect("/live/s.m3u8", "token=1&x=2", "abc"));
+TEST(AppHlsSessionTest, SessionUrlKeepsOtherParams) {
+    EXPECT_EQ("/live/s.m3u8?hls_ctx=abc", srs_hls_ctx_url("/live/s.m3u8", "", "abc"));
+    EXPECT_EQ("/live/s.m3u8?token=1&x=2&hls_ctx=abc", srs_hls_ctx_url("/live/s.m3u8", "token=1&x=2", "abc"));
     // A stale id is replaced, not repeated.
-    EXPECT_EQ("/live/s.m3u8?token=1&hls_ctx=new", srs_hls_ctx_redirect("/live/s.m3u8", "hls_ctx=old&token=1", "new"));
-    EXPECT_EQ("/live/s.m3u8?hls_ctxx=1&hls_ctx=n", srs_hls_ctx_redirect("/live/s.m3u8", "hls_ctxx=1&&", "n"));
+    EXPECT_EQ("/live/s.m3u8?token=1&hls_ctx=new", srs_hls_ctx_url("/live/s.m3u8", "hls_ctx=old&token=1", "new"));
+    EXPECT_EQ("/live/s.m3u8?hls_ctxx=1&hls_ctx=n", srs_hls_ctx_url("/live/s.m3u8", "hls_ctxx=1&&", "n"));
+}
+
+// SRS's answer to a new HLS player: a master playlist with one variant, the session's URL.
+TEST(AppHlsSessionTest, VariantPlaylistHasOneStream) {
+    EXPECT_EQ("#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1,AVERAGE-BANDWIDTH=1\n/live/s.m3u8?k=v&hls_ctx=abc\n",
+              srs_hls_ctx_variant_playlist("/live/s.m3u8?k=v&hls_ctx=abc"));
 }
 
 TEST(AppHlsSessionTest, RewriteAppendsToUriLinesOnly) {
@@ -157,23 +187,27 @@ TEST(AppHlsSessionTest, TableCreateRefreshExpire) {
     EXPECT_EQ(0u, t.size());
 }
 
-TEST(AppHlsSessionTest, PlaylistRedirectsThenServesSessionAndStats) {
+TEST(AppHlsSessionTest, PlaylistAnswersVariantThenServesSessionAndStats) {
     RamHlsServer f(
         "http_server { enabled on; }\n"
         "vhost __defaultVhost__ { hls { enabled on; hls_fragment 2; } }\n");
     f.store.put("/live/s-0.ts", std::make_shared<const std::string>(std::string(188, 'G')));
 
-    // No session id: a new session and a 302 that keeps the query.
+    // No session id: a new session, and a variant playlist (no redirect, no empty body) whose
+    // one stream is the same URL with the query kept and the session id added.
     MockHttpResponse r = get(&f.h, "/live/s.m3u8?token=abc", "Referer: http://page.com/x\r\n");
-    ASSERT_EQ(302, r.status) << r.head;
-    std::string loc = header(r, "Location");
+    EXPECT_EQ("", header(r, "Location"));
+    std::string loc = variant_url(r);
     ASSERT_EQ(0u, loc.find("/live/s.m3u8?token=abc&hls_ctx=")) << loc;
-    std::string ctx = loc.substr(loc.find("hls_ctx=") + 8);
+    std::string ctx = ctx_of(loc);
     ASSERT_FALSE(ctx.empty());
     EXPECT_EQ(1u, f.sessions.size());
     SrsStatisticClient* c = f.stat.find_client(ctx);
     ASSERT_TRUE(c);
     EXPECT_EQ(SrsClientHlsPlay, c->type_);
+    // The variant playlist is the session's first bytes.
+    int64_t variant_bytes = (int64_t)r.body.size();
+    EXPECT_EQ(variant_bytes, c->kbps_.get_send_bytes());
     EXPECT_EQ("127.0.0.9", c->req_.ip);
     EXPECT_EQ("http://page.com/x", c->req_.pageUrl);
     ASSERT_TRUE(f.sessions.find_connection(ctx));
@@ -185,6 +219,7 @@ TEST(AppHlsSessionTest, PlaylistRedirectsThenServesSessionAndStats) {
     EXPECT_NE(std::string::npos, r.body.find("s-0.ts?hls_ctx=" + ctx + "\n")) << r.body;
     EXPECT_NE(std::string::npos, r.body.find("s-1.ts?k=v&hls_ctx=" + ctx + "\n")) << r.body;
     EXPECT_EQ(1u, f.sessions.size());
+    EXPECT_EQ(variant_bytes + (int64_t)r.body.size(), c->kbps_.get_send_bytes());
 
     // Segment requests keep it alive past the timeout of 10 s.
     for (int i = 0; i < 3; i++) {
@@ -203,8 +238,9 @@ TEST(AppHlsSessionTest, PlaylistRedirectsThenServesSessionAndStats) {
 
     // Its id no longer opens the playlist: a new session instead.
     r = get(&f.h, "/live/s.m3u8?hls_ctx=" + ctx);
-    ASSERT_EQ(302, r.status);
-    EXPECT_EQ(std::string::npos, header(r, "Location").find(ctx));
+    std::string renewed = ctx_of(variant_url(r));
+    EXPECT_FALSE(renewed.empty());
+    EXPECT_NE(ctx, renewed);
     EXPECT_EQ(1u, f.sessions.size());
 
     // A missing playlist is a 404, with no session.
@@ -232,8 +268,7 @@ TEST(AppHlsSessionTest, CtxOffServesPlainAndTsCtxOffKeepsUris) {
         "vhost __defaultVhost__ { hls { enabled on; hls_ts_ctx off; } }\n");
     HTTP_ASSERT_OK(f.http.apply(conf));
     r = get(&f.h, "/live/s.m3u8");
-    ASSERT_EQ(302, r.status);
-    r = get(&f.h, header(r, "Location"));
+    r = get(&f.h, variant_url(r));
     EXPECT_EQ(200, r.status);
     EXPECT_EQ(kPlaylist, r.body);
     EXPECT_EQ(1u, f.sessions.size());
@@ -256,7 +291,7 @@ TEST(AppHlsSessionTest, TickerEndsIdleSessions) {
         "http_server { enabled on; }\n"
         "vhost __defaultVhost__ { hls { enabled on; hls_fragment 1; } }\n");
     HTTP_ASSERT_OK(f.sessions.start());
-    ASSERT_EQ(302, get(&f.h, "/live/s.m3u8").status);
+    ASSERT_EQ(200, get(&f.h, "/live/s.m3u8").status);
     EXPECT_EQ(1u, f.sessions.size());
     // No request at all: the ticking coroutine ends it within about a second.
     f.now += 11 * SRS_UTIME_SECONDS;
@@ -267,7 +302,7 @@ TEST(AppHlsSessionTest, TickerEndsIdleSessions) {
     f.sessions.stop();
 }
 
-TEST(AppHlsSessionTest, DiskPlaylistRedirectsAndIsRewritten) {
+TEST(AppHlsSessionTest, DiskPlaylistAnswersVariantAndIsRewritten) {
     char tmpl[] = "/tmp/srs_utest_hls_ctx_XXXXXX";
     std::string dir = mkdtemp(tmpl);
     ::mkdir((dir + "/live").c_str(), 0755);
@@ -284,9 +319,9 @@ TEST(AppHlsSessionTest, DiskPlaylistRedirectsAndIsRewritten) {
     SrsHttpStaticHandler h(dir, nullptr, http.streams(), &sessions);
 
     MockHttpResponse r = get(&h, "/live/s.m3u8");
-    ASSERT_EQ(302, r.status) << r.head;
-    std::string loc = header(r, "Location");
-    std::string ctx = loc.substr(loc.find("hls_ctx=") + 8);
+    std::string loc = variant_url(r);
+    EXPECT_EQ(0u, loc.find("/live/s.m3u8?hls_ctx=")) << loc;
+    std::string ctx = ctx_of(loc);
     r = get(&h, loc);
     ASSERT_EQ(200, r.status);
     EXPECT_EQ(srs_hls_ctx_rewrite_playlist(kPlaylist, ctx), r.body);

@@ -1052,3 +1052,21 @@ TEST(ConfigFuzzRegressionTest, DottedNameInAVhostIsNotAnAliasPlace) {
     srs_error_reset(err);
     SUCCEED();
 }
+
+// The bound of a publisher's partial RTMP messages (issue 19): 16 MiB by default, so that one
+// message of the largest length a chunk header carries fits; per vhost; at least 64 KiB;
+// read when a publish starts.
+TEST(ConfigTest, PublishMaxPartialBytes) {
+    const SrsConfSpec* spec = srs_config_spec("vhost.publish.max_partial_bytes");
+    ASSERT_TRUE(spec != nullptr);
+    EXPECT_TRUE(spec->reloadable);
+    auto c = load_ok("vhost __defaultVhost__ {}\nvhost small { publish { max_partial_bytes 262144; } }\n");
+    ASSERT_TRUE(c);
+    EXPECT_EQ(16 * 1024 * 1024, c->vhost_int("__defaultVhost__", "publish.max_partial_bytes"));
+    EXPECT_GE(c->vhost_int("__defaultVhost__", "publish.max_partial_bytes"), 0xffffff);
+    EXPECT_EQ(262144, c->vhost_int("small", "publish.max_partial_bytes"));
+    EXPECT_EQ("", load_error("vhost v { publish { max_partial_bytes 65536; } }"));
+    EXPECT_NE(std::string::npos, load_error("vhost v { publish { max_partial_bytes 1000; } }")
+                                     .find("vhost.publish.max_partial_bytes: 1000 is out of range"));
+    EXPECT_NE(std::string::npos, load_error("vhost v { publish { max_partial_bytes 1m; } }").find("is not an integer"));
+}

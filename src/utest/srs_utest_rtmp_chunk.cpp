@@ -613,6 +613,119 @@ TEST(RtmpChunkTest, TooManyChunkStreams) {
     EXPECT_EQ(ERROR_RTMP_CHUNK_STREAMS_LIMIT, srs_error_code(err));
 }
 
+// Partial messages on many chunk streams are bounded together: each is allocated whole at
+// its first chunk, so a peer could otherwise make us hold 16 MiB per chunk stream.
+TEST(RtmpChunkTest, PartialMessagesBoundedTogether) {
+    // Three 400-byte messages started (one chunk each) on three chunk streams, limit 1000:
+    // the third would make 1200 bytes.
+    ChunkBytes b;
+    for (int csid = 10; csid < 13; csid++) {
+        b.fmt0(csid, 0, 400, SrsMsgVideo, 1).data(pattern(128));
+    }
+    SrsMockIo io(b.s);
+    SrsRtmpProtocol p(&io);
+    p.set_max_partial_bytes(1000);
+    EXPECT_EQ(1000, p.max_partial_bytes());
+    SrsMediaMessage m;
+    srs_error_t err = p.recv_message(&m);
+    ASSERT_TRUE(err);
+    EXPECT_EQ(ERROR_RTMP_MESSAGE_TOO_LARGE, srs_error_code(err));
+    EXPECT_NE(std::string::npos, srs_error_desc(err).find("partial messages would hold 1200 bytes, over 1000"))
+        << srs_error_desc(err);
+    EXPECT_EQ(800, p.partial_bytes());
+    EXPECT_EQ(800, p.peak_partial_bytes());
+    srs_error_reset(err);
+}
+
+// Bytes are counted while a message is assembled: completed and aborted messages give theirs
+// back, so a publisher interleaving audio and video never nears the limit.
+TEST(RtmpChunkTest, PartialBytesReleasedByCompletionAndAbort) {
+    std::string v = pattern(600, 3);
+    ChunkBytes b;
+    // 600 bytes of video in 5 chunks, audio of 100 bytes between its chunks, limit 700.
+    b.fmt0(6, 0, 600, SrsMsgVideo, 1).data(v.substr(0, 128));
+    b.fmt0(4, 0, 100, SrsMsgAudio, 1).data(pattern(100, 5));
+    for (int off = 128; off < 600; off += 128) {
+        b.fmt3(6).data(v.substr(off, 128));
+    }
+    // The same again: the first message's bytes were given back.
+    b.fmt0(8, 0, 600, SrsMsgVideo, 1).data(v.substr(0, 128));
+    b.control(SrsMsgAbort, be32s(8));
+    b.fmt0(9, 0, 600, SrsMsgVideo, 1).data(v.substr(0, 128));
+    for (int off = 128; off < 600; off += 128) {
+        b.fmt3(9).data(v.substr(off, 128));
+    }
+    SrsMockIo io(b.s);
+    SrsRtmpProtocol p(&io);
+    p.set_max_partial_bytes(700);
+    SrsMediaMessage m;
+    ASSERT_FALSE(p.recv_message(&m));
+    EXPECT_EQ(SrsMsgAudio, m.type);
+    EXPECT_EQ(600, p.partial_bytes());
+    ASSERT_FALSE(p.recv_message(&m));
+    EXPECT_EQ(v, body(m));
+    EXPECT_EQ(0, p.partial_bytes());
+    // The abort frees csid 8's 600 bytes, so csid 9's message fits.
+    ASSERT_FALSE(p.recv_message(&m));
+    EXPECT_EQ(SrsMsgAbort, m.type);
+    EXPECT_EQ(0, p.partial_bytes());
+    srs_error_t err = p.recv_message(&m);
+    ASSERT_FALSE(err) << srs_error_desc(err);
+    EXPECT_EQ(v, body(m));
+    EXPECT_EQ(0, p.partial_bytes());
+    EXPECT_EQ(700, p.peak_partial_bytes());
+}
+
+// What an RTMP server applies before a publish is accepted: 1 MiB per message and for all
+// partial messages, against the fuzz inputs that held 32 MiB (a 16 MiB message header, and
+// partial messages on hundreds of chunk stream ids).
+TEST(RtmpChunkTest, UntrustedClientLimits) {
+    SrsMediaMessage m;
+    // A 16 MiB message header is refused at once, before anything is allocated.
+    {
+        ChunkBytes b;
+        b.fmt0(3, 0, 0xffffff, SrsMsgAMF0Command, 0).data(pattern(128));
+        SrsMockIo io(b.s);
+        SrsRtmpProtocol p(&io);
+        p.set_max_message_size(1024 * 1024);
+        p.set_max_partial_bytes(1024 * 1024);
+        srs_error_t err = p.recv_message(&m);
+        ASSERT_TRUE(err);
+        EXPECT_EQ(ERROR_RTMP_MESSAGE_TOO_LARGE, srs_error_code(err));
+        EXPECT_EQ(0, p.peak_partial_bytes());
+        srs_error_reset(err);
+    }
+    // 64 KiB partial messages on chunk streams 64, 65, ...: the 17th passes 1 MiB.
+    {
+        ChunkBytes b;
+        for (int i = 0; i < 100; i++) {
+            b.fmt0(64 + i, 0, 64 * 1024, SrsMsgAMF0Command, 0).data(pattern(128));
+        }
+        SrsMockIo io(b.s);
+        SrsRtmpProtocol p(&io);
+        p.set_max_message_size(1024 * 1024);
+        p.set_max_partial_bytes(1024 * 1024);
+        srs_error_t err = p.recv_message(&m);
+        ASSERT_TRUE(err);
+        EXPECT_EQ(ERROR_RTMP_MESSAGE_TOO_LARGE, srs_error_code(err));
+        EXPECT_EQ(16 * 64 * 1024, p.partial_bytes());
+        srs_error_reset(err);
+    }
+    // The default takes one message of the largest length a header can carry.
+    {
+        ChunkBytes b;
+        b.fmt0(6, 0, 0xffffff, SrsMsgVideo, 1).data(pattern(128));
+        SrsMockIo io(b.s);
+        SrsRtmpProtocol p(&io);
+        EXPECT_EQ(SRS_RTMP_DEFAULT_MAX_PARTIAL_BYTES, p.max_partial_bytes());
+        srs_error_t err = p.recv_message(&m);
+        ASSERT_TRUE(err);
+        EXPECT_EQ(ERROR_SOCKET_READ, srs_error_code(err)) << srs_error_desc(err);
+        EXPECT_EQ(0xffffff, p.partial_bytes());
+        srs_error_reset(err);
+    }
+}
+
 TEST(RtmpChunkTest, BrokenStreams) {
     SrsMediaMessage m;
     // A fresh chunk stream starting with fmt 2 or 3.

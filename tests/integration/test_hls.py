@@ -38,6 +38,16 @@ def http_get(port, path, timeout=5):
         return 0, {}, b""
 
 
+def get_media_playlist(port, path):
+    """GET of a playlist as a player does it: a plain URL answers (hls_ctx on, as SRS) a
+    one-entry variant playlist, whose URI is followed to the media playlist."""
+    status, headers, body = http_get(port, path)
+    lines = body.decode(errors="replace").splitlines()
+    if status == 200 and len(lines) == 3 and lines[1].startswith("#EXT-X-STREAM-INF:"):
+        return http_get(port, lines[2])
+    return status, headers, body
+
+
 def parse_m3u8(text):
     """(target duration, media sequence, [(duration, uri)])."""
     target = int(re.search(r"#EXT-X-TARGETDURATION:(\d+)", text).group(1))
@@ -85,7 +95,7 @@ class HlsTestCase(unittest.TestCase):
         def playlist_ready():
             if self.pub.poll() is not None and self.pub.returncode != 0:
                 return True
-            status, _, body = http_get(self.srs.http, "/live/s.m3u8")
+            status, _, body = get_media_playlist(self.srs.http, "/live/s.m3u8")
             return status == 200 and body.count(b"#EXTINF") >= 3
         wait_for(playlist_ready, 20, 0.2)
         if self.pub.poll() is not None and self.pub.returncode != 0:
@@ -95,7 +105,19 @@ class HlsTestCase(unittest.TestCase):
             self.fail("publisher failed: %s\n%s" % (err, self.srs.log()[-2000:]))
 
     def check_live_playlist(self):
+        # A plain GET (hls_ctx on, the default) answers 200 with a one-entry variant playlist
+        # pointing to the session's URL, as SRS does: not an empty 302 body.
         status, headers, body = http_get(self.srs.http, "/live/s.m3u8")
+        self.assertEqual(200, status, self.srs.log()[-2000:])
+        self.assertEqual("application/vnd.apple.mpegurl", headers.get("Content-Type"))
+        self.assertRegex(body.decode(), r"^#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1,AVERAGE-BANDWIDTH=1\n"
+                                        r"/live/s\.m3u8\?hls_ctx=[0-9A-Za-z]+\n$")
+        # ffprobe follows it to the streams.
+        codecs, rc, err = probe_codecs("http://127.0.0.1:%d/live/s.m3u8" % self.srs.http)
+        self.assertEqual(0, rc, err)
+        self.assertEqual(["aac", "h264"], codecs, err)
+
+        status, headers, body = get_media_playlist(self.srs.http, "/live/s.m3u8")
         self.assertEqual(200, status, self.srs.log()[-2000:])
         self.assertEqual("application/vnd.apple.mpegurl", headers.get("Content-Type"))
         self.assertEqual("*", headers.get("Access-Control-Allow-Origin"))
@@ -106,8 +128,8 @@ class HlsTestCase(unittest.TestCase):
         self.assertEqual(3, target, body)
         for d, uri in segs:
             self.assertTrue(1.5 <= d <= 3.0, body)
-            # With hls_ctx on (the default), urllib followed the 302 to a session whose id
-            # the segment URIs carry.
+            # With hls_ctx on (the default), the variant led to a session whose id the
+            # segment URIs carry.
             self.assertRegex(uri, r"^s-\d+\.ts\?hls_ctx=[0-9A-Za-z]+$")
         # Each segment plays on its own with both codecs.
         for _, uri in segs[:3]:

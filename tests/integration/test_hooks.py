@@ -1,7 +1,8 @@
 """http_hooks with the real binary and a callback server in the test: tokens allowed and
 refused (403, body 1) for publish and play (RTMP and HTTP-FLV), the JSON bodies, the event
 order publish -> play -> stop -> unpublish, a hook server that never answers, and HLS player
-sessions (hls_ctx: 302, on_play, on_stop after the idle timeout or a kick, /api/v1/clients).
+sessions (hls_ctx: a variant playlist, on_play, on_stop after the idle timeout or a kick,
+/api/v1/clients).
 Runtime about 50 s. SRS_HOOKS_CAPTURE=FILE writes every body received (for doc/hooks.md)."""
 
 import http.server
@@ -332,10 +333,13 @@ class HooksTest(unittest.TestCase):
             except urllib.error.HTTPError as e:
                 return e.code, e.headers, e.read()
 
-        # A new player: 302 to the same path with its session id after the other params.
-        status, headers, _ = get("/live/h.m3u8?token=good", {"Referer": "http://page.example/player"})
-        self.assertEqual(302, status, self.srs.log()[-2000:])
-        loc = headers["Location"]
+        # A new player: a variant playlist of the same path with its session id after the other
+        # params (as SRS; a 302 before).
+        status, headers, body = get("/live/h.m3u8?token=good", {"Referer": "http://page.example/player"})
+        self.assertEqual(200, status, self.srs.log()[-2000:])
+        lines = body.decode().splitlines()
+        self.assertEqual(["#EXTM3U", "#EXT-X-STREAM-INF:BANDWIDTH=1,AVERAGE-BANDWIDTH=1"], lines[:2], body)
+        loc = lines[2]
         m = re.match(r"^/live/h\.m3u8\?token=good&hls_ctx=([0-9A-Za-z]+)$", loc)
         self.assertTrue(m, loc)
         ctx = m.group(1)
@@ -371,7 +375,7 @@ class HooksTest(unittest.TestCase):
         status, _, _ = get("/live/h.m3u8?token=bad")
         self.assertEqual(403, status)
 
-        # ffmpeg follows the redirect and plays through the session.
+        # ffmpeg follows the variant and plays through the session.
         r = T.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-headers", "Host: hls\r\n", "-i",
                    base + "/live/h.m3u8", "-t", "3", "-c", "copy", "-f", "null", "-"], timeout=30)
         self.assertEqual(0, r.returncode, r.stderr)
@@ -380,8 +384,8 @@ class HooksTest(unittest.TestCase):
         self.assertEqual(1, len(ff), ff)
 
         # A kicked session ends at once (within the 1 s check).
-        status, headers, _ = get("/live/h.m3u8")
-        kicked = re.search(r"hls_ctx=([0-9A-Za-z]+)", headers["Location"]).group(1)
+        status, headers, body = get("/live/h.m3u8")
+        kicked = re.search(r"hls_ctx=([0-9A-Za-z]+)", body.decode()).group(1)
         req = urllib.request.Request("http://127.0.0.1:%d/api/v1/clients/%s" % (self.srs.api, kicked),
                                      method="DELETE")
         with urllib.request.urlopen(req, timeout=5) as r:

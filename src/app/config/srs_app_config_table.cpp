@@ -522,6 +522,12 @@ std::vector<SrsConfSpec> build_table() {
             .reload()
             .doc("A new publish of a stream replaces a publisher that has sent nothing for this long (else it is "
                  "refused)."));
+    add(SrsConfSpec("vhost.publish.max_partial_bytes", T::Int, "16777216")
+            .at_least(65536)
+            .reload()
+            .doc("The most bytes an RTMP publisher's partly received messages may hold together (each is allocated "
+                 "whole at its first chunk); over it, the publisher is disconnected. Before a publish is accepted a "
+                 "client may hold 1 MiB."));
     add(SrsConfSpec("vhost.mr", T::Block)
             .legacy_block()
             .doc("SRS 2's mr { enabled; latency; }, moved to publish.mr and publish.mr_latency."));

@@ -107,6 +107,7 @@ const std::vector<SrsReloadRule>& srs_reload_rules() {
         {"vhost.publish.firstpkt_timeout", M::NextPublish, "Read when a publish starts."},
         {"vhost.publish.normal_timeout", M::NextPublish, "Read when a publish starts."},
         {"vhost.publish.stale_timeout", M::AtOnce, "Checked when a new publisher asks for a busy stream."},
+        {"vhost.publish.max_partial_bytes", M::NextPublish, "Read when a publish starts."},
         {"vhost.play", M::NotUsed, ""},
         {"vhost.play.gop_cache", M::AtOnce, "Running streams start or stop caching (off drops the cache)."},
         {"vhost.play.gop_cache_max_frames", M::AtOnce, "Running streams' caches take the new bound."},

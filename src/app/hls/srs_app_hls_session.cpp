@@ -12,7 +12,7 @@
 
 #include <algorithm>
 
-std::string srs_hls_ctx_redirect(const std::string& path, const std::string& query, const std::string& ctx) {
+std::string srs_hls_ctx_url(const std::string& path, const std::string& query, const std::string& ctx) {
     std::string q;
     for (const std::string& kv : srs_string_split(query, "&")) {
         std::string key = kv.substr(0, kv.find('='));
@@ -23,6 +23,10 @@ std::string srs_hls_ctx_redirect(const std::string& path, const std::string& que
     }
     q += (q.empty() ? "" : "&") + std::string(SRS_HLS_CTX_PARAM) + "=" + ctx;
     return path + "?" + q;
+}
+
+std::string srs_hls_ctx_variant_playlist(const std::string& url) {
+    return "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1,AVERAGE-BANDWIDTH=1\n" + url + "\n";
 }
 
 std::string srs_hls_ctx_rewrite_playlist(const std::string& body, const std::string& ctx) {
@@ -173,22 +177,24 @@ srs_error_t SrsHlsSessions::serve_playlist(ISrsHttpResponseWriter* w, SrsHttpMes
         if (stat) {
             stat->on_client(h.client_id, sr, SrsClientHlsPlay, nullptr);
         }
-        std::string location = srs_hls_ctx_redirect(r->raw_path(), r->query(), h.client_id);
+        std::string url = srs_hls_ctx_url(r->raw_path(), r->query(), h.client_id);
         srs_trace("hls: %s play %s as session %s, timeout=%dms, sessions=%d", h.ip.c_str(), path.c_str(),
                   h.client_id.c_str(), (int)(timeout / SRS_UTIME_MILLISECONDS), (int)table_.size());
-        w->header()->set("Location", location);
-        w->header()->set("Cache-Control", "no-cache");
-        w->header()->set_content_length(0);
-        w->write_header(302);
-        return w->final_request();
+        return write_playlist(w, h.client_id, srs_hls_ctx_variant_playlist(url));
     }
 
     std::string out = conf.vhost_bool(vhost, "hls.hls_ts_ctx") ? srs_hls_ctx_rewrite_playlist(body, ctx) : body;
+    return write_playlist(w, ctx, out);
+}
+
+srs_error_t SrsHlsSessions::write_playlist(ISrsHttpResponseWriter* w, const std::string& ctx, const std::string& out) {
+    srs_error_t err = srs_success;
     if (SrsStatistic* stat = streams_ ? streams_->stat() : nullptr) {
         stat->add_bytes(ctx, 0, (int64_t)out.size());
     }
     w->header()->set_content_type(srs_http_mime_type(".m3u8"));
-    // A live playlist changes every segment.
+    // A live playlist changes every segment, and the variant playlist of a session is its
+    // own: neither may be cached (a CDN that did would give every viewer one session).
     w->header()->set("Cache-Control", "no-cache");
     w->header()->set_content_length((int64_t)out.size());
     w->write_header(200);

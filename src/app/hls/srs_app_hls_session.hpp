@@ -1,6 +1,7 @@
 // HLS player sessions (`vhost.hls.hls_ctx`, as SRS): a playlist request without an hls_ctx
-// query parameter opens a session (a context id, the on_play hook, a 302 to the same URL with
-// `hls_ctx=<id>`), requests carrying the id keep it alive, and a session that sees no request
+// query parameter opens a session (a context id, the on_play hook, and a one-entry variant
+// playlist pointing to the same URL with `hls_ctx=<id>`), requests carrying the id keep it
+// alive, and a session that sees no request
 // for its timeout ends (on_stop with the same client_id). Sessions are the HLS players of
 // /api/v1/clients ("hls-play"), and can be kicked there. See doc/hls.md.
 #pragma once
@@ -25,9 +26,14 @@ class SrsHttpStreamServer;
 // The query parameter that carries the session id.
 constexpr const char* SRS_HLS_CTX_PARAM = "hls_ctx";
 
-// The Location of a new session: path, then the original query without any hls_ctx, then
+// The playlist URL of a session: path, then the original query without any hls_ctx, then
 // hls_ctx=ctx ("/live/s.m3u8?token=a&hls_ctx=xyz").
-std::string srs_hls_ctx_redirect(const std::string& path, const std::string& query, const std::string& ctx);
+std::string srs_hls_ctx_url(const std::string& path, const std::string& query, const std::string& ctx);
+// What a new session gets, as SRS answers: a multivariant playlist (RFC 8216 4.3.4.2) whose
+// one variant stream is url. A player follows it like any master playlist; a script or a
+// probe that does not follow redirects still gets a playlist, not an empty 302. BANDWIDTH is
+// required and unknown here (the stream may not have started): 1, as SRS says.
+std::string srs_hls_ctx_variant_playlist(const std::string& url);
 // The playlist with hls_ctx=ctx appended to each URI line (RFC 8216 4.1: lines that are not
 // blank and do not start with '#'), so segment requests keep the session alive.
 std::string srs_hls_ctx_rewrite_playlist(const std::string& body, const std::string& ctx);
@@ -106,9 +112,10 @@ public:
     // Whether playlist requests of this vhost get sessions.
     static bool enabled(const SrsConfig& conf, const std::string& vhost);
     // Serves a GET of a playlist of a vhost with hls_ctx on, whose body is there: without a
-    // live session id, opens a session (on_play; 403 when refused) and answers 302 to the URL
-    // with hls_ctx; with one, refreshes it and sends the playlist with the id in its URIs
-    // (when hls_ts_ctx is on).
+    // live session id, opens a session (on_play; 403 when refused) and answers 200 with a
+    // variant playlist pointing to the URL with hls_ctx; with one, refreshes it and sends the
+    // playlist with the id in its URIs (when hls_ts_ctx is on). Both count in the session's
+    // sent bytes.
     srs_error_t serve_playlist(ISrsHttpResponseWriter* w, SrsHttpMessage* r, const SrsConfig& conf,
                                const std::string& vhost, const std::string& body);
     // A request of another HLS file (a segment) of size bytes: refreshes its session, if any.
@@ -121,6 +128,8 @@ public:
     srs_error_t cycle() override;
 
 private:
+    // Sends a playlist of session ctx, counted in its sent bytes.
+    srs_error_t write_playlist(ISrsHttpResponseWriter* w, const std::string& ctx, const std::string& out);
     // Logs the end, leaves the statistics and calls on_stop (when hooks).
     void end(SrsHlsSession* s, bool hooks);
 

@@ -2,6 +2,8 @@
 
 #include <srs_core_log.hpp>
 
+#include <malloc.h>
+
 #include <algorithm>
 
 SrsConnectionManager::SrsConnectionManager() = default;
@@ -117,6 +119,23 @@ srs_error_t SrsConnectionManager::cycle() {
             cond_.wait(SRS_UTIME_SECONDS);
         }
         dispose();
+        trim_heap();
     }
     return err;
+}
+
+void SrsConnectionManager::trim_heap() {
+    if (!trim_wanted_ || !zombies_.empty()) {
+        return;
+    }
+    srs_utime_t now = srs_update_system_time();
+    if (now - last_trim_ < SRS_CONN_TRIM_INTERVAL) {
+        return;
+    }
+    trim_wanted_ = false;
+    last_trim_ = now;
+    // glibc keeps freed heap: at the top up to twice its mmap threshold (which a freed large
+    // buffer raises, up to 32 MiB), and anywhere below the top. malloc_trim gives back every
+    // whole free page, as SrsLiveSourceManager::sweep does after streams end.
+    malloc_trim(0);
 }

@@ -9,6 +9,9 @@
 #include <unordered_map>
 #include <vector>
 
+// The least time between two heap trims asked by connections (trim_heap_later).
+#define SRS_CONN_TRIM_INTERVAL SRS_UTIME_SECONDS
+
 // A client connection served by its own coroutine, with its own context id.
 class ISrsConnection {
 public:
@@ -58,8 +61,16 @@ public:
     void unsubscribe(ISrsDisposingHandler* h);
     // Destroys the connections that asked to be removed; also run by the coroutine.
     void dispose();
+    // Asks for the freed heap to be given back to the system (malloc_trim) after the
+    // connections waiting to be disposed of are gone: a connection that held large buffers
+    // asks it as it ends. Done by the manager's coroutine at most once a second, so that a
+    // churn of such clients cannot keep the server trimming.
+    void trim_heap_later() { trim_wanted_ = true; }
 
     srs_error_t cycle() override;
+
+private:
+    void trim_heap();
 
 private:
     std::unordered_map<ISrsConnection*, std::unique_ptr<ISrsConnection>> conns_;
@@ -67,5 +78,7 @@ private:
     std::vector<ISrsConnection*> zombies_;
     std::vector<ISrsDisposingHandler*> handlers_;
     SrsCond cond_;
+    bool trim_wanted_ = false;
+    srs_utime_t last_trim_ = 0;
     std::unique_ptr<SrsCoroutine> trd_;
 };

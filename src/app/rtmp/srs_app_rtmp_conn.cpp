@@ -9,6 +9,7 @@
 #include <srs_app_vhost.hpp>
 #include <srs_core_log.hpp>
 #include <srs_core_utility.hpp>
+#include <srs_protocol_rtmp_chunk.hpp>
 #include <srs_protocol_rtmp_handshake.hpp>
 #include <srs_protocol_rtmp_packet.hpp>
 #include <srs_protocol_rtmp_request.hpp>
@@ -29,6 +30,9 @@ SrsRtmpConn::SrsRtmpConn(SrsServer* server, SrsNetFd fd)
     port_ = srs_socket_peer_port(fd_);
     skt_ = std::make_unique<SrsStSocket>(fd_);
     rtmp_ = std::make_unique<SrsRtmpServer>(skt_.get());
+    // Nobody we know yet: a publish that is accepted raises the limits (publishing()).
+    rtmp_->protocol()->set_max_message_size(SRS_RTMP_UNTRUSTED_MAX_BYTES);
+    rtmp_->protocol()->set_max_partial_bytes(SRS_RTMP_UNTRUSTED_MAX_BYTES);
     req_ = std::make_unique<SrsRequest>();
     req_->ip = ip_;
 }
@@ -76,6 +80,12 @@ srs_error_t SrsRtmpConn::cycle() {
                srs_error_code(err) == ERROR_STREAM_KICKED) {
         srs_trace("RTMP client %s:%d closed at %s after %d ms, in=%lld out=%lld bytes, reason: %s", ip_.c_str(), port_,
                   stage_.c_str(), duration, in, out, srs_error_summary(err).c_str());
+    } else if (srs_error_code(err) == ERROR_RTMP_MESSAGE_TOO_LARGE ||
+               srs_error_code(err) == ERROR_RTMP_CHUNK_STREAMS_LIMIT) {
+        // Hostile or broken: one line that says which limit, and only this client goes.
+        srs_warn("RTMP client %s:%d closed at %s after %d ms, in=%lld out=%lld bytes: over its memory limit: %s",
+                 ip_.c_str(), port_, stage_.c_str(), duration, in, out, srs_error_summary(err).c_str());
+        failed = true;
     } else {
         srs_warn("RTMP client %s:%d failed at %s after %d ms, in=%lld out=%lld bytes: %s", ip_.c_str(), port_,
                  stage_.c_str(), duration, in, out, srs_error_desc(err).c_str());
@@ -94,6 +104,13 @@ srs_error_t SrsRtmpConn::cycle() {
         stat->on_disconnect(cid_, failed);
     }
 
+    // The partial messages are freed with us; glibc would keep that heap for good (at the top
+    // of the heap up to twice its mmap threshold, which a freed 16 MiB message raised to 16
+    // MiB; in the middle, any of it), so ask for it to be given back once we are gone.
+    int64_t peak = rtmp_->protocol()->peak_partial_bytes();
+    if (peak >= SRS_RTMP_TRIM_AFTER_BYTES) {
+        server_->conns().trim_heap_later();
+    }
     // The manager destroys us later, from its own coroutine.
     server_->conns().remove(this);
     return srs_success;
@@ -367,7 +384,12 @@ srs_error_t SrsRtmpConn::publishing(const std::shared_ptr<SrsConfig>& config, in
     }
     if (err == srs_success) {
         apply_nodelay(*config);
-        srs_trace("publish %s started, %s", source->url().c_str(), srs_client_type_string((SrsRtmpConnType)type));
+        // An accepted publisher sends media: whole keyframes, a few chunk streams at a time.
+        int64_t partial = config->vhost_int(req_->vhost, "publish.max_partial_bytes");
+        rtmp_->protocol()->set_max_message_size(SRS_RTMP_MAX_MESSAGE_LENGTH);
+        rtmp_->protocol()->set_max_partial_bytes(partial);
+        srs_trace("publish %s started, %s, max_partial_bytes=%lld", source->url().c_str(),
+                  srs_client_type_string((SrsRtmpConnType)type), (long long)partial);
         err = do_publishing(*config, source.get());
     }
 

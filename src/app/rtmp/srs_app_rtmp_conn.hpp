@@ -34,6 +34,14 @@ class SrsStSocket;
 #define SRS_RTMP_PLAY_READ_INTERVAL (500 * SRS_UTIME_MILLISECONDS)
 // The most messages sent in one writev.
 #define SRS_RTMP_MW_MAX_MSGS 256
+// What a client may make us hold until its publish is accepted (and all along for a player,
+// which sends only commands): the largest message, and all its partial messages together.
+// A connect or play command is a few hundred bytes; without a bound, anyone able to open a
+// TCP connection could make us allocate 16 MiB per chunk stream.
+#define SRS_RTMP_UNTRUSTED_MAX_BYTES (1024 * 1024)
+// A connection whose partial messages once held this much asks, when it ends, for the freed
+// heap to go back to the system (see SrsConnectionManager::trim_heap_later).
+#define SRS_RTMP_TRIM_AFTER_BYTES (256 * 1024)
 
 // An accepted RTMP socket. Owned by the server's connection manager; when done it asks the
 // manager to dispose of it. Publishes as ISrsLivePublisher, so a stale publisher can be
