@@ -256,3 +256,34 @@ srs_error_t SrsFlvDecoder::read_message(SrsMediaMessage* msg) {
     *msg = SrsMediaMessage(type, timestamp, 0, std::move(payload));
     return srs_success;
 }
+
+SrsFlvAggregateIterator::SrsFlvAggregateIterator(const SrsMediaMessage& aggregate)
+    : aggregate_(aggregate), p_(aggregate.data()), left_(aggregate.size()) {}
+
+srs_error_t SrsFlvAggregateIterator::next(SrsMediaMessage* msg, bool* done) {
+    *done = left_ <= 0;
+    if (*done) {
+        return srs_success;
+    }
+    if (left_ < SRS_FLV_TAG_HEADER_SIZE) {
+        return srs_error_new(ERROR_RTMP_AGGREGATE, "aggregate tag header needs 11 bytes, %d left", left_);
+    }
+    const uint8_t* h = (const uint8_t*)p_;
+    uint8_t type = h[0];
+    int size = (h[1] << 16) | (h[2] << 8) | h[3];
+    int64_t ts = ((int64_t)h[7] << 24) | (h[4] << 16) | (h[5] << 8) | h[6];
+    int whole = SRS_FLV_TAG_HEADER_SIZE + size + SRS_FLV_PREVIOUS_TAG_SIZE;
+    if (left_ < whole) {
+        return srs_error_new(ERROR_RTMP_AGGREGATE, "aggregate tag of %d bytes, %d left", size,
+                             left_ - SRS_FLV_TAG_HEADER_SIZE);
+    }
+    if (first_) {
+        first_ = false;
+        base_ = ts;
+    }
+    *msg = SrsMediaMessage::create(type, aggregate_.timestamp + (ts - base_), aggregate_.stream_id,
+                                   p_ + SRS_FLV_TAG_HEADER_SIZE, size);
+    p_ += whole;
+    left_ -= whole;
+    return srs_success;
+}

@@ -85,3 +85,24 @@ private:
     ISrsReader* reader_;
     int bad_previous_tag_sizes_ = 0;
 };
+
+// The FLV tags of an RTMP aggregate message (RTMP spec 7.1.6, type 22): tags back to back, each
+// with its PreviousTagSize, read as messages on the aggregate's timeline: the first tag's
+// timestamp maps to the aggregate's, later tags keep their offset from it (their stream id is
+// the aggregate's). The aggregate must outlive the iterator.
+class SrsFlvAggregateIterator {
+public:
+    explicit SrsFlvAggregateIterator(const SrsMediaMessage& aggregate);
+    SRS_DISALLOW_COPY(SrsFlvAggregateIterator);
+
+public:
+    // The next tag into msg, or *done at the end; a truncated tag is ERROR_RTMP_AGGREGATE.
+    srs_error_t next(SrsMediaMessage* msg, bool* done);
+
+private:
+    const SrsMediaMessage& aggregate_;
+    const char* p_;
+    int left_;
+    bool first_ = true;
+    int64_t base_ = 0;
+};

@@ -194,3 +194,77 @@ TEST(KernelFlvTest, FileWriterAndReader) {
     SrsFileReader missing;
     EXPECT_EQ(ERROR_SYSTEM_FILE_NOT_EXISTS, srs_error_code(missing.open("/nonexistent/x.flv")));
 }
+
+namespace {
+
+// One FLV tag (header, data, PreviousTagSize) as in an aggregate message.
+void append_aggregate_tag(std::string* out, uint8_t type, int64_t ts, const std::string& data) {
+    char h[SRS_FLV_TAG_HEADER_SIZE];
+    srs_flv_write_tag_header(h, type, (int)data.size(), ts);
+    out->append(h, sizeof(h));
+    out->append(data);
+    uint32_t prev = SRS_FLV_TAG_HEADER_SIZE + (uint32_t)data.size();
+    char p[4] = {(char)(prev >> 24), (char)(prev >> 16), (char)(prev >> 8), (char)prev};
+    out->append(p, 4);
+}
+
+}  // namespace
+
+// RTMP spec 7.1.6: the first tag's time maps to the aggregate's, later tags keep their offset;
+// every tag type is returned (the caller chooses), each with the aggregate's stream id.
+TEST(KernelFlvTest, AggregateIteratorRebasesTags) {
+    std::string agg;
+    append_aggregate_tag(&agg, SrsMsgVideo, 0x01000000, "\x17\x00\x00\x00\x00V0");
+    append_aggregate_tag(&agg, SrsMsgAudio, 0x01000017,
+                         "\xaf\x01"
+                         "A");
+    append_aggregate_tag(&agg, 0x07, 0x01000020, "x");
+    append_aggregate_tag(&agg, SrsMsgVideo, 0x01000028, "");
+    SrsMediaMessage m = SrsMediaMessage::create(SrsMsgAggregate, 5000, 3, agg.data(), (int)agg.size());
+
+    SrsFlvAggregateIterator it(m);
+    std::vector<SrsMediaMessage> out;
+    while (true) {
+        SrsMediaMessage sub;
+        bool done = false;
+        ASSERT_TRUE(it.next(&sub, &done) == srs_success);
+        if (done) {
+            break;
+        }
+        out.push_back(sub);
+    }
+    ASSERT_EQ(4u, out.size());
+    EXPECT_EQ(SrsMsgVideo, out[0].type);
+    EXPECT_EQ(5000, out[0].timestamp);
+    EXPECT_EQ(3, out[0].stream_id);
+    EXPECT_EQ(std::string("\x17\x00\x00\x00\x00V0", 7), std::string(out[0].data(), out[0].size()));
+    EXPECT_EQ(SrsMsgAudio, out[1].type);
+    EXPECT_EQ(5023, out[1].timestamp);
+    EXPECT_EQ(0x07, out[2].type);
+    EXPECT_EQ(5032, out[2].timestamp);
+    EXPECT_EQ(5040, out[3].timestamp);
+    EXPECT_EQ(0, out[3].size());
+}
+
+// A truncated header or body is an error, never a read past the end; an empty aggregate is done.
+TEST(KernelFlvTest, AggregateIteratorTruncated) {
+    std::string agg;
+    append_aggregate_tag(&agg, SrsMsgAudio, 10,
+                         "\xaf\x01"
+                         "AAAA");
+    for (size_t cut : {size_t(1), size_t(10), size_t(11), agg.size() - 1}) {
+        std::string part = agg.substr(0, cut);
+        SrsMediaMessage m = SrsMediaMessage::create(SrsMsgAggregate, 0, 1, part.data(), (int)part.size());
+        SrsFlvAggregateIterator it(m);
+        SrsMediaMessage sub;
+        bool done = false;
+        srs_error_t err = it.next(&sub, &done);
+        EXPECT_EQ(ERROR_RTMP_AGGREGATE, srs_error_code(err)) << cut;
+    }
+    SrsMediaMessage empty = SrsMediaMessage::create(SrsMsgAggregate, 0, 1, "", 0);
+    SrsFlvAggregateIterator it(empty);
+    SrsMediaMessage sub;
+    bool done = false;
+    ASSERT_TRUE(it.next(&sub, &done) == srs_success);
+    EXPECT_TRUE(done);
+}

@@ -2,6 +2,7 @@
 
 #include <srs_core_log.hpp>
 #include <srs_kernel_codec.hpp>
+#include <srs_kernel_flv.hpp>
 
 #include <algorithm>
 
@@ -247,48 +248,25 @@ srs_error_t SrsLiveSource::on_meta_data(const SrsMediaMessage& msg) {
 
 srs_error_t SrsLiveSource::on_aggregate(const SrsMediaMessage& msg) {
     srs_error_t err = srs_success;
-
-    // Each sub-message is an FLV tag: type(1) size(3) timestamp(3) timestamp-extended(1)
-    // stream id(3) data(size) previous-tag-size(4). The first tag's time maps to the
-    // aggregate's; later tags keep their offset from it.
-    const char* p = msg.data();
-    int left = msg.size();
-    bool first = true;
-    int64_t base = 0;
-    while (left > 0) {
-        if (left < 11) {
-            return srs_error_new(ERROR_RTMP_AGGREGATE, "aggregate tag header needs 11 bytes, %d left", left);
+    SrsFlvAggregateIterator it(msg);
+    while (true) {
+        SrsMediaMessage sub;
+        bool done = false;
+        if ((err = it.next(&sub, &done)) != srs_success || done) {
+            return err;
         }
-        const uint8_t* h = (const uint8_t*)p;
-        uint8_t type = h[0];
-        int size = (h[1] << 16) | (h[2] << 8) | h[3];
-        int64_t ts = ((int64_t)h[7] << 24) | (h[4] << 16) | (h[5] << 8) | h[6];
-        if (left < 11 + size + 4) {
-            return srs_error_new(ERROR_RTMP_AGGREGATE, "aggregate tag of %d bytes, %d left", size, left - 11);
-        }
-        if (first) {
-            first = false;
-            base = ts;
-        }
-        SrsMediaMessage sub = SrsMediaMessage::create(type, msg.timestamp + (ts - base), msg.stream_id, p + 11, size);
-        p += 11 + size + 4;
-        left -= 11 + size + 4;
-
-        if (type == SrsMsgAudio) {
+        if (sub.type == SrsMsgAudio) {
             err = on_audio(sub);
-        } else if (type == SrsMsgVideo) {
+        } else if (sub.type == SrsMsgVideo) {
             err = on_video(sub);
-        } else if (type == SrsMsgAMF0Data) {
+        } else if (sub.type == SrsMsgAMF0Data) {
             err = on_meta_data(sub);
-        } else {
-            // Nothing else belongs in an aggregate; skip it.
-            continue;
         }
+        // Nothing else belongs in an aggregate: other tags are skipped.
         if (err != srs_success) {
-            return srs_error_wrap(err, "aggregate type=%d size=%d", type, size);
+            return srs_error_wrap(err, "aggregate type=%d size=%d", sub.type, sub.size());
         }
     }
-    return err;
 }
 
 void SrsLiveSource::update_codec_info(const SrsMediaMessage& msg) {
