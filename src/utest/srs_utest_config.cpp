@@ -290,182 +290,41 @@ TEST(ConfigTest, UndeclaredPathGivesZero) {
     srs_logger().configure(saved, srs_logger().file());
 }
 
-// The paths the server's subsystems read: every one must be in the table, with a getter of its type.
-TEST(ConfigTest, GetterPathsAreDeclared) {
-    const char* paths[] = {
-        "listen",
-        "pid",
-        "chunk_size",
-        "ff_log_dir",
-        "ff_log_level",
-        "srs_log_tank",
-        "srs_log_level",
-        "srs_log_file",
-        "max_connections",
-        "daemon",
-        "utc_time",
-        "work_dir",
-        "asprocess",
-        "empty_ip_ok",
-        "grace_start_wait",
-        "grace_final_wait",
-        "force_grace_quit",
-        "disable_daemon_for_docker",
-        "inotify_auto_reload",
-        "auto_reload_for_docker",
-        "query_latest_version",
-        "first_wait_for_qlv",
-        "in_docker",
-        "is_full",
-        "http_api.enabled",
-        "http_api.listen",
-        "http_api.crossdomain",
-        "http_api.raw_api.enabled",
-        "http_api.raw_api.allow_reload",
-        "http_api.raw_api.allow_query",
-        "http_api.raw_api.allow_update",
-        "http_api.auth.enabled",
-        "http_api.auth.username",
-        "http_api.auth.password",
-        "http_api.https.enabled",
-        "http_server.enabled",
-        "http_server.listen",
-        "http_server.dir",
-        "http_server.crossdomain",
-        "http_server.https.enabled",
-        "stats.enabled",
-        "stats.network",
-        "stats.disk",
-        "exporter.enabled",
-        "exporter.listen",
-        "exporter.label",
-        "exporter.tag",
-        "heartbeat.enabled",
-        "heartbeat.interval",
-        "heartbeat.url",
-        "heartbeat.device_id",
-        "heartbeat.summaries",
-        "stream_caster.enabled",
-        "stream_caster.caster",
-        "stream_caster.output",
-        "stream_caster.listen",
-        "vhost.enabled",
-        "vhost.min_latency",
-        "vhost.tcp_nodelay",
-        "vhost.chunk_size",
-        "vhost.in_ack_size",
-        "vhost.out_ack_size",
-        "vhost.publish.mr",
-        "vhost.publish.mr_latency",
-        "vhost.publish.firstpkt_timeout",
-        "vhost.publish.normal_timeout",
-        "vhost.publish.parse_sps",
-        "vhost.publish.try_annexb_first",
-        "vhost.publish.kickoff_for_idle",
-        "vhost.publish.stale_timeout",
-        "vhost.play.gop_cache",
-        "vhost.play.gop_cache_max_frames",
-        "vhost.play.queue_length",
-        "vhost.play.time_jitter",
-        "vhost.play.mix_correct",
-        "vhost.play.atc",
-        "vhost.play.atc_auto",
-        "vhost.play.mw_latency",
-        "vhost.play.mw_msgs",
-        "vhost.play.send_min_interval",
-        "vhost.play.reduce_sequence_header",
-        "vhost.hls.enabled",
-        "vhost.hls.hls_fragment",
-        "vhost.hls.hls_td_ratio",
-        "vhost.hls.hls_aof_ratio",
-        "vhost.hls.hls_window",
-        "vhost.hls.hls_on_error",
-        "vhost.hls.hls_path",
-        "vhost.hls.hls_m3u8_file",
-        "vhost.hls.hls_ts_file",
-        "vhost.hls.hls_ts_floor",
-        "vhost.hls.hls_entry_prefix",
-        "vhost.hls.hls_acodec",
-        "vhost.hls.hls_vcodec",
-        "vhost.hls.hls_cleanup",
-        "vhost.hls.hls_dispose",
-        "vhost.hls.hls_wait_keyframe",
-        "vhost.hls.hls_nb_notify",
-        "vhost.hls.hls_keys",
-        "vhost.hls.hls_fragments_per_key",
-        "vhost.hls.hls_key_file",
-        "vhost.hls.hls_key_file_path",
-        "vhost.hls.hls_key_url",
-        "vhost.hls.hls_dts_directly",
-        "vhost.hls.hls_ctx",
-        "vhost.hls.hls_ts_ctx",
-        "vhost.hls.hls_use_fmp4",
-        "vhost.hls.hls_storage",
-        "vhost.http_remux.enabled",
-        "vhost.http_remux.mount",
-        "vhost.http_remux.fast_cache",
-        "vhost.http_remux.drop_if_not_match",
-        "vhost.http_remux.has_audio",
-        "vhost.http_remux.has_video",
-        "vhost.http_remux.guess_has_av",
-        "vhost.http_static.enabled",
-        "vhost.http_static.mount",
-        "vhost.http_static.dir",
-        "vhost.dvr.enabled",
-        "vhost.dvr.dvr_apply",
-        "vhost.dvr.dvr_plan",
-        "vhost.dvr.dvr_path",
-        "vhost.dvr.dvr_duration",
-        "vhost.dvr.dvr_wait_keyframe",
-        "vhost.dvr.time_jitter",
-        "vhost.forward.enabled",
-        "vhost.forward.destination",
-        "vhost.forward.backend",
-        "vhost.refer.enabled",
-        "vhost.refer.all",
-        "vhost.refer.publish",
-        "vhost.refer.play",
-        "vhost.security.enabled",
-        "vhost.security.allow",
-        "vhost.security.deny",
-        "vhost.http_hooks.enabled",
-        "vhost.http_hooks.on_connect",
-        "vhost.http_hooks.on_close",
-        "vhost.http_hooks.on_publish",
-        "vhost.http_hooks.on_unpublish",
-        "vhost.http_hooks.on_play",
-        "vhost.http_hooks.on_stop",
-        "vhost.http_hooks.on_dvr",
-        "vhost.http_hooks.on_hls",
-        "vhost.http_hooks.on_hls_notify",
-        "vhost.cluster.mode",
-        "vhost.cluster.origin",
-        "vhost.cluster.token_traverse",
-        "vhost.cluster.vhost",
-        "vhost.cluster.debug_srs_upnode",
-        "vhost.cluster.origin_cluster",
-        "vhost.cluster.coworkers",
-        "vhost.cluster.protocol",
-        "vhost.cluster.follow_client",
-        "vhost.transcode.enabled",
-        "vhost.transcode.ffmpeg",
-        "vhost.transcode.engine.enabled",
-        "vhost.transcode.engine.vcodec",
-        "vhost.transcode.engine.output",
-        "vhost.exec.enabled",
-        "vhost.exec.publish",
-        "vhost.ingest.enabled",
-        "vhost.ingest.input.type",
-        "vhost.ingest.input.url",
-        "vhost.ingest.ffmpeg",
-        "vhost.ingest.engine.enabled",
-    };
-    for (const char* p : paths) {
-        const SrsConfSpec* s = srs_config_spec(p);
-        ASSERT_TRUE(s != nullptr) << p;
-        EXPECT_NE(SrsConfType::Ignored, s->type) << p;
-        EXPECT_NE(SrsConfType::Block, s->type) << p;
+// The subsystems read the config only through the typed keys (a path that is not a key does
+// not compile): every key has its row, of the key's type, and every row that is read has a key.
+TEST(ConfigTest, KeysMatchTable) {
+    std::set<std::string> keyed;
+    for (const SrsConfKeyInfo& k : srs_config_keys()) {
+        const SrsConfSpec* s = srs_config_spec(k.path);
+        ASSERT_TRUE(s != nullptr) << k.path << " has a key but no row";
+        EXPECT_EQ(k.type, s->type) << k.path;
+        EXPECT_NE(SrsConfType::Ignored, s->type) << k.path;
+        EXPECT_TRUE(keyed.insert(k.path).second) << "duplicate key " << k.path;
+        std::string name = k.path;
+        std::replace(name.begin(), name.end(), '.', '_');
+        EXPECT_EQ(name, k.name) << "a key is named after its path";
+        // Block scope exactly below a repeated block other than vhost.
+        bool below_many = false;
+        for (size_t dot = s->path.find('.'); dot != std::string::npos; dot = s->path.find('.', dot + 1)) {
+            const SrsConfSpec* up = srs_config_spec(s->path.substr(0, dot));
+            if (up && up->multi && up->path != "vhost") {
+                below_many = true;
+            }
+        }
+        SrsConfScope want = below_many                                 ? SrsConfScope::Block
+                            : srs_string_starts_with(k.path, "vhost.") ? SrsConfScope::Vhost
+                                                                       : SrsConfScope::Global;
+        EXPECT_EQ((int)want, (int)k.scope) << k.path;
     }
+    for (const SrsConfSpec& s : srs_config_table()) {
+        if (s.type != SrsConfType::Ignored) {
+            EXPECT_TRUE(keyed.count(s.path)) << s.path << " has no key";
+        }
+    }
+    // The engine keys are the rows of both engines.
+    EXPECT_STREQ("vhost.transcode.engine.vbitrate", srs_engine_keys::transcode.vbitrate.path);
+    EXPECT_STREQ("vhost.ingest.engine.output", srs_engine_keys::ingest.output.path);
+    EXPECT_STREQ("vhost.ingest.engine", srs_engine_keys::ingest.engine.path);
 }
 
 // Every row: a parent block, a default that validates, a doc line, aliases that are not rows.

@@ -573,6 +573,19 @@ bool SrsConfig::value_of(Scope scope, const std::string& table_path, int accepte
     return true;
 }
 
+const SrsConfDirective* SrsConfig::directive_of(Scope scope, const std::string& table_path) {
+    // Skip the segments the scope stands for.
+    size_t pos = 0;
+    for (size_t i = 0; i < scope.depth && pos != std::string::npos; i++) {
+        pos = table_path.find('.', pos);
+        pos = pos == std::string::npos ? pos : pos + 1;
+    }
+    if (!scope.dir || pos == std::string::npos) {
+        return nullptr;
+    }
+    return find(scope.dir, table_path.substr(pos));
+}
+
 std::string SrsConfig::string_of(Scope scope, const std::string& table_path) const {
     std::vector<std::string> args;
     if (!value_of(scope, table_path, kAnyValue, &args) || args.empty()) {

@@ -4,6 +4,7 @@
 // its own section and keeps no pointer into the old snapshot. See doc/config.md.
 #pragma once
 
+#include <srs_app_config_keys.hpp>
 #include <srs_core.hpp>
 #include <srs_core_error.hpp>
 #include <srs_core_time.hpp>
@@ -46,6 +47,28 @@ public:
     // Every warning of the load, each "file:line: text": unknown or unsupported directives,
     // legacy placements, duplicates, extra arguments, unset environment variables.
     std::vector<std::string> warnings() const { return warnings_; }
+
+    // The typed getters: a key of srs_app_config_keys.hpp gives the C++ type of its row; a
+    // missing directive gives the table's default (or the value it inherits). Blocks and
+    // free-form directives give the directive itself, or null when absent.
+    // A directive outside any vhost: get(srs_key::max_connections).
+    template <SrsConfType T>
+    typename SrsConfValue<T>::type get(SrsConfKey<T, SrsConfScope::Global> key) const {
+        return read<T>(global_scope(), key.path);
+    }
+    // A directive of the vhost that serves a host (resolved like resolve_vhost(), so a client that
+    // connects by IP gets __defaultVhost__'s settings, as with SRS): vhost(v, srs_key::vhost_hls_enabled).
+    template <SrsConfType T>
+    typename SrsConfValue<T>::type vhost(const std::string& name, SrsConfKey<T, SrsConfScope::Vhost> key) const {
+        return read<T>(vhost_scope(name), key.path);
+    }
+    // A directive below one instance of a block (an `ingest NAME`, a transcode `engine`, a
+    // `stream_caster`, or a vhost), with the table's defaults; block is a directive of this
+    // snapshot or null: block(engine, srs_engine_keys::ingest.vbitrate).
+    template <SrsConfType T, SrsConfScope S>
+    typename SrsConfValue<T>::type block(const SrsConfDirective* dir, SrsConfKey<T, S> key) const {
+        return read<T>(block_scope(dir, key.path), key.path);
+    }
 
     // Global values by dotted path from the root: "pid", "listen", "http_api.listen",
     // "http_api.auth.enabled". The path must be declared in the directive table (else an error
@@ -124,6 +147,27 @@ private:
     // The value of a table path in a scope (default or inherited when absent); false when the
     // path is not declared or not of an accepted type (logged as a programming error).
     bool value_of(Scope scope, const std::string& table_path, int accepted_types, std::vector<std::string>* args) const;
+    // The directive at a table path in a scope, or null.
+    static const SrsConfDirective* directive_of(Scope scope, const std::string& table_path);
+    template <SrsConfType T>
+    typename SrsConfValue<T>::type read(Scope scope, const char* table_path) const {
+        if constexpr (T == SrsConfType::String) {
+            return string_of(scope, table_path);
+        } else if constexpr (T == SrsConfType::Strings || T == SrsConfType::Endpoints) {
+            return strings_of(scope, table_path);
+        } else if constexpr (T == SrsConfType::Bool) {
+            return bool_of(scope, table_path);
+        } else if constexpr (T == SrsConfType::Int) {
+            return int_of(scope, table_path);
+        } else if constexpr (T == SrsConfType::Double) {
+            return double_of(scope, table_path);
+        } else if constexpr (T == SrsConfType::DurationS || T == SrsConfType::DurationMs) {
+            return duration_of(scope, table_path);
+        } else {
+            static_assert(T == SrsConfType::Block || T == SrsConfType::Any, "Ignored directives are never read");
+            return directive_of(scope, table_path);
+        }
+    }
     std::string string_of(Scope scope, const std::string& table_path) const;
     std::vector<std::string> strings_of(Scope scope, const std::string& table_path) const;
     bool bool_of(Scope scope, const std::string& table_path) const;

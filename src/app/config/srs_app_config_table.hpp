@@ -26,7 +26,7 @@ enum class SrsConfType {
 const char* srs_conf_type_name(SrsConfType type);
 
 // One row of the table. Built with the chained setters in srs_app_config_table.cpp:
-//   SrsConfSpec("vhost.play.gop_cache", SrsConfType::Bool, "on").reload().alias("vhost.gop_cache").doc("...")
+//   SrsConfSpec(srs_key::vhost_play_gop_cache, "on").reload().alias("vhost.gop_cache").doc("...")
 struct SrsConfSpec {
     // Dotted path from the root; blocks with arguments appear by name only ("vhost.hls.enabled").
     std::string path;
@@ -55,6 +55,11 @@ struct SrsConfSpec {
     // A check of the arguments beyond the type: "" when fine, else what is expected.
     std::string (*checker)(const std::vector<std::string>& args) = nullptr;
 
+    // A row of a directive the server reads, from its typed key (srs_app_config_keys.hpp): the
+    // path and the type come from the key, so they are declared once.
+    template <typename Key, typename = decltype(Key::type)>
+    explicit SrsConfSpec(const Key& key, std::string def = "") : SrsConfSpec(key.path, Key::type, std::move(def)) {}
+    // A row without a key: Ignored directives, which are never read.
     SrsConfSpec(std::string p, SrsConfType t, std::string def = "");
     SrsConfSpec& range(double lo, double hi);
     SrsConfSpec& at_least(double lo);
