@@ -6,12 +6,12 @@
 #include <srs_app_coworkers.hpp>
 #include <srs_app_dvr.hpp>
 #include <srs_app_dvr_api.hpp>
-#include <srs_app_exec.hpp>
 #include <srs_app_edge.hpp>
+#include <srs_app_exec.hpp>
 #include <srs_app_exporter.hpp>
-#include <srs_app_forward.hpp>
 #include <srs_app_ffmpeg_api.hpp>
 #include <srs_app_ffmpeg_process.hpp>
+#include <srs_app_forward.hpp>
 #include <srs_app_hls.hpp>
 #include <srs_app_http_conn.hpp>
 #include <srs_app_http_server.hpp>
@@ -45,13 +45,13 @@ SrsServer::~SrsServer() {
 srs_error_t SrsServer::initialize() {
     srs_error_t err = srs_success;
 
-    std::string pid = config_->get_string("pid");
+    std::string pid = config_->get(srs_key::pid);
     if (!pid.empty() && (err = pid_.acquire(pid)) != srs_success) {
         return srs_error_wrap(err, "pid file");
     }
 
     // Each connection needs a socket, plus files for HLS/DVR and a margin for listeners.
-    int max_connections = (int)config_->get_int("max_connections");
+    int max_connections = (int)config_->get(srs_key::max_connections);
     int obtained = 0;
     if ((err = srs_raise_nofile(max_connections + 128, &obtained)) != srs_success) {
         return srs_error_wrap(err, "raise nofile");
@@ -119,14 +119,16 @@ const int srs_listener_kinds[] = {SrsListenerRtmp, SrsListenerHttpApi, SrsListen
 std::vector<std::string> SrsServer::wanted_endpoints(const SrsConfig& conf, int kind) const {
     switch (kind) {
         case SrsListenerRtmp:
-            return conf.get_strings("listen");
+            return conf.get(srs_key::listen);
         case SrsListenerHttpApi:
-            return conf.get_bool("http_api.enabled") ? conf.get_strings("http_api.listen") : std::vector<std::string>();
+            return conf.get(srs_key::http_api_enabled) ? conf.get(srs_key::http_api_listen)
+                                                       : std::vector<std::string>();
         case SrsListenerExporter:
-            return conf.get_bool("exporter.enabled") ? conf.get_strings("exporter.listen") : std::vector<std::string>();
+            return conf.get(srs_key::exporter_enabled) ? conf.get(srs_key::exporter_listen)
+                                                       : std::vector<std::string>();
         default:
-            return conf.get_bool("http_server.enabled") ? conf.get_strings("http_server.listen")
-                                                        : std::vector<std::string>();
+            return conf.get(srs_key::http_server_enabled) ? conf.get(srs_key::http_server_listen)
+                                                          : std::vector<std::string>();
     }
 }
 
@@ -153,7 +155,7 @@ srs_error_t SrsServer::listen_endpoints(const std::vector<std::string>& endpoint
 }
 
 srs_error_t SrsServer::on_tcp_client(SrsTcpListener* listener, SrsNetFd fd) {
-    int max_connections = (int)config_->get_int("max_connections");
+    int max_connections = (int)config_->get(srs_key::max_connections);
     if ((int)conns_.size() >= max_connections) {
         srs_warn("drop %s client %s:%d: %d connections reach max_connections=%d", listener->label().c_str(),
                  srs_socket_peer_ip(fd).c_str(), srs_socket_peer_port(fd), (int)conns_.size(), max_connections);
@@ -314,14 +316,14 @@ void SrsServer::reload_log(SrsReloadContext* ctx) {
     if (!ctx->changed("srs_log_level") && !ctx->changed("srs_log_tank") && !ctx->changed("srs_log_file")) {
         return;
     }
-    std::string tank = config_->get_string("srs_log_tank");
-    srs_logger().configure(srs_log_level_parse(config_->get_string("srs_log_level")),
-                           tank == "file" ? config_->get_string("srs_log_file") : "");
+    std::string tank = config_->get(srs_key::srs_log_tank);
+    srs_logger().configure(srs_log_level_parse(config_->get(srs_key::srs_log_level)),
+                           tank == "file" ? config_->get(srs_key::srs_log_file) : "");
     ctx->applied("log");
 }
 
 void SrsServer::do_graceful_quit() {
-    srs_utime_t wait = config_->get_duration("grace_final_wait");
+    srs_utime_t wait = config_->get(srs_key::grace_final_wait);
     srs_trace("graceful quit: stop accepting, wait up to %dms for %d connections", srsu2msi(wait), (int)conns_.size());
     for (auto& l : listeners_) {
         l->close();
@@ -420,8 +422,8 @@ srs_error_t SrsServer::initialize_api() {
 }
 
 void SrsServer::apply_api(std::shared_ptr<SrsConfig> conf) {
-    stat_->set_server_id(conf->get_string("server_id"));
-    std::vector<std::string> disks = conf->get_strings("stats.disk");
+    stat_->set_server_id(conf->get(srs_key::server_id));
+    std::vector<std::string> disks = conf->get(srs_key::stats_disk);
     sysinfo_->set_disk_devices(std::set<std::string>(disks.begin(), disks.end()));
     stat_config_.set_config(conf);
     api_->set_options(srs_http_api_options(*conf));
