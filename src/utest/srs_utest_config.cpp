@@ -13,6 +13,24 @@
 #include <fstream>
 #include <functional>
 #include <set>
+#include <type_traits>
+#include <utility>
+
+// The run-time path getters of the table's generic code (private to SrsConfig).
+struct SrsConfigUntyped {
+    static std::string get_string(const SrsConfig& c, const std::string& p) { return c.get_string(p); }
+    static std::vector<std::string> get_strings(const SrsConfig& c, const std::string& p) { return c.get_strings(p); }
+    static bool get_bool(const SrsConfig& c, const std::string& p) { return c.get_bool(p); }
+    static int64_t get_int(const SrsConfig& c, const std::string& p) { return c.get_int(p); }
+    static double get_double(const SrsConfig& c, const std::string& p) { return c.get_double(p); }
+    static srs_utime_t get_duration(const SrsConfig& c, const std::string& p) { return c.get_duration(p); }
+    static bool vhost_bool(const SrsConfig& c, const std::string& v, const std::string& p) {
+        return c.vhost_bool(v, p);
+    }
+    static srs_utime_t vhost_duration(const SrsConfig& c, const std::string& v, const std::string& p) {
+        return c.vhost_duration(v, p);
+    }
+};
 
 namespace {
 
@@ -274,27 +292,56 @@ TEST(ConfigTest, InheritWithinVhost) {
     EXPECT_EQ("./objs/nginx/html", c->vhost("w", srs_key::vhost_hls_hls_key_file_path));
 }
 
+// The table's generic code, under the typed getters, reads by run-time path: a path that is not
+// declared, or a getter of the wrong type, gives zero (and logs a BUG). Through the typed keys
+// neither compiles; this covers the generic code a key resolves to.
 TEST(ConfigTest, UndeclaredPathGivesZero) {
     auto c = load_ok(kMinimal);
     // The getters log each misuse as a BUG; keep the test output quiet.
     SrsLogLevel saved = srs_logger().level();
     srs_logger().configure(SrsLogLevelDisabled, srs_logger().file());
-    EXPECT_EQ("", c->get_string("no_such_directive"));
-    EXPECT_TRUE(c->get_strings("http_api.no_such").empty());
-    EXPECT_FALSE(c->get_bool("nope"));
-    EXPECT_EQ(0, c->get_int("nope"));
-    EXPECT_EQ(0, c->get_double("nope"));
-    EXPECT_EQ(0, c->get_duration("nope"));
-    EXPECT_FALSE(c->vhost_bool("__defaultVhost__", "play.no_such"));
+    using U = SrsConfigUntyped;
+    EXPECT_EQ("", U::get_string(*c, "no_such_directive"));
+    EXPECT_TRUE(U::get_strings(*c, "http_api.no_such").empty());
+    EXPECT_FALSE(U::get_bool(*c, "nope"));
+    EXPECT_EQ(0, U::get_int(*c, "nope"));
+    EXPECT_EQ(0, U::get_double(*c, "nope"));
+    EXPECT_EQ(0, U::get_duration(*c, "nope"));
+    EXPECT_FALSE(U::vhost_bool(*c, "__defaultVhost__", "play.no_such"));
     // The wrong getter for the type is a programming error too.
-    EXPECT_EQ(0, c->get_int("daemon"));
-    EXPECT_FALSE(c->get_bool("max_connections"));
-    EXPECT_EQ(0, c->vhost_duration("__defaultVhost__", "play.gop_cache"));
+    EXPECT_EQ(0, U::get_int(*c, "daemon"));
+    EXPECT_FALSE(U::get_bool(*c, "max_connections"));
+    EXPECT_EQ(0, U::vhost_duration(*c, "__defaultVhost__", "play.gop_cache"));
     // Any value reads as a string.
-    EXPECT_EQ("on", c->get_string("daemon"));
-    EXPECT_EQ("1000", c->get_string("max_connections"));
+    EXPECT_EQ("on", U::get_string(*c, "daemon"));
+    EXPECT_EQ("1000", U::get_string(*c, "max_connections"));
     srs_logger().configure(saved, srs_logger().file());
 }
+
+// What does not compile: a key read in the wrong scope, or into the wrong type.
+template <typename K, typename = void>
+struct SrsCanGet : std::false_type {};
+template <typename K>
+struct SrsCanGet<K, std::void_t<decltype(std::declval<const SrsConfig&>().get(std::declval<K>()))>> : std::true_type {};
+template <typename K, typename = void>
+struct SrsCanVhost : std::false_type {};
+template <typename K>
+struct SrsCanVhost<K, std::void_t<decltype(std::declval<const SrsConfig&>().vhost("", std::declval<K>()))>>
+    : std::true_type {};
+static_assert(SrsCanGet<decltype(srs_key::max_connections)>::value, "a global key reads globally");
+static_assert(!SrsCanGet<decltype(srs_key::vhost_play_queue_length)>::value, "a vhost key needs a vhost");
+static_assert(SrsCanVhost<decltype(srs_key::vhost_play_queue_length)>::value, "a vhost key reads in a vhost");
+static_assert(!SrsCanVhost<decltype(srs_key::chunk_size)>::value, "a global key is not a vhost's");
+static_assert(!SrsCanVhost<decltype(srs_key::vhost_ingest_enabled)>::value, "an ingest's key needs its block");
+static_assert(std::is_same<decltype(std::declval<const SrsConfig&>().vhost("", srs_key::vhost_play_queue_length)),
+                           srs_utime_t>::value,
+              "a duration reads as srs_utime_t");
+static_assert(
+    std::is_same<decltype(std::declval<const SrsConfig&>().get(srs_key::listen)), std::vector<std::string>>::value,
+    "endpoints read as a list");
+static_assert(std::is_same<decltype(std::declval<const SrsConfig&>().vhost("", srs_key::vhost_security)),
+                           const SrsConfDirective*>::value,
+              "a block reads as its directive");
 
 // The subsystems read the config only through the typed keys (a path that is not a key does
 // not compile): every key has its row, of the key's type, and every row that is read has a key.

@@ -70,21 +70,6 @@ public:
         return read<T>(block_scope(dir, key.path), key.path);
     }
 
-    // Global values by dotted path from the root: "pid", "listen", "http_api.listen",
-    // "http_api.auth.enabled". The path must be declared in the directive table (else an error
-    // is logged and the type's zero returned); a missing directive gives the table's default.
-    std::string get_string(const std::string& path) const;
-    // All arguments (listen 1935 1936;).
-    std::vector<std::string> get_strings(const std::string& path) const;
-    // on/off.
-    bool get_bool(const std::string& path) const;
-    int64_t get_int(const std::string& path) const;
-    double get_double(const std::string& path) const;
-    // The unit (s or ms) comes from the table; fractions are allowed.
-    srs_utime_t get_duration(const std::string& path) const;
-    // The directive itself (the first one), or null when absent.
-    const SrsConfDirective* get_directive(const std::string& path) const;
-
     // Declared vhost names, in order (including __defaultVhost__).
     std::vector<std::string> vhosts() const;
     // Whether this exact name is declared.
@@ -94,31 +79,6 @@ public:
     std::string resolve_vhost(const std::string& host) const;
     // Whether the vhost serving this host (see resolve_vhost) exists and is not `enabled off`.
     bool vhost_enabled(const std::string& name) const;
-
-    // The getters scoped to a vhost, by path below the vhost: vhost_bool(v, "play.gop_cache"),
-    // vhost_duration(v, "hls.hls_fragment"). The vhost is resolved like resolve_vhost(), so a
-    // client that connects by IP gets __defaultVhost__'s settings, as with SRS. Legacy placement
-    // (gop_cache directly in the vhost) is found too: it was moved to play.gop_cache at load.
-    std::string vhost_string(const std::string& vhost, const std::string& path) const;
-    std::vector<std::string> vhost_strings(const std::string& vhost, const std::string& path) const;
-    bool vhost_bool(const std::string& vhost, const std::string& path) const;
-    int64_t vhost_int(const std::string& vhost, const std::string& path) const;
-    double vhost_double(const std::string& vhost, const std::string& path) const;
-    srs_utime_t vhost_duration(const std::string& vhost, const std::string& path) const;
-    // Raw, for lists (security allow/deny, ingest NAME, transcode engines); null when absent.
-    const SrsConfDirective* vhost_directive(const std::string& vhost, const std::string& path) const;
-
-    // Typed reads below one instance of a repeated block (an `ingest NAME`, a transcode `engine`,
-    // a `stream_caster`), with the table's defaults: block is a directive of this snapshot (from
-    // vhost_directive() or root()), table_path the full table path of the value, whose segments
-    // up to the block's name are the block: block_bool(engine, "vhost.ingest.engine.enabled"),
-    // block_strings(caster, "stream_caster.listen").
-    std::string block_string(const SrsConfDirective* block, const std::string& table_path) const;
-    std::vector<std::string> block_strings(const SrsConfDirective* block, const std::string& table_path) const;
-    bool block_bool(const SrsConfDirective* block, const std::string& table_path) const;
-    int64_t block_int(const SrsConfDirective* block, const std::string& table_path) const;
-    double block_double(const SrsConfDirective* block, const std::string& table_path) const;
-    srs_utime_t block_duration(const SrsConfDirective* block, const std::string& table_path) const;
 
     // Reload support: the sections that differ between two snapshots, e.g. "listen", "pid",
     // "srs_log_level", "http_api", "http_server", "exporter", "vhost:NAME" (added/removed/changed),
@@ -133,6 +93,20 @@ public:
     static std::vector<std::string> non_reloadable_changes(const SrsConfig& from, const SrsConfig& to);
 
 private:
+    // The table's generic code under the typed getters, by run-time table path (for global
+    // values, the path from the root; for a vhost's, the path below the vhost). A path that is
+    // not declared, or not of the getter's type, is logged as a BUG and reads as zero. Only the
+    // unit test of that behaviour calls them.
+    friend struct SrsConfigUntyped;
+    std::string get_string(const std::string& path) const;
+    std::vector<std::string> get_strings(const std::string& path) const;
+    bool get_bool(const std::string& path) const;
+    int64_t get_int(const std::string& path) const;
+    double get_double(const std::string& path) const;
+    srs_utime_t get_duration(const std::string& path) const;
+    bool vhost_bool(const std::string& vhost, const std::string& path) const;
+    srs_utime_t vhost_duration(const std::string& vhost, const std::string& path) const;
+
     // Where a lookup starts: a directive of this snapshot that stands for the first `depth`
     // segments of table paths (the root: 0, a vhost: 1, an ingest: 2), or null for "absent".
     struct Scope {
