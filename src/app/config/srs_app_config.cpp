@@ -734,6 +734,13 @@ std::vector<std::string> SrsConfig::diff(const SrsConfig& from, const SrsConfig&
     return r;
 }
 
+bool SrsConfig::section_changed(const SrsConfDirective* a, const SrsConfDirective* b, const std::string& table_path,
+                                size_t depth) {
+    std::vector<std::string> segs = srs_string_split(table_path, ".");
+    std::vector<std::string> rel(segs.begin() + std::min(depth, segs.size()), segs.end());
+    return !same_list(all_at(a, rel), all_at(b, rel));
+}
+
 bool SrsConfig::is_reloadable(const std::string& section) {
     std::string path = section;
     if (srs_string_starts_with(section, "vhost:")) {

@@ -85,6 +85,20 @@ public:
     // and for a changed vhost the changed sub-sections ("vhost:NAME:hls", "vhost:NAME:play", ...).
     // Global sections come in the order of `to` (then those only in `from`); vhosts likewise.
     static std::vector<std::string> diff(const SrsConfig& from, const SrsConfig& to);
+    // The diff of one section, by its key: whether the directives at the key's path (every
+    // instance) differ between two snapshots. vhost_changed() compares the vhost of that exact
+    // name, false unless both snapshots declare it (an added or removed vhost is whole).
+    template <SrsConfType T>
+    static bool changed(const SrsConfig& from, const SrsConfig& to, SrsConfKey<T, SrsConfScope::Global> key) {
+        return section_changed(from.root(), to.root(), key.path, 0);
+    }
+    template <SrsConfType T>
+    static bool vhost_changed(const SrsConfig& from, const SrsConfig& to, const std::string& name,
+                              SrsConfKey<T, SrsConfScope::Vhost> key) {
+        const SrsConfDirective* a = from.root()->get("vhost", name);
+        const SrsConfDirective* b = to.root()->get("vhost", name);
+        return a && b && section_changed(a, b, key.path, 1);
+    }
     // Whether a change of this diff() section can be applied by reload: the table's reloadable
     // flag of the section and of every directive below it ("pid", "daemon": no). Unknown: false.
     static bool is_reloadable(const std::string& section);
@@ -121,6 +135,10 @@ private:
     // The value of a table path in a scope (default or inherited when absent); false when the
     // path is not declared or not of an accepted type (logged as a programming error).
     bool value_of(Scope scope, const std::string& table_path, int accepted_types, std::vector<std::string>* args) const;
+    // Whether the directives at a table path below a and b (standing for its first depth
+    // segments) differ.
+    static bool section_changed(const SrsConfDirective* a, const SrsConfDirective* b, const std::string& table_path,
+                                size_t depth);
     // The directive at a table path in a scope, or null.
     static const SrsConfDirective* directive_of(Scope scope, const std::string& table_path);
     template <SrsConfType T>

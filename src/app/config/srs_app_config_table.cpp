@@ -13,6 +13,22 @@
 #include <memory>
 #include <set>
 
+const char* srs_reload_mode_name(SrsReloadMode mode) {
+    switch (mode) {
+        case SrsReloadMode::AtOnce:
+            return "at once";
+        case SrsReloadMode::NextKeyframe:
+            return "next keyframe";
+        case SrsReloadMode::NewClients:
+            return "new clients";
+        case SrsReloadMode::NextPublish:
+            return "next publish";
+        case SrsReloadMode::NotUsed:
+            return "not used yet";
+    }
+    return "unknown";
+}
+
 const char* srs_conf_type_name(SrsConfType type) {
     switch (type) {
         case SrsConfType::Block:
@@ -59,6 +75,14 @@ SrsConfSpec& SrsConfSpec::at_least(double lo) {
 
 SrsConfSpec& SrsConfSpec::reload(bool yes) {
     reloadable = yes;
+    return *this;
+}
+
+SrsConfSpec& SrsConfSpec::reload(SrsReloadMode mode, std::string how) {
+    reloadable = true;
+    has_reload_rule = true;
+    reload_mode = mode;
+    reload_how = std::move(how);
     return *this;
 }
 
@@ -180,6 +204,7 @@ namespace {
 
 using T = SrsConfType;
 namespace K = srs_key;
+using M = SrsReloadMode;
 
 // The rows of a transcode engine, shared by vhost.transcode.engine and vhost.ingest.engine.
 void add_engine(std::vector<SrsConfSpec>& t, const SrsConfEngineKeys& k) {
@@ -262,13 +287,14 @@ std::vector<SrsConfSpec> build_table() {
             .eg("srs-ie193id")
             .doc("The id of this server in the API and callbacks; a random id when empty."));
     add(SrsConfSpec(K::listen, "1935")
-            .reload()
+            .reload(M::AtOnce,
+                    "New ports open and removed ports close; connections on a port that stays are untouched.")
             .alias("rtmp.listen")
             .doc("The RTMP listen endpoints: port, ip:port or [ipv6]:port, separated by spaces."));
     add(SrsConfSpec(K::pid, "./objs/srs.pid").doc("The pid file, locked so that only one server runs per file."));
     add(SrsConfSpec(K::chunk_size, "60000")
             .range(128, 65536)
-            .reload()
+            .reload(M::NewClients, "RTMP connections made after the reload (a vhost's chunk_size inherits it).")
             .alias("rtmp.chunk_size")
             .doc("The RTMP chunk size the server sends with; larger chunks cost less CPU."));
     add(SrsConfSpec(K::ff_log_dir, "./objs")
@@ -278,45 +304,45 @@ std::vector<SrsConfSpec> build_table() {
             .doc("The ffmpeg -loglevel of transcode and ingest."));
     add(SrsConfSpec(K::srs_log_tank, "file")
             .one_of({"console", "file"})
-            .reload()
+            .reload(M::AtOnce, "The logger switches output.")
             .doc("Where the server logs: console or file (srs_log_file)."));
     add(SrsConfSpec(K::srs_log_level, "trace")
             .one_of({"verbose", "info", "trace", "warn", "error"})
-            .reload()
+            .reload(M::AtOnce, "The logger switches level.")
             .doc("The lowest level logged: verbose, info, trace, warn or error."));
     add(SrsConfSpec(K::srs_log_level_v2)
             .one_of({"trace", "debug", "info", "warn", "error"})
-            .reload()
+            .reload(M::NotUsed)
             .eg("info")
             .doc("SRS 5's level names (trace debug info warn error); overrides srs_log_level when set."));
     add(SrsConfSpec(K::srs_log_file, "./objs/srs.log")
-            .reload()
+            .reload(M::AtOnce, "The logger reopens on the new file.")
             .doc("The log file when srs_log_tank is file; reopened on SIGUSR1 for logrotate."));
     add(SrsConfSpec(K::max_connections, "1000")
             .range(1, 10000000)
-            .reload()
+            .reload(M::AtOnce, "Checked at each accept; lowering it drops no connection.")
             .doc("The most client connections; new ones beyond it are closed at once."));
     add(SrsConfSpec(K::daemon, "on").doc("Whether to run in the background as a daemon."));
     add(SrsConfSpec(K::utc_time, "off").doc("Whether log times and file name dates use UTC instead of local time."));
     add(SrsConfSpec(K::pithy_print_ms, "10000")
             .at_least(100)
-            .reload()
+            .reload(M::NotUsed)
             .doc("How often the periodic status lines of each stream are logged."));
     add(SrsConfSpec(K::work_dir, "./").doc("The directory to chdir to at startup."));
     add(SrsConfSpec(K::asprocess, "off")
             .doc("Whether to quit when the parent process exits (under a supervisor); conflicts with daemon."));
     add(SrsConfSpec(K::empty_ip_ok, "on")
-            .reload()
+            .reload(M::NotUsed)
             .doc("Whether a client without a peer IP (load balancer health checks) is closed silently."));
     add(SrsConfSpec(K::in_docker, "off").doc("Whether the server runs in docker, when detection fails."));
     add(SrsConfSpec(K::grace_start_wait, "2300")
-            .reload()
+            .reload(M::NotUsed)
             .doc("On a graceful quit (SIGQUIT), how long to keep accepting before closing the listeners."));
     add(SrsConfSpec(K::grace_final_wait, "3200")
-            .reload()
+            .reload(M::AtOnce, "Read when a graceful quit (SIGQUIT) starts.")
             .doc("On a graceful quit, how long to wait for the connections to finish."));
     add(SrsConfSpec(K::force_grace_quit, "off")
-            .reload()
+            .reload(M::NotUsed)
             .doc("Whether SIGTERM quits gracefully too, as SIGQUIT does (for K8S rolling updates)."));
     add(SrsConfSpec(K::disable_daemon_for_docker, "on").doc("Whether daemon is forced off in docker."));
     add(SrsConfSpec(K::inotify_auto_reload, "off")
@@ -324,7 +350,7 @@ std::vector<SrsConfSpec> build_table() {
     add(SrsConfSpec(K::auto_reload_for_docker, "on").doc("Whether inotify_auto_reload is forced on in docker."));
     add(SrsConfSpec(K::tcmalloc_release_rate, "0.8")
             .range(0, 10)
-            .reload()
+            .reload(M::NotUsed)
             .doc("With tcmalloc (SRS_GPERF builds), how fast freed memory returns to the system."));
     add(SrsConfSpec(K::query_latest_version, "off")
             .doc("Whether to ask the project's site for the latest version and log a notice."));
@@ -335,7 +361,7 @@ std::vector<SrsConfSpec> build_table() {
         "SRS 7's placement of listen and chunk_size; moved to the top level when loading."));
 
     // ------------------------------------------------------------------ heartbeat, stats
-    add(SrsConfSpec(K::heartbeat).reload().doc("Reports this server to an HTTP API periodically."));
+    add(SrsConfSpec(K::heartbeat).reload(M::NotUsed).doc("Reports this server to an HTTP API periodically."));
     add(SrsConfSpec(K::heartbeat_enabled, "off").reload().doc("Whether the heartbeat is sent."));
     add(SrsConfSpec(K::heartbeat_interval, "9.9").at_least(0.1).reload().doc("The interval of the heartbeat."));
     add(SrsConfSpec(K::heartbeat_url, "http://127.0.0.1:8085/api/v1/servers")
@@ -344,19 +370,21 @@ std::vector<SrsConfSpec> build_table() {
     add(SrsConfSpec(K::heartbeat_device_id).reload().eg("my-srs-device").doc("The device id in the heartbeat."));
     add(SrsConfSpec(K::heartbeat_summaries, "off").reload().doc("Whether the heartbeat carries /api/v1/summaries."));
     add(SrsConfSpec(K::heartbeat_ports, "off").reload().doc("Whether the heartbeat carries the listen ports."));
-    add(SrsConfSpec(K::stats).reload().doc("System statistics for the API (/api/v1/summaries)."));
+    add(SrsConfSpec(K::stats).reload(M::NotUsed).doc("System statistics for the API (/api/v1/summaries)."));
     add(SrsConfSpec(K::stats_enabled, "on").reload().doc("Whether system resources are sampled."));
     add(SrsConfSpec(K::stats_network, "0")
             .range(0, 1024)
             .reload()
             .doc("The index of the network interface whose IP is reported."));
     add(SrsConfSpec(K::stats_disk)
-            .reload()
+            .reload(M::AtOnce, "The disks the API samples.")
             .eg("sda sdb xvda xvdb")
             .doc("The disk devices whose IO is sampled from /proc/diskstats."));
 
     // ------------------------------------------------------------------ HTTP API, server, exporter
-    add(SrsConfSpec(K::http_api).reload().doc("The HTTP API (/api/v1), for management and stats."));
+    add(SrsConfSpec(K::http_api)
+            .reload(M::AtOnce, "The listener opens or closes; auth, crossdomain and raw_api apply to the next request.")
+            .doc("The HTTP API (/api/v1), for management and stats."));
     add(SrsConfSpec(K::http_api_enabled, "off").reload().doc("Whether the HTTP API listens."));
     add(SrsConfSpec(K::http_api_listen, "1985")
             .reload()
@@ -379,14 +407,14 @@ std::vector<SrsConfSpec> build_table() {
     add(SrsConfSpec(K::http_api_auth_enabled, "off").reload().doc("Whether the API requires a login."));
     add(SrsConfSpec(K::http_api_auth_username).reload().eg("admin").doc("The Basic auth user name."));
     add(SrsConfSpec(K::http_api_auth_password).reload().eg("admin").doc("The Basic auth password."));
-    add(SrsConfSpec(K::http_api_https).reload().doc("The HTTPS API."));
+    add(SrsConfSpec(K::http_api_https).reload(M::NotUsed).doc("The HTTPS API."));
     add(SrsConfSpec(K::http_api_https_enabled, "off").reload().doc("Whether the HTTPS API listens."));
     add(SrsConfSpec(K::http_api_https_listen, "1990").reload().doc("The HTTPS API listen endpoints."));
     add(SrsConfSpec(K::http_api_https_key, "./conf/server.key").reload().doc("The TLS private key file."));
     add(SrsConfSpec(K::http_api_https_cert, "./conf/server.crt").reload().doc("The TLS certificate file."));
 
     add(SrsConfSpec(K::http_server)
-            .reload()
+            .reload(M::AtOnce, "The listener opens or closes; dir and crossdomain apply to the next request.")
             .alias("http_stream")
             .doc("The HTTP server for static files, HLS and HTTP-FLV (http_stream in SRS 1)."));
     add(SrsConfSpec(K::http_server_enabled, "off").reload().doc("Whether the HTTP server listens."));
@@ -397,13 +425,15 @@ std::vector<SrsConfSpec> build_table() {
     add(SrsConfSpec(K::http_server_crossdomain, "on")
             .reload()
             .doc("Whether CORS headers allow players on other origins."));
-    add(SrsConfSpec(K::http_server_https).reload().doc("The HTTPS server."));
+    add(SrsConfSpec(K::http_server_https).reload(M::NotUsed).doc("The HTTPS server."));
     add(SrsConfSpec(K::http_server_https_enabled, "off").reload().doc("Whether the HTTPS server listens."));
     add(SrsConfSpec(K::http_server_https_listen, "8088").reload().doc("The HTTPS server listen endpoints."));
     add(SrsConfSpec(K::http_server_https_key, "./conf/server.key").reload().doc("The TLS private key file."));
     add(SrsConfSpec(K::http_server_https_cert, "./conf/server.crt").reload().doc("The TLS certificate file."));
 
-    add(SrsConfSpec(K::exporter).reload().doc("The Prometheus exporter (/metrics)."));
+    add(SrsConfSpec(K::exporter)
+            .reload(M::AtOnce, "The listener opens or closes; labels apply to the next scrape.")
+            .doc("The Prometheus exporter (/metrics)."));
     add(SrsConfSpec(K::exporter_enabled, "off").reload().doc("Whether the exporter listens."));
     add(SrsConfSpec(K::exporter_listen, "9972").reload().doc("The exporter listen endpoints."));
     add(SrsConfSpec(K::exporter_label).reload().eg("cn-beijing").doc("The label of the metrics."));
@@ -442,27 +472,31 @@ std::vector<SrsConfSpec> build_table() {
             .eg("__defaultVhost__")
             .doc("A virtual host, by the host of the client's URL; __defaultVhost__ serves any host not declared."));
     add(SrsConfSpec(K::vhost_enabled, "on")
-            .reload()
+            .reload(M::AtOnce,
+                    "off: every publisher and player of the vhost (RTMP, HTTP-FLV/TS/AAC/MP3) is disconnected and its "
+                    "HLS stops; on: new clients are accepted.")
             .doc("Whether the vhost serves; when off, every client of it is refused."));
     add(SrsConfSpec(K::vhost_min_latency, "off")
-            .reload()
+            .reload(M::AtOnce, "Running players switch between realtime and merged write at their next wake-up.")
             .doc("Low latency mode: no merged read, and players wake on every message."));
-    add(SrsConfSpec(K::vhost_tcp_nodelay, "off").reload().doc("Whether TCP_NODELAY is set on the clients' sockets."));
+    add(SrsConfSpec(K::vhost_tcp_nodelay, "off")
+            .reload(M::AtOnce, "Set on running RTMP players' sockets; publishers at their next publish.")
+            .doc("Whether TCP_NODELAY is set on the clients' sockets."));
     add(SrsConfSpec(K::vhost_chunk_size)
             .range(128, 65536)
             .inherits("chunk_size")
-            .reload()
+            .reload(M::NewClients, "Sent at connect.")
             .doc("The RTMP chunk size of this vhost; the global chunk_size when absent."));
     add(SrsConfSpec(K::vhost_in_ack_size, "0")
             .at_least(0)
-            .reload()
+            .reload(M::NotUsed)
             .doc("The acknowledgement window asked of publishers, in bytes; 0 to not set."));
     add(SrsConfSpec(K::vhost_out_ack_size, "2500000")
             .at_least(0)
-            .reload()
+            .reload(M::NewClients, "Sent at connect.")
             .doc("The acknowledgement window announced to players, in bytes; 0 to not set."));
 
-    add(SrsConfSpec(K::vhost_publish).reload().doc("How publishers (encoders) are read."));
+    add(SrsConfSpec(K::vhost_publish).reload(M::NotUsed).doc("How publishers (encoders) are read."));
     add(SrsConfSpec(K::vhost_publish_mr, "off")
             .reload()
             .alias("vhost.mr.enabled")
@@ -472,11 +506,11 @@ std::vector<SrsConfSpec> build_table() {
             .alias("vhost.mr.latency")
             .doc("The merged read latency."));
     add(SrsConfSpec(K::vhost_publish_firstpkt_timeout, "20000")
-            .reload()
+            .reload(M::NextPublish, "Read when a publish starts.")
             .alias("vhost.publish_1stpkt_timeout")
             .doc("How long a publisher may take to send its first media packet."));
     add(SrsConfSpec(K::vhost_publish_normal_timeout, "5000")
-            .reload()
+            .reload(M::NextPublish, "Read when a publish starts.")
             .alias("vhost.publish_normal_timeout")
             .doc("How long a publisher may be silent once streaming."));
     add(SrsConfSpec(K::vhost_publish_parse_sps, "on")
@@ -489,38 +523,38 @@ std::vector<SrsConfSpec> build_table() {
             .reload()
             .doc("Disconnect a publisher that has had no players for this long; 0 never."));
     add(SrsConfSpec(K::vhost_publish_stale_timeout, "1000")
-            .reload()
+            .reload(M::AtOnce, "Checked when a new publisher asks for a busy stream.")
             .doc("A new publish of a stream replaces a publisher that has sent nothing for this long (else it is "
                  "refused)."));
     add(SrsConfSpec(K::vhost_mr)
             .legacy_block()
             .doc("SRS 2's mr { enabled; latency; }, moved to publish.mr and publish.mr_latency."));
 
-    add(SrsConfSpec(K::vhost_play).reload().doc("How players (RTMP and HTTP-FLV) are fed."));
+    add(SrsConfSpec(K::vhost_play).reload(M::NotUsed).doc("How players (RTMP and HTTP-FLV) are fed."));
     add(SrsConfSpec(K::vhost_play_gop_cache, "on")
-            .reload()
+            .reload(M::AtOnce, "Running streams start or stop caching (off drops the cache).")
             .alias("vhost.gop_cache")
             .doc("Whether the last GOP is cached so that new players start at once (off for the lowest latency)."));
     add(SrsConfSpec(K::vhost_play_gop_cache_max_frames, "2500")
             .at_least(0)
-            .reload()
+            .reload(M::AtOnce, "Running streams' caches take the new bound.")
             .alias("vhost.gop_cache_max_frames")
             .doc("The most messages in the GOP cache, against streams without keyframes; 0 for no limit."));
     add(SrsConfSpec(K::vhost_play_queue_length, "30")
-            .reload()
+            .reload(M::AtOnce, "Running players (RTMP and HTTP) take it for their next message, without reconnecting.")
             .alias("vhost.queue_length")
             .doc("The longest a player's queue may grow before whole GOPs are dropped."));
     add(SrsConfSpec(K::vhost_play_time_jitter, "full")
             .one_of({"full", "zero", "off"})
-            .reload()
+            .reload(M::AtOnce, "Running players correct their next message's timestamp with it.")
             .alias("vhost.time_jitter")
             .doc("Timestamp correction: full (start at 0 and keep increasing), zero (start at 0), off."));
     add(SrsConfSpec(K::vhost_play_mix_correct, "off")
-            .reload()
+            .reload(M::AtOnce, "Running streams start or stop reordering.")
             .alias("vhost.mix_correct")
             .doc("Whether audio and video are reordered to interleave monotonically."));
     add(SrsConfSpec(K::vhost_play_atc, "off")
-            .reload()
+            .reload(M::AtOnce, "Running players pass their next message's timestamp through, or correct it.")
             .alias("vhost.atc")
             .doc("Absolute time: deliver the publisher's timestamps as they are (time_jitter is then off)."));
     add(SrsConfSpec(K::vhost_play_atc_auto, "off")
@@ -528,12 +562,12 @@ std::vector<SrsConfSpec> build_table() {
             .alias("vhost.atc_auto")
             .doc("Whether atc turns on when onMetaData carries bravo_atc=true."));
     add(SrsConfSpec(K::vhost_play_mw_latency, "350")
-            .reload()
+            .reload(M::AtOnce, "Running players' send loops re-read it at their next wake-up.")
             .alias("vhost.mw_latency")
             .doc("Merged write: how much media is sent in one write to a player."));
     add(SrsConfSpec(K::vhost_play_mw_msgs, "8")
             .range(0, 1024)
-            .reload()
+            .reload(M::AtOnce, "Running players' send loops re-read it at their next wake-up.")
             .alias("vhost.mw_msgs")
             .doc("Merged write: the fewest messages a player waits for before a write."));
     add(SrsConfSpec(K::vhost_play_send_min_interval, "0")
@@ -545,7 +579,7 @@ std::vector<SrsConfSpec> build_table() {
             .alias("vhost.reduce_sequence_header")
             .doc("Whether an unchanged sequence header is not sent again."));
 
-    add(SrsConfSpec(K::vhost_cluster).reload().doc("Origin or edge of a cluster."));
+    add(SrsConfSpec(K::vhost_cluster).reload(M::NotUsed).doc("Origin or edge of a cluster."));
     add(SrsConfSpec(K::vhost_cluster_mode, "local")
             .one_of({"local", "remote"})
             .alias("vhost.mode")
@@ -586,7 +620,9 @@ std::vector<SrsConfSpec> build_table() {
             .doc("For an edge, whether it pulls with the client's protocol."));
 
     add(SrsConfSpec(K::vhost_forward)
-            .reload()
+            .reload(M::NextPublish,
+                    "Read when a stream publishes: forwarders of a running publish keep their destinations until it "
+                    "unpublishes; the new destinations, backend and enabled on/off apply from the next publish.")
             .doc("Forwards published streams to other servers (forward host:port; in SRS 1/2)."));
     add(SrsConfSpec(K::vhost_forward_enabled, "off").reload().doc("Whether streams are forwarded."));
     add(SrsConfSpec(K::vhost_forward_destination)
@@ -600,7 +636,8 @@ std::vector<SrsConfSpec> build_table() {
             .doc("An HTTP API that returns the forward URLs of each publish."));
 
     add(SrsConfSpec(K::vhost_refer)
-            .reload()
+            .reload(M::NewClients,
+                    "Checked when a client connects, publishes or plays; running clients are not checked again.")
             .doc("Hotlink protection by the page URL of the client (refer a b; in SRS 1/2)."));
     add(SrsConfSpec(K::vhost_refer_enabled, "off").reload().doc("Whether the referer is checked."));
     add(SrsConfSpec(K::vhost_refer_all)
@@ -618,7 +655,9 @@ std::vector<SrsConfSpec> build_table() {
             .eg("github.com")
             .doc("Domains allowed to play."));
 
-    add(SrsConfSpec(K::vhost_security).reload().doc("Allows or denies clients by IP."));
+    add(SrsConfSpec(K::vhost_security)
+            .reload(M::NewClients, "Checked when a client publishes or plays; running clients are not checked again.")
+            .doc("Allows or denies clients by IP."));
     add(SrsConfSpec(K::vhost_security_enabled, "off")
             .reload()
             .doc("Whether the rules apply; then a client is denied unless allowed, and deny wins."));
@@ -636,7 +675,9 @@ std::vector<SrsConfSpec> build_table() {
             .doc("deny publish|play all|IP|CIDR; one rule per line."));
 
     add(SrsConfSpec(K::vhost_http_hooks)
-            .reload()
+            .reload(M::NewClients,
+                    "Read at each event of a client; clients connected before call the hooks of the new config from "
+                    "their next event.")
             .doc("HTTP callbacks: a JSON POST per event; a reply other than HTTP 200 with 0 (or code 0) rejects it."));
     add(SrsConfSpec(K::vhost_http_hooks_enabled, "off").reload().doc("Whether the callbacks are made."));
     add(SrsConfSpec(K::vhost_http_hooks_timeout, "5")
@@ -668,7 +709,7 @@ std::vector<SrsConfSpec> build_table() {
             .eg("http://127.0.0.1:8085/api/v1/sessions")
             .doc("URLs called when a player stops."));
     add(SrsConfSpec(K::vhost_http_hooks_on_dvr)
-            .reload()
+            .reload(M::AtOnce, "Read each time a DVR file is complete.")
             .eg("http://127.0.0.1:8085/api/v1/dvrs")
             .doc("URLs called when a DVR file is finished."));
     add(SrsConfSpec(K::vhost_http_hooks_on_hls)
@@ -680,7 +721,11 @@ std::vector<SrsConfSpec> build_table() {
             .eg("http://127.0.0.1:8085/api/v1/hls/[app]/[stream]/[ts_url][param]")
             .doc("A URL fetched (GET) for each new HLS segment, to warm a CDN; [app] [stream] [ts_url] [param]."));
 
-    add(SrsConfSpec(K::vhost_hls).reload().doc("HLS: MPEG-TS segments and an m3u8 playlist per stream."));
+    add(SrsConfSpec(K::vhost_hls)
+            .reload(M::NextKeyframe,
+                    "A publishing stream's HLS stops (enabled off) or restarts with the new settings from its next "
+                    "keyframe (a new segment, discontinuous); the window and sequence numbers carry on.")
+            .doc("HLS: MPEG-TS segments and an m3u8 playlist per stream."));
     add(SrsConfSpec(K::vhost_hls_enabled, "off").reload().doc("Whether HLS is written for published streams."));
     add(SrsConfSpec(K::vhost_hls_hls_fragment, "10")
             .at_least(0.1)
@@ -731,45 +776,47 @@ std::vector<SrsConfSpec> build_table() {
             .at_least(0)
             .reload()
             .doc("The most bytes read from the on_hls_notify reply."));
-    add(SrsConfSpec(K::vhost_hls_hls_keys, "off").reload().doc("Whether segments are AES-128 encrypted."));
+    add(SrsConfSpec(K::vhost_hls_hls_keys, "off").reload(M::NotUsed).doc("Whether segments are AES-128 encrypted."));
     add(SrsConfSpec(K::vhost_hls_hls_fragments_per_key, "5")
             .at_least(1)
-            .reload()
+            .reload(M::NotUsed)
             .doc("How many segments share one key."));
     add(SrsConfSpec(K::vhost_hls_hls_key_file, "[app]/[stream]-[seq].key")
-            .reload()
+            .reload(M::NotUsed)
             .doc("The key file below hls_key_file_path; [vhost] [app] [stream] [seq]."));
     add(SrsConfSpec(K::vhost_hls_hls_key_file_path)
             .inherits("vhost.hls.hls_path")
-            .reload()
+            .reload(M::NotUsed)
             .doc("The directory key files are written under; hls_path when absent."));
     add(SrsConfSpec(K::vhost_hls_hls_key_url)
-            .reload()
+            .reload(M::NotUsed)
             .eg("https://localhost:8080")
             .doc("A base URL of the keys in the playlist; relative when empty."));
     add(SrsConfSpec(K::vhost_hls_hls_dts_directly, "on")
-            .reload()
+            .reload(M::NotUsed)
             .doc("Whether the FLV timestamp is used as the audio DTS as is (else derived from AAC samples)."));
     add(SrsConfSpec(K::vhost_hls_hls_ctx, "on")
-            .reload()
+            .reload(M::AtOnce,
+                    "Read at each playlist request: off stops redirecting and opening sessions (open ones end at their "
+                    "timeout), on opens sessions from the next playlist request.")
             .doc("Whether each HLS player gets a session (hls_ctx query) for stats and callbacks; off behind CDNs."));
     add(SrsConfSpec(K::vhost_hls_hls_ts_ctx, "on")
-            .reload()
+            .reload(M::AtOnce, "Read each time a session's playlist is served.")
             .doc("Whether segment requests carry the session too, to count HLS bandwidth."));
     add(SrsConfSpec(K::vhost_hls_hls_use_fmp4, "off")
-            .reload()
+            .reload(M::NotUsed)
             .doc("Whether segments are fragmented MP4 instead of MPEG-TS."));
     add(SrsConfSpec(K::vhost_hls_hls_fmp4_file, "[app]/[stream]-[seq].m4s")
-            .reload()
+            .reload(M::NotUsed)
             .doc("The fMP4 segment file below hls_path."));
     add(SrsConfSpec(K::vhost_hls_hls_init_file, "[app]/[stream]/init.mp4")
-            .reload()
+            .reload(M::NotUsed)
             .doc("The fMP4 init segment file below hls_path."));
     add(SrsConfSpec(K::vhost_hls_hls_recover, "on")
             .reload()
             .doc("Whether a republished stream continues the sequence numbers of its playlist."));
     add(SrsConfSpec(K::vhost_hls_hls_master_m3u8_path_relative, "off")
-            .reload()
+            .reload(M::NotUsed)
             .doc("Whether the master playlist refers to the media playlist by a relative path."));
     add(SrsConfSpec(K::vhost_hls_hls_storage, "disk")
             .one_of({"ram", "disk", "both"})
@@ -777,27 +824,35 @@ std::vector<SrsConfSpec> build_table() {
             .doc("Where HLS lives: disk (files under hls_path), ram (served from memory only) or both."));
 
     add(SrsConfSpec(K::vhost_http_remux)
-            .reload()
+            .reload(M::NotUsed)
             .doc("HTTP live streaming of RTMP streams: FLV, TS, AAC or MP3 by the mount's extension."));
-    add(SrsConfSpec(K::vhost_http_remux_enabled, "off").reload().doc("Whether streams are mounted."));
+    add(SrsConfSpec(K::vhost_http_remux_enabled, "off")
+            .reload(M::AtOnce,
+                    "Publishing streams are mounted or unmounted at once; players of a removed mount are disconnected.")
+            .doc("Whether streams are mounted."));
     add(SrsConfSpec(K::vhost_http_remux_fast_cache, "0")
             .reload()
             .doc("For audio-only mounts, how much audio is cached for a fast start; 0 for none."));
     add(SrsConfSpec(K::vhost_http_remux_drop_if_not_match, "on")
             .reload()
             .doc("Whether packets of a track the FLV header says is absent are dropped."));
-    add(SrsConfSpec(K::vhost_http_remux_has_audio, "on").reload().doc("The FLV header's audio flag when not guessed."));
-    add(SrsConfSpec(K::vhost_http_remux_has_video, "on").reload().doc("The FLV header's video flag when not guessed."));
+    add(SrsConfSpec(K::vhost_http_remux_has_audio, "on")
+            .reload(M::NewClients, "Read when an HTTP player starts.")
+            .doc("The FLV header's audio flag when not guessed."));
+    add(SrsConfSpec(K::vhost_http_remux_has_video, "on")
+            .reload(M::NewClients, "Read when an HTTP player starts.")
+            .doc("The FLV header's video flag when not guessed."));
     add(SrsConfSpec(K::vhost_http_remux_guess_has_av, "on")
-            .reload()
+            .reload(M::NewClients, "Read when an HTTP player starts.")
             .doc("Whether the FLV header flags are guessed from the sequence headers and the GOP cache."));
     add(SrsConfSpec(K::vhost_http_remux_mount, "[vhost]/[app]/[stream].flv")
-            .reload()
+            .reload(M::AtOnce,
+                    "Publishing streams move to the new mount at once; players of the old mount are disconnected.")
             .doc("The URL path of streams; [vhost] [app] [stream]; the extension picks flv, ts, aac or mp3."));
     add(SrsConfSpec("vhost.http_remux.hstrs", T::Ignored).doc("SRS 2's hstrs, always on since SRS 3; ignored."));
 
     add(SrsConfSpec(K::vhost_http_static)
-            .reload()
+            .reload(M::NotUsed)
             .alias("vhost.http")
             .doc("Static files served for this vhost (vhost.http in SRS 1)."));
     add(SrsConfSpec(K::vhost_http_static_enabled, "off").reload().doc("Whether files are served."));
@@ -806,7 +861,11 @@ std::vector<SrsConfSpec> build_table() {
             .doc("The URL path the directory is served at; [vhost]."));
     add(SrsConfSpec(K::vhost_http_static_dir, "./objs/nginx/html").reload().doc("The directory served."));
 
-    add(SrsConfSpec(K::vhost_dvr).reload().doc("Records published streams to FLV or MP4 files."));
+    add(SrsConfSpec(K::vhost_dvr)
+            .reload(M::NextPublish,
+                    "Read when a stream publishes: recording streams keep their settings (and their file) until they "
+                    "unpublish; dvr_apply, enabled on/off and the other settings apply from the next publish.")
+            .doc("Records published streams to FLV or MP4 files."));
     add(SrsConfSpec(K::vhost_dvr_enabled, "off").reload().doc("Whether streams are recorded."));
     add(SrsConfSpec(K::vhost_dvr_dvr_apply, "all").reload().doc("The streams recorded: all, or app/stream names."));
     add(SrsConfSpec(K::vhost_dvr_dvr_plan, "session")
@@ -826,7 +885,10 @@ std::vector<SrsConfSpec> build_table() {
             .reload()
             .doc("Timestamp correction of the recording: full, zero or off."));
 
-    add(SrsConfSpec(K::vhost_exec).reload().doc("Runs a command for each publish."));
+    add(SrsConfSpec(K::vhost_exec)
+            .reload(M::NextPublish,
+                    "Read when a stream publishes: running commands keep running until the stream unpublishes.")
+            .doc("Runs a command for each publish."));
     add(SrsConfSpec(K::vhost_exec_enabled, "off").reload().doc("Whether the command runs."));
     add(SrsConfSpec(K::vhost_exec_publish)
             .many()
@@ -837,7 +899,9 @@ std::vector<SrsConfSpec> build_table() {
     add(SrsConfSpec(K::vhost_transcode)
             .range(0, 1)
             .many()
-            .reload()
+            .reload(M::AtOnce,
+                    "Publishing streams' engines are compared by command line: a changed engine's ffmpeg restarts, a "
+                    "removed or disabled one stops, a new one starts; the others keep running.")
             .eg("live")
             .doc("Transcodes published streams with ffmpeg; the optional argument limits it to one app."));
     add(SrsConfSpec(K::vhost_transcode_enabled, "off").reload().doc("Whether streams are transcoded."));
@@ -847,7 +911,9 @@ std::vector<SrsConfSpec> build_table() {
     add(SrsConfSpec(K::vhost_ingest)
             .range(1, 1)
             .many()
-            .reload()
+            .reload(M::AtOnce,
+                    "Ingests are compared by command line: added ones start, removed or disabled ones stop, changed "
+                    "ones restart; the others keep running.")
             .eg("livestream")
             .doc("Pulls a file or stream with ffmpeg and publishes it here; named, unique per vhost."));
     add(SrsConfSpec(K::vhost_ingest_enabled, "off").reload().doc("Whether the ingest runs."));
@@ -909,6 +975,19 @@ const SrsConfSpec* srs_config_spec(const std::string& path) {
     const auto& m = table().by_path;
     auto it = m.find(path);
     return it == m.end() ? nullptr : it->second;
+}
+
+const SrsConfSpec* srs_reload_rule(const std::string& table_path) {
+    std::string p = table_path;
+    while (!p.empty()) {
+        const SrsConfSpec* s = srs_config_spec(p);
+        if (s && s->has_reload_rule) {
+            return s;
+        }
+        size_t dot = p.rfind('.');
+        p = dot == std::string::npos ? "" : p.substr(0, dot);
+    }
+    return nullptr;
 }
 
 const SrsConfSpec* srs_config_spec_of_alias(const std::string& legacy_path) {

@@ -46,11 +46,9 @@ SrsVhostReloadPlan srs_vhost_reload_plan(const SrsReloadContext& ctx) {
             plan.kick.push_back(v);
             continue;
         }
-        for (const char* section : {":play", ":min_latency", ":tcp_nodelay"}) {
-            if (ctx.changed("vhost:" + v + section)) {
-                plan.play.push_back(v);
-                break;
-            }
+        if (ctx.vhost_changed(v, srs_key::vhost_play) || ctx.vhost_changed(v, srs_key::vhost_min_latency) ||
+            ctx.vhost_changed(v, srs_key::vhost_tcp_nodelay)) {
+            plan.play.push_back(v);
         }
     }
     return plan;

@@ -257,7 +257,7 @@ srs_error_t SrsServer::reload() {
         srs_error_reset(err);
     }
     reload_log(&ctx);
-    if (ctx.changed("max_connections")) {
+    if (ctx.changed(srs_key::max_connections)) {
         ctx.applied("max_connections");
     }
     // Handlers may yield; take a copy in case one subscribes or unsubscribes meanwhile.
@@ -313,7 +313,8 @@ srs_error_t SrsServer::reload_listeners(SrsReloadContext* ctx) {
 }
 
 void SrsServer::reload_log(SrsReloadContext* ctx) {
-    if (!ctx->changed("srs_log_level") && !ctx->changed("srs_log_tank") && !ctx->changed("srs_log_file")) {
+    if (!ctx->changed(srs_key::srs_log_level) && !ctx->changed(srs_key::srs_log_tank) &&
+        !ctx->changed(srs_key::srs_log_file)) {
         return;
     }
     std::string tank = config_->get(srs_key::srs_log_tank);
@@ -433,11 +434,15 @@ void SrsServer::apply_api(std::shared_ptr<SrsConfig> conf) {
 srs_error_t SrsServer::reload_api(SrsReloadContext* ctx) {
     // The server switched to the new snapshot before calling handlers.
     apply_api(config());
-    for (const char* section : {"http_api", "exporter", "stats", "server_id"}) {
-        if (ctx->changed(section)) {
+    auto note = [ctx](bool changed, const char* section) {
+        if (changed) {
             ctx->applied(section);
         }
-    }
+    };
+    note(ctx->changed(srs_key::http_api), "http_api");
+    note(ctx->changed(srs_key::exporter), "exporter");
+    note(ctx->changed(srs_key::stats), "stats");
+    note(ctx->changed(srs_key::server_id), "server_id");
     return srs_success;
 }
 
@@ -509,7 +514,7 @@ srs_error_t SrsServer::reload_hls(SrsReloadContext* ctx) {
     if ((err = http_server_->apply(config())) != srs_success) {
         return srs_error_wrap(err, "reload http_server");
     }
-    if (ctx->changed("http_server")) {
+    if (ctx->changed(srs_key::http_server)) {
         ctx->applied("http_server");
     }
     // Publishing streams follow at once: HLS restarts at the next keyframe, mounts move.
@@ -518,11 +523,11 @@ srs_error_t SrsServer::reload_hls(SrsReloadContext* ctx) {
         if (!ctx->to().vhost_enabled(v)) {
             continue;
         }
-        if (ctx->changed("vhost:" + v + ":hls")) {
+        if (ctx->vhost_changed(v, srs_key::vhost_hls)) {
             int n = hls_->reload_vhost(v);
             ctx->applied(srs_fmt("vhost:%s:hls(%d streams)", v.c_str(), n));
         }
-        if (ctx->changed("vhost:" + v + ":http_remux")) {
+        if (ctx->vhost_changed(v, srs_key::vhost_http_remux)) {
             int n = http_server_->streams()->remount(v);
             ctx->applied(srs_fmt("vhost:%s:http_remux(%d players off)", v.c_str(), n));
         }
@@ -551,7 +556,7 @@ srs_error_t SrsServer::reload_dvr(SrsReloadContext* ctx) {
     // Recording streams keep their settings; the next publish reads the new dvr section.
     dvr_->set_config(config());
     for (const std::string& v : ctx->vhosts_changed()) {
-        if (ctx->changed("vhost:" + v + ":dvr")) {
+        if (ctx->vhost_changed(v, srs_key::vhost_dvr)) {
             ctx->applied(srs_fmt("vhost:%s:dvr(next publish)", v.c_str()));
         }
     }
@@ -576,7 +581,7 @@ srs_error_t SrsServer::initialize_edge() {
 
 srs_error_t SrsServer::reload_edge(SrsReloadContext* ctx) {
     for (const std::string& v : ctx->vhosts_changed()) {
-        if (ctx->changed("vhost:" + v + ":cluster")) {
+        if (ctx->vhost_changed(v, srs_key::vhost_cluster)) {
             ctx->applied(srs_fmt("vhost:%s:cluster(next pull)", v.c_str()));
         }
     }
@@ -603,7 +608,7 @@ srs_error_t SrsServer::reload_forward(SrsReloadContext* ctx) {
     // Running forwarders keep their destinations; the next publish reads the new forward section.
     forward_->set_config(config());
     for (const std::string& v : ctx->vhosts_changed()) {
-        if (ctx->changed("vhost:" + v + ":forward")) {
+        if (ctx->vhost_changed(v, srs_key::vhost_forward)) {
             ctx->applied(srs_fmt("vhost:%s:forward(next publish)", v.c_str()));
         }
     }
@@ -638,11 +643,11 @@ srs_error_t SrsServer::reload_ffmpeg(SrsReloadContext* ctx) {
     transcode_->set_config(config());
     exec_->set_config(config());
     for (const std::string& v : ctx->vhosts_changed()) {
-        if (ctx->changed("vhost:" + v + ":transcode")) {
+        if (ctx->vhost_changed(v, srs_key::vhost_transcode)) {
             int n = transcode_->reload_vhost(v);
             ctx->applied(srs_fmt("vhost:%s:transcode(%d ffmpeg)", v.c_str(), n));
         }
-        if (ctx->changed("vhost:" + v + ":exec")) {
+        if (ctx->vhost_changed(v, srs_key::vhost_exec)) {
             ctx->applied(srs_fmt("vhost:%s:exec(next publish)", v.c_str()));
         }
     }
