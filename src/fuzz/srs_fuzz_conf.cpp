@@ -44,8 +44,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         return 0;
     }
     for (const std::string& v : conf->vhosts()) {
-        (void)conf->vhost_duration(v, "play.queue_length");
-        (void)conf->vhost_string(v, "hls.hls_path");
+        (void)conf->vhost(v, srs_key::vhost_play_queue_length);
+        (void)conf->vhost(v, srs_key::vhost_hls_hls_path);
     }
     (void)SrsConfig::diff(*conf, *conf);
     return 0;

@@ -105,16 +105,16 @@ int main(int argc, char** argv) {
         return 1;
     }
 
-    std::string tank = conf->get_string("srs_log_tank");
-    srs_logger().configure(srs_log_level_parse(conf->get_string("srs_log_level")),
-                           tank == "file" ? conf->get_string("srs_log_file") : "");
+    std::string tank = conf->get(srs_key::srs_log_tank);
+    srs_logger().configure(srs_log_level_parse(conf->get(srs_key::srs_log_level)),
+                           tank == "file" ? conf->get(srs_key::srs_log_file) : "");
     srs_context_set(srs_context_generate());
     srs_trace("%s, config %s, pid %d", SRS_SERVER_SIGNATURE, opts.config.c_str(), getpid());
 
     int ready_fd = -1;
-    if (conf->get_bool("daemon")) {
+    if (conf->get(srs_key::daemon)) {
         // Refuse before forking, so the error reaches the terminal.
-        std::string pid = conf->get_string("pid");
+        std::string pid = conf->get(srs_key::pid);
         if (!pid.empty() && (err = SrsPidFile::check(pid)) != srs_success) {
             fprintf(stderr, "%s\n", srs_error_summary(err).c_str());
             return 1;

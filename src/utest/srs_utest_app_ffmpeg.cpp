@@ -140,7 +140,7 @@ TEST(FfmpegArgs, EngineArgv) {
     std::vector<const SrsConfDirective*> engines = t->get_all("engine");
     ASSERT_EQ(3u, engines.size());
 
-    SrsFfmpegEngine e = srs_ffmpeg_engine_load(*conf, engines[0], "vhost.transcode.engine");
+    SrsFfmpegEngine e = srs_ffmpeg_engine_load(*conf, engines[0], srs_engine_keys::transcode);
     EXPECT_EQ("sd", e.name);
     EXPECT_TRUE(e.enabled);
     EXPECT_EQ("flv", e.iformat);
@@ -153,10 +153,10 @@ TEST(FfmpegArgs, EngineArgv) {
     // Without -f iformat and without -loglevel.
     EXPECT_EQ(0u, join(srs_ffmpeg_engine_argv("/ff", "", e, false, "IN", "OUT")).find("/ff -re -i IN "));
 
-    SrsFfmpegEngine off = srs_ffmpeg_engine_load(*conf, engines[1], "vhost.transcode.engine");
+    SrsFfmpegEngine off = srs_ffmpeg_engine_load(*conf, engines[1], srs_engine_keys::transcode);
     EXPECT_FALSE(off.enabled);
 
-    SrsFfmpegEngine none = srs_ffmpeg_engine_load(*conf, engines[2], "vhost.transcode.engine");
+    SrsFfmpegEngine none = srs_ffmpeg_engine_load(*conf, engines[2], srs_engine_keys::transcode);
     EXPECT_EQ("", none.name);
     EXPECT_EQ("/ff -f flv -i IN -vn -an -f flv -y OUT",
               join(srs_ffmpeg_engine_argv("/ff", "", none, true, "IN", "OUT")));

@@ -22,6 +22,16 @@ TEST(AppReloadTest, ContextListsVhostChangesAndRecordsApplied) {
     EXPECT_TRUE(ctx.changed("vhost:a"));
     EXPECT_TRUE(ctx.changed("vhost:a:play"));
     EXPECT_FALSE(ctx.changed("http_api"));
+    // The same per section, by key.
+    EXPECT_TRUE(ctx.changed(srs_key::listen));
+    EXPECT_TRUE(ctx.vhost_changed("a", srs_key::vhost_play));
+    EXPECT_TRUE(ctx.vhost_changed("a", srs_key::vhost_play_gop_cache));
+    EXPECT_FALSE(ctx.vhost_changed("a", srs_key::vhost_play_atc));
+    EXPECT_FALSE(ctx.vhost_changed("a", srs_key::vhost_hls));
+    EXPECT_FALSE(ctx.changed(srs_key::http_api));
+    // An added or removed vhost is whole: it has no changed sections.
+    EXPECT_FALSE(ctx.vhost_changed("c", srs_key::vhost_play));
+    EXPECT_FALSE(ctx.vhost_changed("b", srs_key::vhost_play));
     EXPECT_EQ(std::vector<std::string>({"c"}), ctx.vhosts_added());
     EXPECT_EQ(std::vector<std::string>({"b"}), ctx.vhosts_removed());
     EXPECT_EQ(std::vector<std::string>({"a"}), ctx.vhosts_changed());

@@ -262,7 +262,7 @@ TEST(AppHttpHooksTest, CallEnforcedAndLogged) {
     auto c = load("vhost __defaultVhost__ { http_hooks { enabled on; timeout 1; on_publish " + url + "; on_unpublish " +
                   url + "; } }\nvhost off { http_hooks { enabled off; on_publish " + url + "; } }\n");
     ASSERT_TRUE(c);
-    EXPECT_EQ(1 * SRS_UTIME_SECONDS, c->vhost_duration("__defaultVhost__", "http_hooks.timeout"));
+    EXPECT_EQ(1 * SRS_UTIME_SECONDS, c->vhost("__defaultVhost__", srs_key::vhost_http_hooks_timeout));
     SrsHookRequest r;
     r.vhost = "__defaultVhost__";
     EXPECT_TRUE(srs_http_hooks_has(*c, r.vhost, SrsHookEvent::Publish));

@@ -395,15 +395,20 @@ TEST(AppReloadRulesTest, EveryReloadableDirectiveHasARule) {
     }
     // Longest prefix at a '.' boundary.
     ASSERT_TRUE(srs_reload_rule("vhost.hls.hls_fragment") != nullptr);
-    EXPECT_EQ(SrsReloadMode::NextKeyframe, srs_reload_rule("vhost.hls.hls_fragment")->mode);
-    EXPECT_EQ(SrsReloadMode::NotUsed, srs_reload_rule("vhost.hls.hls_keys")->mode);
-    EXPECT_EQ(SrsReloadMode::AtOnce, srs_reload_rule("vhost.play.mw_latency")->mode);
+    EXPECT_EQ(SrsReloadMode::NextKeyframe, srs_reload_rule("vhost.hls.hls_fragment")->reload_mode);
+    EXPECT_EQ(SrsReloadMode::NotUsed, srs_reload_rule("vhost.hls.hls_keys")->reload_mode);
+    EXPECT_EQ(SrsReloadMode::AtOnce, srs_reload_rule("vhost.play.mw_latency")->reload_mode);
     EXPECT_EQ(nullptr, srs_reload_rule("vhost.playx"));
     EXPECT_EQ(nullptr, srs_reload_rule("nothing"));
-    // Rules name table paths.
-    for (const SrsReloadRule& r : srs_reload_rules()) {
-        EXPECT_TRUE(srs_config_spec(r.prefix) != nullptr) << r.prefix;
+    // A rule is a column of the table: only reloadable rows carry one, and a row inherits its
+    // block's rule.
+    for (const SrsConfSpec& s : srs_config_table()) {
+        if (s.has_reload_rule) {
+            EXPECT_TRUE(s.reloadable) << s.path;
+        }
     }
+    EXPECT_EQ("vhost.hls", srs_reload_rule("vhost.hls.hls_fragment")->path);
+    EXPECT_EQ("vhost.play.mw_latency", srs_reload_rule("vhost.play.mw_latency")->path);
 }
 
 namespace {

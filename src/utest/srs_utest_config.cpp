@@ -13,6 +13,24 @@
 #include <fstream>
 #include <functional>
 #include <set>
+#include <type_traits>
+#include <utility>
+
+// The run-time path getters of the table's generic code (private to SrsConfig).
+struct SrsConfigUntyped {
+    static std::string get_string(const SrsConfig& c, const std::string& p) { return c.get_string(p); }
+    static std::vector<std::string> get_strings(const SrsConfig& c, const std::string& p) { return c.get_strings(p); }
+    static bool get_bool(const SrsConfig& c, const std::string& p) { return c.get_bool(p); }
+    static int64_t get_int(const SrsConfig& c, const std::string& p) { return c.get_int(p); }
+    static double get_double(const SrsConfig& c, const std::string& p) { return c.get_double(p); }
+    static srs_utime_t get_duration(const SrsConfig& c, const std::string& p) { return c.get_duration(p); }
+    static bool vhost_bool(const SrsConfig& c, const std::string& v, const std::string& p) {
+        return c.vhost_bool(v, p);
+    }
+    static srs_utime_t vhost_duration(const SrsConfig& c, const std::string& v, const std::string& p) {
+        return c.vhost_duration(v, p);
+    }
+};
 
 namespace {
 
@@ -31,6 +49,11 @@ std::string load_error(const std::string& text, int* code = nullptr) {
         *code = srs_error_code(err);
     }
     return srs_error_summary(err);
+}
+
+// The first argument of a list (as the string getters read it), "" when empty.
+std::string first(const std::vector<std::string>& v) {
+    return v.empty() ? "" : v[0];
 }
 
 bool has_warning(const SrsConfig& conf, const std::string& part) {
@@ -65,54 +88,54 @@ TEST(ConfigTest, GlobalDefaults) {
     auto c = load_ok("");
     ASSERT_TRUE(c);
     EXPECT_EQ("<string>", c->path());
-    EXPECT_EQ(std::vector<std::string>{"1935"}, c->get_strings("listen"));
-    EXPECT_EQ("1935", c->get_string("listen"));
-    EXPECT_EQ("./objs/srs.pid", c->get_string("pid"));
-    EXPECT_EQ(60000, c->get_int("chunk_size"));
-    EXPECT_EQ("./objs", c->get_string("ff_log_dir"));
-    EXPECT_EQ("info", c->get_string("ff_log_level"));
-    EXPECT_EQ("file", c->get_string("srs_log_tank"));
-    EXPECT_EQ("trace", c->get_string("srs_log_level"));
-    EXPECT_EQ("./objs/srs.log", c->get_string("srs_log_file"));
-    EXPECT_EQ(1000, c->get_int("max_connections"));
-    EXPECT_TRUE(c->get_bool("daemon"));
-    EXPECT_FALSE(c->get_bool("utc_time"));
-    EXPECT_EQ("./", c->get_string("work_dir"));
-    EXPECT_FALSE(c->get_bool("asprocess"));
-    EXPECT_TRUE(c->get_bool("empty_ip_ok"));
-    EXPECT_EQ(2300 * SRS_UTIME_MILLISECONDS, c->get_duration("grace_start_wait"));
-    EXPECT_EQ(3200 * SRS_UTIME_MILLISECONDS, c->get_duration("grace_final_wait"));
-    EXPECT_FALSE(c->get_bool("force_grace_quit"));
-    EXPECT_TRUE(c->get_bool("disable_daemon_for_docker"));
-    EXPECT_FALSE(c->get_bool("inotify_auto_reload"));
-    EXPECT_TRUE(c->get_bool("auto_reload_for_docker"));
-    EXPECT_FALSE(c->get_bool("query_latest_version"));
-    EXPECT_EQ(300 * SRS_UTIME_SECONDS, c->get_duration("first_wait_for_qlv"));
-    EXPECT_FALSE(c->get_bool("in_docker"));
-    EXPECT_FALSE(c->get_bool("is_full"));
-    EXPECT_DOUBLE_EQ(0.8, c->get_double("tcmalloc_release_rate"));
+    EXPECT_EQ(std::vector<std::string>{"1935"}, c->get(srs_key::listen));
+    EXPECT_EQ("1935", first(c->get(srs_key::listen)));
+    EXPECT_EQ("./objs/srs.pid", c->get(srs_key::pid));
+    EXPECT_EQ(60000, c->get(srs_key::chunk_size));
+    EXPECT_EQ("./objs", c->get(srs_key::ff_log_dir));
+    EXPECT_EQ("info", c->get(srs_key::ff_log_level));
+    EXPECT_EQ("file", c->get(srs_key::srs_log_tank));
+    EXPECT_EQ("trace", c->get(srs_key::srs_log_level));
+    EXPECT_EQ("./objs/srs.log", c->get(srs_key::srs_log_file));
+    EXPECT_EQ(1000, c->get(srs_key::max_connections));
+    EXPECT_TRUE(c->get(srs_key::daemon));
+    EXPECT_FALSE(c->get(srs_key::utc_time));
+    EXPECT_EQ("./", c->get(srs_key::work_dir));
+    EXPECT_FALSE(c->get(srs_key::asprocess));
+    EXPECT_TRUE(c->get(srs_key::empty_ip_ok));
+    EXPECT_EQ(2300 * SRS_UTIME_MILLISECONDS, c->get(srs_key::grace_start_wait));
+    EXPECT_EQ(3200 * SRS_UTIME_MILLISECONDS, c->get(srs_key::grace_final_wait));
+    EXPECT_FALSE(c->get(srs_key::force_grace_quit));
+    EXPECT_TRUE(c->get(srs_key::disable_daemon_for_docker));
+    EXPECT_FALSE(c->get(srs_key::inotify_auto_reload));
+    EXPECT_TRUE(c->get(srs_key::auto_reload_for_docker));
+    EXPECT_FALSE(c->get(srs_key::query_latest_version));
+    EXPECT_EQ(300 * SRS_UTIME_SECONDS, c->get(srs_key::first_wait_for_qlv));
+    EXPECT_FALSE(c->get(srs_key::in_docker));
+    EXPECT_FALSE(c->get(srs_key::is_full));
+    EXPECT_DOUBLE_EQ(0.8, c->get(srs_key::tcmalloc_release_rate));
 
-    EXPECT_FALSE(c->get_bool("http_api.enabled"));
-    EXPECT_EQ(std::vector<std::string>{"1985"}, c->get_strings("http_api.listen"));
-    EXPECT_TRUE(c->get_bool("http_api.crossdomain"));
-    EXPECT_FALSE(c->get_bool("http_api.raw_api.enabled"));
-    EXPECT_FALSE(c->get_bool("http_api.raw_api.allow_reload"));
-    EXPECT_FALSE(c->get_bool("http_api.auth.enabled"));
-    EXPECT_EQ("", c->get_string("http_api.auth.username"));
-    EXPECT_EQ("1990", c->get_string("http_api.https.listen"));
-    EXPECT_FALSE(c->get_bool("http_server.enabled"));
-    EXPECT_EQ("8080", c->get_string("http_server.listen"));
-    EXPECT_EQ("./objs/nginx/html", c->get_string("http_server.dir"));
-    EXPECT_TRUE(c->get_bool("http_server.crossdomain"));
-    EXPECT_EQ("8088", c->get_string("http_server.https.listen"));
-    EXPECT_TRUE(c->get_bool("stats.enabled"));
-    EXPECT_EQ(0, c->get_int("stats.network"));
-    EXPECT_TRUE(c->get_strings("stats.disk").empty());
-    EXPECT_FALSE(c->get_bool("exporter.enabled"));
-    EXPECT_EQ("9972", c->get_string("exporter.listen"));
-    EXPECT_FALSE(c->get_bool("heartbeat.enabled"));
-    EXPECT_EQ(9900 * SRS_UTIME_MILLISECONDS, c->get_duration("heartbeat.interval"));
-    EXPECT_EQ("http://127.0.0.1:8085/api/v1/servers", c->get_string("heartbeat.url"));
+    EXPECT_FALSE(c->get(srs_key::http_api_enabled));
+    EXPECT_EQ(std::vector<std::string>{"1985"}, c->get(srs_key::http_api_listen));
+    EXPECT_TRUE(c->get(srs_key::http_api_crossdomain));
+    EXPECT_FALSE(c->get(srs_key::http_api_raw_api_enabled));
+    EXPECT_FALSE(c->get(srs_key::http_api_raw_api_allow_reload));
+    EXPECT_FALSE(c->get(srs_key::http_api_auth_enabled));
+    EXPECT_EQ("", c->get(srs_key::http_api_auth_username));
+    EXPECT_EQ("1990", first(c->get(srs_key::http_api_https_listen)));
+    EXPECT_FALSE(c->get(srs_key::http_server_enabled));
+    EXPECT_EQ("8080", first(c->get(srs_key::http_server_listen)));
+    EXPECT_EQ("./objs/nginx/html", c->get(srs_key::http_server_dir));
+    EXPECT_TRUE(c->get(srs_key::http_server_crossdomain));
+    EXPECT_EQ("8088", first(c->get(srs_key::http_server_https_listen)));
+    EXPECT_TRUE(c->get(srs_key::stats_enabled));
+    EXPECT_EQ(0, c->get(srs_key::stats_network));
+    EXPECT_TRUE(c->get(srs_key::stats_disk).empty());
+    EXPECT_FALSE(c->get(srs_key::exporter_enabled));
+    EXPECT_EQ("9972", first(c->get(srs_key::exporter_listen)));
+    EXPECT_FALSE(c->get(srs_key::heartbeat_enabled));
+    EXPECT_EQ(9900 * SRS_UTIME_MILLISECONDS, c->get(srs_key::heartbeat_interval));
+    EXPECT_EQ("http://127.0.0.1:8085/api/v1/servers", c->get(srs_key::heartbeat_url));
 
     EXPECT_TRUE(c->vhosts().empty());
     EXPECT_TRUE(c->warnings().empty());
@@ -123,95 +146,96 @@ TEST(ConfigTest, VhostDefaults) {
     ASSERT_TRUE(c);
     const std::string v = "__defaultVhost__";
     EXPECT_TRUE(c->vhost_enabled(v));
-    EXPECT_FALSE(c->vhost_bool(v, "min_latency"));
-    EXPECT_FALSE(c->vhost_bool(v, "tcp_nodelay"));
-    EXPECT_EQ(60000, c->vhost_int(v, "chunk_size"));
-    EXPECT_EQ(0, c->vhost_int(v, "in_ack_size"));
-    EXPECT_EQ(2500000, c->vhost_int(v, "out_ack_size"));
+    EXPECT_FALSE(c->vhost(v, srs_key::vhost_min_latency));
+    EXPECT_FALSE(c->vhost(v, srs_key::vhost_tcp_nodelay));
+    EXPECT_EQ(60000, c->vhost(v, srs_key::vhost_chunk_size));
+    EXPECT_EQ(0, c->vhost(v, srs_key::vhost_in_ack_size));
+    EXPECT_EQ(2500000, c->vhost(v, srs_key::vhost_out_ack_size));
 
-    EXPECT_FALSE(c->vhost_bool(v, "publish.mr"));
-    EXPECT_EQ(350 * SRS_UTIME_MILLISECONDS, c->vhost_duration(v, "publish.mr_latency"));
-    EXPECT_EQ(20 * SRS_UTIME_SECONDS, c->vhost_duration(v, "publish.firstpkt_timeout"));
-    EXPECT_EQ(5 * SRS_UTIME_SECONDS, c->vhost_duration(v, "publish.normal_timeout"));
-    EXPECT_TRUE(c->vhost_bool(v, "publish.parse_sps"));
-    EXPECT_TRUE(c->vhost_bool(v, "publish.try_annexb_first"));
-    EXPECT_EQ(0, c->vhost_duration(v, "publish.kickoff_for_idle"));
-    EXPECT_EQ(1000 * SRS_UTIME_MILLISECONDS, c->vhost_duration(v, "publish.stale_timeout"));
+    EXPECT_FALSE(c->vhost(v, srs_key::vhost_publish_mr));
+    EXPECT_EQ(350 * SRS_UTIME_MILLISECONDS, c->vhost(v, srs_key::vhost_publish_mr_latency));
+    EXPECT_EQ(20 * SRS_UTIME_SECONDS, c->vhost(v, srs_key::vhost_publish_firstpkt_timeout));
+    EXPECT_EQ(5 * SRS_UTIME_SECONDS, c->vhost(v, srs_key::vhost_publish_normal_timeout));
+    EXPECT_TRUE(c->vhost(v, srs_key::vhost_publish_parse_sps));
+    EXPECT_TRUE(c->vhost(v, srs_key::vhost_publish_try_annexb_first));
+    EXPECT_EQ(0, c->vhost(v, srs_key::vhost_publish_kickoff_for_idle));
+    EXPECT_EQ(1000 * SRS_UTIME_MILLISECONDS, c->vhost(v, srs_key::vhost_publish_stale_timeout));
 
-    EXPECT_TRUE(c->vhost_bool(v, "play.gop_cache"));
-    EXPECT_EQ(2500, c->vhost_int(v, "play.gop_cache_max_frames"));
-    EXPECT_EQ(30 * SRS_UTIME_SECONDS, c->vhost_duration(v, "play.queue_length"));
-    EXPECT_EQ("full", c->vhost_string(v, "play.time_jitter"));
-    EXPECT_FALSE(c->vhost_bool(v, "play.mix_correct"));
-    EXPECT_FALSE(c->vhost_bool(v, "play.atc"));
-    EXPECT_FALSE(c->vhost_bool(v, "play.atc_auto"));
-    EXPECT_EQ(350 * SRS_UTIME_MILLISECONDS, c->vhost_duration(v, "play.mw_latency"));
-    EXPECT_EQ(8, c->vhost_int(v, "play.mw_msgs"));
-    EXPECT_EQ(0, c->vhost_duration(v, "play.send_min_interval"));
-    EXPECT_FALSE(c->vhost_bool(v, "play.reduce_sequence_header"));
+    EXPECT_TRUE(c->vhost(v, srs_key::vhost_play_gop_cache));
+    EXPECT_EQ(2500, c->vhost(v, srs_key::vhost_play_gop_cache_max_frames));
+    EXPECT_EQ(30 * SRS_UTIME_SECONDS, c->vhost(v, srs_key::vhost_play_queue_length));
+    EXPECT_EQ("full", c->vhost(v, srs_key::vhost_play_time_jitter));
+    EXPECT_FALSE(c->vhost(v, srs_key::vhost_play_mix_correct));
+    EXPECT_FALSE(c->vhost(v, srs_key::vhost_play_atc));
+    EXPECT_FALSE(c->vhost(v, srs_key::vhost_play_atc_auto));
+    EXPECT_EQ(350 * SRS_UTIME_MILLISECONDS, c->vhost(v, srs_key::vhost_play_mw_latency));
+    EXPECT_EQ(8, c->vhost(v, srs_key::vhost_play_mw_msgs));
+    EXPECT_EQ(0, c->vhost(v, srs_key::vhost_play_send_min_interval));
+    EXPECT_FALSE(c->vhost(v, srs_key::vhost_play_reduce_sequence_header));
 
-    EXPECT_FALSE(c->vhost_bool(v, "hls.enabled"));
-    EXPECT_EQ(10 * SRS_UTIME_SECONDS, c->vhost_duration(v, "hls.hls_fragment"));
-    EXPECT_DOUBLE_EQ(1.5, c->vhost_double(v, "hls.hls_td_ratio"));
-    EXPECT_DOUBLE_EQ(2.0, c->vhost_double(v, "hls.hls_aof_ratio"));
-    EXPECT_EQ(60 * SRS_UTIME_SECONDS, c->vhost_duration(v, "hls.hls_window"));
-    EXPECT_EQ("continue", c->vhost_string(v, "hls.hls_on_error"));
-    EXPECT_EQ("./objs/nginx/html", c->vhost_string(v, "hls.hls_path"));
-    EXPECT_EQ("[app]/[stream].m3u8", c->vhost_string(v, "hls.hls_m3u8_file"));
-    EXPECT_EQ("[app]/[stream]-[seq].ts", c->vhost_string(v, "hls.hls_ts_file"));
-    EXPECT_FALSE(c->vhost_bool(v, "hls.hls_ts_floor"));
-    EXPECT_EQ("", c->vhost_string(v, "hls.hls_entry_prefix"));
-    EXPECT_EQ("aac", c->vhost_string(v, "hls.hls_acodec"));
-    EXPECT_EQ("h264", c->vhost_string(v, "hls.hls_vcodec"));
-    EXPECT_TRUE(c->vhost_bool(v, "hls.hls_cleanup"));
-    EXPECT_EQ(120 * SRS_UTIME_SECONDS, c->vhost_duration(v, "hls.hls_dispose"));
-    EXPECT_TRUE(c->vhost_bool(v, "hls.hls_wait_keyframe"));
-    EXPECT_EQ(64, c->vhost_int(v, "hls.hls_nb_notify"));
-    EXPECT_FALSE(c->vhost_bool(v, "hls.hls_keys"));
-    EXPECT_EQ(5, c->vhost_int(v, "hls.hls_fragments_per_key"));
-    EXPECT_EQ("[app]/[stream]-[seq].key", c->vhost_string(v, "hls.hls_key_file"));
-    EXPECT_EQ("./objs/nginx/html", c->vhost_string(v, "hls.hls_key_file_path"));
-    EXPECT_TRUE(c->vhost_bool(v, "hls.hls_dts_directly"));
-    EXPECT_TRUE(c->vhost_bool(v, "hls.hls_ctx"));
-    EXPECT_TRUE(c->vhost_bool(v, "hls.hls_ts_ctx"));
-    EXPECT_FALSE(c->vhost_bool(v, "hls.hls_use_fmp4"));
-    EXPECT_EQ("disk", c->vhost_string(v, "hls.hls_storage"));
+    EXPECT_FALSE(c->vhost(v, srs_key::vhost_hls_enabled));
+    EXPECT_EQ(10 * SRS_UTIME_SECONDS, c->vhost(v, srs_key::vhost_hls_hls_fragment));
+    EXPECT_DOUBLE_EQ(1.5, c->vhost(v, srs_key::vhost_hls_hls_td_ratio));
+    EXPECT_DOUBLE_EQ(2.0, c->vhost(v, srs_key::vhost_hls_hls_aof_ratio));
+    EXPECT_EQ(60 * SRS_UTIME_SECONDS, c->vhost(v, srs_key::vhost_hls_hls_window));
+    EXPECT_EQ("continue", c->vhost(v, srs_key::vhost_hls_hls_on_error));
+    EXPECT_EQ("./objs/nginx/html", c->vhost(v, srs_key::vhost_hls_hls_path));
+    EXPECT_EQ("[app]/[stream].m3u8", c->vhost(v, srs_key::vhost_hls_hls_m3u8_file));
+    EXPECT_EQ("[app]/[stream]-[seq].ts", c->vhost(v, srs_key::vhost_hls_hls_ts_file));
+    EXPECT_FALSE(c->vhost(v, srs_key::vhost_hls_hls_ts_floor));
+    EXPECT_EQ("", c->vhost(v, srs_key::vhost_hls_hls_entry_prefix));
+    EXPECT_EQ("aac", c->vhost(v, srs_key::vhost_hls_hls_acodec));
+    EXPECT_EQ("h264", c->vhost(v, srs_key::vhost_hls_hls_vcodec));
+    EXPECT_TRUE(c->vhost(v, srs_key::vhost_hls_hls_cleanup));
+    EXPECT_EQ(120 * SRS_UTIME_SECONDS, c->vhost(v, srs_key::vhost_hls_hls_dispose));
+    EXPECT_TRUE(c->vhost(v, srs_key::vhost_hls_hls_wait_keyframe));
+    EXPECT_EQ(64, c->vhost(v, srs_key::vhost_hls_hls_nb_notify));
+    EXPECT_FALSE(c->vhost(v, srs_key::vhost_hls_hls_keys));
+    EXPECT_EQ(5, c->vhost(v, srs_key::vhost_hls_hls_fragments_per_key));
+    EXPECT_EQ("[app]/[stream]-[seq].key", c->vhost(v, srs_key::vhost_hls_hls_key_file));
+    EXPECT_EQ("./objs/nginx/html", c->vhost(v, srs_key::vhost_hls_hls_key_file_path));
+    EXPECT_TRUE(c->vhost(v, srs_key::vhost_hls_hls_dts_directly));
+    EXPECT_TRUE(c->vhost(v, srs_key::vhost_hls_hls_ctx));
+    EXPECT_TRUE(c->vhost(v, srs_key::vhost_hls_hls_ts_ctx));
+    EXPECT_FALSE(c->vhost(v, srs_key::vhost_hls_hls_use_fmp4));
+    EXPECT_EQ("disk", c->vhost(v, srs_key::vhost_hls_hls_storage));
 
-    EXPECT_FALSE(c->vhost_bool(v, "http_remux.enabled"));
-    EXPECT_EQ("[vhost]/[app]/[stream].flv", c->vhost_string(v, "http_remux.mount"));
-    EXPECT_EQ(0, c->vhost_duration(v, "http_remux.fast_cache"));
-    EXPECT_TRUE(c->vhost_bool(v, "http_remux.drop_if_not_match"));
-    EXPECT_TRUE(c->vhost_bool(v, "http_remux.has_audio"));
-    EXPECT_TRUE(c->vhost_bool(v, "http_remux.has_video"));
-    EXPECT_TRUE(c->vhost_bool(v, "http_remux.guess_has_av"));
-    EXPECT_FALSE(c->vhost_bool(v, "http_static.enabled"));
-    EXPECT_EQ("[vhost]/", c->vhost_string(v, "http_static.mount"));
-    EXPECT_EQ("./objs/nginx/html", c->vhost_string(v, "http_static.dir"));
+    EXPECT_FALSE(c->vhost(v, srs_key::vhost_http_remux_enabled));
+    EXPECT_EQ("[vhost]/[app]/[stream].flv", c->vhost(v, srs_key::vhost_http_remux_mount));
+    EXPECT_EQ(0, c->vhost(v, srs_key::vhost_http_remux_fast_cache));
+    EXPECT_TRUE(c->vhost(v, srs_key::vhost_http_remux_drop_if_not_match));
+    EXPECT_TRUE(c->vhost(v, srs_key::vhost_http_remux_has_audio));
+    EXPECT_TRUE(c->vhost(v, srs_key::vhost_http_remux_has_video));
+    EXPECT_TRUE(c->vhost(v, srs_key::vhost_http_remux_guess_has_av));
+    EXPECT_FALSE(c->vhost(v, srs_key::vhost_http_static_enabled));
+    EXPECT_EQ("[vhost]/", c->vhost(v, srs_key::vhost_http_static_mount));
+    EXPECT_EQ("./objs/nginx/html", c->vhost(v, srs_key::vhost_http_static_dir));
 
-    EXPECT_FALSE(c->vhost_bool(v, "dvr.enabled"));
-    EXPECT_EQ(std::vector<std::string>{"all"}, c->vhost_strings(v, "dvr.dvr_apply"));
-    EXPECT_EQ("session", c->vhost_string(v, "dvr.dvr_plan"));
-    EXPECT_EQ("./objs/nginx/html/[app]/[stream].[timestamp].flv", c->vhost_string(v, "dvr.dvr_path"));
-    EXPECT_EQ(30 * SRS_UTIME_SECONDS, c->vhost_duration(v, "dvr.dvr_duration"));
-    EXPECT_TRUE(c->vhost_bool(v, "dvr.dvr_wait_keyframe"));
-    EXPECT_EQ("full", c->vhost_string(v, "dvr.time_jitter"));
+    EXPECT_FALSE(c->vhost(v, srs_key::vhost_dvr_enabled));
+    EXPECT_EQ(std::vector<std::string>{"all"}, c->vhost(v, srs_key::vhost_dvr_dvr_apply));
+    EXPECT_EQ("session", c->vhost(v, srs_key::vhost_dvr_dvr_plan));
+    EXPECT_EQ("./objs/nginx/html/[app]/[stream].[timestamp].flv", c->vhost(v, srs_key::vhost_dvr_dvr_path));
+    EXPECT_EQ(30 * SRS_UTIME_SECONDS, c->vhost(v, srs_key::vhost_dvr_dvr_duration));
+    EXPECT_TRUE(c->vhost(v, srs_key::vhost_dvr_dvr_wait_keyframe));
+    EXPECT_EQ("full", c->vhost(v, srs_key::vhost_dvr_time_jitter));
 
-    EXPECT_FALSE(c->vhost_bool(v, "forward.enabled"));
-    EXPECT_TRUE(c->vhost_strings(v, "forward.destination").empty());
-    EXPECT_FALSE(c->vhost_bool(v, "refer.enabled"));
-    EXPECT_FALSE(c->vhost_bool(v, "security.enabled"));
-    EXPECT_FALSE(c->vhost_bool(v, "http_hooks.enabled"));
-    EXPECT_TRUE(c->vhost_strings(v, "http_hooks.on_publish").empty());
-    EXPECT_EQ("local", c->vhost_string(v, "cluster.mode"));
-    EXPECT_FALSE(c->vhost_bool(v, "cluster.token_traverse"));
-    EXPECT_TRUE(c->vhost_bool(v, "cluster.debug_srs_upnode"));
-    EXPECT_EQ("rtmp", c->vhost_string(v, "cluster.protocol"));
-    EXPECT_FALSE(c->vhost_bool(v, "exec.enabled"));
-    EXPECT_FALSE(c->vhost_bool(v, "transcode.enabled"));
-    EXPECT_EQ("./objs/ffmpeg/bin/ffmpeg", c->vhost_string(v, "transcode.ffmpeg"));
-    EXPECT_EQ("flv", c->vhost_string(v, "transcode.engine.iformat"));
-    EXPECT_EQ(1, c->vhost_int(v, "transcode.engine.vthreads"));
-    EXPECT_EQ("file", c->vhost_string(v, "ingest.input.type"));
+    EXPECT_FALSE(c->vhost(v, srs_key::vhost_forward_enabled));
+    EXPECT_TRUE(c->vhost(v, srs_key::vhost_forward_destination).empty());
+    EXPECT_FALSE(c->vhost(v, srs_key::vhost_refer_enabled));
+    EXPECT_FALSE(c->vhost(v, srs_key::vhost_security_enabled));
+    EXPECT_FALSE(c->vhost(v, srs_key::vhost_http_hooks_enabled));
+    EXPECT_TRUE(c->vhost(v, srs_key::vhost_http_hooks_on_publish).empty());
+    EXPECT_EQ("local", c->vhost(v, srs_key::vhost_cluster_mode));
+    EXPECT_FALSE(c->vhost(v, srs_key::vhost_cluster_token_traverse));
+    EXPECT_TRUE(c->vhost(v, srs_key::vhost_cluster_debug_srs_upnode));
+    EXPECT_EQ("rtmp", c->vhost(v, srs_key::vhost_cluster_protocol));
+    EXPECT_FALSE(c->vhost(v, srs_key::vhost_exec_enabled));
+    // Repeated blocks that are absent read as the table's defaults.
+    EXPECT_FALSE(c->block(nullptr, srs_key::vhost_transcode_enabled));
+    EXPECT_EQ("./objs/ffmpeg/bin/ffmpeg", c->block(nullptr, srs_key::vhost_transcode_ffmpeg));
+    EXPECT_EQ("flv", c->block(nullptr, srs_key::vhost_transcode_engine_iformat));
+    EXPECT_EQ(1, c->block(nullptr, srs_key::vhost_transcode_engine_vthreads));
+    EXPECT_EQ("file", c->block(nullptr, srs_key::vhost_ingest_input_type));
 }
 
 TEST(ConfigTest, ValuesAreRead) {
@@ -228,244 +252,132 @@ TEST(ConfigTest, ValuesAreRead) {
         "    security { enabled on; allow play all; deny publish 10.0.0.0/8; allow publish 127.0.0.1; }\n"
         "}\n");
     ASSERT_TRUE(c);
-    EXPECT_EQ("1935,127.0.0.1:1936,[::]:1937", join(c->get_strings("listen")));
-    EXPECT_EQ(4096, c->get_int("chunk_size"));
-    EXPECT_EQ(1500 * SRS_UTIME_MILLISECONDS, c->get_duration("grace_final_wait"));
-    EXPECT_EQ("warn", c->get_string("srs_log_level"));
-    EXPECT_TRUE(c->get_bool("http_api.enabled"));
-    EXPECT_EQ("0.0.0.0:1985", c->get_string("http_api.listen"));
-    EXPECT_TRUE(c->get_bool("http_api.auth.enabled"));
-    EXPECT_EQ("p w", c->get_string("http_api.auth.password"));
+    EXPECT_EQ("1935,127.0.0.1:1936,[::]:1937", join(c->get(srs_key::listen)));
+    EXPECT_EQ(4096, c->get(srs_key::chunk_size));
+    EXPECT_EQ(1500 * SRS_UTIME_MILLISECONDS, c->get(srs_key::grace_final_wait));
+    EXPECT_EQ("warn", c->get(srs_key::srs_log_level));
+    EXPECT_TRUE(c->get(srs_key::http_api_enabled));
+    EXPECT_EQ("0.0.0.0:1985", first(c->get(srs_key::http_api_listen)));
+    EXPECT_TRUE(c->get(srs_key::http_api_auth_enabled));
+    EXPECT_EQ("p w", c->get(srs_key::http_api_auth_password));
 
-    EXPECT_FALSE(c->vhost_bool("v", "play.gop_cache"));
-    EXPECT_EQ(2500 * SRS_UTIME_MILLISECONDS, c->vhost_duration("v", "play.queue_length"));
-    EXPECT_EQ(100 * SRS_UTIME_MILLISECONDS, c->vhost_duration("v", "play.mw_latency"));
-    EXPECT_EQ(10500, c->vhost_duration("v", "play.send_min_interval"));
-    EXPECT_EQ(0, c->vhost_int("v", "play.mw_msgs"));
-    EXPECT_TRUE(c->vhost_bool("v", "hls.enabled"));
-    EXPECT_EQ(500 * SRS_UTIME_MILLISECONDS, c->vhost_duration("v", "hls.hls_fragment"));
-    EXPECT_DOUBLE_EQ(1.25, c->vhost_double("v", "hls.hls_td_ratio"));
-    EXPECT_EQ("ram", c->vhost_string("v", "hls.hls_storage"));
+    EXPECT_FALSE(c->vhost("v", srs_key::vhost_play_gop_cache));
+    EXPECT_EQ(2500 * SRS_UTIME_MILLISECONDS, c->vhost("v", srs_key::vhost_play_queue_length));
+    EXPECT_EQ(100 * SRS_UTIME_MILLISECONDS, c->vhost("v", srs_key::vhost_play_mw_latency));
+    EXPECT_EQ(10500, c->vhost("v", srs_key::vhost_play_send_min_interval));
+    EXPECT_EQ(0, c->vhost("v", srs_key::vhost_play_mw_msgs));
+    EXPECT_TRUE(c->vhost("v", srs_key::vhost_hls_enabled));
+    EXPECT_EQ(500 * SRS_UTIME_MILLISECONDS, c->vhost("v", srs_key::vhost_hls_hls_fragment));
+    EXPECT_DOUBLE_EQ(1.25, c->vhost("v", srs_key::vhost_hls_hls_td_ratio));
+    EXPECT_EQ("ram", c->vhost("v", srs_key::vhost_hls_hls_storage));
     // A vhost chunk_size inherits the global one.
-    EXPECT_EQ(4096, c->vhost_int("v", "chunk_size"));
-    EXPECT_EQ("http://a/x,http://b/y", join(c->vhost_strings("v", "http_hooks.on_publish")));
+    EXPECT_EQ(4096, c->vhost("v", srs_key::vhost_chunk_size));
+    EXPECT_EQ("http://a/x,http://b/y", join(c->vhost("v", srs_key::vhost_http_hooks_on_publish)));
 
-    const SrsConfDirective* sec = c->vhost_directive("v", "security");
+    const SrsConfDirective* sec = c->vhost("v", srs_key::vhost_security);
     ASSERT_TRUE(sec);
     ASSERT_EQ(2u, sec->get_all("allow").size());
     EXPECT_EQ("publish", sec->get_all("allow")[1]->arg0());
     EXPECT_EQ("127.0.0.1", sec->get_all("allow")[1]->arg1());
     EXPECT_EQ("10.0.0.0/8", sec->get("deny")->arg1());
-    EXPECT_EQ(nullptr, c->vhost_directive("v", "dvr"));
+    EXPECT_EQ(nullptr, c->vhost("v", srs_key::vhost_dvr));
     EXPECT_TRUE(c->warnings().empty()) << join(c->warnings());
 }
 
 TEST(ConfigTest, InheritWithinVhost) {
     auto c = load_ok("chunk_size 128;\nvhost v { chunk_size 256; hls { hls_path /data/hls; } }\nvhost w {}\n");
-    EXPECT_EQ(256, c->vhost_int("v", "chunk_size"));
-    EXPECT_EQ(128, c->vhost_int("w", "chunk_size"));
-    EXPECT_EQ("/data/hls", c->vhost_string("v", "hls.hls_key_file_path"));
-    EXPECT_EQ("./objs/nginx/html", c->vhost_string("w", "hls.hls_key_file_path"));
+    EXPECT_EQ(256, c->vhost("v", srs_key::vhost_chunk_size));
+    EXPECT_EQ(128, c->vhost("w", srs_key::vhost_chunk_size));
+    EXPECT_EQ("/data/hls", c->vhost("v", srs_key::vhost_hls_hls_key_file_path));
+    EXPECT_EQ("./objs/nginx/html", c->vhost("w", srs_key::vhost_hls_hls_key_file_path));
 }
 
+// The table's generic code, under the typed getters, reads by run-time path: a path that is not
+// declared, or a getter of the wrong type, gives zero (and logs a BUG). Through the typed keys
+// neither compiles; this covers the generic code a key resolves to.
 TEST(ConfigTest, UndeclaredPathGivesZero) {
     auto c = load_ok(kMinimal);
     // The getters log each misuse as a BUG; keep the test output quiet.
     SrsLogLevel saved = srs_logger().level();
     srs_logger().configure(SrsLogLevelDisabled, srs_logger().file());
-    EXPECT_EQ("", c->get_string("no_such_directive"));
-    EXPECT_TRUE(c->get_strings("http_api.no_such").empty());
-    EXPECT_FALSE(c->get_bool("nope"));
-    EXPECT_EQ(0, c->get_int("nope"));
-    EXPECT_EQ(0, c->get_double("nope"));
-    EXPECT_EQ(0, c->get_duration("nope"));
-    EXPECT_FALSE(c->vhost_bool("__defaultVhost__", "play.no_such"));
+    using U = SrsConfigUntyped;
+    EXPECT_EQ("", U::get_string(*c, "no_such_directive"));
+    EXPECT_TRUE(U::get_strings(*c, "http_api.no_such").empty());
+    EXPECT_FALSE(U::get_bool(*c, "nope"));
+    EXPECT_EQ(0, U::get_int(*c, "nope"));
+    EXPECT_EQ(0, U::get_double(*c, "nope"));
+    EXPECT_EQ(0, U::get_duration(*c, "nope"));
+    EXPECT_FALSE(U::vhost_bool(*c, "__defaultVhost__", "play.no_such"));
     // The wrong getter for the type is a programming error too.
-    EXPECT_EQ(0, c->get_int("daemon"));
-    EXPECT_FALSE(c->get_bool("max_connections"));
-    EXPECT_EQ(0, c->vhost_duration("__defaultVhost__", "play.gop_cache"));
+    EXPECT_EQ(0, U::get_int(*c, "daemon"));
+    EXPECT_FALSE(U::get_bool(*c, "max_connections"));
+    EXPECT_EQ(0, U::vhost_duration(*c, "__defaultVhost__", "play.gop_cache"));
     // Any value reads as a string.
-    EXPECT_EQ("on", c->get_string("daemon"));
-    EXPECT_EQ("1000", c->get_string("max_connections"));
+    EXPECT_EQ("on", U::get_string(*c, "daemon"));
+    EXPECT_EQ("1000", U::get_string(*c, "max_connections"));
     srs_logger().configure(saved, srs_logger().file());
 }
 
-// The paths the server's subsystems read: every one must be in the table, with a getter of its type.
-TEST(ConfigTest, GetterPathsAreDeclared) {
-    const char* paths[] = {
-        "listen",
-        "pid",
-        "chunk_size",
-        "ff_log_dir",
-        "ff_log_level",
-        "srs_log_tank",
-        "srs_log_level",
-        "srs_log_file",
-        "max_connections",
-        "daemon",
-        "utc_time",
-        "work_dir",
-        "asprocess",
-        "empty_ip_ok",
-        "grace_start_wait",
-        "grace_final_wait",
-        "force_grace_quit",
-        "disable_daemon_for_docker",
-        "inotify_auto_reload",
-        "auto_reload_for_docker",
-        "query_latest_version",
-        "first_wait_for_qlv",
-        "in_docker",
-        "is_full",
-        "http_api.enabled",
-        "http_api.listen",
-        "http_api.crossdomain",
-        "http_api.raw_api.enabled",
-        "http_api.raw_api.allow_reload",
-        "http_api.raw_api.allow_query",
-        "http_api.raw_api.allow_update",
-        "http_api.auth.enabled",
-        "http_api.auth.username",
-        "http_api.auth.password",
-        "http_api.https.enabled",
-        "http_server.enabled",
-        "http_server.listen",
-        "http_server.dir",
-        "http_server.crossdomain",
-        "http_server.https.enabled",
-        "stats.enabled",
-        "stats.network",
-        "stats.disk",
-        "exporter.enabled",
-        "exporter.listen",
-        "exporter.label",
-        "exporter.tag",
-        "heartbeat.enabled",
-        "heartbeat.interval",
-        "heartbeat.url",
-        "heartbeat.device_id",
-        "heartbeat.summaries",
-        "stream_caster.enabled",
-        "stream_caster.caster",
-        "stream_caster.output",
-        "stream_caster.listen",
-        "vhost.enabled",
-        "vhost.min_latency",
-        "vhost.tcp_nodelay",
-        "vhost.chunk_size",
-        "vhost.in_ack_size",
-        "vhost.out_ack_size",
-        "vhost.publish.mr",
-        "vhost.publish.mr_latency",
-        "vhost.publish.firstpkt_timeout",
-        "vhost.publish.normal_timeout",
-        "vhost.publish.parse_sps",
-        "vhost.publish.try_annexb_first",
-        "vhost.publish.kickoff_for_idle",
-        "vhost.publish.stale_timeout",
-        "vhost.play.gop_cache",
-        "vhost.play.gop_cache_max_frames",
-        "vhost.play.queue_length",
-        "vhost.play.time_jitter",
-        "vhost.play.mix_correct",
-        "vhost.play.atc",
-        "vhost.play.atc_auto",
-        "vhost.play.mw_latency",
-        "vhost.play.mw_msgs",
-        "vhost.play.send_min_interval",
-        "vhost.play.reduce_sequence_header",
-        "vhost.hls.enabled",
-        "vhost.hls.hls_fragment",
-        "vhost.hls.hls_td_ratio",
-        "vhost.hls.hls_aof_ratio",
-        "vhost.hls.hls_window",
-        "vhost.hls.hls_on_error",
-        "vhost.hls.hls_path",
-        "vhost.hls.hls_m3u8_file",
-        "vhost.hls.hls_ts_file",
-        "vhost.hls.hls_ts_floor",
-        "vhost.hls.hls_entry_prefix",
-        "vhost.hls.hls_acodec",
-        "vhost.hls.hls_vcodec",
-        "vhost.hls.hls_cleanup",
-        "vhost.hls.hls_dispose",
-        "vhost.hls.hls_wait_keyframe",
-        "vhost.hls.hls_nb_notify",
-        "vhost.hls.hls_keys",
-        "vhost.hls.hls_fragments_per_key",
-        "vhost.hls.hls_key_file",
-        "vhost.hls.hls_key_file_path",
-        "vhost.hls.hls_key_url",
-        "vhost.hls.hls_dts_directly",
-        "vhost.hls.hls_ctx",
-        "vhost.hls.hls_ts_ctx",
-        "vhost.hls.hls_use_fmp4",
-        "vhost.hls.hls_storage",
-        "vhost.http_remux.enabled",
-        "vhost.http_remux.mount",
-        "vhost.http_remux.fast_cache",
-        "vhost.http_remux.drop_if_not_match",
-        "vhost.http_remux.has_audio",
-        "vhost.http_remux.has_video",
-        "vhost.http_remux.guess_has_av",
-        "vhost.http_static.enabled",
-        "vhost.http_static.mount",
-        "vhost.http_static.dir",
-        "vhost.dvr.enabled",
-        "vhost.dvr.dvr_apply",
-        "vhost.dvr.dvr_plan",
-        "vhost.dvr.dvr_path",
-        "vhost.dvr.dvr_duration",
-        "vhost.dvr.dvr_wait_keyframe",
-        "vhost.dvr.time_jitter",
-        "vhost.forward.enabled",
-        "vhost.forward.destination",
-        "vhost.forward.backend",
-        "vhost.refer.enabled",
-        "vhost.refer.all",
-        "vhost.refer.publish",
-        "vhost.refer.play",
-        "vhost.security.enabled",
-        "vhost.security.allow",
-        "vhost.security.deny",
-        "vhost.http_hooks.enabled",
-        "vhost.http_hooks.on_connect",
-        "vhost.http_hooks.on_close",
-        "vhost.http_hooks.on_publish",
-        "vhost.http_hooks.on_unpublish",
-        "vhost.http_hooks.on_play",
-        "vhost.http_hooks.on_stop",
-        "vhost.http_hooks.on_dvr",
-        "vhost.http_hooks.on_hls",
-        "vhost.http_hooks.on_hls_notify",
-        "vhost.cluster.mode",
-        "vhost.cluster.origin",
-        "vhost.cluster.token_traverse",
-        "vhost.cluster.vhost",
-        "vhost.cluster.debug_srs_upnode",
-        "vhost.cluster.origin_cluster",
-        "vhost.cluster.coworkers",
-        "vhost.cluster.protocol",
-        "vhost.cluster.follow_client",
-        "vhost.transcode.enabled",
-        "vhost.transcode.ffmpeg",
-        "vhost.transcode.engine.enabled",
-        "vhost.transcode.engine.vcodec",
-        "vhost.transcode.engine.output",
-        "vhost.exec.enabled",
-        "vhost.exec.publish",
-        "vhost.ingest.enabled",
-        "vhost.ingest.input.type",
-        "vhost.ingest.input.url",
-        "vhost.ingest.ffmpeg",
-        "vhost.ingest.engine.enabled",
-    };
-    for (const char* p : paths) {
-        const SrsConfSpec* s = srs_config_spec(p);
-        ASSERT_TRUE(s != nullptr) << p;
-        EXPECT_NE(SrsConfType::Ignored, s->type) << p;
-        EXPECT_NE(SrsConfType::Block, s->type) << p;
+// What does not compile: a key read in the wrong scope, or into the wrong type.
+template <typename K, typename = void>
+struct SrsCanGet : std::false_type {};
+template <typename K>
+struct SrsCanGet<K, std::void_t<decltype(std::declval<const SrsConfig&>().get(std::declval<K>()))>> : std::true_type {};
+template <typename K, typename = void>
+struct SrsCanVhost : std::false_type {};
+template <typename K>
+struct SrsCanVhost<K, std::void_t<decltype(std::declval<const SrsConfig&>().vhost("", std::declval<K>()))>>
+    : std::true_type {};
+static_assert(SrsCanGet<decltype(srs_key::max_connections)>::value, "a global key reads globally");
+static_assert(!SrsCanGet<decltype(srs_key::vhost_play_queue_length)>::value, "a vhost key needs a vhost");
+static_assert(SrsCanVhost<decltype(srs_key::vhost_play_queue_length)>::value, "a vhost key reads in a vhost");
+static_assert(!SrsCanVhost<decltype(srs_key::chunk_size)>::value, "a global key is not a vhost's");
+static_assert(!SrsCanVhost<decltype(srs_key::vhost_ingest_enabled)>::value, "an ingest's key needs its block");
+static_assert(std::is_same<decltype(std::declval<const SrsConfig&>().vhost("", srs_key::vhost_play_queue_length)),
+                           srs_utime_t>::value,
+              "a duration reads as srs_utime_t");
+static_assert(
+    std::is_same<decltype(std::declval<const SrsConfig&>().get(srs_key::listen)), std::vector<std::string>>::value,
+    "endpoints read as a list");
+static_assert(std::is_same<decltype(std::declval<const SrsConfig&>().vhost("", srs_key::vhost_security)),
+                           const SrsConfDirective*>::value,
+              "a block reads as its directive");
+
+// The subsystems read the config only through the typed keys (a path that is not a key does
+// not compile): every key has its row, of the key's type, and every row that is read has a key.
+TEST(ConfigTest, KeysMatchTable) {
+    std::set<std::string> keyed;
+    for (const SrsConfKeyInfo& k : srs_config_keys()) {
+        const SrsConfSpec* s = srs_config_spec(k.path);
+        ASSERT_TRUE(s != nullptr) << k.path << " has a key but no row";
+        EXPECT_EQ(k.type, s->type) << k.path;
+        EXPECT_NE(SrsConfType::Ignored, s->type) << k.path;
+        EXPECT_TRUE(keyed.insert(k.path).second) << "duplicate key " << k.path;
+        std::string name = k.path;
+        std::replace(name.begin(), name.end(), '.', '_');
+        EXPECT_EQ(name, k.name) << "a key is named after its path";
+        // Block scope exactly below a repeated block other than vhost.
+        bool below_many = false;
+        for (size_t dot = s->path.find('.'); dot != std::string::npos; dot = s->path.find('.', dot + 1)) {
+            const SrsConfSpec* up = srs_config_spec(s->path.substr(0, dot));
+            if (up && up->multi && up->path != "vhost") {
+                below_many = true;
+            }
+        }
+        SrsConfScope want = below_many                                 ? SrsConfScope::Block
+                            : srs_string_starts_with(k.path, "vhost.") ? SrsConfScope::Vhost
+                                                                       : SrsConfScope::Global;
+        EXPECT_EQ((int)want, (int)k.scope) << k.path;
     }
+    for (const SrsConfSpec& s : srs_config_table()) {
+        if (s.type != SrsConfType::Ignored) {
+            EXPECT_TRUE(keyed.count(s.path)) << s.path << " has no key";
+        }
+    }
+    // The engine keys are the rows of both engines.
+    EXPECT_STREQ("vhost.transcode.engine.vbitrate", srs_engine_keys::transcode.vbitrate.path);
+    EXPECT_STREQ("vhost.ingest.engine.output", srs_engine_keys::ingest.output.path);
+    EXPECT_STREQ("vhost.ingest.engine", srs_engine_keys::ingest.engine.path);
 }
 
 // Every row: a parent block, a default that validates, a doc line, aliases that are not rows.
@@ -519,31 +431,31 @@ TEST(ConfigTest, LegacyAliases) {
         "    refer_publish c.com;\n"
         "}\n");
     ASSERT_TRUE(c);
-    EXPECT_TRUE(c->get_bool("http_server.enabled"));
-    EXPECT_EQ("8081", c->get_string("http_server.listen"));
+    EXPECT_TRUE(c->get(srs_key::http_server_enabled));
+    EXPECT_EQ("8081", first(c->get(srs_key::http_server_listen)));
     const std::string v = "old";
-    EXPECT_FALSE(c->vhost_bool(v, "play.gop_cache"));
-    EXPECT_EQ(5 * SRS_UTIME_SECONDS, c->vhost_duration(v, "play.queue_length"));
-    EXPECT_EQ("zero", c->vhost_string(v, "play.time_jitter"));
-    EXPECT_TRUE(c->vhost_bool(v, "play.mix_correct"));
-    EXPECT_TRUE(c->vhost_bool(v, "play.atc"));
-    EXPECT_EQ(200 * SRS_UTIME_MILLISECONDS, c->vhost_duration(v, "play.mw_latency"));
-    EXPECT_TRUE(c->vhost_bool(v, "publish.mr"));
-    EXPECT_EQ(500 * SRS_UTIME_MILLISECONDS, c->vhost_duration(v, "publish.mr_latency"));
-    EXPECT_EQ(3 * SRS_UTIME_SECONDS, c->vhost_duration(v, "publish.firstpkt_timeout"));
-    EXPECT_EQ(4 * SRS_UTIME_SECONDS, c->vhost_duration(v, "publish.normal_timeout"));
-    EXPECT_EQ("remote", c->vhost_string(v, "cluster.mode"));
-    EXPECT_EQ("127.0.0.1:19350", c->vhost_string(v, "cluster.origin"));
-    EXPECT_TRUE(c->vhost_bool(v, "cluster.token_traverse"));
-    EXPECT_EQ("origin.com", c->vhost_string(v, "cluster.vhost"));
-    EXPECT_TRUE(c->vhost_bool(v, "http_static.enabled"));
-    EXPECT_EQ("[vhost]/hls", c->vhost_string(v, "http_static.mount"));
-    EXPECT_TRUE(c->vhost_bool(v, "forward.enabled"));
-    EXPECT_EQ("127.0.0.1:1936,127.0.0.1:1937", join(c->vhost_strings(v, "forward.destination")));
-    EXPECT_TRUE(c->vhost_bool(v, "refer.enabled"));
-    EXPECT_EQ("a.com", c->vhost_string(v, "refer.all"));
-    EXPECT_EQ("b.com", c->vhost_string(v, "refer.play"));
-    EXPECT_EQ("c.com", c->vhost_string(v, "refer.publish"));
+    EXPECT_FALSE(c->vhost(v, srs_key::vhost_play_gop_cache));
+    EXPECT_EQ(5 * SRS_UTIME_SECONDS, c->vhost(v, srs_key::vhost_play_queue_length));
+    EXPECT_EQ("zero", c->vhost(v, srs_key::vhost_play_time_jitter));
+    EXPECT_TRUE(c->vhost(v, srs_key::vhost_play_mix_correct));
+    EXPECT_TRUE(c->vhost(v, srs_key::vhost_play_atc));
+    EXPECT_EQ(200 * SRS_UTIME_MILLISECONDS, c->vhost(v, srs_key::vhost_play_mw_latency));
+    EXPECT_TRUE(c->vhost(v, srs_key::vhost_publish_mr));
+    EXPECT_EQ(500 * SRS_UTIME_MILLISECONDS, c->vhost(v, srs_key::vhost_publish_mr_latency));
+    EXPECT_EQ(3 * SRS_UTIME_SECONDS, c->vhost(v, srs_key::vhost_publish_firstpkt_timeout));
+    EXPECT_EQ(4 * SRS_UTIME_SECONDS, c->vhost(v, srs_key::vhost_publish_normal_timeout));
+    EXPECT_EQ("remote", c->vhost(v, srs_key::vhost_cluster_mode));
+    EXPECT_EQ("127.0.0.1:19350", first(c->vhost(v, srs_key::vhost_cluster_origin)));
+    EXPECT_TRUE(c->vhost(v, srs_key::vhost_cluster_token_traverse));
+    EXPECT_EQ("origin.com", c->vhost(v, srs_key::vhost_cluster_vhost));
+    EXPECT_TRUE(c->vhost(v, srs_key::vhost_http_static_enabled));
+    EXPECT_EQ("[vhost]/hls", c->vhost(v, srs_key::vhost_http_static_mount));
+    EXPECT_TRUE(c->vhost(v, srs_key::vhost_forward_enabled));
+    EXPECT_EQ("127.0.0.1:1936,127.0.0.1:1937", join(c->vhost(v, srs_key::vhost_forward_destination)));
+    EXPECT_TRUE(c->vhost(v, srs_key::vhost_refer_enabled));
+    EXPECT_EQ("a.com", first(c->vhost(v, srs_key::vhost_refer_all)));
+    EXPECT_EQ("b.com", first(c->vhost(v, srs_key::vhost_refer_play)));
+    EXPECT_EQ("c.com", first(c->vhost(v, srs_key::vhost_refer_publish)));
 
     // The tree has one form: the legacy directives are gone from the vhost.
     const SrsConfDirective* vd = c->root()->get("vhost", v);
@@ -577,7 +489,7 @@ TEST(ConfigTest, SrsUserConfigsLoad) {
         "}\n");
     ASSERT_TRUE(srs6);
     EXPECT_EQ(2u, srs6->warnings().size()) << join(srs6->warnings());
-    EXPECT_TRUE(srs6->vhost_bool("__defaultVhost__", "hls.enabled"));
+    EXPECT_TRUE(srs6->vhost("__defaultVhost__", srs_key::vhost_hls_enabled));
 
     auto srs2 = load_ok(
         "listen 1935;\n"
@@ -590,8 +502,8 @@ TEST(ConfigTest, SrsUserConfigsLoad) {
         "    bandcheck { enabled off; }\n"
         "}\n");
     ASSERT_TRUE(srs2);
-    EXPECT_FALSE(srs2->vhost_bool("__defaultVhost__", "play.gop_cache"));
-    EXPECT_TRUE(srs2->get_bool("http_server.enabled"));
+    EXPECT_FALSE(srs2->vhost("__defaultVhost__", srs_key::vhost_play_gop_cache));
+    EXPECT_TRUE(srs2->get(srs_key::http_server_enabled));
     // What is left of a legacy block stays, and its unknown parts are named.
     EXPECT_TRUE(has_warning(*srs2, "<string>:6: unknown directive \"vhost.mr.foo\"")) << join(srs2->warnings());
     EXPECT_TRUE(has_warning(*srs2, "\"vhost.http_remux.hstrs\" is not supported"));
@@ -600,8 +512,8 @@ TEST(ConfigTest, SrsUserConfigsLoad) {
 
 TEST(ConfigTest, LegacyAndCanonicalTogether) {
     auto c = load_ok("vhost v {\n    play { gop_cache on; }\n    gop_cache off;\n    mw_latency 100;\n}\n");
-    EXPECT_TRUE(c->vhost_bool("v", "play.gop_cache"));
-    EXPECT_EQ(100 * SRS_UTIME_MILLISECONDS, c->vhost_duration("v", "play.mw_latency"));
+    EXPECT_TRUE(c->vhost("v", srs_key::vhost_play_gop_cache));
+    EXPECT_EQ(100 * SRS_UTIME_MILLISECONDS, c->vhost("v", srs_key::vhost_play_mw_latency));
     EXPECT_TRUE(has_warning(*c,
                             "<string>:3: legacy \"vhost.gop_cache\" ignored, \"vhost.play.gop_cache\" is set at "
                             "<string>:2"))
@@ -610,8 +522,8 @@ TEST(ConfigTest, LegacyAndCanonicalTogether) {
 
 TEST(ConfigTest, Srs7RtmpSection) {
     auto c = load_ok("rtmp {\n    listen 19350;\n    chunk_size 4096;\n}\nvhost __defaultVhost__ {}\n");
-    EXPECT_EQ("19350", c->get_string("listen"));
-    EXPECT_EQ(4096, c->get_int("chunk_size"));
+    EXPECT_EQ("19350", first(c->get(srs_key::listen)));
+    EXPECT_EQ(4096, c->get(srs_key::chunk_size));
     EXPECT_EQ(nullptr, c->root()->get("rtmp"));
 }
 
@@ -711,14 +623,14 @@ TEST(ConfigTest, UnknownDirectivesWarn) {
     EXPECT_TRUE(has_warning(*c, "<string>:8: unknown directive \"vhost.whatever\""));
     EXPECT_EQ(6u, c->warnings().size()) << join(c->warnings());
     // Values of the unknown are not validated; the known still are.
-    EXPECT_TRUE(c->vhost_bool("v", "hls.enabled"));
+    EXPECT_TRUE(c->vhost("v", srs_key::vhost_hls_enabled));
 }
 
 // SRS's own realtime.conf has `tcp_nodelay on` without ';': SRS reads the first value and so do we.
 TEST(ConfigTest, ExtraArgumentsWarn) {
     auto c = load_ok("vhost v {\n    tcp_nodelay     on\n    min_latency     on;\n}\n");
     ASSERT_TRUE(c);
-    EXPECT_TRUE(c->vhost_bool("v", "tcp_nodelay"));
+    EXPECT_TRUE(c->vhost("v", srs_key::vhost_tcp_nodelay));
     EXPECT_TRUE(has_warning(*c,
                             "<string>:2: vhost.tcp_nodelay takes one value, extra arguments \"min_latency on\" "
                             "ignored (missing ';'?)"))
@@ -727,8 +639,8 @@ TEST(ConfigTest, ExtraArgumentsWarn) {
 
 TEST(ConfigTest, DuplicatesWarnAndFirstWins) {
     auto c = load_ok("daemon off;\nlisten 1935;\ndaemon on;\nvhost v { hls { enabled on; } hls { enabled off; } }\n");
-    EXPECT_FALSE(c->get_bool("daemon"));
-    EXPECT_TRUE(c->vhost_bool("v", "hls.enabled"));
+    EXPECT_FALSE(c->get(srs_key::daemon));
+    EXPECT_TRUE(c->vhost("v", srs_key::vhost_hls_enabled));
     EXPECT_TRUE(has_warning(*c, "<string>:3: duplicate \"daemon\", the first at <string>:1 is used"))
         << join(c->warnings());
     EXPECT_TRUE(has_warning(*c, "duplicate \"vhost.hls\""));
@@ -738,8 +650,8 @@ TEST(ConfigTest, EnvironmentInValues) {
     setenv("SRS_UTEST_RTMP_PORT", "19351", 1);
     unsetenv("SRS_UTEST_NOT_SET_X");
     auto c = load_ok("listen ${SRS_UTEST_RTMP_PORT};\nhttp_api { listen ${SRS_UTEST_NOT_SET_X:-1986}; }\n");
-    EXPECT_EQ("19351", c->get_string("listen"));
-    EXPECT_EQ("1986", c->get_string("http_api.listen"));
+    EXPECT_EQ("19351", first(c->get(srs_key::listen)));
+    EXPECT_EQ("1986", first(c->get(srs_key::http_api_listen)));
     // Unset without a default: empty, so a port is invalid.
     std::string e = load_error("listen ${SRS_UTEST_NOT_SET_X};");
     EXPECT_NE(std::string::npos, e.find("listen: invalid endpoint \"\"")) << e;
@@ -759,17 +671,17 @@ TEST(ConfigTest, Vhosts) {
     EXPECT_TRUE(c->vhost_enabled("a.com"));
     EXPECT_TRUE(c->vhost_enabled("127.0.0.1"));
     EXPECT_FALSE(c->vhost_enabled("off.com"));
-    EXPECT_TRUE(c->vhost_bool("a.com", "play.gop_cache"));
+    EXPECT_TRUE(c->vhost("a.com", srs_key::vhost_play_gop_cache));
     // An undeclared host reads __defaultVhost__.
-    EXPECT_FALSE(c->vhost_bool("127.0.0.1", "play.gop_cache"));
-    EXPECT_TRUE(c->vhost_directive("127.0.0.1", "play") != nullptr);
+    EXPECT_FALSE(c->vhost("127.0.0.1", srs_key::vhost_play_gop_cache));
+    EXPECT_TRUE(c->vhost("127.0.0.1", srs_key::vhost_play) != nullptr);
 
     auto n = load_ok("vhost a.com { play { gop_cache off; } }\n");
     EXPECT_EQ("", n->resolve_vhost("b.com"));
     EXPECT_FALSE(n->vhost_enabled("b.com"));
     // Without a vhost the getters give the defaults.
-    EXPECT_TRUE(n->vhost_bool("b.com", "play.gop_cache"));
-    EXPECT_EQ(nullptr, n->vhost_directive("b.com", "play"));
+    EXPECT_TRUE(n->vhost("b.com", srs_key::vhost_play_gop_cache));
+    EXPECT_EQ(nullptr, n->vhost("b.com", srs_key::vhost_play));
 }
 
 TEST(ConfigTest, NamedBlocks) {
@@ -811,35 +723,35 @@ TEST(ConfigTest, BlockGetters) {
     ASSERT_TRUE(c);
     std::vector<const SrsConfDirective*> casters = c->root()->get_all("stream_caster");
     ASSERT_EQ(2u, casters.size());
-    EXPECT_TRUE(c->block_bool(casters[0], "stream_caster.enabled"));
-    EXPECT_EQ("flv", c->block_string(casters[0], "stream_caster.caster"));
-    EXPECT_EQ("8936", c->block_string(casters[0], "stream_caster.listen"));
-    EXPECT_FALSE(c->block_bool(casters[1], "stream_caster.enabled"));
-    EXPECT_EQ(57200, c->block_int(casters[1], "stream_caster.rtp_port_min"));
+    EXPECT_TRUE(c->block(casters[0], srs_key::stream_caster_enabled));
+    EXPECT_EQ("flv", c->block(casters[0], srs_key::stream_caster_caster));
+    EXPECT_EQ("8936", first(c->block(casters[0], srs_key::stream_caster_listen)));
+    EXPECT_FALSE(c->block(casters[1], srs_key::stream_caster_enabled));
+    EXPECT_EQ(57200, c->block(casters[1], srs_key::stream_caster_rtp_port_min));
 
     const SrsConfDirective* vhost = c->root()->get("vhost", "v");
     const SrsConfDirective* cam1 = vhost->get("ingest", "cam1");
     const SrsConfDirective* cam2 = vhost->get("ingest", "cam2");
-    EXPECT_TRUE(c->block_bool(cam1, "vhost.ingest.enabled"));
-    EXPECT_EQ("stream", c->block_string(cam1, "vhost.ingest.input.type"));
-    EXPECT_EQ("rtmp://a/b", c->block_string(cam1, "vhost.ingest.input.url"));
-    EXPECT_EQ("./objs/ffmpeg/bin/ffmpeg", c->block_string(cam1, "vhost.ingest.ffmpeg"));
-    EXPECT_FALSE(c->block_bool(cam2, "vhost.ingest.enabled"));
-    EXPECT_EQ("file", c->block_string(cam2, "vhost.ingest.input.type"));
+    EXPECT_TRUE(c->block(cam1, srs_key::vhost_ingest_enabled));
+    EXPECT_EQ("stream", c->block(cam1, srs_key::vhost_ingest_input_type));
+    EXPECT_EQ("rtmp://a/b", c->block(cam1, srs_key::vhost_ingest_input_url));
+    EXPECT_EQ("./objs/ffmpeg/bin/ffmpeg", c->block(cam1, srs_key::vhost_ingest_ffmpeg));
+    EXPECT_FALSE(c->block(cam2, srs_key::vhost_ingest_enabled));
+    EXPECT_EQ("file", c->block(cam2, srs_key::vhost_ingest_input_type));
 
     std::vector<const SrsConfDirective*> engines = cam1->get_all("engine");
     ASSERT_EQ(2u, engines.size());
-    EXPECT_TRUE(c->block_bool(engines[0], "vhost.ingest.engine.enabled"));
-    EXPECT_EQ(800, c->block_int(engines[0], "vhost.ingest.engine.vbitrate"));
-    EXPECT_DOUBLE_EQ(29.97, c->block_double(engines[0], "vhost.ingest.engine.vfps"));
-    EXPECT_FALSE(c->block_bool(engines[1], "vhost.ingest.engine.enabled"));
-    EXPECT_EQ("flv", c->block_string(engines[1], "vhost.ingest.engine.oformat"));
-    EXPECT_EQ(1, c->block_int(engines[1], "vhost.ingest.engine.vthreads"));
+    EXPECT_TRUE(c->block(engines[0], srs_key::vhost_ingest_engine_enabled));
+    EXPECT_EQ(800, c->block(engines[0], srs_key::vhost_ingest_engine_vbitrate));
+    EXPECT_DOUBLE_EQ(29.97, c->block(engines[0], srs_key::vhost_ingest_engine_vfps));
+    EXPECT_FALSE(c->block(engines[1], srs_key::vhost_ingest_engine_enabled));
+    EXPECT_EQ("flv", c->block(engines[1], srs_key::vhost_ingest_engine_oformat));
+    EXPECT_EQ(1, c->block(engines[1], srs_key::vhost_ingest_engine_vthreads));
     // The vhost itself is a block too; an absent block gives defaults.
-    EXPECT_EQ(60000, c->block_int(vhost, "vhost.chunk_size"));
-    EXPECT_EQ(30 * SRS_UTIME_SECONDS, c->block_duration(vhost, "vhost.play.queue_length"));
-    EXPECT_EQ("file", c->block_string(nullptr, "vhost.ingest.input.type"));
-    EXPECT_TRUE(c->block_strings(nullptr, "stream_caster.listen").empty());
+    EXPECT_EQ(60000, c->block(vhost, srs_key::vhost_chunk_size));
+    EXPECT_EQ(30 * SRS_UTIME_SECONDS, c->block(vhost, srs_key::vhost_play_queue_length));
+    EXPECT_EQ("file", c->block(nullptr, srs_key::vhost_ingest_input_type));
+    EXPECT_TRUE(c->block(nullptr, srs_key::stream_caster_listen).empty());
 }
 
 TEST(ConfigTest, DiffNothingChanged) {
@@ -920,7 +832,7 @@ TEST(ConfigTest, LoadTree) {
     std::shared_ptr<SrsConfig> c;
     srs_error_t err = SrsConfig::load_tree(std::move(root), "built", &c);
     ASSERT_FALSE(err) << srs_error_desc(err);
-    EXPECT_FALSE(c->vhost_bool("v", "play.gop_cache"));
+    EXPECT_FALSE(c->vhost("v", srs_key::vhost_play_gop_cache));
     EXPECT_EQ("built", c->path());
 }
 
@@ -972,7 +884,7 @@ TEST(ConfigFullConfTest, MatchesTableAndValidates) {
     err = SrsConfig::load_file(path, &c);
     ASSERT_FALSE(err) << srs_error_desc(err);
     EXPECT_TRUE(c->warnings().empty()) << join(c->warnings());
-    EXPECT_TRUE(c->get_bool("is_full"));
+    EXPECT_TRUE(c->get(srs_key::is_full));
 
     // Every row appears: as a directive in the parsed tree, or (ignored sections) as a comment.
     std::set<std::string> present;
@@ -1029,18 +941,18 @@ TEST(ConfigFullConfTest, DefaultConfIsWhatSrsUsersExpect) {
     std::shared_ptr<SrsConfig> c;
     srs_error_t err = SrsConfig::load_file(conf_dir() + "/srs.conf", &c);
     ASSERT_FALSE(err) << srs_error_desc(err);
-    EXPECT_EQ("1935", c->get_string("listen"));
-    EXPECT_EQ(1000, c->get_int("max_connections"));
-    EXPECT_EQ("console", c->get_string("srs_log_tank"));
-    EXPECT_FALSE(c->get_bool("daemon"));
-    EXPECT_TRUE(c->get_bool("http_api.enabled"));
-    EXPECT_EQ("1985", c->get_string("http_api.listen"));
-    EXPECT_TRUE(c->get_bool("http_server.enabled"));
-    EXPECT_EQ("8080", c->get_string("http_server.listen"));
-    EXPECT_EQ("./objs/nginx/html", c->get_string("http_server.dir"));
-    EXPECT_TRUE(c->vhost_bool("__defaultVhost__", "hls.enabled"));
-    EXPECT_TRUE(c->vhost_bool("__defaultVhost__", "http_remux.enabled"));
-    EXPECT_EQ("[vhost]/[app]/[stream].flv", c->vhost_string("__defaultVhost__", "http_remux.mount"));
+    EXPECT_EQ("1935", first(c->get(srs_key::listen)));
+    EXPECT_EQ(1000, c->get(srs_key::max_connections));
+    EXPECT_EQ("console", c->get(srs_key::srs_log_tank));
+    EXPECT_FALSE(c->get(srs_key::daemon));
+    EXPECT_TRUE(c->get(srs_key::http_api_enabled));
+    EXPECT_EQ("1985", first(c->get(srs_key::http_api_listen)));
+    EXPECT_TRUE(c->get(srs_key::http_server_enabled));
+    EXPECT_EQ("8080", first(c->get(srs_key::http_server_listen)));
+    EXPECT_EQ("./objs/nginx/html", c->get(srs_key::http_server_dir));
+    EXPECT_TRUE(c->vhost("__defaultVhost__", srs_key::vhost_hls_enabled));
+    EXPECT_TRUE(c->vhost("__defaultVhost__", srs_key::vhost_http_remux_enabled));
+    EXPECT_EQ("[vhost]/[app]/[stream].flv", c->vhost("__defaultVhost__", srs_key::vhost_http_remux_mount));
 }
 
 TEST(ConfigFuzzRegressionTest, DottedNameInAVhostIsNotAnAliasPlace) {
@@ -1062,9 +974,9 @@ TEST(ConfigTest, PublishMaxPartialBytes) {
     EXPECT_TRUE(spec->reloadable);
     auto c = load_ok("vhost __defaultVhost__ {}\nvhost small { publish { max_partial_bytes 262144; } }\n");
     ASSERT_TRUE(c);
-    EXPECT_EQ(16 * 1024 * 1024, c->vhost_int("__defaultVhost__", "publish.max_partial_bytes"));
-    EXPECT_GE(c->vhost_int("__defaultVhost__", "publish.max_partial_bytes"), 0xffffff);
-    EXPECT_EQ(262144, c->vhost_int("small", "publish.max_partial_bytes"));
+    EXPECT_EQ(16 * 1024 * 1024, c->vhost("__defaultVhost__", srs_key::vhost_publish_max_partial_bytes));
+    EXPECT_GE(c->vhost("__defaultVhost__", srs_key::vhost_publish_max_partial_bytes), 0xffffff);
+    EXPECT_EQ(262144, c->vhost("small", srs_key::vhost_publish_max_partial_bytes));
     EXPECT_EQ("", load_error("vhost v { publish { max_partial_bytes 65536; } }"));
     EXPECT_NE(std::string::npos, load_error("vhost v { publish { max_partial_bytes 1000; } }")
                                      .find("vhost.publish.max_partial_bytes: 1000 is out of range"));

@@ -174,11 +174,38 @@ srs_error_t srs_hook_post(const std::string& url, const std::string& body, srs_u
     return err;
 }
 
+namespace {
+
+// The directive of an event's URLs; null for on_forward, whose body goes to forward.backend.
+const SrsConfKey<SrsConfType::Strings, SrsConfScope::Vhost>* srs_hook_event_key(SrsHookEvent event) {
+    switch (event) {
+        case SrsHookEvent::Connect:
+            return &srs_key::vhost_http_hooks_on_connect;
+        case SrsHookEvent::Close:
+            return &srs_key::vhost_http_hooks_on_close;
+        case SrsHookEvent::Publish:
+            return &srs_key::vhost_http_hooks_on_publish;
+        case SrsHookEvent::Unpublish:
+            return &srs_key::vhost_http_hooks_on_unpublish;
+        case SrsHookEvent::Play:
+            return &srs_key::vhost_http_hooks_on_play;
+        case SrsHookEvent::Stop:
+            return &srs_key::vhost_http_hooks_on_stop;
+        case SrsHookEvent::Dvr:
+            return &srs_key::vhost_http_hooks_on_dvr;
+        case SrsHookEvent::Forward:
+            return nullptr;
+    }
+    return nullptr;
+}
+
+}  // namespace
+
 bool srs_http_hooks_has(const SrsConfig& config, const std::string& vhost, SrsHookEvent event) {
-    if (!config.vhost_bool(vhost, "http_hooks.enabled")) {
+    if (!config.vhost(vhost, srs_key::vhost_http_hooks_enabled)) {
         return false;
     }
-    return !config.vhost_strings(vhost, std::string("http_hooks.") + srs_hook_event_name(event)).empty();
+    return srs_hook_event_key(event) && !config.vhost(vhost, *srs_hook_event_key(event)).empty();
 }
 
 srs_error_t srs_http_hooks_call(const SrsConfig& config, SrsHookEvent event, const SrsHookRequest& r) {
@@ -187,8 +214,8 @@ srs_error_t srs_http_hooks_call(const SrsConfig& config, SrsHookEvent event, con
         return err;
     }
     const char* name = srs_hook_event_name(event);
-    std::vector<std::string> urls = config.vhost_strings(r.vhost, std::string("http_hooks.") + name);
-    srs_utime_t timeout = config.vhost_duration(r.vhost, "http_hooks.timeout");
+    std::vector<std::string> urls = config.vhost(r.vhost, *srs_hook_event_key(event));
+    srs_utime_t timeout = config.vhost(r.vhost, srs_key::vhost_http_hooks_timeout);
     std::string body = srs_hook_body(event, r);
 
     for (const std::string& url : urls) {

@@ -49,21 +49,21 @@ srs_error_t srs_refer_check(const std::string& page_url, const std::vector<std::
 }
 
 srs_error_t srs_refer_check_connect(const SrsConfig& config, const std::string& vhost, const std::string& page_url) {
-    if (!config.vhost_bool(vhost, "refer.enabled")) {
+    if (!config.vhost(vhost, srs_key::vhost_refer_enabled)) {
         return srs_success;
     }
-    return srs_refer_check(page_url, config.vhost_strings(vhost, "refer.all"));
+    return srs_refer_check(page_url, config.vhost(vhost, srs_key::vhost_refer_all));
 }
 
 srs_error_t srs_refer_check(const SrsConfig& config, const std::string& vhost, SrsAccessType type,
                             const std::string& page_url, bool all_too) {
     srs_error_t err = srs_success;
-    if (!config.vhost_bool(vhost, "refer.enabled")) {
+    if (!config.vhost(vhost, srs_key::vhost_refer_enabled)) {
         return err;
     }
-    if (all_too && (err = srs_refer_check(page_url, config.vhost_strings(vhost, "refer.all"))) != srs_success) {
+    if (all_too && (err = srs_refer_check(page_url, config.vhost(vhost, srs_key::vhost_refer_all))) != srs_success) {
         return err;
     }
-    const char* key = type == SrsAccessType::Publish ? "refer.publish" : "refer.play";
-    return srs_refer_check(page_url, config.vhost_strings(vhost, key));
+    const auto& key = type == SrsAccessType::Publish ? srs_key::vhost_refer_publish : srs_key::vhost_refer_play;
+    return srs_refer_check(page_url, config.vhost(vhost, key));
 }

@@ -111,7 +111,7 @@ srs_error_t srs_security_check(const std::vector<SrsSecurityRule>& rules, SrsAcc
 
 std::vector<SrsSecurityRule> srs_security_rules(const SrsConfig& config, const std::string& vhost) {
     std::vector<SrsSecurityRule> rules;
-    const SrsConfDirective* sec = config.vhost_directive(vhost, "security");
+    const SrsConfDirective* sec = config.vhost(vhost, srs_key::vhost_security);
     if (!sec) {
         return rules;
     }
@@ -130,7 +130,7 @@ std::vector<SrsSecurityRule> srs_security_rules(const SrsConfig& config, const s
 
 srs_error_t srs_security_check(const SrsConfig& config, const std::string& vhost, SrsAccessType type,
                                const std::string& ip) {
-    if (!config.vhost_bool(vhost, "security.enabled")) {
+    if (!config.vhost(vhost, srs_key::vhost_security_enabled)) {
         return srs_success;
     }
     return srs_security_check(srs_security_rules(config, vhost), type, ip);

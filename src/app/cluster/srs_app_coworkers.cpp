@@ -312,7 +312,7 @@ srs_error_t SrsClusterApi::serve_query(ISrsHttpResponseWriter* w, SrsHttpMessage
     // us at (behind a NAT the listen address means nothing to it).
     int port = 1935;
     std::string listen_ip;
-    std::vector<std::string> listens = conf->get_strings("listen");
+    std::vector<std::string> listens = conf->get(srs_key::listen);
     if (!listens.empty()) {
         srs_conf_parse_endpoint(listens[0], &listen_ip, &port);
     }

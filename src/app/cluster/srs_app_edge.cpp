@@ -130,15 +130,15 @@ const char* srs_edge_state_name(SrsEdgeState s) {
 
 SrsEdgeVhostConfig srs_edge_vhost_config_load(const SrsConfig& conf, const std::string& vhost) {
     SrsEdgeVhostConfig c;
-    c.edge = conf.vhost_string(vhost, "cluster.mode") == "remote";
-    c.origins = conf.vhost_strings(vhost, "cluster.origin");
-    c.upstream_vhost = conf.vhost_string(vhost, "cluster.vhost");
-    c.token_traverse = conf.vhost_bool(vhost, "cluster.token_traverse");
-    c.debug_srs_upnode = conf.vhost_bool(vhost, "cluster.debug_srs_upnode");
-    c.protocol = conf.vhost_string(vhost, "cluster.protocol");
-    c.origin_cluster = conf.vhost_bool(vhost, "cluster.origin_cluster");
-    c.coworkers = conf.vhost_strings(vhost, "cluster.coworkers");
-    c.redis = conf.vhost_string(vhost, "cluster.redis");
+    c.edge = conf.vhost(vhost, srs_key::vhost_cluster_mode) == "remote";
+    c.origins = conf.vhost(vhost, srs_key::vhost_cluster_origin);
+    c.upstream_vhost = conf.vhost(vhost, srs_key::vhost_cluster_vhost);
+    c.token_traverse = conf.vhost(vhost, srs_key::vhost_cluster_token_traverse);
+    c.debug_srs_upnode = conf.vhost(vhost, srs_key::vhost_cluster_debug_srs_upnode);
+    c.protocol = conf.vhost(vhost, srs_key::vhost_cluster_protocol);
+    c.origin_cluster = conf.vhost(vhost, srs_key::vhost_cluster_origin_cluster);
+    c.coworkers = conf.vhost(vhost, srs_key::vhost_cluster_coworkers);
+    c.redis = conf.vhost(vhost, srs_key::vhost_cluster_redis);
     return c;
 }
 
@@ -465,7 +465,7 @@ srs_error_t SrsEdgeHandler::on_publish() {
     SrsEdgeVhostConfig c = srs_edge_vhost_config_load(*conf, source_->vhost());
     if (!c.edge && c.origin_cluster && !c.redis.empty()) {
         // An origin of a cluster with a Redis registry: the other origins find this publish there.
-        std::vector<std::string> listens = conf->get_strings("listen");
+        std::vector<std::string> listens = conf->get(srs_key::listen);
         registration_ = std::make_unique<SrsRedisRegistration>(
             c.redis, srs_redis_stream_key(source_->vhost(), source_->app(), source_->stream()),
             listens.empty() ? "1935" : listens[0]);

@@ -123,10 +123,10 @@ srs_error_t read_destination(SrsRtmpClient* rtmp, SrsStSocket* io) {
 
 SrsForwardConfig srs_forward_config_load(const SrsConfig& conf, const std::string& vhost) {
     SrsForwardConfig c;
-    c.enabled = conf.vhost_bool(vhost, "forward.enabled");
-    c.destinations = conf.vhost_strings(vhost, "forward.destination");
-    c.backend = conf.vhost_string(vhost, "forward.backend");
-    c.backend_timeout = conf.vhost_duration(vhost, "http_hooks.timeout");
+    c.enabled = conf.vhost(vhost, srs_key::vhost_forward_enabled);
+    c.destinations = conf.vhost(vhost, srs_key::vhost_forward_destination);
+    c.backend = conf.vhost(vhost, srs_key::vhost_forward_backend);
+    c.backend_timeout = conf.vhost(vhost, srs_key::vhost_http_hooks_timeout);
     if (c.backend_timeout <= 0) {
         c.backend_timeout = 30 * SRS_UTIME_SECONDS;
     }

@@ -338,8 +338,8 @@ public:
 
     // Rules between directives.
     srs_error_t validate_global(const SrsConfig& conf) {
-        if (conf.get_bool("asprocess") && conf.get_bool("daemon")) {
-            const SrsConfDirective* d = conf.get_directive("asprocess");
+        if (conf.get(srs_key::asprocess) && conf.get(srs_key::daemon)) {
+            const SrsConfDirective* d = conf.root()->get("asprocess");
             return srs_error_new(ERROR_SYSTEM_CONFIG_INVALID, "%s: asprocess on conflicts with daemon on",
                                  d ? d->where().c_str() : conf.path().c_str());
         }
@@ -573,6 +573,19 @@ bool SrsConfig::value_of(Scope scope, const std::string& table_path, int accepte
     return true;
 }
 
+const SrsConfDirective* SrsConfig::directive_of(Scope scope, const std::string& table_path) {
+    // Skip the segments the scope stands for.
+    size_t pos = 0;
+    for (size_t i = 0; i < scope.depth && pos != std::string::npos; i++) {
+        pos = table_path.find('.', pos);
+        pos = pos == std::string::npos ? pos : pos + 1;
+    }
+    if (!scope.dir || pos == std::string::npos) {
+        return nullptr;
+    }
+    return find(scope.dir, table_path.substr(pos));
+}
+
 std::string SrsConfig::string_of(Scope scope, const std::string& table_path) const {
     std::vector<std::string> args;
     if (!value_of(scope, table_path, kAnyValue, &args) || args.empty()) {
@@ -651,10 +664,6 @@ srs_utime_t SrsConfig::get_duration(const std::string& path) const {
     return duration_of(global_scope(), path);
 }
 
-const SrsConfDirective* SrsConfig::get_directive(const std::string& path) const {
-    return find(root_.get(), path);
-}
-
 std::vector<std::string> SrsConfig::vhosts() const {
     std::vector<std::string> r;
     for (const SrsConfDirective* v : root_->get_all("vhost")) {
@@ -682,33 +691,12 @@ bool SrsConfig::vhost_enabled(const std::string& name) const {
     return v.dir && bool_of(v, "vhost.enabled");
 }
 
-std::string SrsConfig::vhost_string(const std::string& vhost, const std::string& path) const {
-    return string_of(vhost_scope(vhost), "vhost." + path);
-}
-
-std::vector<std::string> SrsConfig::vhost_strings(const std::string& vhost, const std::string& path) const {
-    return strings_of(vhost_scope(vhost), "vhost." + path);
-}
-
 bool SrsConfig::vhost_bool(const std::string& vhost, const std::string& path) const {
     return bool_of(vhost_scope(vhost), "vhost." + path);
 }
 
-int64_t SrsConfig::vhost_int(const std::string& vhost, const std::string& path) const {
-    return int_of(vhost_scope(vhost), "vhost." + path);
-}
-
-double SrsConfig::vhost_double(const std::string& vhost, const std::string& path) const {
-    return double_of(vhost_scope(vhost), "vhost." + path);
-}
-
 srs_utime_t SrsConfig::vhost_duration(const std::string& vhost, const std::string& path) const {
     return duration_of(vhost_scope(vhost), "vhost." + path);
-}
-
-const SrsConfDirective* SrsConfig::vhost_directive(const std::string& vhost, const std::string& path) const {
-    Scope v = vhost_scope(vhost);
-    return v.dir ? find(v.dir, path) : nullptr;
 }
 
 std::vector<std::string> SrsConfig::diff(const SrsConfig& from, const SrsConfig& to) {
@@ -744,6 +732,13 @@ std::vector<std::string> SrsConfig::diff(const SrsConfig& from, const SrsConfig&
         }
     }
     return r;
+}
+
+bool SrsConfig::section_changed(const SrsConfDirective* a, const SrsConfDirective* b, const std::string& table_path,
+                                size_t depth) {
+    std::vector<std::string> segs = srs_string_split(table_path, ".");
+    std::vector<std::string> rel(segs.begin() + std::min(depth, segs.size()), segs.end());
+    return !same_list(all_at(a, rel), all_at(b, rel));
 }
 
 bool SrsConfig::is_reloadable(const std::string& section) {
@@ -799,28 +794,4 @@ std::vector<std::string> SrsConfig::non_reloadable_changes(const SrsConfig& from
         }
     }
     return r;
-}
-
-std::string SrsConfig::block_string(const SrsConfDirective* block, const std::string& table_path) const {
-    return string_of(block_scope(block, table_path), table_path);
-}
-
-std::vector<std::string> SrsConfig::block_strings(const SrsConfDirective* block, const std::string& table_path) const {
-    return strings_of(block_scope(block, table_path), table_path);
-}
-
-bool SrsConfig::block_bool(const SrsConfDirective* block, const std::string& table_path) const {
-    return bool_of(block_scope(block, table_path), table_path);
-}
-
-int64_t SrsConfig::block_int(const SrsConfDirective* block, const std::string& table_path) const {
-    return int_of(block_scope(block, table_path), table_path);
-}
-
-double SrsConfig::block_double(const SrsConfDirective* block, const std::string& table_path) const {
-    return double_of(block_scope(block, table_path), table_path);
-}
-
-srs_utime_t SrsConfig::block_duration(const SrsConfDirective* block, const std::string& table_path) const {
-    return duration_of(block_scope(block, table_path), table_path);
 }

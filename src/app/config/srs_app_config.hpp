@@ -4,6 +4,7 @@
 // its own section and keeps no pointer into the old snapshot. See doc/config.md.
 #pragma once
 
+#include <srs_app_config_keys.hpp>
 #include <srs_core.hpp>
 #include <srs_core_error.hpp>
 #include <srs_core_time.hpp>
@@ -47,20 +48,27 @@ public:
     // legacy placements, duplicates, extra arguments, unset environment variables.
     std::vector<std::string> warnings() const { return warnings_; }
 
-    // Global values by dotted path from the root: "pid", "listen", "http_api.listen",
-    // "http_api.auth.enabled". The path must be declared in the directive table (else an error
-    // is logged and the type's zero returned); a missing directive gives the table's default.
-    std::string get_string(const std::string& path) const;
-    // All arguments (listen 1935 1936;).
-    std::vector<std::string> get_strings(const std::string& path) const;
-    // on/off.
-    bool get_bool(const std::string& path) const;
-    int64_t get_int(const std::string& path) const;
-    double get_double(const std::string& path) const;
-    // The unit (s or ms) comes from the table; fractions are allowed.
-    srs_utime_t get_duration(const std::string& path) const;
-    // The directive itself (the first one), or null when absent.
-    const SrsConfDirective* get_directive(const std::string& path) const;
+    // The typed getters: a key of srs_app_config_keys.hpp gives the C++ type of its row; a
+    // missing directive gives the table's default (or the value it inherits). Blocks and
+    // free-form directives give the directive itself, or null when absent.
+    // A directive outside any vhost: get(srs_key::max_connections).
+    template <SrsConfType T>
+    typename SrsConfValue<T>::type get(SrsConfKey<T, SrsConfScope::Global> key) const {
+        return read<T>(global_scope(), key.path);
+    }
+    // A directive of the vhost that serves a host (resolved like resolve_vhost(), so a client that
+    // connects by IP gets __defaultVhost__'s settings, as with SRS): vhost(v, srs_key::vhost_hls_enabled).
+    template <SrsConfType T>
+    typename SrsConfValue<T>::type vhost(const std::string& name, SrsConfKey<T, SrsConfScope::Vhost> key) const {
+        return read<T>(vhost_scope(name), key.path);
+    }
+    // A directive below one instance of a block (an `ingest NAME`, a transcode `engine`, a
+    // `stream_caster`, or a vhost), with the table's defaults; block is a directive of this
+    // snapshot or null: block(engine, srs_engine_keys::ingest.vbitrate).
+    template <SrsConfType T, SrsConfScope S>
+    typename SrsConfValue<T>::type block(const SrsConfDirective* dir, SrsConfKey<T, S> key) const {
+        return read<T>(block_scope(dir, key.path), key.path);
+    }
 
     // Declared vhost names, in order (including __defaultVhost__).
     std::vector<std::string> vhosts() const;
@@ -72,36 +80,25 @@ public:
     // Whether the vhost serving this host (see resolve_vhost) exists and is not `enabled off`.
     bool vhost_enabled(const std::string& name) const;
 
-    // The getters scoped to a vhost, by path below the vhost: vhost_bool(v, "play.gop_cache"),
-    // vhost_duration(v, "hls.hls_fragment"). The vhost is resolved like resolve_vhost(), so a
-    // client that connects by IP gets __defaultVhost__'s settings, as with SRS. Legacy placement
-    // (gop_cache directly in the vhost) is found too: it was moved to play.gop_cache at load.
-    std::string vhost_string(const std::string& vhost, const std::string& path) const;
-    std::vector<std::string> vhost_strings(const std::string& vhost, const std::string& path) const;
-    bool vhost_bool(const std::string& vhost, const std::string& path) const;
-    int64_t vhost_int(const std::string& vhost, const std::string& path) const;
-    double vhost_double(const std::string& vhost, const std::string& path) const;
-    srs_utime_t vhost_duration(const std::string& vhost, const std::string& path) const;
-    // Raw, for lists (security allow/deny, ingest NAME, transcode engines); null when absent.
-    const SrsConfDirective* vhost_directive(const std::string& vhost, const std::string& path) const;
-
-    // Typed reads below one instance of a repeated block (an `ingest NAME`, a transcode `engine`,
-    // a `stream_caster`), with the table's defaults: block is a directive of this snapshot (from
-    // vhost_directive() or root()), table_path the full table path of the value, whose segments
-    // up to the block's name are the block: block_bool(engine, "vhost.ingest.engine.enabled"),
-    // block_strings(caster, "stream_caster.listen").
-    std::string block_string(const SrsConfDirective* block, const std::string& table_path) const;
-    std::vector<std::string> block_strings(const SrsConfDirective* block, const std::string& table_path) const;
-    bool block_bool(const SrsConfDirective* block, const std::string& table_path) const;
-    int64_t block_int(const SrsConfDirective* block, const std::string& table_path) const;
-    double block_double(const SrsConfDirective* block, const std::string& table_path) const;
-    srs_utime_t block_duration(const SrsConfDirective* block, const std::string& table_path) const;
-
     // Reload support: the sections that differ between two snapshots, e.g. "listen", "pid",
     // "srs_log_level", "http_api", "http_server", "exporter", "vhost:NAME" (added/removed/changed),
     // and for a changed vhost the changed sub-sections ("vhost:NAME:hls", "vhost:NAME:play", ...).
     // Global sections come in the order of `to` (then those only in `from`); vhosts likewise.
     static std::vector<std::string> diff(const SrsConfig& from, const SrsConfig& to);
+    // The diff of one section, by its key: whether the directives at the key's path (every
+    // instance) differ between two snapshots. vhost_changed() compares the vhost of that exact
+    // name, false unless both snapshots declare it (an added or removed vhost is whole).
+    template <SrsConfType T>
+    static bool changed(const SrsConfig& from, const SrsConfig& to, SrsConfKey<T, SrsConfScope::Global> key) {
+        return section_changed(from.root(), to.root(), key.path, 0);
+    }
+    template <SrsConfType T>
+    static bool vhost_changed(const SrsConfig& from, const SrsConfig& to, const std::string& name,
+                              SrsConfKey<T, SrsConfScope::Vhost> key) {
+        const SrsConfDirective* a = from.root()->get("vhost", name);
+        const SrsConfDirective* b = to.root()->get("vhost", name);
+        return a && b && section_changed(a, b, key.path, 1);
+    }
     // Whether a change of this diff() section can be applied by reload: the table's reloadable
     // flag of the section and of every directive below it ("pid", "daemon": no). Unknown: false.
     static bool is_reloadable(const std::string& section);
@@ -110,6 +107,20 @@ public:
     static std::vector<std::string> non_reloadable_changes(const SrsConfig& from, const SrsConfig& to);
 
 private:
+    // The table's generic code under the typed getters, by run-time table path (for global
+    // values, the path from the root; for a vhost's, the path below the vhost). A path that is
+    // not declared, or not of the getter's type, is logged as a BUG and reads as zero. Only the
+    // unit test of that behaviour calls them.
+    friend struct SrsConfigUntyped;
+    std::string get_string(const std::string& path) const;
+    std::vector<std::string> get_strings(const std::string& path) const;
+    bool get_bool(const std::string& path) const;
+    int64_t get_int(const std::string& path) const;
+    double get_double(const std::string& path) const;
+    srs_utime_t get_duration(const std::string& path) const;
+    bool vhost_bool(const std::string& vhost, const std::string& path) const;
+    srs_utime_t vhost_duration(const std::string& vhost, const std::string& path) const;
+
     // Where a lookup starts: a directive of this snapshot that stands for the first `depth`
     // segments of table paths (the root: 0, a vhost: 1, an ingest: 2), or null for "absent".
     struct Scope {
@@ -124,6 +135,31 @@ private:
     // The value of a table path in a scope (default or inherited when absent); false when the
     // path is not declared or not of an accepted type (logged as a programming error).
     bool value_of(Scope scope, const std::string& table_path, int accepted_types, std::vector<std::string>* args) const;
+    // Whether the directives at a table path below a and b (standing for its first depth
+    // segments) differ.
+    static bool section_changed(const SrsConfDirective* a, const SrsConfDirective* b, const std::string& table_path,
+                                size_t depth);
+    // The directive at a table path in a scope, or null.
+    static const SrsConfDirective* directive_of(Scope scope, const std::string& table_path);
+    template <SrsConfType T>
+    typename SrsConfValue<T>::type read(Scope scope, const char* table_path) const {
+        if constexpr (T == SrsConfType::String) {
+            return string_of(scope, table_path);
+        } else if constexpr (T == SrsConfType::Strings || T == SrsConfType::Endpoints) {
+            return strings_of(scope, table_path);
+        } else if constexpr (T == SrsConfType::Bool) {
+            return bool_of(scope, table_path);
+        } else if constexpr (T == SrsConfType::Int) {
+            return int_of(scope, table_path);
+        } else if constexpr (T == SrsConfType::Double) {
+            return double_of(scope, table_path);
+        } else if constexpr (T == SrsConfType::DurationS || T == SrsConfType::DurationMs) {
+            return duration_of(scope, table_path);
+        } else {
+            static_assert(T == SrsConfType::Block || T == SrsConfType::Any, "Ignored directives are never read");
+            return directive_of(scope, table_path);
+        }
+    }
     std::string string_of(Scope scope, const std::string& table_path) const;
     std::vector<std::string> strings_of(Scope scope, const std::string& table_path) const;
     bool bool_of(Scope scope, const std::string& table_path) const;

@@ -3,6 +3,8 @@
 // are aliases; the config moves them to the canonical path when it loads.
 #include <srs_app_config_table.hpp>
 
+#include <srs_app_config_keys.hpp>
+
 #include <srs_core_utility.hpp>
 
 #include <arpa/inet.h>
@@ -10,6 +12,22 @@
 #include <map>
 #include <memory>
 #include <set>
+
+const char* srs_reload_mode_name(SrsReloadMode mode) {
+    switch (mode) {
+        case SrsReloadMode::AtOnce:
+            return "at once";
+        case SrsReloadMode::NextKeyframe:
+            return "next keyframe";
+        case SrsReloadMode::NewClients:
+            return "new clients";
+        case SrsReloadMode::NextPublish:
+            return "next publish";
+        case SrsReloadMode::NotUsed:
+            return "not used yet";
+    }
+    return "unknown";
+}
 
 const char* srs_conf_type_name(SrsConfType type) {
     switch (type) {
@@ -57,6 +75,14 @@ SrsConfSpec& SrsConfSpec::at_least(double lo) {
 
 SrsConfSpec& SrsConfSpec::reload(bool yes) {
     reloadable = yes;
+    return *this;
+}
+
+SrsConfSpec& SrsConfSpec::reload(SrsReloadMode mode, std::string how) {
+    reloadable = true;
+    has_reload_rule = true;
+    reload_mode = mode;
+    reload_how = std::move(how);
     return *this;
 }
 
@@ -177,88 +203,76 @@ std::string srs_conf_check_hosts(const std::vector<std::string>& args) {
 namespace {
 
 using T = SrsConfType;
+namespace K = srs_key;
+using M = SrsReloadMode;
 
 // The rows of a transcode engine, shared by vhost.transcode.engine and vhost.ingest.engine.
-void add_engine(std::vector<SrsConfSpec>& t, const std::string& p) {
-    t.push_back(SrsConfSpec(p, T::Block)
-                    .range(0, 1)
-                    .many()
-                    .reload()
-                    .eg("hd")
-                    .doc("A transcode engine, optionally named; each enabled engine runs one ffmpeg per stream."));
-    t.push_back(SrsConfSpec(p + ".enabled", T::Bool, "off")
+void add_engine(std::vector<SrsConfSpec>& t, const SrsConfEngineKeys& k) {
+    t.push_back(SrsConfSpec(k.engine).range(0, 1).many().reload().eg("hd").doc(
+        "A transcode engine, optionally named; each enabled engine runs one ffmpeg per stream."));
+    t.push_back(SrsConfSpec(k.enabled, "off")
                     .reload()
                     .doc("Whether the engine runs; when off (or no codecs set) the stream is copied."));
-    t.push_back(SrsConfSpec(p + ".perfile", T::Any)
-                    .reload()
-                    .eg("re;")
-                    .doc("ffmpeg options before -i, one per line (re; rtsp_transport tcp;)."));
-    t.push_back(SrsConfSpec(p + ".iformat", T::String, "flv")
-                    .reload()
-                    .doc("The input format, ffmpeg -f before -i; off lets ffmpeg guess."));
-    t.push_back(SrsConfSpec(p + ".vfilter", T::Any)
+    t.push_back(SrsConfSpec(k.perfile).reload().eg("re;").doc(
+        "ffmpeg options before -i, one per line (re; rtsp_transport tcp;)."));
+    t.push_back(
+        SrsConfSpec(k.iformat, "flv").reload().doc("The input format, ffmpeg -f before -i; off lets ffmpeg guess."));
+    t.push_back(SrsConfSpec(k.vfilter)
                     .reload()
                     .eg("i ./doc/ffmpeg-logo.png; filter_complex 'overlay=10:10';")
                     .doc("ffmpeg filter options between -i and -vcodec, one per line."));
-    t.push_back(SrsConfSpec(p + ".vcodec", T::String)
-                    .reload()
-                    .eg("libx264")
-                    .doc("The video encoder, ffmpeg -vcodec: libx264, copy, vn (no video) or png."));
-    t.push_back(SrsConfSpec(p + ".vbitrate", T::Int, "0")
+    t.push_back(SrsConfSpec(k.vcodec).reload().eg("libx264").doc(
+        "The video encoder, ffmpeg -vcodec: libx264, copy, vn (no video) or png."));
+    t.push_back(SrsConfSpec(k.vbitrate, "0")
                     .at_least(0)
                     .reload()
                     .doc("The video bitrate in kbps, ffmpeg -b:v; 0 keeps the source's."));
-    t.push_back(SrsConfSpec(p + ".vfps", T::Double, "0")
-                    .at_least(0)
-                    .reload()
-                    .doc("The video frame rate, ffmpeg -r; 0 keeps the source's."));
-    t.push_back(SrsConfSpec(p + ".vwidth", T::Int, "0")
+    t.push_back(
+        SrsConfSpec(k.vfps, "0").at_least(0).reload().doc("The video frame rate, ffmpeg -r; 0 keeps the source's."));
+    t.push_back(SrsConfSpec(k.vwidth, "0")
                     .at_least(0)
                     .reload()
                     .doc("The video width (even), ffmpeg -s; 0 keeps the source's."));
-    t.push_back(SrsConfSpec(p + ".vheight", T::Int, "0")
+    t.push_back(SrsConfSpec(k.vheight, "0")
                     .at_least(0)
                     .reload()
                     .doc("The video height (even), ffmpeg -s; 0 keeps the source's."));
-    t.push_back(
-        SrsConfSpec(p + ".vthreads", T::Int, "1").at_least(0).reload().doc("The encoder threads, ffmpeg -threads."));
-    t.push_back(SrsConfSpec(p + ".vprofile", T::String)
+    t.push_back(SrsConfSpec(k.vthreads, "1").at_least(0).reload().doc("The encoder threads, ffmpeg -threads."));
+    t.push_back(SrsConfSpec(k.vprofile)
                     .reload()
                     .eg("main")
                     .doc("The x264 profile, ffmpeg -profile:v: baseline, main or high."));
-    t.push_back(SrsConfSpec(p + ".vpreset", T::String)
-                    .reload()
-                    .eg("medium")
-                    .doc("The x264 preset, ffmpeg -preset: ultrafast ... placebo."));
-    t.push_back(SrsConfSpec(p + ".vparams", T::Any)
+    t.push_back(
+        SrsConfSpec(k.vpreset).reload().eg("medium").doc("The x264 preset, ffmpeg -preset: ultrafast ... placebo."));
+    t.push_back(SrsConfSpec(k.vparams)
                     .reload()
                     .eg("t 100; coder 1;")
                     .doc("More video options after -preset, one `name value;` per line."));
-    t.push_back(SrsConfSpec(p + ".acodec", T::String)
+    t.push_back(SrsConfSpec(k.acodec)
                     .reload()
                     .eg("libfdk_aac")
                     .doc("The audio encoder, ffmpeg -acodec: libfdk_aac, aac, copy or an (no audio)."));
-    t.push_back(SrsConfSpec(p + ".abitrate", T::Int, "0")
+    t.push_back(SrsConfSpec(k.abitrate, "0")
                     .at_least(0)
                     .reload()
                     .doc("The audio bitrate in kbps, ffmpeg -b:a; 0 keeps the source's."));
-    t.push_back(SrsConfSpec(p + ".asample_rate", T::Int, "0")
+    t.push_back(SrsConfSpec(k.asample_rate, "0")
                     .at_least(0)
                     .reload()
                     .doc("The audio sample rate, ffmpeg -ar (44100, 22050, 11025 for FLV); 0 keeps the source's."));
-    t.push_back(SrsConfSpec(p + ".achannels", T::Int, "0")
+    t.push_back(SrsConfSpec(k.achannels, "0")
                     .range(0, 8)
                     .reload()
                     .doc("The audio channels, ffmpeg -ac (1 mono, 2 stereo); 0 keeps the source's."));
-    t.push_back(SrsConfSpec(p + ".aparams", T::Any)
+    t.push_back(SrsConfSpec(k.aparams)
                     .reload()
                     .eg("profile:a aac_low;")
                     .doc("More audio options after -ac, one `name value;` per line."));
-    t.push_back(SrsConfSpec(p + ".oformat", T::String, "flv")
+    t.push_back(SrsConfSpec(k.oformat, "flv")
                     .reload()
                     .doc("The output format, ffmpeg -f: flv, image2 (snapshots) or off to guess."));
     t.push_back(
-        SrsConfSpec(p + ".output", T::String)
+        SrsConfSpec(k.output)
             .reload()
             .eg("rtmp://127.0.0.1:[port]/[app]/[stream]_[engine]?vhost=[vhost]")
             .doc("The output URL; variables [vhost] [port] [app] [stream] [engine] [param] and the date ones."));
@@ -269,190 +283,178 @@ std::vector<SrsConfSpec> build_table() {
     auto add = [&t](SrsConfSpec s) { t.push_back(std::move(s)); };
 
     // ------------------------------------------------------------------ global
-    add(SrsConfSpec("server_id", T::String)
+    add(SrsConfSpec(K::server_id)
             .eg("srs-ie193id")
             .doc("The id of this server in the API and callbacks; a random id when empty."));
-    add(SrsConfSpec("listen", T::Endpoints, "1935")
-            .reload()
+    add(SrsConfSpec(K::listen, "1935")
+            .reload(M::AtOnce,
+                    "New ports open and removed ports close; connections on a port that stays are untouched.")
             .alias("rtmp.listen")
             .doc("The RTMP listen endpoints: port, ip:port or [ipv6]:port, separated by spaces."));
-    add(SrsConfSpec("pid", T::String, "./objs/srs.pid")
-            .doc("The pid file, locked so that only one server runs per file."));
-    add(SrsConfSpec("chunk_size", T::Int, "60000")
+    add(SrsConfSpec(K::pid, "./objs/srs.pid").doc("The pid file, locked so that only one server runs per file."));
+    add(SrsConfSpec(K::chunk_size, "60000")
             .range(128, 65536)
-            .reload()
+            .reload(M::NewClients, "RTMP connections made after the reload (a vhost's chunk_size inherits it).")
             .alias("rtmp.chunk_size")
             .doc("The RTMP chunk size the server sends with; larger chunks cost less CPU."));
-    add(SrsConfSpec("ff_log_dir", T::String, "./objs")
+    add(SrsConfSpec(K::ff_log_dir, "./objs")
             .doc("The directory of the ffmpeg logs of transcode and ingest; /dev/null for none."));
-    add(SrsConfSpec("ff_log_level", T::String, "info")
+    add(SrsConfSpec(K::ff_log_level, "info")
             .one_of({"quiet", "panic", "fatal", "error", "warning", "info", "verbose", "debug", "trace"})
             .doc("The ffmpeg -loglevel of transcode and ingest."));
-    add(SrsConfSpec("srs_log_tank", T::String, "file")
+    add(SrsConfSpec(K::srs_log_tank, "file")
             .one_of({"console", "file"})
-            .reload()
+            .reload(M::AtOnce, "The logger switches output.")
             .doc("Where the server logs: console or file (srs_log_file)."));
-    add(SrsConfSpec("srs_log_level", T::String, "trace")
+    add(SrsConfSpec(K::srs_log_level, "trace")
             .one_of({"verbose", "info", "trace", "warn", "error"})
-            .reload()
+            .reload(M::AtOnce, "The logger switches level.")
             .doc("The lowest level logged: verbose, info, trace, warn or error."));
-    add(SrsConfSpec("srs_log_level_v2", T::String)
+    add(SrsConfSpec(K::srs_log_level_v2)
             .one_of({"trace", "debug", "info", "warn", "error"})
-            .reload()
+            .reload(M::NotUsed)
             .eg("info")
             .doc("SRS 5's level names (trace debug info warn error); overrides srs_log_level when set."));
-    add(SrsConfSpec("srs_log_file", T::String, "./objs/srs.log")
-            .reload()
+    add(SrsConfSpec(K::srs_log_file, "./objs/srs.log")
+            .reload(M::AtOnce, "The logger reopens on the new file.")
             .doc("The log file when srs_log_tank is file; reopened on SIGUSR1 for logrotate."));
-    add(SrsConfSpec("max_connections", T::Int, "1000")
+    add(SrsConfSpec(K::max_connections, "1000")
             .range(1, 10000000)
-            .reload()
+            .reload(M::AtOnce, "Checked at each accept; lowering it drops no connection.")
             .doc("The most client connections; new ones beyond it are closed at once."));
-    add(SrsConfSpec("daemon", T::Bool, "on").doc("Whether to run in the background as a daemon."));
-    add(SrsConfSpec("utc_time", T::Bool, "off")
-            .doc("Whether log times and file name dates use UTC instead of local time."));
-    add(SrsConfSpec("pithy_print_ms", T::DurationMs, "10000")
+    add(SrsConfSpec(K::daemon, "on").doc("Whether to run in the background as a daemon."));
+    add(SrsConfSpec(K::utc_time, "off").doc("Whether log times and file name dates use UTC instead of local time."));
+    add(SrsConfSpec(K::pithy_print_ms, "10000")
             .at_least(100)
-            .reload()
+            .reload(M::NotUsed)
             .doc("How often the periodic status lines of each stream are logged."));
-    add(SrsConfSpec("work_dir", T::String, "./").doc("The directory to chdir to at startup."));
-    add(SrsConfSpec("asprocess", T::Bool, "off")
+    add(SrsConfSpec(K::work_dir, "./").doc("The directory to chdir to at startup."));
+    add(SrsConfSpec(K::asprocess, "off")
             .doc("Whether to quit when the parent process exits (under a supervisor); conflicts with daemon."));
-    add(SrsConfSpec("empty_ip_ok", T::Bool, "on")
-            .reload()
+    add(SrsConfSpec(K::empty_ip_ok, "on")
+            .reload(M::NotUsed)
             .doc("Whether a client without a peer IP (load balancer health checks) is closed silently."));
-    add(SrsConfSpec("in_docker", T::Bool, "off").doc("Whether the server runs in docker, when detection fails."));
-    add(SrsConfSpec("grace_start_wait", T::DurationMs, "2300")
-            .reload()
+    add(SrsConfSpec(K::in_docker, "off").doc("Whether the server runs in docker, when detection fails."));
+    add(SrsConfSpec(K::grace_start_wait, "2300")
+            .reload(M::NotUsed)
             .doc("On a graceful quit (SIGQUIT), how long to keep accepting before closing the listeners."));
-    add(SrsConfSpec("grace_final_wait", T::DurationMs, "3200")
-            .reload()
+    add(SrsConfSpec(K::grace_final_wait, "3200")
+            .reload(M::AtOnce, "Read when a graceful quit (SIGQUIT) starts.")
             .doc("On a graceful quit, how long to wait for the connections to finish."));
-    add(SrsConfSpec("force_grace_quit", T::Bool, "off")
-            .reload()
+    add(SrsConfSpec(K::force_grace_quit, "off")
+            .reload(M::NotUsed)
             .doc("Whether SIGTERM quits gracefully too, as SIGQUIT does (for K8S rolling updates)."));
-    add(SrsConfSpec("disable_daemon_for_docker", T::Bool, "on").doc("Whether daemon is forced off in docker."));
-    add(SrsConfSpec("inotify_auto_reload", T::Bool, "off")
+    add(SrsConfSpec(K::disable_daemon_for_docker, "on").doc("Whether daemon is forced off in docker."));
+    add(SrsConfSpec(K::inotify_auto_reload, "off")
             .doc("Whether to reload when the config file changes, watched with inotify."));
-    add(SrsConfSpec("auto_reload_for_docker", T::Bool, "on")
-            .doc("Whether inotify_auto_reload is forced on in docker."));
-    add(SrsConfSpec("tcmalloc_release_rate", T::Double, "0.8")
+    add(SrsConfSpec(K::auto_reload_for_docker, "on").doc("Whether inotify_auto_reload is forced on in docker."));
+    add(SrsConfSpec(K::tcmalloc_release_rate, "0.8")
             .range(0, 10)
-            .reload()
+            .reload(M::NotUsed)
             .doc("With tcmalloc (SRS_GPERF builds), how fast freed memory returns to the system."));
-    add(SrsConfSpec("query_latest_version", T::Bool, "off")
+    add(SrsConfSpec(K::query_latest_version, "off")
             .doc("Whether to ask the project's site for the latest version and log a notice."));
-    add(SrsConfSpec("first_wait_for_qlv", T::DurationS, "300")
-            .doc("How long after startup the latest version is first queried."));
-    add(SrsConfSpec("is_full", T::Bool, "off")
+    add(SrsConfSpec(K::first_wait_for_qlv, "300").doc("How long after startup the latest version is first queried."));
+    add(SrsConfSpec(K::is_full, "off")
             .doc("Marks conf/full.conf, a reference of every directive that the server refuses to run with."));
-    add(SrsConfSpec("rtmp", T::Block)
-            .legacy_block()
-            .doc("SRS 7's placement of listen and chunk_size; moved to the top level when loading."));
+    add(SrsConfSpec(K::rtmp).legacy_block().doc(
+        "SRS 7's placement of listen and chunk_size; moved to the top level when loading."));
 
     // ------------------------------------------------------------------ heartbeat, stats
-    add(SrsConfSpec("heartbeat", T::Block).reload().doc("Reports this server to an HTTP API periodically."));
-    add(SrsConfSpec("heartbeat.enabled", T::Bool, "off").reload().doc("Whether the heartbeat is sent."));
-    add(SrsConfSpec("heartbeat.interval", T::DurationS, "9.9")
-            .at_least(0.1)
-            .reload()
-            .doc("The interval of the heartbeat."));
-    add(SrsConfSpec("heartbeat.url", T::String, "http://127.0.0.1:8085/api/v1/servers")
+    add(SrsConfSpec(K::heartbeat).reload(M::NotUsed).doc("Reports this server to an HTTP API periodically."));
+    add(SrsConfSpec(K::heartbeat_enabled, "off").reload().doc("Whether the heartbeat is sent."));
+    add(SrsConfSpec(K::heartbeat_interval, "9.9").at_least(0.1).reload().doc("The interval of the heartbeat."));
+    add(SrsConfSpec(K::heartbeat_url, "http://127.0.0.1:8085/api/v1/servers")
             .reload()
             .doc("The URL the heartbeat JSON (device_id, ip, ...) is POSTed to."));
-    add(SrsConfSpec("heartbeat.device_id", T::String)
-            .reload()
-            .eg("my-srs-device")
-            .doc("The device id in the heartbeat."));
-    add(SrsConfSpec("heartbeat.summaries", T::Bool, "off")
-            .reload()
-            .doc("Whether the heartbeat carries /api/v1/summaries."));
-    add(SrsConfSpec("heartbeat.ports", T::Bool, "off").reload().doc("Whether the heartbeat carries the listen ports."));
-    add(SrsConfSpec("stats", T::Block).reload().doc("System statistics for the API (/api/v1/summaries)."));
-    add(SrsConfSpec("stats.enabled", T::Bool, "on").reload().doc("Whether system resources are sampled."));
-    add(SrsConfSpec("stats.network", T::Int, "0")
+    add(SrsConfSpec(K::heartbeat_device_id).reload().eg("my-srs-device").doc("The device id in the heartbeat."));
+    add(SrsConfSpec(K::heartbeat_summaries, "off").reload().doc("Whether the heartbeat carries /api/v1/summaries."));
+    add(SrsConfSpec(K::heartbeat_ports, "off").reload().doc("Whether the heartbeat carries the listen ports."));
+    add(SrsConfSpec(K::stats).reload(M::NotUsed).doc("System statistics for the API (/api/v1/summaries)."));
+    add(SrsConfSpec(K::stats_enabled, "on").reload().doc("Whether system resources are sampled."));
+    add(SrsConfSpec(K::stats_network, "0")
             .range(0, 1024)
             .reload()
             .doc("The index of the network interface whose IP is reported."));
-    add(SrsConfSpec("stats.disk", T::Strings)
-            .reload()
+    add(SrsConfSpec(K::stats_disk)
+            .reload(M::AtOnce, "The disks the API samples.")
             .eg("sda sdb xvda xvdb")
             .doc("The disk devices whose IO is sampled from /proc/diskstats."));
 
     // ------------------------------------------------------------------ HTTP API, server, exporter
-    add(SrsConfSpec("http_api", T::Block).reload().doc("The HTTP API (/api/v1), for management and stats."));
-    add(SrsConfSpec("http_api.enabled", T::Bool, "off").reload().doc("Whether the HTTP API listens."));
-    add(SrsConfSpec("http_api.listen", T::Endpoints, "1985")
+    add(SrsConfSpec(K::http_api)
+            .reload(M::AtOnce, "The listener opens or closes; auth, crossdomain and raw_api apply to the next request.")
+            .doc("The HTTP API (/api/v1), for management and stats."));
+    add(SrsConfSpec(K::http_api_enabled, "off").reload().doc("Whether the HTTP API listens."));
+    add(SrsConfSpec(K::http_api_listen, "1985")
             .reload()
             .doc("The HTTP API listen endpoints; the same as http_server's shares one server."));
-    add(SrsConfSpec("http_api.crossdomain", T::Bool, "on")
+    add(SrsConfSpec(K::http_api_crossdomain, "on")
             .reload()
             .doc("Whether CORS headers allow browsers on other origins."));
-    add(SrsConfSpec("http_api.raw_api", T::Block).reload().doc("The raw API that changes the server."));
-    add(SrsConfSpec("http_api.raw_api.enabled", T::Bool, "off").reload().doc("Whether the raw API is served."));
-    add(SrsConfSpec("http_api.raw_api.allow_reload", T::Bool, "off")
+    add(SrsConfSpec(K::http_api_raw_api).reload().doc("The raw API that changes the server."));
+    add(SrsConfSpec(K::http_api_raw_api_enabled, "off").reload().doc("Whether the raw API is served."));
+    add(SrsConfSpec(K::http_api_raw_api_allow_reload, "off")
             .reload()
             .doc("Whether /api/v1/raw?rpc=reload may reload the config."));
-    add(SrsConfSpec("http_api.raw_api.allow_query", T::Bool, "off")
+    add(SrsConfSpec(K::http_api_raw_api_allow_query, "off")
             .reload()
             .doc("Whether the raw API may query the config (always off in SRS 4+)."));
-    add(SrsConfSpec("http_api.raw_api.allow_update", T::Bool, "off")
+    add(SrsConfSpec(K::http_api_raw_api_allow_update, "off")
             .reload()
             .doc("Whether the raw API may update the config (always off in SRS 4+)."));
-    add(SrsConfSpec("http_api.auth", T::Block).reload().doc("HTTP Basic authentication of the API."));
-    add(SrsConfSpec("http_api.auth.enabled", T::Bool, "off").reload().doc("Whether the API requires a login."));
-    add(SrsConfSpec("http_api.auth.username", T::String).reload().eg("admin").doc("The Basic auth user name."));
-    add(SrsConfSpec("http_api.auth.password", T::String).reload().eg("admin").doc("The Basic auth password."));
-    add(SrsConfSpec("http_api.https", T::Block).reload().doc("The HTTPS API."));
-    add(SrsConfSpec("http_api.https.enabled", T::Bool, "off").reload().doc("Whether the HTTPS API listens."));
-    add(SrsConfSpec("http_api.https.listen", T::Endpoints, "1990").reload().doc("The HTTPS API listen endpoints."));
-    add(SrsConfSpec("http_api.https.key", T::String, "./conf/server.key").reload().doc("The TLS private key file."));
-    add(SrsConfSpec("http_api.https.cert", T::String, "./conf/server.crt").reload().doc("The TLS certificate file."));
+    add(SrsConfSpec(K::http_api_auth).reload().doc("HTTP Basic authentication of the API."));
+    add(SrsConfSpec(K::http_api_auth_enabled, "off").reload().doc("Whether the API requires a login."));
+    add(SrsConfSpec(K::http_api_auth_username).reload().eg("admin").doc("The Basic auth user name."));
+    add(SrsConfSpec(K::http_api_auth_password).reload().eg("admin").doc("The Basic auth password."));
+    add(SrsConfSpec(K::http_api_https).reload(M::NotUsed).doc("The HTTPS API."));
+    add(SrsConfSpec(K::http_api_https_enabled, "off").reload().doc("Whether the HTTPS API listens."));
+    add(SrsConfSpec(K::http_api_https_listen, "1990").reload().doc("The HTTPS API listen endpoints."));
+    add(SrsConfSpec(K::http_api_https_key, "./conf/server.key").reload().doc("The TLS private key file."));
+    add(SrsConfSpec(K::http_api_https_cert, "./conf/server.crt").reload().doc("The TLS certificate file."));
 
-    add(SrsConfSpec("http_server", T::Block)
-            .reload()
+    add(SrsConfSpec(K::http_server)
+            .reload(M::AtOnce, "The listener opens or closes; dir and crossdomain apply to the next request.")
             .alias("http_stream")
             .doc("The HTTP server for static files, HLS and HTTP-FLV (http_stream in SRS 1)."));
-    add(SrsConfSpec("http_server.enabled", T::Bool, "off").reload().doc("Whether the HTTP server listens."));
-    add(SrsConfSpec("http_server.listen", T::Endpoints, "8080").reload().doc("The HTTP server listen endpoints."));
-    add(SrsConfSpec("http_server.dir", T::String, "./objs/nginx/html")
+    add(SrsConfSpec(K::http_server_enabled, "off").reload().doc("Whether the HTTP server listens."));
+    add(SrsConfSpec(K::http_server_listen, "8080").reload().doc("The HTTP server listen endpoints."));
+    add(SrsConfSpec(K::http_server_dir, "./objs/nginx/html")
             .reload()
             .doc("The document root of static files (and where HLS is written by default)."));
-    add(SrsConfSpec("http_server.crossdomain", T::Bool, "on")
+    add(SrsConfSpec(K::http_server_crossdomain, "on")
             .reload()
             .doc("Whether CORS headers allow players on other origins."));
-    add(SrsConfSpec("http_server.https", T::Block).reload().doc("The HTTPS server."));
-    add(SrsConfSpec("http_server.https.enabled", T::Bool, "off").reload().doc("Whether the HTTPS server listens."));
-    add(SrsConfSpec("http_server.https.listen", T::Endpoints, "8088")
-            .reload()
-            .doc("The HTTPS server listen endpoints."));
-    add(SrsConfSpec("http_server.https.key", T::String, "./conf/server.key").reload().doc("The TLS private key file."));
-    add(SrsConfSpec("http_server.https.cert", T::String, "./conf/server.crt")
-            .reload()
-            .doc("The TLS certificate file."));
+    add(SrsConfSpec(K::http_server_https).reload(M::NotUsed).doc("The HTTPS server."));
+    add(SrsConfSpec(K::http_server_https_enabled, "off").reload().doc("Whether the HTTPS server listens."));
+    add(SrsConfSpec(K::http_server_https_listen, "8088").reload().doc("The HTTPS server listen endpoints."));
+    add(SrsConfSpec(K::http_server_https_key, "./conf/server.key").reload().doc("The TLS private key file."));
+    add(SrsConfSpec(K::http_server_https_cert, "./conf/server.crt").reload().doc("The TLS certificate file."));
 
-    add(SrsConfSpec("exporter", T::Block).reload().doc("The Prometheus exporter (/metrics)."));
-    add(SrsConfSpec("exporter.enabled", T::Bool, "off").reload().doc("Whether the exporter listens."));
-    add(SrsConfSpec("exporter.listen", T::Endpoints, "9972").reload().doc("The exporter listen endpoints."));
-    add(SrsConfSpec("exporter.label", T::String).reload().eg("cn-beijing").doc("The label of the metrics."));
-    add(SrsConfSpec("exporter.tag", T::String).reload().eg("cn-edge").doc("The tag of the metrics."));
+    add(SrsConfSpec(K::exporter)
+            .reload(M::AtOnce, "The listener opens or closes; labels apply to the next scrape.")
+            .doc("The Prometheus exporter (/metrics)."));
+    add(SrsConfSpec(K::exporter_enabled, "off").reload().doc("Whether the exporter listens."));
+    add(SrsConfSpec(K::exporter_listen, "9972").reload().doc("The exporter listen endpoints."));
+    add(SrsConfSpec(K::exporter_label).reload().eg("cn-beijing").doc("The label of the metrics."));
+    add(SrsConfSpec(K::exporter_tag).reload().eg("cn-edge").doc("The tag of the metrics."));
 
     // ------------------------------------------------------------------ stream casters
-    add(SrsConfSpec("stream_caster", T::Block)
+    add(SrsConfSpec(K::stream_caster)
             .range(0, 0)
             .many()
             .doc("Converts another protocol (FLV over HTTP POST, MPEG-TS over UDP) to RTMP; one block per caster."));
-    add(SrsConfSpec("stream_caster.enabled", T::Bool, "off").doc("Whether the caster runs."));
-    add(SrsConfSpec("stream_caster.caster", T::String)
+    add(SrsConfSpec(K::stream_caster_enabled, "off").doc("Whether the caster runs."));
+    add(SrsConfSpec(K::stream_caster_caster)
             .one_of({"flv", "mpegts_over_udp", "gb28181", "rtsp"})
             .eg("flv")
             .doc("The input protocol: flv (HTTP POST), mpegts_over_udp, gb28181 or rtsp."));
-    add(SrsConfSpec("stream_caster.output", T::String)
+    add(SrsConfSpec(K::stream_caster_output)
             .eg("rtmp://127.0.0.1/[app]/[stream]")
             .doc("The RTMP URL the stream is published to; [app] and [stream] come from the input."));
-    add(SrsConfSpec("stream_caster.listen", T::Endpoints).eg("8936").doc("The caster's listen endpoint."));
-    add(SrsConfSpec("stream_caster.rtp_port_min", T::Int, "57200").range(1, 65535).doc("The lowest RTP port (rtsp)."));
-    add(SrsConfSpec("stream_caster.rtp_port_max", T::Int, "57300").range(1, 65535).doc("The highest RTP port (rtsp)."));
+    add(SrsConfSpec(K::stream_caster_listen).eg("8936").doc("The caster's listen endpoint."));
+    add(SrsConfSpec(K::stream_caster_rtp_port_min, "57200").range(1, 65535).doc("The lowest RTP port (rtsp)."));
+    add(SrsConfSpec(K::stream_caster_rtp_port_max, "57300").range(1, 65535).doc("The highest RTP port (rtsp)."));
     add(SrsConfSpec("stream_caster.sip", T::Ignored).doc("GB28181 SIP settings; not supported, ignored."));
 
     // ------------------------------------------------------------------ SRS sections not supported
@@ -463,457 +465,472 @@ std::vector<SrsConfSpec> build_table() {
     add(SrsConfSpec("circuit_breaker", T::Ignored).doc("SRS's WebRTC circuit breaker; not supported, ignored."));
 
     // ------------------------------------------------------------------ vhost
-    add(SrsConfSpec("vhost", T::Block)
+    add(SrsConfSpec(K::vhost)
             .range(1, 1)
             .many()
             .reload()
             .eg("__defaultVhost__")
             .doc("A virtual host, by the host of the client's URL; __defaultVhost__ serves any host not declared."));
-    add(SrsConfSpec("vhost.enabled", T::Bool, "on")
-            .reload()
+    add(SrsConfSpec(K::vhost_enabled, "on")
+            .reload(M::AtOnce,
+                    "off: every publisher and player of the vhost (RTMP, HTTP-FLV/TS/AAC/MP3) is disconnected and its "
+                    "HLS stops; on: new clients are accepted.")
             .doc("Whether the vhost serves; when off, every client of it is refused."));
-    add(SrsConfSpec("vhost.min_latency", T::Bool, "off")
-            .reload()
+    add(SrsConfSpec(K::vhost_min_latency, "off")
+            .reload(M::AtOnce, "Running players switch between realtime and merged write at their next wake-up.")
             .doc("Low latency mode: no merged read, and players wake on every message."));
-    add(SrsConfSpec("vhost.tcp_nodelay", T::Bool, "off")
-            .reload()
+    add(SrsConfSpec(K::vhost_tcp_nodelay, "off")
+            .reload(M::AtOnce, "Set on running RTMP players' sockets; publishers at their next publish.")
             .doc("Whether TCP_NODELAY is set on the clients' sockets."));
-    add(SrsConfSpec("vhost.chunk_size", T::Int)
+    add(SrsConfSpec(K::vhost_chunk_size)
             .range(128, 65536)
             .inherits("chunk_size")
-            .reload()
+            .reload(M::NewClients, "Sent at connect.")
             .doc("The RTMP chunk size of this vhost; the global chunk_size when absent."));
-    add(SrsConfSpec("vhost.in_ack_size", T::Int, "0")
+    add(SrsConfSpec(K::vhost_in_ack_size, "0")
             .at_least(0)
-            .reload()
+            .reload(M::NotUsed)
             .doc("The acknowledgement window asked of publishers, in bytes; 0 to not set."));
-    add(SrsConfSpec("vhost.out_ack_size", T::Int, "2500000")
+    add(SrsConfSpec(K::vhost_out_ack_size, "2500000")
             .at_least(0)
-            .reload()
+            .reload(M::NewClients, "Sent at connect.")
             .doc("The acknowledgement window announced to players, in bytes; 0 to not set."));
 
-    add(SrsConfSpec("vhost.publish", T::Block).reload().doc("How publishers (encoders) are read."));
-    add(SrsConfSpec("vhost.publish.mr", T::Bool, "off")
+    add(SrsConfSpec(K::vhost_publish).reload(M::NotUsed).doc("How publishers (encoders) are read."));
+    add(SrsConfSpec(K::vhost_publish_mr, "off")
             .reload()
             .alias("vhost.mr.enabled")
             .doc("Merged read: read larger batches at the cost of latency (mr_latency)."));
-    add(SrsConfSpec("vhost.publish.mr_latency", T::DurationMs, "350")
+    add(SrsConfSpec(K::vhost_publish_mr_latency, "350")
             .reload()
             .alias("vhost.mr.latency")
             .doc("The merged read latency."));
-    add(SrsConfSpec("vhost.publish.firstpkt_timeout", T::DurationMs, "20000")
-            .reload()
+    add(SrsConfSpec(K::vhost_publish_firstpkt_timeout, "20000")
+            .reload(M::NextPublish, "Read when a publish starts.")
             .alias("vhost.publish_1stpkt_timeout")
             .doc("How long a publisher may take to send its first media packet."));
-    add(SrsConfSpec("vhost.publish.normal_timeout", T::DurationMs, "5000")
-            .reload()
+    add(SrsConfSpec(K::vhost_publish_normal_timeout, "5000")
+            .reload(M::NextPublish, "Read when a publish starts.")
             .alias("vhost.publish_normal_timeout")
             .doc("How long a publisher may be silent once streaming."));
-    add(SrsConfSpec("vhost.publish.parse_sps", T::Bool, "on")
+    add(SrsConfSpec(K::vhost_publish_parse_sps, "on")
             .reload()
             .doc("Whether the H.264 SPS is parsed for the resolution in the API."));
-    add(SrsConfSpec("vhost.publish.try_annexb_first", T::Bool, "on")
+    add(SrsConfSpec(K::vhost_publish_try_annexb_first, "on")
             .reload()
             .doc("Whether SPS/PPS parsing tries Annex B before the AVCC format."));
-    add(SrsConfSpec("vhost.publish.kickoff_for_idle", T::DurationS, "0")
+    add(SrsConfSpec(K::vhost_publish_kickoff_for_idle, "0")
             .reload()
             .doc("Disconnect a publisher that has had no players for this long; 0 never."));
-    add(SrsConfSpec("vhost.publish.stale_timeout", T::DurationMs, "1000")
-            .reload()
+    add(SrsConfSpec(K::vhost_publish_stale_timeout, "1000")
+            .reload(M::AtOnce, "Checked when a new publisher asks for a busy stream.")
             .doc("A new publish of a stream replaces a publisher that has sent nothing for this long (else it is "
                  "refused)."));
-    add(SrsConfSpec("vhost.publish.max_partial_bytes", T::Int, "16777216")
+    add(SrsConfSpec(K::vhost_publish_max_partial_bytes, "16777216")
             .at_least(65536)
-            .reload()
+            .reload(M::NextPublish, "Read when a publish starts.")
             .doc("The most bytes an RTMP publisher's partly received messages may hold together (each is allocated "
                  "whole at its first chunk); over it, the publisher is disconnected. Before a publish is accepted a "
                  "client may hold 1 MiB."));
-    add(SrsConfSpec("vhost.mr", T::Block)
+    add(SrsConfSpec(K::vhost_mr)
             .legacy_block()
             .doc("SRS 2's mr { enabled; latency; }, moved to publish.mr and publish.mr_latency."));
 
-    add(SrsConfSpec("vhost.play", T::Block).reload().doc("How players (RTMP and HTTP-FLV) are fed."));
-    add(SrsConfSpec("vhost.play.gop_cache", T::Bool, "on")
-            .reload()
+    add(SrsConfSpec(K::vhost_play).reload(M::NotUsed).doc("How players (RTMP and HTTP-FLV) are fed."));
+    add(SrsConfSpec(K::vhost_play_gop_cache, "on")
+            .reload(M::AtOnce, "Running streams start or stop caching (off drops the cache).")
             .alias("vhost.gop_cache")
             .doc("Whether the last GOP is cached so that new players start at once (off for the lowest latency)."));
-    add(SrsConfSpec("vhost.play.gop_cache_max_frames", T::Int, "2500")
+    add(SrsConfSpec(K::vhost_play_gop_cache_max_frames, "2500")
             .at_least(0)
-            .reload()
+            .reload(M::AtOnce, "Running streams' caches take the new bound.")
             .alias("vhost.gop_cache_max_frames")
             .doc("The most messages in the GOP cache, against streams without keyframes; 0 for no limit."));
-    add(SrsConfSpec("vhost.play.queue_length", T::DurationS, "30")
-            .reload()
+    add(SrsConfSpec(K::vhost_play_queue_length, "30")
+            .reload(M::AtOnce, "Running players (RTMP and HTTP) take it for their next message, without reconnecting.")
             .alias("vhost.queue_length")
             .doc("The longest a player's queue may grow before whole GOPs are dropped."));
-    add(SrsConfSpec("vhost.play.time_jitter", T::String, "full")
+    add(SrsConfSpec(K::vhost_play_time_jitter, "full")
             .one_of({"full", "zero", "off"})
-            .reload()
+            .reload(M::AtOnce, "Running players correct their next message's timestamp with it.")
             .alias("vhost.time_jitter")
             .doc("Timestamp correction: full (start at 0 and keep increasing), zero (start at 0), off."));
-    add(SrsConfSpec("vhost.play.mix_correct", T::Bool, "off")
-            .reload()
+    add(SrsConfSpec(K::vhost_play_mix_correct, "off")
+            .reload(M::AtOnce, "Running streams start or stop reordering.")
             .alias("vhost.mix_correct")
             .doc("Whether audio and video are reordered to interleave monotonically."));
-    add(SrsConfSpec("vhost.play.atc", T::Bool, "off")
-            .reload()
+    add(SrsConfSpec(K::vhost_play_atc, "off")
+            .reload(M::AtOnce, "Running players pass their next message's timestamp through, or correct it.")
             .alias("vhost.atc")
             .doc("Absolute time: deliver the publisher's timestamps as they are (time_jitter is then off)."));
-    add(SrsConfSpec("vhost.play.atc_auto", T::Bool, "off")
+    add(SrsConfSpec(K::vhost_play_atc_auto, "off")
             .reload()
             .alias("vhost.atc_auto")
             .doc("Whether atc turns on when onMetaData carries bravo_atc=true."));
-    add(SrsConfSpec("vhost.play.mw_latency", T::DurationMs, "350")
-            .reload()
+    add(SrsConfSpec(K::vhost_play_mw_latency, "350")
+            .reload(M::AtOnce, "Running players' send loops re-read it at their next wake-up.")
             .alias("vhost.mw_latency")
             .doc("Merged write: how much media is sent in one write to a player."));
-    add(SrsConfSpec("vhost.play.mw_msgs", T::Int, "8")
+    add(SrsConfSpec(K::vhost_play_mw_msgs, "8")
             .range(0, 1024)
-            .reload()
+            .reload(M::AtOnce, "Running players' send loops re-read it at their next wake-up.")
             .alias("vhost.mw_msgs")
             .doc("Merged write: the fewest messages a player waits for before a write."));
-    add(SrsConfSpec("vhost.play.send_min_interval", T::DurationMs, "0")
+    add(SrsConfSpec(K::vhost_play_send_min_interval, "0")
             .reload()
             .alias("vhost.send_min_interval")
             .doc("The least interval between sends to a player; 0 for none."));
-    add(SrsConfSpec("vhost.play.reduce_sequence_header", T::Bool, "off")
+    add(SrsConfSpec(K::vhost_play_reduce_sequence_header, "off")
             .reload()
             .alias("vhost.reduce_sequence_header")
             .doc("Whether an unchanged sequence header is not sent again."));
 
-    add(SrsConfSpec("vhost.cluster", T::Block).reload().doc("Origin or edge of a cluster."));
-    add(SrsConfSpec("vhost.cluster.mode", T::String, "local")
+    add(SrsConfSpec(K::vhost_cluster).reload(M::NotUsed).doc("Origin or edge of a cluster."));
+    add(SrsConfSpec(K::vhost_cluster_mode, "local")
             .one_of({"local", "remote"})
             .alias("vhost.mode")
             .doc("local: an origin; remote: an edge that pulls from and pushes to origin."));
-    add(SrsConfSpec("vhost.cluster.origin", T::Strings)
+    add(SrsConfSpec(K::vhost_cluster_origin)
             .check(srs_conf_check_hosts)
             .reload()
             .alias("vhost.origin")
             .eg("127.0.0.1:1935 localhost:1935")
             .doc("For an edge, the origins as host[:port], tried in turn."));
-    add(SrsConfSpec("vhost.cluster.token_traverse", T::Bool, "off")
+    add(SrsConfSpec(K::vhost_cluster_token_traverse, "off")
             .reload()
             .alias("vhost.token_traverse")
             .doc("For an edge, whether each client's connect is checked by origin."));
-    add(SrsConfSpec("vhost.cluster.vhost", T::String)
+    add(SrsConfSpec(K::vhost_cluster_vhost)
             .reload()
             .alias("vhost.vhost")
             .eg("same.edge.srs.com")
             .doc("For an edge, the vhost asked of origin; this vhost when empty."));
-    add(SrsConfSpec("vhost.cluster.debug_srs_upnode", T::Bool, "on")
+    add(SrsConfSpec(K::vhost_cluster_debug_srs_upnode, "on")
             .reload()
             .alias("vhost.debug_srs_upnode")
             .doc("Whether the connect to an upstream SRS carries debug info."));
-    add(SrsConfSpec("vhost.cluster.origin_cluster", T::Bool, "off")
+    add(SrsConfSpec(K::vhost_cluster_origin_cluster, "off")
             .doc("For an origin, whether it asks its coworkers for streams it lacks."));
-    add(SrsConfSpec("vhost.cluster.coworkers", T::Strings)
+    add(SrsConfSpec(K::vhost_cluster_coworkers)
             .eg("127.0.0.1:9091 127.0.0.1:9092")
             .doc("For an origin cluster, the other origins' HTTP API endpoints."));
-    add(SrsConfSpec("vhost.cluster.redis", T::String)
+    add(SrsConfSpec(K::vhost_cluster_redis)
             .eg("127.0.0.1:6379")
             .doc("For an origin cluster, a Redis server (host:port) holding which origin publishes each stream."));
-    add(SrsConfSpec("vhost.cluster.protocol", T::String, "rtmp")
+    add(SrsConfSpec(K::vhost_cluster_protocol, "rtmp")
             .one_of({"rtmp", "flv", "flvs"})
             .reload()
             .doc("For an edge, how it pulls from origin: rtmp, flv or flvs."));
-    add(SrsConfSpec("vhost.cluster.follow_client", T::Bool, "off")
+    add(SrsConfSpec(K::vhost_cluster_follow_client, "off")
             .reload()
             .doc("For an edge, whether it pulls with the client's protocol."));
 
-    add(SrsConfSpec("vhost.forward", T::Block)
-            .reload()
+    add(SrsConfSpec(K::vhost_forward)
+            .reload(M::NextPublish,
+                    "Read when a stream publishes: forwarders of a running publish keep their destinations until it "
+                    "unpublishes; the new destinations, backend and enabled on/off apply from the next publish.")
             .doc("Forwards published streams to other servers (forward host:port; in SRS 1/2)."));
-    add(SrsConfSpec("vhost.forward.enabled", T::Bool, "off").reload().doc("Whether streams are forwarded."));
-    add(SrsConfSpec("vhost.forward.destination", T::Strings)
+    add(SrsConfSpec(K::vhost_forward_enabled, "off").reload().doc("Whether streams are forwarded."));
+    add(SrsConfSpec(K::vhost_forward_destination)
             .check(srs_conf_check_hosts)
             .reload()
             .eg("127.0.0.1:19350")
             .doc("The servers each stream is forwarded to, as host:port."));
-    add(SrsConfSpec("vhost.forward.backend", T::String)
+    add(SrsConfSpec(K::vhost_forward_backend)
             .reload()
             .eg("http://127.0.0.1:8085/api/v1/forward")
             .doc("An HTTP API that returns the forward URLs of each publish."));
 
-    add(SrsConfSpec("vhost.refer", T::Block)
-            .reload()
+    add(SrsConfSpec(K::vhost_refer)
+            .reload(M::NewClients,
+                    "Checked when a client connects, publishes or plays; running clients are not checked again.")
             .doc("Hotlink protection by the page URL of the client (refer a b; in SRS 1/2)."));
-    add(SrsConfSpec("vhost.refer.enabled", T::Bool, "off").reload().doc("Whether the referer is checked."));
-    add(SrsConfSpec("vhost.refer.all", T::Strings)
+    add(SrsConfSpec(K::vhost_refer_enabled, "off").reload().doc("Whether the referer is checked."));
+    add(SrsConfSpec(K::vhost_refer_all)
             .reload()
             .eg("github.com github.io")
             .doc("Domains allowed for publish and play."));
-    add(SrsConfSpec("vhost.refer.publish", T::Strings)
+    add(SrsConfSpec(K::vhost_refer_publish)
             .reload()
             .alias("vhost.refer_publish")
             .eg("github.com")
             .doc("Domains allowed to publish."));
-    add(SrsConfSpec("vhost.refer.play", T::Strings)
+    add(SrsConfSpec(K::vhost_refer_play)
             .reload()
             .alias("vhost.refer_play")
             .eg("github.com")
             .doc("Domains allowed to play."));
 
-    add(SrsConfSpec("vhost.security", T::Block).reload().doc("Allows or denies clients by IP."));
-    add(SrsConfSpec("vhost.security.enabled", T::Bool, "off")
+    add(SrsConfSpec(K::vhost_security)
+            .reload(M::NewClients, "Checked when a client publishes or plays; running clients are not checked again.")
+            .doc("Allows or denies clients by IP."));
+    add(SrsConfSpec(K::vhost_security_enabled, "off")
             .reload()
             .doc("Whether the rules apply; then a client is denied unless allowed, and deny wins."));
-    add(SrsConfSpec("vhost.security.allow", T::Strings)
+    add(SrsConfSpec(K::vhost_security_allow)
             .check(srs_conf_check_security_rule)
             .many()
             .reload()
             .eg("play all")
             .doc("allow publish|play all|IP|CIDR; one rule per line."));
-    add(SrsConfSpec("vhost.security.deny", T::Strings)
+    add(SrsConfSpec(K::vhost_security_deny)
             .check(srs_conf_check_security_rule)
             .many()
             .reload()
             .eg("publish 10.0.0.0/8")
             .doc("deny publish|play all|IP|CIDR; one rule per line."));
 
-    add(SrsConfSpec("vhost.http_hooks", T::Block)
-            .reload()
+    add(SrsConfSpec(K::vhost_http_hooks)
+            .reload(M::NewClients,
+                    "Read at each event of a client; clients connected before call the hooks of the new config from "
+                    "their next event.")
             .doc("HTTP callbacks: a JSON POST per event; a reply other than HTTP 200 with 0 (or code 0) rejects it."));
-    add(SrsConfSpec("vhost.http_hooks.enabled", T::Bool, "off").reload().doc("Whether the callbacks are made."));
-    add(SrsConfSpec("vhost.http_hooks.timeout", T::DurationS, "5")
+    add(SrsConfSpec(K::vhost_http_hooks_enabled, "off").reload().doc("Whether the callbacks are made."));
+    add(SrsConfSpec(K::vhost_http_hooks_timeout, "5")
             .at_least(0.1)
             .reload()
             .doc("How long a callback may take (connect, send and answer); a late answer rejects the client."));
-    add(SrsConfSpec("vhost.http_hooks.on_connect", T::Strings)
+    add(SrsConfSpec(K::vhost_http_hooks_on_connect)
             .reload()
             .eg("http://127.0.0.1:8085/api/v1/clients")
             .doc("URLs called when a client connects to the vhost."));
-    add(SrsConfSpec("vhost.http_hooks.on_close", T::Strings)
+    add(SrsConfSpec(K::vhost_http_hooks_on_close)
             .reload()
             .eg("http://127.0.0.1:8085/api/v1/clients")
             .doc("URLs called when a client disconnects."));
-    add(SrsConfSpec("vhost.http_hooks.on_publish", T::Strings)
+    add(SrsConfSpec(K::vhost_http_hooks_on_publish)
             .reload()
             .eg("http://127.0.0.1:8085/api/v1/streams")
             .doc("URLs called when a stream is published; may reject it."));
-    add(SrsConfSpec("vhost.http_hooks.on_unpublish", T::Strings)
+    add(SrsConfSpec(K::vhost_http_hooks_on_unpublish)
             .reload()
             .eg("http://127.0.0.1:8085/api/v1/streams")
             .doc("URLs called when a publisher stops."));
-    add(SrsConfSpec("vhost.http_hooks.on_play", T::Strings)
+    add(SrsConfSpec(K::vhost_http_hooks_on_play)
             .reload()
             .eg("http://127.0.0.1:8085/api/v1/sessions")
             .doc("URLs called when a player starts; may reject it."));
-    add(SrsConfSpec("vhost.http_hooks.on_stop", T::Strings)
+    add(SrsConfSpec(K::vhost_http_hooks_on_stop)
             .reload()
             .eg("http://127.0.0.1:8085/api/v1/sessions")
             .doc("URLs called when a player stops."));
-    add(SrsConfSpec("vhost.http_hooks.on_dvr", T::Strings)
-            .reload()
+    add(SrsConfSpec(K::vhost_http_hooks_on_dvr)
+            .reload(M::AtOnce, "Read each time a DVR file is complete.")
             .eg("http://127.0.0.1:8085/api/v1/dvrs")
             .doc("URLs called when a DVR file is finished."));
-    add(SrsConfSpec("vhost.http_hooks.on_hls", T::Strings)
+    add(SrsConfSpec(K::vhost_http_hooks_on_hls)
             .reload()
             .eg("http://127.0.0.1:8085/api/v1/hls")
             .doc("URLs called when an HLS segment is finished."));
-    add(SrsConfSpec("vhost.http_hooks.on_hls_notify", T::String)
+    add(SrsConfSpec(K::vhost_http_hooks_on_hls_notify)
             .reload()
             .eg("http://127.0.0.1:8085/api/v1/hls/[app]/[stream]/[ts_url][param]")
             .doc("A URL fetched (GET) for each new HLS segment, to warm a CDN; [app] [stream] [ts_url] [param]."));
 
-    add(SrsConfSpec("vhost.hls", T::Block).reload().doc("HLS: MPEG-TS segments and an m3u8 playlist per stream."));
-    add(SrsConfSpec("vhost.hls.enabled", T::Bool, "off").reload().doc("Whether HLS is written for published streams."));
-    add(SrsConfSpec("vhost.hls.hls_fragment", T::DurationS, "10")
+    add(SrsConfSpec(K::vhost_hls)
+            .reload(M::NextKeyframe,
+                    "A publishing stream's HLS stops (enabled off) or restarts with the new settings from its next "
+                    "keyframe (a new segment, discontinuous); the window and sequence numbers carry on.")
+            .doc("HLS: MPEG-TS segments and an m3u8 playlist per stream."));
+    add(SrsConfSpec(K::vhost_hls_enabled, "off").reload().doc("Whether HLS is written for published streams."));
+    add(SrsConfSpec(K::vhost_hls_hls_fragment, "10")
             .at_least(0.1)
             .reload()
             .doc("The target duration of a segment; a segment ends at the first keyframe after it."));
-    add(SrsConfSpec("vhost.hls.hls_td_ratio", T::Double, "1.5")
+    add(SrsConfSpec(K::vhost_hls_hls_td_ratio, "1.5")
             .range(1, 100)
             .reload()
             .doc("EXT-X-TARGETDURATION is first hls_td_ratio * hls_fragment."));
-    add(SrsConfSpec("vhost.hls.hls_aof_ratio", T::Double, "2.0")
+    add(SrsConfSpec(K::vhost_hls_hls_aof_ratio, "2.0")
             .range(1, 100)
             .reload()
             .doc("For audio only streams, a segment ends at hls_aof_ratio * hls_fragment."));
-    add(SrsConfSpec("vhost.hls.hls_window", T::DurationS, "60")
-            .reload()
-            .doc("The total duration of the segments in the playlist."));
-    add(SrsConfSpec("vhost.hls.hls_on_error", T::String, "continue")
+    add(SrsConfSpec(K::vhost_hls_hls_window, "60").reload().doc("The total duration of the segments in the playlist."));
+    add(SrsConfSpec(K::vhost_hls_hls_on_error, "continue")
             .one_of({"ignore", "disconnect", "continue"})
             .reload()
             .doc("On an HLS error: ignore (stop HLS), disconnect (the publisher) or continue."));
-    add(SrsConfSpec("vhost.hls.hls_path", T::String, "./objs/nginx/html")
+    add(SrsConfSpec(K::vhost_hls_hls_path, "./objs/nginx/html")
             .reload()
             .doc("The directory segments and playlists are written under."));
-    add(SrsConfSpec("vhost.hls.hls_m3u8_file", T::String, "[app]/[stream].m3u8")
+    add(SrsConfSpec(K::vhost_hls_hls_m3u8_file, "[app]/[stream].m3u8")
             .reload()
             .doc("The playlist file below hls_path; [vhost] [app] [stream]."));
-    add(SrsConfSpec("vhost.hls.hls_ts_file", T::String, "[app]/[stream]-[seq].ts")
+    add(SrsConfSpec(K::vhost_hls_hls_ts_file, "[app]/[stream]-[seq].ts")
             .reload()
             .doc("The segment file below hls_path; [vhost] [app] [stream] [seq] [timestamp] [duration] and the date "
                  "ones."));
-    add(SrsConfSpec("vhost.hls.hls_ts_floor", T::Bool, "off")
+    add(SrsConfSpec(K::vhost_hls_hls_ts_floor, "off")
             .reload()
             .doc("Whether [timestamp] is floor(time/hls_fragment), for servers that must cut identical segments."));
-    add(SrsConfSpec("vhost.hls.hls_entry_prefix", T::String)
+    add(SrsConfSpec(K::vhost_hls_hls_entry_prefix)
             .reload()
             .eg("http://your-server")
             .doc("A base URL written before each segment in the playlist; relative URLs when empty."));
-    add(SrsConfSpec("vhost.hls.hls_acodec", T::String, "aac")
+    add(SrsConfSpec(K::vhost_hls_hls_acodec, "aac")
             .reload()
             .doc("The audio codec assumed before the first audio: aac, mp3 or an (none)."));
-    add(SrsConfSpec("vhost.hls.hls_vcodec", T::String, "h264")
+    add(SrsConfSpec(K::vhost_hls_hls_vcodec, "h264")
             .reload()
             .doc("The video codec assumed before the first video: h264, h265 or vn (none)."));
-    add(SrsConfSpec("vhost.hls.hls_cleanup", T::Bool, "on")
-            .reload()
-            .doc("Whether segments that left the window are deleted."));
-    add(SrsConfSpec("vhost.hls.hls_dispose", T::DurationS, "120")
+    add(SrsConfSpec(K::vhost_hls_hls_cleanup, "on").reload().doc("Whether segments that left the window are deleted."));
+    add(SrsConfSpec(K::vhost_hls_hls_dispose, "120")
             .reload()
             .doc("Delete all HLS files of a stream unpublished for this long; 0 never."));
-    add(SrsConfSpec("vhost.hls.hls_wait_keyframe", T::Bool, "on")
-            .reload()
-            .doc("Whether segments are cut only at keyframes."));
-    add(SrsConfSpec("vhost.hls.hls_nb_notify", T::Int, "64")
+    add(SrsConfSpec(K::vhost_hls_hls_wait_keyframe, "on").reload().doc("Whether segments are cut only at keyframes."));
+    add(SrsConfSpec(K::vhost_hls_hls_nb_notify, "64")
             .at_least(0)
             .reload()
             .doc("The most bytes read from the on_hls_notify reply."));
-    add(SrsConfSpec("vhost.hls.hls_keys", T::Bool, "off").reload().doc("Whether segments are AES-128 encrypted."));
-    add(SrsConfSpec("vhost.hls.hls_fragments_per_key", T::Int, "5")
+    add(SrsConfSpec(K::vhost_hls_hls_keys, "off").reload(M::NotUsed).doc("Whether segments are AES-128 encrypted."));
+    add(SrsConfSpec(K::vhost_hls_hls_fragments_per_key, "5")
             .at_least(1)
-            .reload()
+            .reload(M::NotUsed)
             .doc("How many segments share one key."));
-    add(SrsConfSpec("vhost.hls.hls_key_file", T::String, "[app]/[stream]-[seq].key")
-            .reload()
+    add(SrsConfSpec(K::vhost_hls_hls_key_file, "[app]/[stream]-[seq].key")
+            .reload(M::NotUsed)
             .doc("The key file below hls_key_file_path; [vhost] [app] [stream] [seq]."));
-    add(SrsConfSpec("vhost.hls.hls_key_file_path", T::String)
+    add(SrsConfSpec(K::vhost_hls_hls_key_file_path)
             .inherits("vhost.hls.hls_path")
-            .reload()
+            .reload(M::NotUsed)
             .doc("The directory key files are written under; hls_path when absent."));
-    add(SrsConfSpec("vhost.hls.hls_key_url", T::String)
-            .reload()
+    add(SrsConfSpec(K::vhost_hls_hls_key_url)
+            .reload(M::NotUsed)
             .eg("https://localhost:8080")
             .doc("A base URL of the keys in the playlist; relative when empty."));
-    add(SrsConfSpec("vhost.hls.hls_dts_directly", T::Bool, "on")
-            .reload()
+    add(SrsConfSpec(K::vhost_hls_hls_dts_directly, "on")
+            .reload(M::NotUsed)
             .doc("Whether the FLV timestamp is used as the audio DTS as is (else derived from AAC samples)."));
-    add(SrsConfSpec("vhost.hls.hls_ctx", T::Bool, "on")
-            .reload()
+    add(SrsConfSpec(K::vhost_hls_hls_ctx, "on")
+            .reload(M::AtOnce,
+                    "Read at each playlist request: off stops redirecting and opening sessions (open ones end at their "
+                    "timeout), on opens sessions from the next playlist request.")
             .doc("Whether each HLS player gets a session (hls_ctx query) for stats and callbacks; off behind CDNs."));
-    add(SrsConfSpec("vhost.hls.hls_ts_ctx", T::Bool, "on")
-            .reload()
+    add(SrsConfSpec(K::vhost_hls_hls_ts_ctx, "on")
+            .reload(M::AtOnce, "Read each time a session's playlist is served.")
             .doc("Whether segment requests carry the session too, to count HLS bandwidth."));
-    add(SrsConfSpec("vhost.hls.hls_use_fmp4", T::Bool, "off")
-            .reload()
+    add(SrsConfSpec(K::vhost_hls_hls_use_fmp4, "off")
+            .reload(M::NotUsed)
             .doc("Whether segments are fragmented MP4 instead of MPEG-TS."));
-    add(SrsConfSpec("vhost.hls.hls_fmp4_file", T::String, "[app]/[stream]-[seq].m4s")
-            .reload()
+    add(SrsConfSpec(K::vhost_hls_hls_fmp4_file, "[app]/[stream]-[seq].m4s")
+            .reload(M::NotUsed)
             .doc("The fMP4 segment file below hls_path."));
-    add(SrsConfSpec("vhost.hls.hls_init_file", T::String, "[app]/[stream]/init.mp4")
-            .reload()
+    add(SrsConfSpec(K::vhost_hls_hls_init_file, "[app]/[stream]/init.mp4")
+            .reload(M::NotUsed)
             .doc("The fMP4 init segment file below hls_path."));
-    add(SrsConfSpec("vhost.hls.hls_recover", T::Bool, "on")
+    add(SrsConfSpec(K::vhost_hls_hls_recover, "on")
             .reload()
             .doc("Whether a republished stream continues the sequence numbers of its playlist."));
-    add(SrsConfSpec("vhost.hls.hls_master_m3u8_path_relative", T::Bool, "off")
-            .reload()
+    add(SrsConfSpec(K::vhost_hls_hls_master_m3u8_path_relative, "off")
+            .reload(M::NotUsed)
             .doc("Whether the master playlist refers to the media playlist by a relative path."));
-    add(SrsConfSpec("vhost.hls.hls_storage", T::String, "disk")
+    add(SrsConfSpec(K::vhost_hls_hls_storage, "disk")
             .one_of({"ram", "disk", "both"})
             .reload()
             .doc("Where HLS lives: disk (files under hls_path), ram (served from memory only) or both."));
 
-    add(SrsConfSpec("vhost.http_remux", T::Block)
-            .reload()
+    add(SrsConfSpec(K::vhost_http_remux)
+            .reload(M::NotUsed)
             .doc("HTTP live streaming of RTMP streams: FLV, TS, AAC or MP3 by the mount's extension."));
-    add(SrsConfSpec("vhost.http_remux.enabled", T::Bool, "off").reload().doc("Whether streams are mounted."));
-    add(SrsConfSpec("vhost.http_remux.fast_cache", T::DurationS, "0")
+    add(SrsConfSpec(K::vhost_http_remux_enabled, "off")
+            .reload(M::AtOnce,
+                    "Publishing streams are mounted or unmounted at once; players of a removed mount are disconnected.")
+            .doc("Whether streams are mounted."));
+    add(SrsConfSpec(K::vhost_http_remux_fast_cache, "0")
             .reload()
             .doc("For audio-only mounts, how much audio is cached for a fast start; 0 for none."));
-    add(SrsConfSpec("vhost.http_remux.drop_if_not_match", T::Bool, "on")
+    add(SrsConfSpec(K::vhost_http_remux_drop_if_not_match, "on")
             .reload()
             .doc("Whether packets of a track the FLV header says is absent are dropped."));
-    add(SrsConfSpec("vhost.http_remux.has_audio", T::Bool, "on")
-            .reload()
+    add(SrsConfSpec(K::vhost_http_remux_has_audio, "on")
+            .reload(M::NewClients, "Read when an HTTP player starts.")
             .doc("The FLV header's audio flag when not guessed."));
-    add(SrsConfSpec("vhost.http_remux.has_video", T::Bool, "on")
-            .reload()
+    add(SrsConfSpec(K::vhost_http_remux_has_video, "on")
+            .reload(M::NewClients, "Read when an HTTP player starts.")
             .doc("The FLV header's video flag when not guessed."));
-    add(SrsConfSpec("vhost.http_remux.guess_has_av", T::Bool, "on")
-            .reload()
+    add(SrsConfSpec(K::vhost_http_remux_guess_has_av, "on")
+            .reload(M::NewClients, "Read when an HTTP player starts.")
             .doc("Whether the FLV header flags are guessed from the sequence headers and the GOP cache."));
-    add(SrsConfSpec("vhost.http_remux.mount", T::String, "[vhost]/[app]/[stream].flv")
-            .reload()
+    add(SrsConfSpec(K::vhost_http_remux_mount, "[vhost]/[app]/[stream].flv")
+            .reload(M::AtOnce,
+                    "Publishing streams move to the new mount at once; players of the old mount are disconnected.")
             .doc("The URL path of streams; [vhost] [app] [stream]; the extension picks flv, ts, aac or mp3."));
     add(SrsConfSpec("vhost.http_remux.hstrs", T::Ignored).doc("SRS 2's hstrs, always on since SRS 3; ignored."));
 
-    add(SrsConfSpec("vhost.http_static", T::Block)
-            .reload()
+    add(SrsConfSpec(K::vhost_http_static)
+            .reload(M::NotUsed)
             .alias("vhost.http")
             .doc("Static files served for this vhost (vhost.http in SRS 1)."));
-    add(SrsConfSpec("vhost.http_static.enabled", T::Bool, "off").reload().doc("Whether files are served."));
-    add(SrsConfSpec("vhost.http_static.mount", T::String, "[vhost]/")
+    add(SrsConfSpec(K::vhost_http_static_enabled, "off").reload().doc("Whether files are served."));
+    add(SrsConfSpec(K::vhost_http_static_mount, "[vhost]/")
             .reload()
             .doc("The URL path the directory is served at; [vhost]."));
-    add(SrsConfSpec("vhost.http_static.dir", T::String, "./objs/nginx/html").reload().doc("The directory served."));
+    add(SrsConfSpec(K::vhost_http_static_dir, "./objs/nginx/html").reload().doc("The directory served."));
 
-    add(SrsConfSpec("vhost.dvr", T::Block).reload().doc("Records published streams to FLV or MP4 files."));
-    add(SrsConfSpec("vhost.dvr.enabled", T::Bool, "off").reload().doc("Whether streams are recorded."));
-    add(SrsConfSpec("vhost.dvr.dvr_apply", T::Strings, "all")
-            .reload()
-            .doc("The streams recorded: all, or app/stream names."));
-    add(SrsConfSpec("vhost.dvr.dvr_plan", T::String, "session")
+    add(SrsConfSpec(K::vhost_dvr)
+            .reload(M::NextPublish,
+                    "Read when a stream publishes: recording streams keep their settings (and their file) until they "
+                    "unpublish; dvr_apply, enabled on/off and the other settings apply from the next publish.")
+            .doc("Records published streams to FLV or MP4 files."));
+    add(SrsConfSpec(K::vhost_dvr_enabled, "off").reload().doc("Whether streams are recorded."));
+    add(SrsConfSpec(K::vhost_dvr_dvr_apply, "all").reload().doc("The streams recorded: all, or app/stream names."));
+    add(SrsConfSpec(K::vhost_dvr_dvr_plan, "session")
             .one_of({"session", "segment", "append"})
             .reload()
             .doc("session: one file per publish; segment: a new file every dvr_duration; append: every publish "
                  "appended to one FLV file."));
-    add(SrsConfSpec("vhost.dvr.dvr_path", T::String, "./objs/nginx/html/[app]/[stream].[timestamp].flv")
+    add(SrsConfSpec(K::vhost_dvr_dvr_path, "./objs/nginx/html/[app]/[stream].[timestamp].flv")
             .reload()
             .doc("The file (.flv or .mp4); [vhost] [app] [stream] [timestamp] [2006] [01] [02] [15] [04] [05] [999]."));
-    add(SrsConfSpec("vhost.dvr.dvr_duration", T::DurationS, "30")
-            .reload()
-            .doc("For the segment plan, the duration of a file."));
-    add(SrsConfSpec("vhost.dvr.dvr_wait_keyframe", T::Bool, "on")
+    add(SrsConfSpec(K::vhost_dvr_dvr_duration, "30").reload().doc("For the segment plan, the duration of a file."));
+    add(SrsConfSpec(K::vhost_dvr_dvr_wait_keyframe, "on")
             .reload()
             .doc("For the segment plan, whether files are cut only at keyframes."));
-    add(SrsConfSpec("vhost.dvr.time_jitter", T::String, "full")
+    add(SrsConfSpec(K::vhost_dvr_time_jitter, "full")
             .one_of({"full", "zero", "off"})
             .reload()
             .doc("Timestamp correction of the recording: full, zero or off."));
 
-    add(SrsConfSpec("vhost.exec", T::Block).reload().doc("Runs a command for each publish."));
-    add(SrsConfSpec("vhost.exec.enabled", T::Bool, "off").reload().doc("Whether the command runs."));
-    add(SrsConfSpec("vhost.exec.publish", T::Strings)
+    add(SrsConfSpec(K::vhost_exec)
+            .reload(M::NextPublish,
+                    "Read when a stream publishes: running commands keep running until the stream unpublishes.")
+            .doc("Runs a command for each publish."));
+    add(SrsConfSpec(K::vhost_exec_enabled, "off").reload().doc("Whether the command runs."));
+    add(SrsConfSpec(K::vhost_exec_publish)
             .many()
             .reload()
             .eg("./objs/ffmpeg/bin/ffmpeg -f flv -i [url] -c copy -y ./[stream].flv")
             .doc("The command line run on publish; [vhost] [port] [app] [stream] [url] [tcUrl] ..."));
 
-    add(SrsConfSpec("vhost.transcode", T::Block)
+    add(SrsConfSpec(K::vhost_transcode)
             .range(0, 1)
             .many()
-            .reload()
+            .reload(M::AtOnce,
+                    "Publishing streams' engines are compared by command line: a changed engine's ffmpeg restarts, a "
+                    "removed or disabled one stops, a new one starts; the others keep running.")
             .eg("live")
             .doc("Transcodes published streams with ffmpeg; the optional argument limits it to one app."));
-    add(SrsConfSpec("vhost.transcode.enabled", T::Bool, "off").reload().doc("Whether streams are transcoded."));
-    add(SrsConfSpec("vhost.transcode.ffmpeg", T::String, "./objs/ffmpeg/bin/ffmpeg")
-            .reload()
-            .doc("The ffmpeg binary."));
-    add_engine(t, "vhost.transcode.engine");
+    add(SrsConfSpec(K::vhost_transcode_enabled, "off").reload().doc("Whether streams are transcoded."));
+    add(SrsConfSpec(K::vhost_transcode_ffmpeg, "./objs/ffmpeg/bin/ffmpeg").reload().doc("The ffmpeg binary."));
+    add_engine(t, srs_engine_keys::transcode);
 
-    add(SrsConfSpec("vhost.ingest", T::Block)
+    add(SrsConfSpec(K::vhost_ingest)
             .range(1, 1)
             .many()
-            .reload()
+            .reload(M::AtOnce,
+                    "Ingests are compared by command line: added ones start, removed or disabled ones stop, changed "
+                    "ones restart; the others keep running.")
             .eg("livestream")
             .doc("Pulls a file or stream with ffmpeg and publishes it here; named, unique per vhost."));
-    add(SrsConfSpec("vhost.ingest.enabled", T::Bool, "off").reload().doc("Whether the ingest runs."));
-    add(SrsConfSpec("vhost.ingest.input", T::Block).reload().doc("What is ingested."));
-    add(SrsConfSpec("vhost.ingest.input.type", T::String, "file")
+    add(SrsConfSpec(K::vhost_ingest_enabled, "off").reload().doc("Whether the ingest runs."));
+    add(SrsConfSpec(K::vhost_ingest_input).reload().doc("What is ingested."));
+    add(SrsConfSpec(K::vhost_ingest_input_type, "file")
             .one_of({"file", "stream", "device"})
             .reload()
             .doc("file (read at native speed, looped), stream or device."));
-    add(SrsConfSpec("vhost.ingest.input.url", T::String)
-            .reload()
-            .eg("./doc/source.flv")
-            .doc("The file path or stream URL."));
-    add(SrsConfSpec("vhost.ingest.ffmpeg", T::String, "./objs/ffmpeg/bin/ffmpeg").reload().doc("The ffmpeg binary."));
-    add_engine(t, "vhost.ingest.engine");
+    add(SrsConfSpec(K::vhost_ingest_input_url).reload().eg("./doc/source.flv").doc("The file path or stream URL."));
+    add(SrsConfSpec(K::vhost_ingest_ffmpeg, "./objs/ffmpeg/bin/ffmpeg").reload().doc("The ffmpeg binary."));
+    add_engine(t, srs_engine_keys::ingest);
 
     add(SrsConfSpec("vhost.bandcheck", T::Ignored).doc("SRS 1/2's bandwidth test, removed in SRS 3; ignored."));
     add(SrsConfSpec("vhost.rtc", T::Ignored).doc("SRS's WebRTC of the vhost; not supported, ignored."));
@@ -949,6 +966,13 @@ const SrsConfTable& table() {
 
 }  // namespace
 
+const std::vector<SrsConfKeyInfo>& srs_config_keys() {
+#define SRS_CONF_KEY_INFO(name, type, path) {#name, path, SrsConfType::type, srs_conf_scope_of(path)},
+    static const std::vector<SrsConfKeyInfo> keys = {SRS_CONF_KEYS(SRS_CONF_KEY_INFO)};
+#undef SRS_CONF_KEY_INFO
+    return keys;
+}
+
 const std::vector<SrsConfSpec>& srs_config_table() {
     return table().rows;
 }
@@ -957,6 +981,19 @@ const SrsConfSpec* srs_config_spec(const std::string& path) {
     const auto& m = table().by_path;
     auto it = m.find(path);
     return it == m.end() ? nullptr : it->second;
+}
+
+const SrsConfSpec* srs_reload_rule(const std::string& table_path) {
+    std::string p = table_path;
+    while (!p.empty()) {
+        const SrsConfSpec* s = srs_config_spec(p);
+        if (s && s->has_reload_rule) {
+            return s;
+        }
+        size_t dot = p.rfind('.');
+        p = dot == std::string::npos ? "" : p.substr(0, dot);
+    }
+    return nullptr;
 }
 
 const SrsConfSpec* srs_config_spec_of_alias(const std::string& legacy_path) {

@@ -25,8 +25,24 @@ enum class SrsConfType {
 
 const char* srs_conf_type_name(SrsConfType type);
 
+// How a reload applies a reloadable directive to what runs (doc/reload.md is generated from
+// the table's reload column, and a test keeps every reloadable directive covered).
+enum class SrsReloadMode {
+    // Running clients and streams follow at once (at their next wake-up).
+    AtOnce,
+    // A running stream's muxer restarts at its next keyframe.
+    NextKeyframe,
+    // Read when a client connects or starts to play: running clients keep the old value.
+    NewClients,
+    // Read when a publish starts: running publishers keep the old value.
+    NextPublish,
+    // Accepted and validated, but no feature of this server reads it yet.
+    NotUsed,
+};
+const char* srs_reload_mode_name(SrsReloadMode mode);
+
 // One row of the table. Built with the chained setters in srs_app_config_table.cpp:
-//   SrsConfSpec("vhost.play.gop_cache", SrsConfType::Bool, "on").reload().alias("vhost.gop_cache").doc("...")
+//   SrsConfSpec(srs_key::vhost_play_gop_cache, "on").reload().alias("vhost.gop_cache").doc("...")
 struct SrsConfSpec {
     // Dotted path from the root; blocks with arguments appear by name only ("vhost.hls.enabled").
     std::string path;
@@ -38,6 +54,12 @@ struct SrsConfSpec {
     double min = 0, max = 0;
     // Whether a reload applies a change of it without restarting the server.
     bool reloadable = false;
+    // The reload column: how a reload applies it, for this row and the rows below it that have
+    // no rule of their own (see srs_reload_rule). A feature that starts reading a directive
+    // moves its rule out of NotUsed, with a module that applies it to what runs when needed.
+    bool has_reload_rule = false;
+    SrsReloadMode reload_mode = SrsReloadMode::NotUsed;
+    std::string reload_how;
     // Whether the directive may appear several times in one block (vhost, allow, deny).
     bool multi = false;
     // A block that only exists in legacy configs; removed once its children moved.
@@ -55,10 +77,17 @@ struct SrsConfSpec {
     // A check of the arguments beyond the type: "" when fine, else what is expected.
     std::string (*checker)(const std::vector<std::string>& args) = nullptr;
 
+    // A row of a directive the server reads, from its typed key (srs_app_config_keys.hpp): the
+    // path and the type come from the key, so they are declared once.
+    template <typename Key, typename = decltype(Key::type)>
+    explicit SrsConfSpec(const Key& key, std::string def = "") : SrsConfSpec(key.path, Key::type, std::move(def)) {}
+    // A row without a key: Ignored directives, which are never read.
     SrsConfSpec(std::string p, SrsConfType t, std::string def = "");
     SrsConfSpec& range(double lo, double hi);
     SrsConfSpec& at_least(double lo);
     SrsConfSpec& reload(bool yes = true);
+    // Reloadable, and how a reload applies it ("" when NotUsed).
+    SrsConfSpec& reload(SrsReloadMode mode, std::string how = "");
     SrsConfSpec& many();
     SrsConfSpec& legacy_block();
     SrsConfSpec& one_of(std::vector<std::string> values);
@@ -84,6 +113,10 @@ const std::vector<SrsConfSpec>& srs_config_table();
 const SrsConfSpec* srs_config_spec(const std::string& path);
 // The canonical row a legacy path is an alias of, or null.
 const SrsConfSpec* srs_config_spec_of_alias(const std::string& legacy_path);
+// The row whose reload rule applies to a table path: the path's own row, else the nearest
+// block above it with a rule ("vhost.play.mw_latency" has its own, "vhost.hls.hls_fragment"
+// takes vhost.hls's); null when none.
+const SrsConfSpec* srs_reload_rule(const std::string& table_path);
 // conf/full.conf as generated from the table: every directive with a comment saying what it
 // does, its default and whether it reloads.
 std::string srs_config_generate_full_conf();

@@ -2,13 +2,13 @@
 // that apply their section of it.
 #pragma once
 
+#include <srs_app_config.hpp>
+#include <srs_app_config_table.hpp>
 #include <srs_core_error.hpp>
 
 #include <memory>
 #include <string>
 #include <vector>
-
-class SrsConfig;
 
 // The old and new snapshots of one reload, the sections that differ (SrsConfig::diff), and
 // what the subsystems applied, for the one log line every reload writes.
@@ -21,8 +21,19 @@ public:
     const SrsConfig& from() const { return *from_; }
     const SrsConfig& to() const { return *to_; }
     const std::vector<std::string>& changes() const { return changes_; }
-    // Whether a section changed: "listen", "http_api", "vhost:NAME", "vhost:NAME:hls"...
+    // Whether a section changed: "listen", "http_api", "vhost:NAME", "vhost:NAME:hls"... (the
+    // names of changes(), for the reload's log line).
     bool changed(const std::string& section) const;
+    // The same by key, diffed for that section only: changed(srs_key::http_api),
+    // vhost_changed(v, srs_key::vhost_hls) (false for a vhost added or removed: it is whole).
+    template <SrsConfType T>
+    bool changed(SrsConfKey<T, SrsConfScope::Global> key) const {
+        return SrsConfig::changed(*from_, *to_, key);
+    }
+    template <SrsConfType T>
+    bool vhost_changed(const std::string& vhost, SrsConfKey<T, SrsConfScope::Vhost> key) const {
+        return SrsConfig::vhost_changed(*from_, *to_, vhost, key);
+    }
     // Vhosts present in the new config only, in the old only, and in both but different.
     std::vector<std::string> vhosts_added() const;
     std::vector<std::string> vhosts_removed() const;
@@ -47,32 +58,6 @@ public:
     virtual srs_error_t on_reload(SrsReloadContext* ctx) = 0;
 };
 
-// How a reload applies a reloadable directive to what runs (doc/reload.md is generated from
-// the rules below, and a test keeps every reloadable directive of the table covered).
-enum class SrsReloadMode {
-    // Running clients and streams follow at once (at their next wake-up).
-    AtOnce,
-    // A running stream's muxer restarts at its next keyframe.
-    NextKeyframe,
-    // Read when a client connects or starts to play: running clients keep the old value.
-    NewClients,
-    // Read when a publish starts: running publishers keep the old value.
-    NextPublish,
-    // Accepted and validated, but no feature of this server reads it yet.
-    NotUsed,
-};
-const char* srs_reload_mode_name(SrsReloadMode mode);
-
-// One rule: a table path and every path below it, unless a longer rule matches.
-struct SrsReloadRule {
-    const char* prefix;
-    SrsReloadMode mode;
-    const char* how;
-};
-const std::vector<SrsReloadRule>& srs_reload_rules();
-// The rule of a table path ("vhost.play.mw_latency"), by the longest prefix at a '.'
-// boundary; null when none.
-const SrsReloadRule* srs_reload_rule(const std::string& table_path);
 // The generated part of doc/reload.md: a table of every reloadable directive with how it is
-// applied, and the list of directives that need a restart.
+// applied (the table's reload column), and the list of directives that need a restart.
 std::string srs_reload_generate_doc();

@@ -9,21 +9,21 @@
 
 SrsLiveSourceConfig srs_live_source_config_load(const SrsConfig& conf, const std::string& vhost) {
     SrsLiveSourceConfig c;
-    c.gop_cache = conf.vhost_bool(vhost, "play.gop_cache");
-    c.gop_cache_max_frames = (int)conf.vhost_int(vhost, "play.gop_cache_max_frames");
-    c.mix_correct = conf.vhost_bool(vhost, "play.mix_correct");
+    c.gop_cache = conf.vhost(vhost, srs_key::vhost_play_gop_cache);
+    c.gop_cache_max_frames = (int)conf.vhost(vhost, srs_key::vhost_play_gop_cache_max_frames);
+    c.mix_correct = conf.vhost(vhost, srs_key::vhost_play_mix_correct);
     return c;
 }
 
 SrsLiveConsumerConfig srs_live_consumer_config_load(const SrsConfig& conf, const std::string& vhost) {
     SrsLiveConsumerConfig c;
-    c.queue_length = conf.vhost_duration(vhost, "play.queue_length");
-    c.jitter = srs_jitter_algorithm_parse(conf.vhost_string(vhost, "play.time_jitter"));
-    c.atc = conf.vhost_bool(vhost, "play.atc");
-    c.realtime = conf.vhost_bool(vhost, "min_latency");
-    c.mw_latency = conf.vhost_duration(vhost, "play.mw_latency");
-    c.mw_msgs = (int)conf.vhost_int(vhost, "play.mw_msgs");
-    c.tcp_nodelay = conf.vhost_bool(vhost, "tcp_nodelay");
+    c.queue_length = conf.vhost(vhost, srs_key::vhost_play_queue_length);
+    c.jitter = srs_jitter_algorithm_parse(conf.vhost(vhost, srs_key::vhost_play_time_jitter));
+    c.atc = conf.vhost(vhost, srs_key::vhost_play_atc);
+    c.realtime = conf.vhost(vhost, srs_key::vhost_min_latency);
+    c.mw_latency = conf.vhost(vhost, srs_key::vhost_play_mw_latency);
+    c.mw_msgs = (int)conf.vhost(vhost, srs_key::vhost_play_mw_msgs);
+    c.tcp_nodelay = conf.vhost(vhost, srs_key::vhost_tcp_nodelay);
     return c;
 }
 
@@ -46,11 +46,9 @@ SrsVhostReloadPlan srs_vhost_reload_plan(const SrsReloadContext& ctx) {
             plan.kick.push_back(v);
             continue;
         }
-        for (const char* section : {":play", ":min_latency", ":tcp_nodelay"}) {
-            if (ctx.changed("vhost:" + v + section)) {
-                plan.play.push_back(v);
-                break;
-            }
+        if (ctx.vhost_changed(v, srs_key::vhost_play) || ctx.vhost_changed(v, srs_key::vhost_min_latency) ||
+            ctx.vhost_changed(v, srs_key::vhost_tcp_nodelay)) {
+            plan.play.push_back(v);
         }
     }
     return plan;

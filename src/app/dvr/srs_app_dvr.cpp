@@ -29,17 +29,17 @@ std::string handler_key(const std::string& vhost, const std::string& app, const 
 
 SrsDvrConfig srs_dvr_config_load(const SrsConfig& conf, const std::string& vhost) {
     SrsDvrConfig c;
-    c.enabled = conf.vhost_bool(vhost, "dvr.enabled");
-    c.apply = conf.vhost_strings(vhost, "dvr.dvr_apply");
+    c.enabled = conf.vhost(vhost, srs_key::vhost_dvr_enabled);
+    c.apply = conf.vhost(vhost, srs_key::vhost_dvr_dvr_apply);
     if (c.apply.empty()) {
         c.apply.push_back("all");
     }
-    std::string plan = conf.vhost_string(vhost, "dvr.dvr_plan");
+    std::string plan = conf.vhost(vhost, srs_key::vhost_dvr_dvr_plan);
     c.plan = plan == "segment" ? SrsDvrPlan::Segment : (plan == "append" ? SrsDvrPlan::Append : SrsDvrPlan::Session);
-    c.duration = conf.vhost_duration(vhost, "dvr.dvr_duration");
-    c.wait_keyframe = conf.vhost_bool(vhost, "dvr.dvr_wait_keyframe");
-    c.path = conf.vhost_string(vhost, "dvr.dvr_path");
-    c.jitter = srs_jitter_algorithm_parse(conf.vhost_string(vhost, "dvr.time_jitter"));
+    c.duration = conf.vhost(vhost, srs_key::vhost_dvr_dvr_duration);
+    c.wait_keyframe = conf.vhost(vhost, srs_key::vhost_dvr_dvr_wait_keyframe);
+    c.path = conf.vhost(vhost, srs_key::vhost_dvr_dvr_path);
+    c.jitter = srs_jitter_algorithm_parse(conf.vhost(vhost, srs_key::vhost_dvr_time_jitter));
     return c;
 }
 
@@ -132,8 +132,8 @@ void SrsDvrServer::on_file_done(const SrsDvrFileEvent& ev) {
             r.stream_id = srs_hook_stream_id(stat_, ev.vhost, ev.app, ev.stream);
         }
         std::string body = srs_hook_body(SrsHookEvent::Dvr, r);
-        srs_utime_t timeout = config_->vhost_duration(ev.vhost, "http_hooks.timeout");
-        for (const std::string& url : config_->vhost_strings(ev.vhost, "http_hooks.on_dvr")) {
+        srs_utime_t timeout = config_->vhost(ev.vhost, srs_key::vhost_http_hooks_timeout);
+        for (const std::string& url : config_->vhost(ev.vhost, srs_key::vhost_http_hooks_on_dvr)) {
             worker_->post("on_dvr", url, body, timeout);
         }
     }

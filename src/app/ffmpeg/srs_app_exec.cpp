@@ -28,8 +28,8 @@ SrsFfmpegVars srs_exec_vars(const SrsExecContext& c) {
 
 std::vector<std::vector<std::string>> srs_exec_commands(const SrsConfig& conf, const SrsExecContext& c) {
     std::vector<std::vector<std::string>> out;
-    const SrsConfDirective* exec = conf.vhost_directive(c.vhost, "exec");
-    if (!exec || !conf.vhost_bool(c.vhost, "exec.enabled")) {
+    const SrsConfDirective* exec = conf.vhost(c.vhost, srs_key::vhost_exec);
+    if (!exec || !conf.vhost(c.vhost, srs_key::vhost_exec_enabled)) {
         return out;
     }
     SrsFfmpegVars vars = srs_exec_vars(c);
@@ -114,7 +114,7 @@ srs_error_t SrsExecHandler::on_publish() {
         spec.stream = url;
         spec.argv = commands[i];
         spec.log_file =
-            srs_ffmpeg_log_file(conf->get_string("ff_log_dir"), "exec", {vhost_, app_, stream_, std::to_string(i)});
+            srs_ffmpeg_log_file(conf->get(srs_key::ff_log_dir), "exec", {vhost_, app_, stream_, std::to_string(i)});
         spec.cid = srs_context_get();
         spec.restart_on_success = false;
         children_.push_back(server_->supervisor()->spawn(std::move(spec)));

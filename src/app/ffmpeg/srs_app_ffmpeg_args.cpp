@@ -23,34 +23,33 @@ std::vector<std::string> srs_ffmpeg_block_options(const SrsConfDirective* block)
 }
 
 SrsFfmpegEngine srs_ffmpeg_engine_load(const SrsConfig& conf, const SrsConfDirective* engine,
-                                       const std::string& table_path) {
+                                       const SrsConfEngineKeys& keys) {
     SrsFfmpegEngine e;
     if (!engine) {
         return e;
     }
-    auto path = [&table_path](const char* leaf) { return table_path + "." + leaf; };
     e.name = engine->arg0();
-    e.enabled = conf.block_bool(engine, path("enabled"));
+    e.enabled = conf.block(engine, keys.enabled);
     e.perfile = srs_ffmpeg_block_options(engine->get("perfile"));
-    e.iformat = conf.block_string(engine, path("iformat"));
+    e.iformat = conf.block(engine, keys.iformat);
     e.iformat_set = engine->get("iformat") != nullptr;
     e.vfilter = srs_ffmpeg_block_options(engine->get("vfilter"));
-    e.vcodec = conf.block_string(engine, path("vcodec"));
-    e.vbitrate = conf.block_int(engine, path("vbitrate"));
-    e.vfps = conf.block_double(engine, path("vfps"));
-    e.vwidth = conf.block_int(engine, path("vwidth"));
-    e.vheight = conf.block_int(engine, path("vheight"));
-    e.vthreads = conf.block_int(engine, path("vthreads"));
-    e.vprofile = conf.block_string(engine, path("vprofile"));
-    e.vpreset = conf.block_string(engine, path("vpreset"));
+    e.vcodec = conf.block(engine, keys.vcodec);
+    e.vbitrate = conf.block(engine, keys.vbitrate);
+    e.vfps = conf.block(engine, keys.vfps);
+    e.vwidth = conf.block(engine, keys.vwidth);
+    e.vheight = conf.block(engine, keys.vheight);
+    e.vthreads = conf.block(engine, keys.vthreads);
+    e.vprofile = conf.block(engine, keys.vprofile);
+    e.vpreset = conf.block(engine, keys.vpreset);
     e.vparams = srs_ffmpeg_block_options(engine->get("vparams"));
-    e.acodec = conf.block_string(engine, path("acodec"));
-    e.abitrate = conf.block_int(engine, path("abitrate"));
-    e.asample_rate = conf.block_int(engine, path("asample_rate"));
-    e.achannels = conf.block_int(engine, path("achannels"));
+    e.acodec = conf.block(engine, keys.acodec);
+    e.abitrate = conf.block(engine, keys.abitrate);
+    e.asample_rate = conf.block(engine, keys.asample_rate);
+    e.achannels = conf.block(engine, keys.achannels);
     e.aparams = srs_ffmpeg_block_options(engine->get("aparams"));
-    e.oformat = conf.block_string(engine, path("oformat"));
-    e.output = conf.block_string(engine, path("output"));
+    e.oformat = conf.block(engine, keys.oformat);
+    e.output = conf.block(engine, keys.output);
     return e;
 }
 
@@ -235,7 +234,7 @@ std::string srs_ffmpeg_log_file(const std::string& dir, const std::string& kind,
 }
 
 int srs_ffmpeg_rtmp_port(const SrsConfig& conf) {
-    for (const std::string& ep : conf.get_strings("listen")) {
+    for (const std::string& ep : conf.get(srs_key::listen)) {
         std::string ip;
         int port = 0;
         if (srs_conf_parse_endpoint(ep, &ip, &port) && port > 0) {
@@ -246,7 +245,7 @@ int srs_ffmpeg_rtmp_port(const SrsConfig& conf) {
 }
 
 std::string srs_ffmpeg_rtmp_host(const SrsConfig& conf) {
-    for (const std::string& ep : conf.get_strings("listen")) {
+    for (const std::string& ep : conf.get(srs_key::listen)) {
         std::string ip;
         int port = 0;
         if (srs_conf_parse_endpoint(ep, &ip, &port) && port > 0) {

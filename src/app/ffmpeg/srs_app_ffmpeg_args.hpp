@@ -10,6 +10,7 @@
 
 class SrsConfig;
 class SrsConfDirective;
+struct SrsConfEngineKeys;
 
 // One `engine` block of a transcode or an ingest.
 struct SrsFfmpegEngine {
@@ -42,10 +43,10 @@ struct SrsFfmpegEngine {
     std::string output;
 };
 
-// The engine block (a child of a transcode or ingest block of conf), table_path being
-// "vhost.transcode.engine" or "vhost.ingest.engine" for the defaults.
+// The engine block (a child of a transcode or ingest block of conf), keys being
+// srs_engine_keys::transcode or srs_engine_keys::ingest for the defaults.
 SrsFfmpegEngine srs_ffmpeg_engine_load(const SrsConfig& conf, const SrsConfDirective* engine,
-                                       const std::string& table_path);
+                                       const SrsConfEngineKeys& keys);
 // The options of a block written one per line, `name args;` each becoming -name args:
 // `vparams { t 100; coder 1; }` gives -t 100 -coder 1.
 std::vector<std::string> srs_ffmpeg_block_options(const SrsConfDirective* block);

@@ -12,27 +12,27 @@ std::vector<SrsIngestJob> srs_ingest_jobs(const SrsConfig& conf) {
         return jobs;
     }
     int port = srs_ffmpeg_rtmp_port(conf);
-    std::string log_dir = conf.get_string("ff_log_dir");
-    std::string log_level = conf.get_string("ff_log_level");
+    std::string log_dir = conf.get(srs_key::ff_log_dir);
+    std::string log_level = conf.get(srs_key::ff_log_level);
     for (const std::string& vhost : conf.vhosts()) {
         const SrsConfDirective* v = conf.root()->get("vhost", vhost);
         if (!v || !conf.vhost_enabled(vhost)) {
             continue;
         }
         for (const SrsConfDirective* ing : v->get_all("ingest")) {
-            if (!conf.block_bool(ing, "vhost.ingest.enabled")) {
+            if (!conf.block(ing, srs_key::vhost_ingest_enabled)) {
                 continue;
             }
             std::string id = ing->arg0();
             std::string where = vhost + "/" + id;
             const SrsConfDirective* input = ing->get("input");
-            std::string type = input ? conf.block_string(input, "vhost.ingest.input.type") : "file";
-            std::string url = input ? conf.block_string(input, "vhost.ingest.input.url") : "";
+            std::string type = input ? conf.block(input, srs_key::vhost_ingest_input_type) : "file";
+            std::string url = input ? conf.block(input, srs_key::vhost_ingest_input_url) : "";
             if (url.empty()) {
                 srs_warn("ingest %s: no input url, skipped", where.c_str());
                 continue;
             }
-            std::string configured = conf.block_string(ing, "vhost.ingest.ffmpeg");
+            std::string configured = conf.block(ing, srs_key::vhost_ingest_ffmpeg);
             bool fallback = false;
             std::string ffmpeg = srs_resolve_program(configured, &fallback);
             if (ffmpeg.empty()) {
@@ -48,7 +48,7 @@ std::vector<SrsIngestJob> srs_ingest_jobs(const SrsConfig& conf) {
                 srs_warn("ingest %s: no engine (and so no output), skipped", where.c_str());
             }
             for (size_t i = 0; i < engines.size(); i++) {
-                SrsFfmpegEngine e = srs_ffmpeg_engine_load(conf, engines[i], "vhost.ingest.engine");
+                SrsFfmpegEngine e = srs_ffmpeg_engine_load(conf, engines[i], srs_engine_keys::ingest);
                 std::string engine = e.name.empty() ? srs_fmt("engine%d", (int)i) : e.name;
                 if (e.output.empty()) {
                     srs_warn("ingest %s engine %s: no output, skipped", where.c_str(), engine.c_str());

@@ -83,16 +83,16 @@ std::vector<SrsTranscodeJob> srs_transcode_jobs(const SrsConfig& conf, const std
     if (vhost != SRS_CONSTS_RTMP_DEFAULT_VHOST) {
         input += "?vhost=" + vhost;
     }
-    std::string log_dir = conf.get_string("ff_log_dir");
-    std::string log_level = conf.get_string("ff_log_level");
+    std::string log_dir = conf.get(srs_key::ff_log_dir);
+    std::string log_level = conf.get(srs_key::ff_log_level);
 
     for (const SrsConfDirective* t : v->get_all("transcode")) {
-        if (!srs_transcode_scope_matches(t->arg0(), app, stream) || !conf.block_bool(t, "vhost.transcode.enabled")) {
+        if (!srs_transcode_scope_matches(t->arg0(), app, stream) || !conf.block(t, srs_key::vhost_transcode_enabled)) {
             continue;
         }
         std::vector<const SrsConfDirective*> engines = t->get_all("engine");
         for (size_t i = 0; i < engines.size(); i++) {
-            SrsFfmpegEngine e = srs_ffmpeg_engine_load(conf, engines[i], "vhost.transcode.engine");
+            SrsFfmpegEngine e = srs_ffmpeg_engine_load(conf, engines[i], srs_engine_keys::transcode);
             if (!e.enabled) {
                 continue;
             }
@@ -101,7 +101,7 @@ std::vector<SrsTranscodeJob> srs_transcode_jobs(const SrsConfig& conf, const std
                 srs_warn("transcode %s engine %s: no output, skipped", url.c_str(), engine.c_str());
                 continue;
             }
-            std::string configured = conf.block_string(t, "vhost.transcode.ffmpeg");
+            std::string configured = conf.block(t, srs_key::vhost_transcode_ffmpeg);
             bool fallback = false;
             std::string ffmpeg = srs_resolve_program(configured, &fallback);
             if (ffmpeg.empty()) {

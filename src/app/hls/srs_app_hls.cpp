@@ -9,25 +9,25 @@
 
 SrsHlsConfig srs_hls_config_load(const SrsConfig& conf, const std::string& vhost) {
     SrsHlsConfig c;
-    c.enabled = conf.vhost_bool(vhost, "hls.enabled");
-    c.fragment = conf.vhost_duration(vhost, "hls.hls_fragment");
-    c.td_ratio = conf.vhost_double(vhost, "hls.hls_td_ratio");
-    c.aof_ratio = conf.vhost_double(vhost, "hls.hls_aof_ratio");
-    c.window = conf.vhost_duration(vhost, "hls.hls_window");
-    c.on_error = srs_hls_on_error_from(conf.vhost_string(vhost, "hls.hls_on_error"));
-    c.path = conf.vhost_string(vhost, "hls.hls_path");
-    c.m3u8_file = conf.vhost_string(vhost, "hls.hls_m3u8_file");
-    c.ts_file = conf.vhost_string(vhost, "hls.hls_ts_file");
-    c.ts_floor = conf.vhost_bool(vhost, "hls.hls_ts_floor");
-    c.entry_prefix = conf.vhost_string(vhost, "hls.hls_entry_prefix");
-    c.acodec = conf.vhost_string(vhost, "hls.hls_acodec");
-    c.vcodec = conf.vhost_string(vhost, "hls.hls_vcodec");
-    c.cleanup = conf.vhost_bool(vhost, "hls.hls_cleanup");
-    c.dispose = conf.vhost_duration(vhost, "hls.hls_dispose");
-    c.wait_keyframe = conf.vhost_bool(vhost, "hls.hls_wait_keyframe");
-    c.nb_notify = (int)conf.vhost_int(vhost, "hls.hls_nb_notify");
-    c.recover = conf.vhost_bool(vhost, "hls.hls_recover");
-    c.storage = srs_hls_storage_from(conf.vhost_string(vhost, "hls.hls_storage"));
+    c.enabled = conf.vhost(vhost, srs_key::vhost_hls_enabled);
+    c.fragment = conf.vhost(vhost, srs_key::vhost_hls_hls_fragment);
+    c.td_ratio = conf.vhost(vhost, srs_key::vhost_hls_hls_td_ratio);
+    c.aof_ratio = conf.vhost(vhost, srs_key::vhost_hls_hls_aof_ratio);
+    c.window = conf.vhost(vhost, srs_key::vhost_hls_hls_window);
+    c.on_error = srs_hls_on_error_from(conf.vhost(vhost, srs_key::vhost_hls_hls_on_error));
+    c.path = conf.vhost(vhost, srs_key::vhost_hls_hls_path);
+    c.m3u8_file = conf.vhost(vhost, srs_key::vhost_hls_hls_m3u8_file);
+    c.ts_file = conf.vhost(vhost, srs_key::vhost_hls_hls_ts_file);
+    c.ts_floor = conf.vhost(vhost, srs_key::vhost_hls_hls_ts_floor);
+    c.entry_prefix = conf.vhost(vhost, srs_key::vhost_hls_hls_entry_prefix);
+    c.acodec = conf.vhost(vhost, srs_key::vhost_hls_hls_acodec);
+    c.vcodec = conf.vhost(vhost, srs_key::vhost_hls_hls_vcodec);
+    c.cleanup = conf.vhost(vhost, srs_key::vhost_hls_hls_cleanup);
+    c.dispose = conf.vhost(vhost, srs_key::vhost_hls_hls_dispose);
+    c.wait_keyframe = conf.vhost(vhost, srs_key::vhost_hls_hls_wait_keyframe);
+    c.nb_notify = (int)conf.vhost(vhost, srs_key::vhost_hls_hls_nb_notify);
+    c.recover = conf.vhost(vhost, srs_key::vhost_hls_hls_recover);
+    c.storage = srs_hls_storage_from(conf.vhost(vhost, srs_key::vhost_hls_hls_storage));
     if (c.td_ratio < 1) {
         c.td_ratio = 1;
     }

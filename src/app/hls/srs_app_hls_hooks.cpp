@@ -99,12 +99,12 @@ void SrsHlsHookWorker::stop() {
 
 void SrsHlsHookWorker::on_hls_segment(const SrsHlsSegmentEvent& ev) {
     std::shared_ptr<const SrsConfig> conf = config_ ? config_() : nullptr;
-    if (!conf || !conf->vhost_bool(ev.vhost, "http_hooks.enabled")) {
+    if (!conf || !conf->vhost(ev.vhost, srs_key::vhost_http_hooks_enabled)) {
         return;
     }
-    srs_utime_t timeout = conf->vhost_duration(ev.vhost, "http_hooks.timeout");
-    std::vector<std::string> urls = conf->vhost_strings(ev.vhost, "http_hooks.on_hls");
-    std::string notify = conf->vhost_string(ev.vhost, "http_hooks.on_hls_notify");
+    srs_utime_t timeout = conf->vhost(ev.vhost, srs_key::vhost_http_hooks_timeout);
+    std::vector<std::string> urls = conf->vhost(ev.vhost, srs_key::vhost_http_hooks_on_hls);
+    std::string notify = conf->vhost(ev.vhost, srs_key::vhost_http_hooks_on_hls_notify);
     if (urls.empty() && notify.empty()) {
         return;
     }

@@ -139,7 +139,7 @@ void SrsHlsSessions::stop() {
 }
 
 bool SrsHlsSessions::enabled(const SrsConfig& conf, const std::string& vhost) {
-    return !vhost.empty() && conf.vhost_bool(vhost, "hls.hls_ctx");
+    return !vhost.empty() && conf.vhost(vhost, srs_key::vhost_hls_hls_ctx);
 }
 
 srs_error_t SrsHlsSessions::serve_playlist(ISrsHttpResponseWriter* w, SrsHttpMessage* r, const SrsConfig& conf,
@@ -172,7 +172,7 @@ srs_error_t SrsHlsSessions::serve_playlist(ISrsHttpResponseWriter* w, SrsHttpMes
             srs_error_reset(err);
             return srs_http_write_error(w, 403);
         }
-        srs_utime_t timeout = srs_hls_ctx_timeout(conf.vhost_duration(vhost, "hls.hls_fragment"));
+        srs_utime_t timeout = srs_hls_ctx_timeout(conf.vhost(vhost, srs_key::vhost_hls_hls_fragment));
         table_.add(h, timeout);
         if (stat) {
             stat->on_client(h.client_id, sr, SrsClientHlsPlay, nullptr);
@@ -183,7 +183,7 @@ srs_error_t SrsHlsSessions::serve_playlist(ISrsHttpResponseWriter* w, SrsHttpMes
         return write_playlist(w, h.client_id, srs_hls_ctx_variant_playlist(url));
     }
 
-    std::string out = conf.vhost_bool(vhost, "hls.hls_ts_ctx") ? srs_hls_ctx_rewrite_playlist(body, ctx) : body;
+    std::string out = conf.vhost(vhost, srs_key::vhost_hls_hls_ts_ctx) ? srs_hls_ctx_rewrite_playlist(body, ctx) : body;
     return write_playlist(w, ctx, out);
 }
 

@@ -12,14 +12,14 @@ using json = nlohmann::ordered_json;
 
 SrsHttpApiOptions srs_http_api_options(const SrsConfig& conf) {
     SrsHttpApiOptions o;
-    o.crossdomain = conf.get_bool("http_api.crossdomain");
-    o.auth_enabled = conf.get_bool("http_api.auth.enabled");
-    o.username = conf.get_string("http_api.auth.username");
-    o.password = conf.get_string("http_api.auth.password");
-    o.raw_api = conf.get_bool("http_api.raw_api.enabled");
-    o.allow_reload = conf.get_bool("http_api.raw_api.allow_reload");
-    o.allow_query = conf.get_bool("http_api.raw_api.allow_query");
-    o.allow_update = conf.get_bool("http_api.raw_api.allow_update");
+    o.crossdomain = conf.get(srs_key::http_api_crossdomain);
+    o.auth_enabled = conf.get(srs_key::http_api_auth_enabled);
+    o.username = conf.get(srs_key::http_api_auth_username);
+    o.password = conf.get(srs_key::http_api_auth_password);
+    o.raw_api = conf.get(srs_key::http_api_raw_api_enabled);
+    o.allow_reload = conf.get(srs_key::http_api_raw_api_allow_reload);
+    o.allow_query = conf.get(srs_key::http_api_raw_api_allow_query);
+    o.allow_update = conf.get(srs_key::http_api_raw_api_allow_update);
     return o;
 }
 
@@ -28,11 +28,11 @@ bool SrsStatisticConfigView::vhost_enabled(const std::string& vhost) {
 }
 
 bool SrsStatisticConfigView::hls_enabled(const std::string& vhost) {
-    return conf_ ? conf_->vhost_bool(vhost, "hls.enabled") : false;
+    return conf_ ? conf_->vhost(vhost, srs_key::vhost_hls_enabled) : false;
 }
 
 double SrsStatisticConfigView::hls_fragment(const std::string& vhost) {
-    return conf_ ? (double)conf_->vhost_duration(vhost, "hls.hls_fragment") / SRS_UTIME_SECONDS : 0;
+    return conf_ ? (double)conf_->vhost(vhost, srs_key::vhost_hls_hls_fragment) / SRS_UTIME_SECONDS : 0;
 }
 
 namespace {

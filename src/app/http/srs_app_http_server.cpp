@@ -121,8 +121,8 @@ SrsHttpServer::~SrsHttpServer() {
 srs_error_t SrsHttpServer::apply(std::shared_ptr<const SrsConfig> config) {
     srs_error_t err = srs_success;
     streams_.set_config(config);
-    cors_->set_enabled(config->get_bool("http_server.crossdomain"));
-    std::string dir = config->get_string("http_server.dir");
+    cors_->set_enabled(config->get(srs_key::http_server_crossdomain));
+    std::string dir = config->get(srs_key::http_server_dir);
     if (dir != dir_ || !mux_.has("/")) {
         mux_.unhandle("/");
         if ((err = mux_.handle("/", std::make_shared<SrsHttpStaticHandler>(dir, hls_store_, &streams_,

@@ -252,11 +252,11 @@ const char* srs_live_stream_client_type(SrsLiveStreamKind kind) {
 
 SrsHttpRemuxConfig srs_http_remux_config_load(const SrsConfig& conf, const std::string& vhost) {
     SrsHttpRemuxConfig c;
-    c.enabled = conf.vhost_bool(vhost, "http_remux.enabled");
-    c.mount = conf.vhost_string(vhost, "http_remux.mount");
-    c.has_audio = conf.vhost_bool(vhost, "http_remux.has_audio");
-    c.has_video = conf.vhost_bool(vhost, "http_remux.has_video");
-    c.guess_has_av = conf.vhost_bool(vhost, "http_remux.guess_has_av");
+    c.enabled = conf.vhost(vhost, srs_key::vhost_http_remux_enabled);
+    c.mount = conf.vhost(vhost, srs_key::vhost_http_remux_mount);
+    c.has_audio = conf.vhost(vhost, srs_key::vhost_http_remux_has_audio);
+    c.has_video = conf.vhost(vhost, srs_key::vhost_http_remux_has_video);
+    c.guess_has_av = conf.vhost(vhost, srs_key::vhost_http_remux_guess_has_av);
     return c;
 }
 

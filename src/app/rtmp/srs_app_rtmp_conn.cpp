@@ -179,7 +179,7 @@ srs_error_t SrsRtmpConn::connect_app(const SrsConfig& config) {
     connected_ = true;
 
     const std::string& vhost = req_->vhost;
-    int64_t out_ack = config.vhost_int(vhost, "out_ack_size");
+    int64_t out_ack = config.vhost(vhost, srs_key::vhost_out_ack_size);
     if (out_ack > 0 && (err = rtmp_->set_window_ack_size((int)out_ack)) != srs_success) {
         return srs_error_wrap(err, "set window ack size");
     }
@@ -187,7 +187,7 @@ srs_error_t SrsRtmpConn::connect_app(const SrsConfig& config) {
     if ((err = rtmp_->set_peer_bandwidth(2500000, 2)) != srs_success) {
         return srs_error_wrap(err, "set peer bandwidth");
     }
-    int chunk_size = (int)config.vhost_int(vhost, "chunk_size");
+    int chunk_size = (int)config.vhost(vhost, srs_key::vhost_chunk_size);
     if (chunk_size <= 0) {
         chunk_size = 60000;
     }
@@ -205,7 +205,7 @@ srs_error_t SrsRtmpConn::connect_app(const SrsConfig& config) {
 }
 
 void SrsRtmpConn::apply_nodelay(const SrsConfig& config) {
-    apply_nodelay(config.vhost_bool(req_->vhost, "tcp_nodelay"));
+    apply_nodelay(config.vhost(req_->vhost, srs_key::vhost_tcp_nodelay));
 }
 
 void SrsRtmpConn::apply_nodelay(bool v) {
@@ -385,7 +385,7 @@ srs_error_t SrsRtmpConn::publishing(const std::shared_ptr<SrsConfig>& config, in
     if (err == srs_success) {
         apply_nodelay(*config);
         // An accepted publisher sends media: whole keyframes, a few chunk streams at a time.
-        int64_t partial = config->vhost_int(req_->vhost, "publish.max_partial_bytes");
+        int64_t partial = config->vhost(req_->vhost, srs_key::vhost_publish_max_partial_bytes);
         rtmp_->protocol()->set_max_message_size(SRS_RTMP_MAX_MESSAGE_LENGTH);
         rtmp_->protocol()->set_max_partial_bytes(partial);
         srs_trace("publish %s started, %s, max_partial_bytes=%lld", source->url().c_str(),
@@ -438,7 +438,7 @@ srs_error_t SrsRtmpConn::acquire_publish(const SrsConfig& config, SrsLiveSource*
     if (!source->can_publish()) {
         // An encoder that reconnects while we still hold its dead connection: the old
         // publisher has sent nothing for a while, so it is dropped (never a sending one).
-        srs_utime_t stale = config.vhost_duration(req_->vhost, "publish.stale_timeout");
+        srs_utime_t stale = config.vhost(req_->vhost, srs_key::vhost_publish_stale_timeout);
         if (stale > 0 && source->publisher_is_stale(stale)) {
             srs_warn("stream %s: publisher silent for %d ms (stale_timeout %d ms), take over", source->url().c_str(),
                      srsu2msi(source->publisher_silence()), srsu2msi(stale));
@@ -451,8 +451,8 @@ srs_error_t SrsRtmpConn::acquire_publish(const SrsConfig& config, SrsLiveSource*
 srs_error_t SrsRtmpConn::do_publishing(const SrsConfig& config, SrsLiveSource* source) {
     srs_error_t err = srs_success;
 
-    srs_utime_t firstpkt_timeout = config.vhost_duration(req_->vhost, "publish.firstpkt_timeout");
-    srs_utime_t normal_timeout = config.vhost_duration(req_->vhost, "publish.normal_timeout");
+    srs_utime_t firstpkt_timeout = config.vhost(req_->vhost, srs_key::vhost_publish_firstpkt_timeout);
+    srs_utime_t normal_timeout = config.vhost(req_->vhost, srs_key::vhost_publish_normal_timeout);
     rtmp_->set_recv_timeout(firstpkt_timeout);
 
     bool got_media = false;

@@ -1,26 +1,11 @@
 #include <srs_app_server.hpp>
 
-#include <srs_app_hls_hooks.hpp>
-
 #include <srs_app_config.hpp>
-#include <srs_app_coworkers.hpp>
-#include <srs_app_dvr.hpp>
-#include <srs_app_dvr_api.hpp>
-#include <srs_app_exec.hpp>
-#include <srs_app_edge.hpp>
 #include <srs_app_exporter.hpp>
-#include <srs_app_forward.hpp>
-#include <srs_app_ffmpeg_api.hpp>
-#include <srs_app_ffmpeg_process.hpp>
-#include <srs_app_hls.hpp>
 #include <srs_app_http_conn.hpp>
 #include <srs_app_http_server.hpp>
-#include <srs_app_ingest.hpp>
-#include <srs_app_kbps.hpp>
 #include <srs_app_rtmp_conn.hpp>
 #include <srs_app_source.hpp>
-#include <srs_app_statistic_source.hpp>
-#include <srs_app_transcode.hpp>
 #include <srs_app_vhost.hpp>
 #include <srs_core_log.hpp>
 #include <srs_core_utility.hpp>
@@ -45,13 +30,13 @@ SrsServer::~SrsServer() {
 srs_error_t SrsServer::initialize() {
     srs_error_t err = srs_success;
 
-    std::string pid = config_->get_string("pid");
+    std::string pid = config_->get(srs_key::pid);
     if (!pid.empty() && (err = pid_.acquire(pid)) != srs_success) {
         return srs_error_wrap(err, "pid file");
     }
 
     // Each connection needs a socket, plus files for HLS/DVR and a margin for listeners.
-    int max_connections = (int)config_->get_int("max_connections");
+    int max_connections = (int)config_->get(srs_key::max_connections);
     int obtained = 0;
     if ((err = srs_raise_nofile(max_connections + 128, &obtained)) != srs_success) {
         return srs_error_wrap(err, "raise nofile");
@@ -72,28 +57,27 @@ srs_error_t SrsServer::initialize() {
     }
     vhost_reloader_ = std::make_unique<SrsVhostReloader>(&sources_);
     subscribe_reload(vhost_reloader_.get());
-    if ((err = initialize_api()) != srs_success) {
-        return srs_error_wrap(err, "api");
+
+    // The features, in the order they start and reload; a new feature is one more module here.
+    api_ = modules_.add(std::make_unique<SrsApiModule>(this));
+    hls_ = modules_.add(std::make_unique<SrsHlsModule>(this));
+    dvr_ = modules_.add(std::make_unique<SrsDvrModule>(this, hls_));
+    forward_ = modules_.add(std::make_unique<SrsForwardModule>(this));
+    ffmpeg_ = modules_.add(std::make_unique<SrsFfmpegModule>(this));
+    edge_ = modules_.add(std::make_unique<SrsEdgeModule>(this, forward_));
+    for (const auto& m : modules_.all()) {
+        if ((err = m->initialize()) != srs_success) {
+            return srs_error_wrap(err, "%s", m->name());
+        }
+        subscribe_reload(m.get());
     }
-    if ((err = initialize_hls()) != srs_success) {
-        return srs_error_wrap(err, "hls");
-    }
-    if ((err = initialize_dvr()) != srs_success) {
-        return srs_error_wrap(err, "dvr");
-    }
-    if ((err = initialize_forward()) != srs_success) {
-        return srs_error_wrap(err, "forward");
-    }
-    if ((err = initialize_ffmpeg()) != srs_success) {
-        return srs_error_wrap(err, "ffmpeg");
-    }
-    if ((err = initialize_edge()) != srs_success) {
-        return srs_error_wrap(err, "edge");
-    }
+
     if ((err = listen()) != srs_success) {
         return srs_error_wrap(err, "listen");
     }
-    ingest_->apply(*config_);
+    for (const auto& m : modules_.all()) {
+        m->on_listening();
+    }
     return err;
 }
 
@@ -119,14 +103,16 @@ const int srs_listener_kinds[] = {SrsListenerRtmp, SrsListenerHttpApi, SrsListen
 std::vector<std::string> SrsServer::wanted_endpoints(const SrsConfig& conf, int kind) const {
     switch (kind) {
         case SrsListenerRtmp:
-            return conf.get_strings("listen");
+            return conf.get(srs_key::listen);
         case SrsListenerHttpApi:
-            return conf.get_bool("http_api.enabled") ? conf.get_strings("http_api.listen") : std::vector<std::string>();
+            return conf.get(srs_key::http_api_enabled) ? conf.get(srs_key::http_api_listen)
+                                                       : std::vector<std::string>();
         case SrsListenerExporter:
-            return conf.get_bool("exporter.enabled") ? conf.get_strings("exporter.listen") : std::vector<std::string>();
+            return conf.get(srs_key::exporter_enabled) ? conf.get(srs_key::exporter_listen)
+                                                       : std::vector<std::string>();
         default:
-            return conf.get_bool("http_server.enabled") ? conf.get_strings("http_server.listen")
-                                                        : std::vector<std::string>();
+            return conf.get(srs_key::http_server_enabled) ? conf.get(srs_key::http_server_listen)
+                                                          : std::vector<std::string>();
     }
 }
 
@@ -153,7 +139,7 @@ srs_error_t SrsServer::listen_endpoints(const std::vector<std::string>& endpoint
 }
 
 srs_error_t SrsServer::on_tcp_client(SrsTcpListener* listener, SrsNetFd fd) {
-    int max_connections = (int)config_->get_int("max_connections");
+    int max_connections = (int)config_->get(srs_key::max_connections);
     if ((int)conns_.size() >= max_connections) {
         srs_warn("drop %s client %s:%d: %d connections reach max_connections=%d", listener->label().c_str(),
                  srs_socket_peer_ip(fd).c_str(), srs_socket_peer_port(fd), (int)conns_.size(), max_connections);
@@ -172,22 +158,20 @@ srs_error_t SrsServer::create_connection(SrsTcpListener* listener, SrsNetFd fd, 
         *out = std::make_unique<SrsRtmpConn>(this, std::move(fd));
         return srs_success;
     }
-    // --- `api`: the HTTP API and the exporter serve their mux on an HTTP connection. ---
+    // The HTTP API and the exporter serve their mux on an HTTP connection.
     if (listener->kind() == SrsListenerHttpApi) {
-        *out = std::make_unique<SrsHttpConn>(&conns_, std::move(fd), api_->handler(), "HTTP-API");
+        *out = std::make_unique<SrsHttpConn>(&conns_, std::move(fd), api_->api()->handler(), "HTTP-API");
         return srs_success;
     }
     if (listener->kind() == SrsListenerExporter) {
-        *out = std::make_unique<SrsHttpConn>(&conns_, std::move(fd), exporter_->handler(), "EXPORTER");
+        *out = std::make_unique<SrsHttpConn>(&conns_, std::move(fd), api_->exporter()->handler(), "EXPORTER");
         return srs_success;
     }
-    // --- end of `api` ---
-    // --- `hls`: the HTTP server (static files, HLS, HTTP live streams). ---
+    // The HTTP server (static files, HLS, HTTP live streams).
     if (listener->kind() == SrsListenerHttpServer) {
-        *out = std::make_unique<SrsHttpConn>(&conns_, std::move(fd), http_server_->handler(), "HTTP");
+        *out = std::make_unique<SrsHttpConn>(&conns_, std::move(fd), hls_->http_server()->handler(), "HTTP");
         return srs_success;
     }
-    // --- end of `hls` ---
 
     return srs_error_new(ERROR_SYSTEM_CONNECTION_LIMIT, "no %s service for client %s", listener->label().c_str(),
                          srs_socket_peer_ip(fd).c_str());
@@ -255,7 +239,7 @@ srs_error_t SrsServer::reload() {
         srs_error_reset(err);
     }
     reload_log(&ctx);
-    if (ctx.changed("max_connections")) {
+    if (ctx.changed(srs_key::max_connections)) {
         ctx.applied("max_connections");
     }
     // Handlers may yield; take a copy in case one subscribes or unsubscribes meanwhile.
@@ -311,25 +295,26 @@ srs_error_t SrsServer::reload_listeners(SrsReloadContext* ctx) {
 }
 
 void SrsServer::reload_log(SrsReloadContext* ctx) {
-    if (!ctx->changed("srs_log_level") && !ctx->changed("srs_log_tank") && !ctx->changed("srs_log_file")) {
+    if (!ctx->changed(srs_key::srs_log_level) && !ctx->changed(srs_key::srs_log_tank) &&
+        !ctx->changed(srs_key::srs_log_file)) {
         return;
     }
-    std::string tank = config_->get_string("srs_log_tank");
-    srs_logger().configure(srs_log_level_parse(config_->get_string("srs_log_level")),
-                           tank == "file" ? config_->get_string("srs_log_file") : "");
+    std::string tank = config_->get(srs_key::srs_log_tank);
+    srs_logger().configure(srs_log_level_parse(config_->get(srs_key::srs_log_level)),
+                           tank == "file" ? config_->get(srs_key::srs_log_file) : "");
     ctx->applied("log");
 }
 
 void SrsServer::do_graceful_quit() {
-    srs_utime_t wait = config_->get_duration("grace_final_wait");
+    srs_utime_t wait = config_->get(srs_key::grace_final_wait);
     srs_trace("graceful quit: stop accepting, wait up to %dms for %d connections", srsu2msi(wait), (int)conns_.size());
     for (auto& l : listeners_) {
         l->close();
     }
-    // `ffmpeg`: ingests publish over connections that never end by themselves; their streams'
-    // transcoders and commands stop with them.
-    if (ingest_) {
-        ingest_->stop_all();
+    // What never ends by itself (ingests) ends now, so that the connections drain.
+    const auto& modules = modules_.all();
+    for (auto it = modules.rbegin(); it != modules.rend(); ++it) {
+        (*it)->on_drain();
     }
     srs_utime_t deadline = srs_update_system_time() + wait;
     while (conns_.size() > 0 && srs_update_system_time() < deadline) {
@@ -369,81 +354,20 @@ srs_error_t SrsServer::run() {
         l->close();
     }
     conns_.expire_and_wait(SRS_UTIME_SECONDS);
-    // --- `ffmpeg`: SIGTERM every child, SIGKILL after the grace, all reaped. ---
-    if (supervisor_) {
-        ingest_->stop_all();
-        supervisor_->stop_all_and_wait();
+    const auto& modules = modules_.all();
+    for (auto it = modules.rbegin(); it != modules.rend(); ++it) {
+        (*it)->stop();
     }
-    // --- end of `ffmpeg` ---
     pid_.release();
     srs_trace("server quit");
-    return srs_success;
-}
-
-// --- `api`: statistics, HTTP API and exporter. ---
-
-srs_error_t SrsServer::initialize_api() {
-    srs_error_t err = srs_success;
-    stat_ = std::make_unique<SrsStatistic>();
-    sysinfo_ = std::make_unique<SrsSystemInfo>();
-    stat_->set_config(&stat_config_);
-    // A connection that ends leaves the statistics before it is destroyed.
-    conns_.subscribe(stat_.get());
-    // Streams' publish, codecs and frames come from the source hub.
-    stat_factory_ = std::make_unique<SrsStatisticSourceFactory>(stat_.get());
-    sources_.add_handler_factory(stat_factory_.get());
-
-    api_ = std::make_unique<SrsHttpApi>(stat_.get(), sysinfo_.get(), this);
-    if ((err = api_->initialize()) != srs_success) {
-        return srs_error_wrap(err, "http api");
-    }
-    exporter_ = std::make_unique<SrsExporter>(stat_.get(), sysinfo_.get());
-    if ((err = exporter_->initialize()) != srs_success) {
-        return srs_error_wrap(err, "exporter");
-    }
-    apply_api(config_);
-    subscribe_reload(&api_reloader_);
-
-    // Byte rates every second (cheap: counters only); /proc every 5 s so CPU percentages
-    // cover a useful interval. Both sample once now, so the first API call has numbers.
-    stat_sampler_ = std::make_unique<SrsSampler>(SRS_UTIME_SECONDS);
-    stat_sampler_->add(stat_.get());
-    sys_sampler_ = std::make_unique<SrsSampler>(5 * SRS_UTIME_SECONDS);
-    sys_sampler_->add(sysinfo_.get());
-    if ((err = stat_sampler_->start()) != srs_success) {
-        return srs_error_wrap(err, "stat sampler");
-    }
-    if ((err = sys_sampler_->start()) != srs_success) {
-        return srs_error_wrap(err, "sysinfo sampler");
-    }
-    return err;
-}
-
-void SrsServer::apply_api(std::shared_ptr<SrsConfig> conf) {
-    stat_->set_server_id(conf->get_string("server_id"));
-    std::vector<std::string> disks = conf->get_strings("stats.disk");
-    sysinfo_->set_disk_devices(std::set<std::string>(disks.begin(), disks.end()));
-    stat_config_.set_config(conf);
-    api_->set_options(srs_http_api_options(*conf));
-    exporter_->set_options(srs_exporter_options(*conf));
-}
-
-srs_error_t SrsServer::reload_api(SrsReloadContext* ctx) {
-    // The server switched to the new snapshot before calling handlers.
-    apply_api(config());
-    for (const char* section : {"http_api", "exporter", "stats", "server_id"}) {
-        if (ctx->changed(section)) {
-            ctx->applied(section);
-        }
-    }
     return srs_success;
 }
 
 ISrsConnection* SrsServer::find_connection(const std::string& cid) {
     ISrsConnection* c = conns_.find(cid);
     // HLS players are sessions, not connections: a kick ends the session at its next check.
-    if (!c && http_server_) {
-        c = http_server_->hls_sessions()->find_connection(cid);
+    if (!c && http_server()) {
+        c = http_server()->hls_sessions()->find_connection(cid);
     }
     return c;
 }
@@ -468,187 +392,3 @@ SrsSummaryContext SrsServer::summary_context() {
     c.nb_conn_srs = (int64_t)conns_.size();
     return c;
 }
-
-// --- end of `api` ---
-
-// --- `hls`: live sources, HLS, HTTP server and HTTP live streams. ---
-srs_error_t SrsServer::initialize_hls() {
-    srs_error_t err = srs_success;
-    hls_ = std::make_unique<SrsHlsServer>();
-    hls_->set_config(config_);
-    hls_hooks_ =
-        std::make_unique<SrsHlsHookWorker>([this]() { return std::shared_ptr<const SrsConfig>(config_); }, stat_.get());
-    if ((err = hls_hooks_->start()) != srs_success) {
-        return srs_error_wrap(err, "hls hooks");
-    }
-    hls_->set_hooks(hls_hooks_.get());
-    if ((err = hls_->start()) != srs_success) {
-        return srs_error_wrap(err, "hls dispose timer");
-    }
-    http_server_ = std::make_unique<SrsHttpServer>(&sources_, hls_->store());
-    if ((err = http_server_->apply(config_)) != srs_success) {
-        return srs_error_wrap(err, "http server");
-    }
-    http_server_->streams()->set_stat(stat_.get());
-    // HLS player sessions end from their own ticking coroutine when no request comes.
-    if ((err = http_server_->hls_sessions()->start()) != srs_success) {
-        return srs_error_wrap(err, "hls sessions");
-    }
-    sources_.add_handler_factory(hls_.get());
-    sources_.add_handler_factory(http_server_->streams());
-    subscribe_reload(&hls_reloader_);
-    return err;
-}
-
-srs_error_t SrsServer::reload_hls(SrsReloadContext* ctx) {
-    srs_error_t err = srs_success;
-    // Each publish reads the hls section it starts with; mounts follow the next publish.
-    hls_->set_config(config());
-    if ((err = http_server_->apply(config())) != srs_success) {
-        return srs_error_wrap(err, "reload http_server");
-    }
-    if (ctx->changed("http_server")) {
-        ctx->applied("http_server");
-    }
-    // Publishing streams follow at once: HLS restarts at the next keyframe, mounts move.
-    // (Streams of a removed or disabled vhost were stopped by the vhost reloader.)
-    for (const std::string& v : ctx->vhosts_changed()) {
-        if (!ctx->to().vhost_enabled(v)) {
-            continue;
-        }
-        if (ctx->changed("vhost:" + v + ":hls")) {
-            int n = hls_->reload_vhost(v);
-            ctx->applied(srs_fmt("vhost:%s:hls(%d streams)", v.c_str(), n));
-        }
-        if (ctx->changed("vhost:" + v + ":http_remux")) {
-            int n = http_server_->streams()->remount(v);
-            ctx->applied(srs_fmt("vhost:%s:http_remux(%d players off)", v.c_str(), n));
-        }
-    }
-    return err;
-}
-// --- end of `hls` ---
-
-// --- `dvr`: recording to FLV/MP4 files, on_dvr made by the hooks worker of HLS, /api/v1/dvrs. ---
-srs_error_t SrsServer::initialize_dvr() {
-    srs_error_t err = srs_success;
-    dvr_ = std::make_unique<SrsDvrServer>();
-    dvr_->set_config(config_);
-    dvr_->set_hooks(hls_hooks_.get(), stat_.get());
-    sources_.add_handler_factory(dvr_.get());
-    subscribe_reload(&dvr_reloader_);
-    // /api/v1/dvrs: list, start and stop recordings (behind the API's CORS and auth).
-    if ((err = api_->mux()->handle("/api/v1/dvrs", std::make_shared<SrsDvrApi>(api_->context(), dvr_.get()))) !=
-        srs_success) {
-        return srs_error_wrap(err, "dvr api");
-    }
-    return err;
-}
-
-srs_error_t SrsServer::reload_dvr(SrsReloadContext* ctx) {
-    // Recording streams keep their settings; the next publish reads the new dvr section.
-    dvr_->set_config(config());
-    for (const std::string& v : ctx->vhosts_changed()) {
-        if (ctx->changed("vhost:" + v + ":dvr")) {
-            ctx->applied(srs_fmt("vhost:%s:dvr(next publish)", v.c_str()));
-        }
-    }
-    return srs_success;
-}
-// --- end of `dvr` ---
-
-// --- `edge`: edge pulls, the origin cluster's coworkers and /api/v1/clusters. ---
-srs_error_t SrsServer::initialize_edge() {
-    edge_ = std::make_unique<SrsEdgeServer>([this]() { return config(); });
-    edge_->set_coworker_lookup(srs_coworkers_lookup);
-    edge_->set_forward_server(forward_.get());
-    sources_.add_handler_factory(edge_.get());
-    auto api = std::make_shared<SrsClusterApi>([this]() { return config(); }, &sources_, edge_.get(), stat_.get());
-    srs_error_t err = api_->mux()->handle("/api/v1/clusters", api);
-    if (err != srs_success) {
-        return srs_error_wrap(err, "api handle /api/v1/clusters");
-    }
-    subscribe_reload(&edge_reloader_);
-    return srs_success;
-}
-
-srs_error_t SrsServer::reload_edge(SrsReloadContext* ctx) {
-    for (const std::string& v : ctx->vhosts_changed()) {
-        if (ctx->changed("vhost:" + v + ":cluster")) {
-            ctx->applied(srs_fmt("vhost:%s:cluster(next pull)", v.c_str()));
-        }
-    }
-    return srs_success;
-}
-// --- end of `edge` ---
-
-// --- `forward`: pushes published streams to other servers. ---
-srs_error_t SrsServer::initialize_forward() {
-    forward_ = std::make_unique<SrsForwardServer>();
-    forward_->set_config(config_);
-    forward_->set_stat(stat_.get());
-    sources_.add_handler_factory(forward_.get());
-    subscribe_reload(&forward_reloader_);
-    SrsForwardServer* fs = forward_.get();
-    srs_error_t err = api_->add_get_route("/api/v1/forwards", [fs](nlohmann::ordered_json* obj) { fs->dumps(obj); });
-    if (err != srs_success) {
-        return srs_error_wrap(err, "api /api/v1/forwards");
-    }
-    return srs_success;
-}
-
-srs_error_t SrsServer::reload_forward(SrsReloadContext* ctx) {
-    // Running forwarders keep their destinations; the next publish reads the new forward section.
-    forward_->set_config(config());
-    for (const std::string& v : ctx->vhosts_changed()) {
-        if (ctx->changed("vhost:" + v + ":forward")) {
-            ctx->applied(srs_fmt("vhost:%s:forward(next publish)", v.c_str()));
-        }
-    }
-    return srs_success;
-}
-// --- end of `forward` ---
-// --- `ffmpeg`: the process supervisor, transcode, ingest and exec. ---
-srs_error_t SrsServer::initialize_ffmpeg() {
-    srs_error_t err = srs_success;
-    supervisor_ = std::make_unique<SrsProcessSupervisor>();
-    if ((err = supervisor_->start()) != srs_success) {
-        return srs_error_wrap(err, "process supervisor");
-    }
-    transcode_ = std::make_unique<SrsTranscodeServer>(supervisor_.get());
-    transcode_->set_config(config_);
-    sources_.add_handler_factory(transcode_.get());
-    exec_ = std::make_unique<SrsExecServer>(supervisor_.get());
-    exec_->set_config(config_);
-    exec_->set_stat(stat_.get());
-    sources_.add_handler_factory(exec_.get());
-    // Started by initialize() once the listeners are up: they publish to this server.
-    ingest_ = std::make_unique<SrsIngestServer>(supervisor_.get());
-    if ((err = api_->mux()->handle("/api/v1/processes", std::make_shared<SrsProcessesApi>(
-                                                            api_->context(), supervisor_.get()))) != srs_success) {
-        return srs_error_wrap(err, "api processes");
-    }
-    subscribe_reload(&ffmpeg_reloader_);
-    return err;
-}
-
-srs_error_t SrsServer::reload_ffmpeg(SrsReloadContext* ctx) {
-    transcode_->set_config(config());
-    exec_->set_config(config());
-    for (const std::string& v : ctx->vhosts_changed()) {
-        if (ctx->changed("vhost:" + v + ":transcode")) {
-            int n = transcode_->reload_vhost(v);
-            ctx->applied(srs_fmt("vhost:%s:transcode(%d ffmpeg)", v.c_str(), n));
-        }
-        if (ctx->changed("vhost:" + v + ":exec")) {
-            ctx->applied(srs_fmt("vhost:%s:exec(next publish)", v.c_str()));
-        }
-    }
-    // Diffed against what runs: unchanged ingests keep running.
-    int n = ingest_->apply(*config());
-    if (n > 0) {
-        ctx->applied(srs_fmt("ingest(%d ffmpeg)", n));
-    }
-    return srs_success;
-}
-// --- end of `ffmpeg` ---

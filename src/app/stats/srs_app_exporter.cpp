@@ -9,9 +9,9 @@
 
 SrsExporterOptions srs_exporter_options(const SrsConfig& conf) {
     SrsExporterOptions o;
-    o.enabled = conf.get_bool("exporter.enabled");
-    o.label = conf.get_string("exporter.label");
-    o.tag = conf.get_string("exporter.tag");
+    o.enabled = conf.get(srs_key::exporter_enabled);
+    o.label = conf.get(srs_key::exporter_label);
+    o.tag = conf.get(srs_key::exporter_tag);
     return o;
 }
 
