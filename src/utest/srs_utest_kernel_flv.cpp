@@ -214,7 +214,7 @@ void append_aggregate_tag(std::string* out, uint8_t type, int64_t ts, const std:
 // every tag type is returned (the caller chooses), each with the aggregate's stream id.
 TEST(KernelFlvTest, AggregateIteratorRebasesTags) {
     std::string agg;
-    append_aggregate_tag(&agg, SrsMsgVideo, 0x01000000, "\x17\x00\x00\x00\x00V0");
+    append_aggregate_tag(&agg, SrsMsgVideo, 0x01000000, std::string("\x17\x00\x00\x00\x00V0", 7));
     append_aggregate_tag(&agg, SrsMsgAudio, 0x01000017,
                          "\xaf\x01"
                          "A");
