@@ -20,6 +20,7 @@ srs_log_tank file;
 srs_log_file {dir}/srs.log;
 srs_log_level warn;
 pid {dir}/srs.pid;
+http_api {{ enabled on; listen {api}; }}
 http_server {{ enabled on; listen {http}; dir {dir}/html; }}
 vhost __defaultVhost__ {{
     http_remux {{ enabled on; mount [vhost]/[app]/[stream].flv; }}
@@ -89,10 +90,16 @@ class BenchSmokeTest(unittest.TestCase):
                "-c:a", "aac", "-b:a", "32k", "-rw_timeout", "5000000", "-f", "flv", url]
         self.ffmpeg = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
+    def publishing(self):
+        url = "http://127.0.0.1:%d/api/v1/streams/" % self.srs.api
+        with urllib.request.urlopen(url, timeout=3) as r:
+            streams = json.loads(r.read())["streams"]
+        return any(s["name"] == "livestream" and s["publish"]["active"] for s in streams)
+
     def require_publish(self):
-        """Waits until the server has taken the publish (its HTTP-FLV mount serves the stream;
-        the log is at warn here): a refused or dropped publish fails."""
-        up = wait_for(lambda: self.serves_flv() or self.ffmpeg.poll() is not None, timeout=15)
+        """Waits until the API lists the stream as published (the log is at warn here, and the
+        HTTP-FLV mount answers before a publish): a refused or dropped publish fails."""
+        up = wait_for(lambda: self.publishing() or self.ffmpeg.poll() is not None, timeout=15)
         if self.ffmpeg.poll() is not None or not up:
             self.fail("the publish did not come up (ffmpeg exit %s: %s):\n%s"
                       % (self.ffmpeg.poll(), self.ffmpeg.stderr.read().decode(errors="replace")[-500:]
@@ -131,7 +138,7 @@ class BenchSmokeTest(unittest.TestCase):
         self.require_publish()
         rtmp = "rtmp://127.0.0.1:%d/live/livestream" % self.srs.rtmp
         players = [(self.run_bench("rtmp-play", rtmp, 20, 5), 20)]
-        # The config serves HTTP-FLV (require_publish saw it): the flv-play half always runs.
+        # The config serves HTTP-FLV: the flv-play half always runs.
         flv = "http://127.0.0.1:%d/live/livestream.flv" % self.srs.http
         players.append((self.run_bench("flv-play", flv, 3, 5), 3))
         for proc, n in players:
