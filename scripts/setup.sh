@@ -8,7 +8,7 @@ PACKAGES=(
     libssl-dev libhttp-parser-dev libgtest-dev libgmock-dev nlohmann-json3-dev
     libgoogle-perftools-dev
     clang libclang-rt-14-dev clang-format
-    python3 curl ffmpeg rtmpdump procps redis-server
+    python3 curl ffmpeg rtmpdump procps redis-server strace
 )
 
 missing=()

@@ -7,6 +7,8 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <string>
+#include <vector>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     static bool init = false;
@@ -47,6 +49,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         (void)conf->vhost(v, srs_key::vhost_play_queue_length);
         (void)conf->vhost(v, srs_key::vhost_hls_hls_path);
     }
-    (void)SrsConfig::diff(*conf, *conf);
+    // A snapshot never differs from itself: a change listed here would make every reload
+    // re-apply (or restart) that section for nothing.
+    std::vector<std::string> changes = SrsConfig::diff(*conf, *conf);
+    if (!changes.empty()) {
+        fprintf(stderr, "diff(conf, conf) is not empty: %s\n", changes[0].c_str());
+        abort();
+    }
     return 0;
 }

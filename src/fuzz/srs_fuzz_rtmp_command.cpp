@@ -4,6 +4,7 @@
 #include <srs_kernel_buffer.hpp>
 #include <srs_protocol_rtmp_packet.hpp>
 
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <typeinfo>
@@ -55,7 +56,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const SrsPacket& p1 = *pkt;
     const SrsPacket& p2 = *pkt2;
     if (typeid(p1) != typeid(p2)) {
-        return 0;
+        // The one expected change: @setDataFrame wraps any name, and that name on its own
+        // (not onMetaData) is a plain data packet.
+        const SrsOnMetaDataPacket* meta = dynamic_cast<const SrsOnMetaDataPacket*>(pkt.get());
+        if (meta && meta->name != SRS_DATA_ON_METADATA && dynamic_cast<const SrsDataPacket*>(pkt2.get())) {
+            return 0;
+        }
+        // Any other: the server would take the message for another command than it decoded.
+        fprintf(stderr, "round trip changed the packet: %s -> %s\n", typeid(p1).name(), typeid(p2).name());
+        abort();
     }
     SrsMediaMessage m2;
     if ((err = pkt2->encode(1, &m2)) != srs_success) {

@@ -102,6 +102,19 @@ public:
     }
 };
 
+// Signals a condition after a short sleep, from another coroutine.
+class CondSignaler : public ISrsCoroutineHandler {
+public:
+    SrsCond* cond = nullptr;
+    bool signaled = false;
+    srs_error_t cycle() override {
+        srs_usleep(20 * SRS_UTIME_MILLISECONDS);
+        signaled = true;
+        cond->signal();
+        return srs_success;
+    }
+};
+
 }  // namespace
 
 TEST(CoreStTest, EventSystemIsEpoll) {
@@ -149,6 +162,18 @@ TEST(CoreStTest, CondTimesOutAndSignals) {
     srs_utime_t t0 = srs_update_system_time();
     EXPECT_FALSE(cond.wait(10 * SRS_UTIME_MILLISECONDS));
     EXPECT_GE(srs_update_system_time() - t0, 9 * SRS_UTIME_MILLISECONDS);
+
+    // Signaled from another coroutine: the wait returns true, long before its timeout (a
+    // loaded machine may delay the wake-up, never by seconds).
+    CondSignaler h;
+    h.cond = &cond;
+    SrsCoroutine trd("signal", &h);
+    ASSERT_FALSE(trd.start());
+    t0 = srs_update_system_time();
+    EXPECT_TRUE(cond.wait(10 * SRS_UTIME_SECONDS));
+    EXPECT_TRUE(h.signaled);
+    EXPECT_LT(srs_update_system_time() - t0, 5 * SRS_UTIME_SECONDS);
+    trd.stop();
 }
 
 TEST(CoreStTest, TcpEchoAndReadTimeout) {

@@ -19,6 +19,7 @@ import threading
 import time
 import unittest
 
+import srs_testlib
 from srs_testlib import CONF_BASE, publish_av, SrsProcess, have, run, stop_process, wait_for
 
 CONF = CONF_BASE + """
@@ -249,9 +250,13 @@ class DvrTestCase(unittest.TestCase):
                                  and len(self.hooks.files()) >= 2, 10), self.srs.log()[-2000:])
         files = self.files("seg")
         self.assertGreaterEqual(len(files), 2, files)
-        for f in files:
-            self.check_file(f, 4, 2)
+        # dvr_duration 4 with a keyframe exactly every 2 s: every segment but the last is cut at
+        # the keyframe at 4 s; the last holds what is left of the 11 s.
+        for f in files[:-1]:
+            self.check_file(f, 4, 0.3)
             self.check_keyframe_index(f)
+        self.check_file(files[-1], 11 - 4 * (len(files) - 1), 0.5)
+        self.check_keyframe_index(files[-1])
         self.assertEqual([], glob.glob(os.path.join(self.srs.dir, "dvr", "live", "*.tmp")))
         # on_dvr names every file, as dvr_path made it.
         self.assertTrue(wait_for(lambda: len(self.hooks.files()) == len(files), 5))
@@ -334,12 +339,12 @@ class DvrTestCase(unittest.TestCase):
     def test_append_plan(self):
         self.start("append", path="{dir}/dvr/[app]/[stream].flv")
         path = os.path.join(self.srs.dir, "dvr", "live", "app.flv")
-        for seconds in (3, 4):
+        for n, seconds in enumerate((3, 4), 1):
             p = self.publish("app", seconds)
             self.wait_publisher(p, 30)
-            n = len(self.hooks.files())
-            self.assertTrue(wait_for(lambda: len(self.hooks.files()) > n - 1 and os.path.exists(path), 5))
-            time.sleep(0.5)
+            # Each publish ends with its own on_dvr before the next one starts.
+            self.assertTrue(wait_for(lambda: len(self.hooks.files()) >= n and os.path.exists(path), 5),
+                            self.srs.log()[-2000:])
         self.assertTrue(wait_for(lambda: len(self.hooks.files()) == 2, 5), self.srs.log()[-2000:])
         self.assertEqual(["app.flv"], sorted(os.listdir(os.path.join(self.srs.dir, "dvr", "live"))))
         codecs, d, err = probe(path)
@@ -396,8 +401,8 @@ class DvrTestCase(unittest.TestCase):
         with open(os.path.join(srs.dir, "plain"), "w") as f:
             f.write("x")
         srs.start()
-        self.publish("u", 8)
-        time.sleep(1.5)
+        pub = self.publish("u", 8)
+        srs.wait_publishing("u", proc=pub)
         r = run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-i", "rtmp://127.0.0.1:%d/live/u" % srs.rtmp,
                  "-t", "3", "-c", "copy", "-f", "null", "-", "-progress", "pipe:1", "-nostats"], timeout=20)
         times = [int(v) for v in re.findall(r"out_time_us=(\d+)", r.stdout)]
@@ -409,4 +414,4 @@ class DvrTestCase(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    srs_testlib.main()

@@ -67,6 +67,8 @@ class Player(threading.Thread):
         self.stream = stream
         self.nb_media = 0
         self.last_media = 0.0
+        # (arrival, timestamp) of each video message, for T.assert_realtime.
+        self.video = []
         self.error = None
         self.started = threading.Event()
         self.stopping = False
@@ -84,6 +86,8 @@ class Player(threading.Thread):
                 if msg.type in (8, 9):
                     self.nb_media += 1
                     self.last_media = time.time()
+                    if msg.type == 9:
+                        self.video.append((self.last_media, msg.timestamp))
         except (RtmpError, OSError) as e:
             if not self.stopping:
                 self.error = e
@@ -177,6 +181,12 @@ class EdgeTest(unittest.TestCase):
             p.started.wait(15)
         self.assertTrue(T.wait_for(lambda: all(p.nb_media > 10 for p in players), 15),
                         [p.nb_media for p in players])
+        # Every player plays in real time after its join's burst, not just the GOP cache.
+        t0 = time.time()
+        time.sleep(3.0)
+        t1 = time.time()
+        for i, p in enumerate(players):
+            T.assert_realtime(self, list(p.video), max(t0, p.video[0][0] + 1.0), t1, "edge player %d" % i)
         flv = T.run(["curl", "-s", "-m", "2", "-o", "/dev/null", "-w", "%{size_download}",
                      "http://127.0.0.1:%d/live/s.flv" % edge.http], timeout=10)
         self.assertGreater(int(flv.stdout or 0), 10000, "HTTP-FLV from the edge")
@@ -230,6 +240,10 @@ class EdgeTest(unittest.TestCase):
         self.assertTrue(T.wait_for(lambda: p.nb_media > before + 100, 15), (before, p.nb_media))
         print("failover: %d media messages before the kill, %d after, resumed within %.1f s" %
               (before, p.nb_media, time.time() - killed))
+        # After the switch the player plays on in real time, not only o2's GOP cache.
+        t0 = time.time() + 1.0
+        time.sleep(3.5)
+        T.assert_realtime(self, list(p.video), t0, time.time(), "player after the failover")
         self.assertIsNone(p.error)
         self.assertTrue(p.is_alive())
         self.assertEqual(1, len(play_clients(o2)))
@@ -359,4 +373,4 @@ class EdgeTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    T.main()

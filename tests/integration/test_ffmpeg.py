@@ -13,6 +13,7 @@ import time
 import unittest
 import urllib.request
 
+import srs_testlib
 from srs_testlib import CONF_BASE, publish_av, SrsProcess, have, run, stop_process, wait_for
 
 TIMINGS = []
@@ -354,4 +355,4 @@ class FfmpegTestCase(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    srs_testlib.main()

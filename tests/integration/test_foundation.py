@@ -7,6 +7,7 @@ import subprocess
 import time
 import unittest
 
+import srs_testlib
 from srs_testlib import SrsProcess, free_port, port_open, read_text, run, srs_binary, wait_for
 
 
@@ -80,9 +81,21 @@ class RunTest(unittest.TestCase):
             self.assertIn("graceful quit", srs.log())
 
     def test_sighup_reparses(self):
+        # The results of the reparse, not the trace line written when SIGHUP arrives.
         with SrsProcess() as srs:
             srs.signal(signal.SIGHUP)
-            self.assertTrue(wait_for(lambda: "reload" in srs.log(), 5), srs.log())
+            self.assertTrue(wait_for(lambda: "has no change" in srs.log(), 5), srs.log())
+            # A config that does not parse is refused and the server runs on.
+            srs.write_config(SrsProcess.DEFAULT + "vhost broken {{\n")
+            srs.signal(signal.SIGHUP)
+            self.assertTrue(wait_for(lambda: "keep the running config" in srs.log(), 5), srs.log())
+            self.assertTrue(port_open(srs.rtmp))
+            # A changed config is applied: the port it adds opens.
+            extra = free_port()
+            srs.write_config(SrsProcess.DEFAULT.replace("listen 127.0.0.1:{rtmp};",
+                                                        "listen 127.0.0.1:{rtmp} 127.0.0.1:%d;" % extra))
+            srs.signal(signal.SIGHUP)
+            self.assertTrue(wait_for(lambda: port_open(extra), 5), srs.log())
             self.assertIsNone(srs.proc.poll())
 
     def test_sigusr1_reopens_log(self):
@@ -92,7 +105,8 @@ class RunTest(unittest.TestCase):
             srs.signal(signal.SIGUSR1)
             self.assertTrue(wait_for(lambda: os.path.exists(srs.log_path), 5))
             srs.signal(signal.SIGHUP)
-            self.assertTrue(wait_for(lambda: "reload" in read_text(srs.log_path), 5))
+            # The reparse's result goes to the new file.
+            self.assertTrue(wait_for(lambda: "has no change" in read_text(srs.log_path), 5), srs.log())
 
     def test_listen_failure_exits_nonzero(self):
         with SrsProcess() as first:
@@ -171,4 +185,4 @@ class DaemonTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    srs_testlib.main(verbosity=2)

@@ -159,7 +159,7 @@ class HooksTest(unittest.TestCase):
         self.procs.append(pub)
         self.assertTrue(T.wait_for(lambda: self.hooks.events(
             lambda b: b["action"] == "on_publish" and b["param"] == "?token=good"), 10))
-        time.sleep(1.5)
+        self.srs.wait_publishing("s", proc=pub)
 
         # RTMP play allowed, and refused.
         r = T.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-i", self.rtmp("s?token=good"), "-t", "1",
@@ -187,6 +187,9 @@ class HooksTest(unittest.TestCase):
 
         with self.hooks.lock:
             bodies = list(self.hooks.bodies)
+        with urllib.request.urlopen("http://127.0.0.1:%d/api/v1/versions" % self.srs.api, timeout=5) as r:
+            server_id = json.loads(r.read())["server"]
+        self.assertRegex(server_id, r"^vid-[0-9a-z]{7}$")
         for path, ctype, body, _ in bodies:
             self.assertEqual("application/json", ctype)
             for k in ("server_id", "service_id", "action", "client_id", "ip", "vhost", "app", "tcUrl"):
@@ -194,7 +197,8 @@ class HooksTest(unittest.TestCase):
             self.assertEqual("127.0.0.1", body["ip"])
             self.assertEqual("__defaultVhost__", body["vhost"])
             self.assertEqual("live", body["app"])
-            self.assertTrue(body["server_id"].startswith("vid-") or body["server_id"], body)
+            # The id of this server, as its API gives it.
+            self.assertEqual(server_id, body["server_id"], body)
             self.assertEqual("/" + body["action"].replace("on_", ""), path.replace("publish2", "publish"))
             if body["action"] not in ("on_connect", "on_close"):
                 for k in ("stream", "param", "stream_url", "stream_id"):
@@ -248,7 +252,7 @@ class HooksTest(unittest.TestCase):
         pub = T.ffmpeg_publish_small(self.rtmp("s?token=good"), 10)
         self.procs.append(pub)
         self.assertTrue(T.wait_for(lambda: self.hooks.events(lambda b: b["action"] == "on_publish"), 10))
-        time.sleep(1)
+        self.srs.wait_publishing("s", proc=pub)
 
         slow = T.ffmpeg_publish_small("rtmp://127.0.0.1:%d/live?vhost=slow/s" % self.srs.rtmp, 10)
         self.procs.append(slow)
@@ -414,4 +418,4 @@ class HooksTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    T.main()

@@ -5,10 +5,10 @@ lists the HTTP players with their types."""
 import json
 import re
 import subprocess
-import time
 import unittest
 import urllib.request
 
+import srs_testlib
 from srs_testlib import CONF_BASE, SrsProcess, have, run, wait_for
 
 CONF = CONF_BASE + """
@@ -56,7 +56,7 @@ def probe(url):
 class HttpFlvTest(unittest.TestCase):
     def setUp(self):
         self.srs = SrsProcess(CONF)
-        self.srs.start(wait_port=self.srs.http)
+        self.srs.start()
         self.pub = None
 
     def tearDown(self):
@@ -72,13 +72,8 @@ class HttpFlvTest(unittest.TestCase):
 
     def test_flv_ts_aac(self):
         self.pub = publish(self.srs, 25)
-        # The mounts appear when the streams publish.
-        time.sleep(3)
-        if self.pub.poll() is not None:
-            err = self.pub.stderr.read().decode(errors="replace")
-            if "no rtmp service" in self.srs.log() or "Connection refused" in err:
-                self.skipTest("the RTMP origin does not accept publishers yet: %s" % err.strip()[-200:])
-            self.fail("publisher failed: %s\n%s" % (err, self.srs.log()[-2000:]))
+        # The mounts appear when the stream publishes; a refused or dropped publish fails here.
+        self.srs.wait_publishing("s", proc=self.pub)
 
         out, rc, err = probe(self.url("/live/s.flv"))
         self.assertEqual(0, rc, err)
@@ -119,4 +114,4 @@ class HttpFlvTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    srs_testlib.main()

@@ -14,6 +14,7 @@ import threading
 import time
 import unittest
 
+import srs_testlib
 from srs_testlib import SrsProcess, free_port, have, port_open, read_text, wait_for
 
 BASE = """
@@ -157,7 +158,8 @@ class ReloadListenersTest(unittest.TestCase):
             self.assertTrue(wait_for(lambda: "log file reopened" in read_text(srs.log_path), 5), read_text(rotated))
             before = read_text(rotated)
             srs.signal(signal.SIGHUP)
-            self.assertTrue(wait_for(lambda: "reload" in read_text(srs.log_path), 5))
+            # The reparse's result (not the line written on SIGHUP's receipt) is in the new file.
+            self.assertTrue(wait_for(lambda: "has no change" in read_text(srs.log_path), 5), srs.log())
             # The moved file got nothing after the reopen.
             self.assertEqual(before, read_text(rotated))
 
@@ -216,8 +218,9 @@ class ReloadLiveTest(unittest.TestCase):
             time.sleep(2)
             self.assertTrue(p.alive(), srs.log()[-3000:])
             self.assertGreater(p.count(), at_reload + 5000)
-            # Received all along: never more than a second without data around the reload.
-            self.assertLess(p.max_gap, 1.0)
+            # Received all along: never a wait a viewer would see around the reload (the
+            # bound allows a loaded 2-core machine's scheduling, not a reconnect).
+            self.assertLess(p.max_gap, srs_testlib.MAX_GAP)
             self.assertEqual(1, srs.log().count("play a/live/s started"))
             self.assertLess(time.time() - t_reload, 15)
 
@@ -256,7 +259,7 @@ class ReloadLiveTest(unittest.TestCase):
             self.assertTrue(pa.alive())
             self.assertIsNone(pub_a.poll())
             self.assertGreater(pa.count(), at + 3000)
-            self.assertLess(pa.max_gap, 1.0)
+            self.assertLess(pa.max_gap, srs_testlib.MAX_GAP)
             self.assertRegex(srs.log(), r"closed at play after \d+ ms.*reason: .*vhost b removed by reload")
             self.assertIn("http-stream: b/live/s disconnected: vhost b removed by reload", srs.log())
             self.assertIsNotNone(line)
@@ -330,4 +333,4 @@ class ReloadLiveTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    srs_testlib.main(verbosity=2)

@@ -58,7 +58,7 @@ def setUpModule():
                "-c:v", "libx264", "-preset", "veryfast", "-g", "50", "-pix_fmt", "yuv420p",
                "-c:a", "aac", "-b:a", "64k", "-f", "flv", FLV], timeout=60)
     if r.returncode != 0:
-        raise unittest.SkipTest("cannot make the test stream: %s" % r.stderr)
+        raise AssertionError("cannot make the test stream: %s" % r.stderr)
 
 
 def rtmp_url(srs, stream, app="live", vhost=None):
@@ -200,6 +200,8 @@ class TestFfmpeg(OriginCase):
     def test_publish_play_framemd5_from_join(self):
         """A player joining mid-stream gets the published packets, from the GOP's keyframe on."""
         pub = self.spawn(ffmpeg_publish(rtmp_url(self.srs, "md5")))
+        self.srs.wait_publishing("md5", proc=pub)
+        # Join after the first GOP (2 s of media sent in real time).
         time.sleep(3.0)
         out = os.path.join(self.srs.dir, "play.md5")
         player = self.spawn(ffmpeg_play_framemd5(rtmp_url(self.srs, "md5"), out))
@@ -218,9 +220,10 @@ class TestFfmpeg(OriginCase):
         """Players waiting before the publish all get the whole stream; ffprobe sees it right."""
         outs = [os.path.join(self.srs.dir, "p%d.md5" % i) for i in range(3)]
         players = [self.spawn(ffmpeg_play_framemd5(rtmp_url(self.srs, "three"), o)) for o in outs]
-        time.sleep(1.0)
+        self.assertTrue(T.wait_for(lambda: self.srs.log().count("play __defaultVhost__/live/three started") == 3, 15),
+                        self.srs.log()[-3000:])
         pub = self.spawn(ffmpeg_publish(rtmp_url(self.srs, "three")))
-        time.sleep(2.0)
+        self.srs.wait_publishing("three", proc=pub)
         probe = T.run(["ffprobe", "-hide_banner", "-loglevel", "error", "-rw_timeout", "10000000",
                        "-show_entries", "stream=codec_name,width,height,avg_frame_rate,r_frame_rate,sample_rate",
                        "-of", "compact", rtmp_url(self.srs, "three")], timeout=30)
@@ -243,8 +246,8 @@ class TestFfmpeg(OriginCase):
     @unittest.skipUnless(T.have("rtmpdump"), "rtmpdump not installed")
     def test_rtmpdump_plays(self):
         """rtmpdump (librtmp: complex handshake, Flash-style play) records the stream."""
-        self.spawn(ffmpeg_publish(rtmp_url(self.srs, "dump"), loop=True))
-        time.sleep(1.5)
+        pub = self.spawn(ffmpeg_publish(rtmp_url(self.srs, "dump"), loop=True))
+        self.srs.wait_publishing("dump", proc=pub)
         out = os.path.join(self.srs.dir, "dump.flv")
         r = T.run(["rtmpdump", "-r", rtmp_url(self.srs, "dump"), "-o", out, "--live", "--stop", "3", "-m", "10"],
                   timeout=30)
@@ -260,23 +263,22 @@ class TestFfmpeg(OriginCase):
 class TestPublishers(OriginCase):
     def test_second_publisher_refused(self):
         first = self.spawn(ffmpeg_publish(rtmp_url(self.srs, "busy"), loop=True))
-        time.sleep(1.5)
+        self.srs.wait_publishing("busy", proc=first)
         second = self.spawn(ffmpeg_publish(rtmp_url(self.srs, "busy"), loop=True))
         rc = wait_proc(second, 15)
         self.assertNotEqual(0, rc, "the second publisher was accepted")
         self.assertIsNone(first.poll(), "the first publisher was dropped")
         # The first keeps streaming to players.
         player = self.py_player("busy")
-        n = count_media(player, 2.0)
-        self.assertGreater(n, 40)
+        play_realtime(self, player, 3.0)
         self.assertIn("BadName", self.srs.log())
 
     def test_sigkill_publisher_players_continue_on_republish(self):
         pub = self.spawn(ffmpeg_publish(rtmp_url(self.srs, "kill"), loop=True))
-        time.sleep(1.0)
+        self.srs.wait_publishing("kill", proc=pub)
         players = [self.py_player("kill") for _ in range(2)]
-        for p in players:
-            self.assertGreater(count_media(p, 1.5), 20)
+        for i, p in enumerate(players):
+            play_realtime(self, p, 2.5, "player %d" % i)
         last_ts = [max_video_ts(p.pending) for p in players]
         pub.send_signal(signal.SIGKILL)
         pub.wait()
@@ -329,7 +331,8 @@ class TestPublishers(OriginCase):
                 pass
         t = threading.Thread(target=feed, daemon=True)
         t.start()
-        time.sleep(1.5)
+        self.srs.wait_publishing("live1")
+        time.sleep(0.5)
         # Refused with NetStream.Publish.BadName; the server then closes the socket, which the
         # client may see first (reset or broken pipe) when it still had bytes in flight.
         with self.assertRaises((RtmpError, OSError)):
@@ -406,10 +409,13 @@ class TestPlayers(OriginCase):
     @unittest.skipIf(QUICK, "HEAVY")
     def test_200_concurrent_players(self):
         """HEAVY: 200 players of one stream all receive data."""
-        self.spawn(ffmpeg_publish(rtmp_url(self.srs, "many"), loop=True))
-        time.sleep(1.0)
+        pub = self.spawn(ffmpeg_publish(rtmp_url(self.srs, "many"), loop=True))
+        self.srs.wait_publishing("many", proc=pub)
         n = 200
         counts = [0] * n
+        # Bytes each player got after its join's burst (1.5 s after its first byte), and over
+        # how long: a player that only got the GOP cache has nothing here.
+        live = [(0, 0.0)] * n
         errors = []
 
         def player(i):
@@ -419,8 +425,10 @@ class TestPlayers(OriginCase):
                     c.handshake()
                     c.connect("live")
                     c.play("many")
-                    deadline = time.time() + 4.0
+                    deadline = time.time() + 5.0
                     c.sock.settimeout(1.0)
+                    first = None
+                    after = 0
                     while time.time() < deadline:
                         try:
                             b = c.sock.recv(65536)
@@ -428,7 +436,12 @@ class TestPlayers(OriginCase):
                             continue
                         if not b:
                             break
+                        now = time.time()
+                        first = first or now
                         counts[i] += len(b)
+                        if now >= first + 1.5:
+                            after += len(b)
+                    live[i] = (after, deadline - first - 1.5 if first else 0.0)
                 finally:
                     c.close()
             except Exception as e:  # noqa: BLE001 - reported below
@@ -439,16 +452,19 @@ class TestPlayers(OriginCase):
             time.sleep(0.005)
         for t in threads:
             t.join(30)
-        starved = [i for i, c in enumerate(counts) if c < 50000]
-        print("\n200 players: min %d max %d bytes, %d errors" % (min(counts), max(counts), len(errors)))
+        # The stream's rate: the published file's bytes over its 10 s.
+        rate = os.path.getsize(FLV) / 10.0
+        starved = [(i, b, round(w, 2)) for i, (b, w) in enumerate(live) if w <= 0 or b < T.REALTIME_RATIO * rate * w]
+        print("\n200 players: min %d max %d bytes, %d errors, %d under %d%% of the stream's %d B/s after the burst"
+              % (min(counts), max(counts), len(errors), len(starved), T.REALTIME_RATIO * 100, rate))
         self.assertFalse(errors, errors[:5])
-        self.assertFalse(starved, "players with too little data: %s" % starved[:10])
+        self.assertFalse(starved, "players under real time (id, bytes, seconds): %s" % starved[:10])
 
     def test_pause_and_receive_video(self):
-        self.spawn(ffmpeg_publish(rtmp_url(self.srs, "pause"), loop=True))
-        time.sleep(1.0)
+        pub = self.spawn(ffmpeg_publish(rtmp_url(self.srs, "pause"), loop=True))
+        self.srs.wait_publishing("pause", proc=pub)
         p = self.py_player("pause")
-        self.assertGreater(count_media(p, 1.0), 10)
+        play_realtime(self, p, 2.5)
         p.call("pause", None, True, 0.0, stream_id=p.stream_id, csid=8)
         p.wait_status(("NetStream.Pause.Notify",))
         drain_for(p, 0.5)
@@ -469,13 +485,13 @@ class TestPlayers(OriginCase):
 
 class TestVhosts(OriginCase):
     def test_vhost_routing_and_rejects(self):
-        self.spawn(ffmpeg_publish(rtmp_url(self.srs, "v", vhost="realtime.test"), loop=True))
-        time.sleep(1.0)
+        pub = self.spawn(ffmpeg_publish(rtmp_url(self.srs, "v", vhost="realtime.test"), loop=True))
+        self.srs.wait_publishing("v", vhost="realtime.test", proc=pub)
         # Same app/stream on the default vhost: a different stream, nobody publishes it.
         p = self.py_player("v")
         self.assertEqual(0, count_media(p, 1.0))
         p2 = self.py_player("v", vhost="realtime.test")
-        self.assertGreater(count_media(p2, 1.5), 10)
+        play_realtime(self, p2, 2.5)
         # A disabled vhost is refused at connect.
         c = self.client()
         c.handshake()
@@ -502,8 +518,8 @@ class TestMalformed(OriginCase):
                 c.read_message()
 
     def test_malformed_input_closes_only_that_connection(self):
-        self.spawn(ffmpeg_publish(rtmp_url(self.srs, "m"), loop=True))
-        time.sleep(1.0)
+        pub = self.spawn(ffmpeg_publish(rtmp_url(self.srs, "m"), loop=True))
+        self.srs.wait_publishing("m", proc=pub)
         player = self.py_player("m")
 
         # Garbage after the handshake.
@@ -533,9 +549,10 @@ class TestMalformed(OriginCase):
 
         # Everyone else is fine.
         self.assert_alive()
-        self.assertGreater(count_media(player, 1.5), 20)
+        # The player was not read meanwhile: its backlog comes first, as a burst.
+        play_realtime(self, player, 3.0, "player")
         late = self.py_player("m")
-        self.assertGreater(count_media(late, 1.5), 20)
+        play_realtime(self, late, 2.5, "late player")
 
 
 class TestLatency(OriginCase):
@@ -574,7 +591,10 @@ class TestLatency(OriginCase):
         p95 = samples[int(len(samples) * 0.95)]
         print("\nmin_latency publish-to-play on loopback: %d frames, median %.2f ms, p95 %.2f ms, max %.2f ms"
               % (len(samples), med, p95, samples[-1]))
-        self.assertLess(p95, 100.0)
+        # mw_latency 0 and min_latency: no batching. Merged writes (350 ms by default) would put
+        # the median near 350 ms; the tail is left to a loaded machine's scheduling.
+        self.assertLess(med, 100.0)
+        self.assertLess(p95, 300.0)
 
 
 # ---- helpers on the Python client ----
@@ -594,6 +614,32 @@ def read_media(c, seconds):
         else:
             c.pending.append(m)
     c.sock.settimeout(10)
+    return out
+
+
+def play_realtime(test, c, seconds, what="player", settle=1.0):
+    """Reads c for `seconds`: after the join's burst (the first `settle` seconds after the first
+    video), the video must arrive at real time without a long wait (T.assert_realtime). The
+    messages go to c.pending, as count_media's do."""
+    samples = []
+    out = []
+    deadline = time.time() + seconds
+    c.sock.settimeout(0.2)
+    while time.time() < deadline:
+        try:
+            m = c.read_message()
+        except socket.timeout:
+            continue
+        if m.type in (AUDIO, VIDEO):
+            out.append(m)
+            if m.type == VIDEO:
+                samples.append((time.time(), m.timestamp))
+        else:
+            c.pending.append(m)
+    c.sock.settimeout(10)
+    c.pending.extend(out)
+    test.assertTrue(samples, "%s: no video" % what)
+    T.assert_realtime(test, samples, samples[0][0] + settle, deadline, what)
     return out
 
 
@@ -641,4 +687,4 @@ def short_publish(test, stream, tags):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    T.main(verbosity=2)

@@ -88,7 +88,7 @@ class SecurityTest(unittest.TestCase):
         self.procs.append(pub)
         flv = "http://127.0.0.1:%d/noplay/live/s.flv" % self.srs.http
         # Publishing is allowed there; the mount appears.
-        time.sleep(2)
+        self.srs.wait_publishing("s", vhost="noplay", proc=pub)
         self.assertIsNone(pub.poll())
 
         self.assertEqual("NetStream.Play.Rejected", rtmp_status(self.srs.rtmp, "noplay", "s", True))
@@ -134,4 +134,4 @@ class SecurityTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    T.main()
