@@ -971,13 +971,13 @@ TEST(ConfigFuzzRegressionTest, DottedNameInAVhostIsNotAnAliasPlace) {
     ASSERT_FALSE(err) << srs_error_desc(err);
     EXPECT_TRUE(warned(c, "a.b.c.d.e"));
     EXPECT_TRUE(warned(c, "x.y"));
-    EXPECT_TRUE(c->vhost_bool("v", "play.gop_cache"));
+    EXPECT_TRUE(c->vhost("v", srs_key::vhost_play_gop_cache));
 
     err = SrsConfig::load_string("a.b.c.d.e.f.g on; vhost.gop_cache off; vhost v { }", &c);
     ASSERT_FALSE(err) << srs_error_desc(err);
     EXPECT_TRUE(warned(c, "a.b.c.d.e.f.g"));
     EXPECT_TRUE(warned(c, "vhost.gop_cache"));
-    EXPECT_TRUE(c->vhost_bool("v", "play.gop_cache"));
+    EXPECT_TRUE(c->vhost("v", srs_key::vhost_play_gop_cache));
 }
 
 // The bound of a publisher's partial RTMP messages (issue 19): 16 MiB by default, so that one
