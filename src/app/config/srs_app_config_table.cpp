@@ -1103,7 +1103,7 @@ std::string srs_config_generate_full_conf() {
     const auto& rows = srs_config_table();
     std::string out;
     out += "# Every directive the server understands, generated from the directive table\n";
-    out += "# (src/app/srs_app_config_table.cpp); do not edit by hand, regenerate it with:\n";
+    out += "# (src/app/config/srs_app_config_table.cpp); do not edit by hand, regenerate it with:\n";
     out += "#     SRS_UTEST_WRITE_FULL_CONF=1 ./srs_utest --gtest_filter='ConfigFullConf*'\n";
     out += "# Each directive shows its default (or an example when the default is empty).\n";
     out += "# This file is a reference, not a config to run: the server refuses it (is_full on).\n";
