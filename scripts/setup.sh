@@ -9,6 +9,9 @@ PACKAGES=(
     libgoogle-perftools-dev
     clang libclang-rt-14-dev clang-format
     python3 curl ffmpeg rtmpdump procps redis-server
+    # A publisher that re-sends its metadata mid-stream (flvmux, tests/integration/test_phantom_streams.py).
+    gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
+    gstreamer1.0-plugins-ugly gstreamer1.0-libav
 )
 
 missing=()
