@@ -8,7 +8,12 @@ PACKAGES=(
     libssl-dev libhttp-parser-dev libgtest-dev libgmock-dev nlohmann-json3-dev
     libgoogle-perftools-dev
     clang libclang-rt-14-dev clang-format
-    python3 curl ffmpeg rtmpdump procps redis-server strace
+    python3 curl ffmpeg rtmpdump procps redis-server ccache
+    # The tcp_nodelay behaviour test reads the server's setsockopt calls (test_directives.py).
+    strace
+    # A publisher that re-sends its metadata mid-stream (flvmux, tests/integration/test_phantom_streams.py).
+    gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
+    gstreamer1.0-plugins-ugly gstreamer1.0-libav
 )
 
 missing=()

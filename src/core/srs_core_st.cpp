@@ -13,7 +13,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 namespace {
@@ -249,13 +251,30 @@ srs_error_t srs_socket_set_nodelay(const SrsNetFd& fd, bool enabled) {
 }
 
 srs_error_t srs_socket_set_sndbuf(const SrsNetFd& fd, int size) {
-    if (setsockopt(fd.osfd(), SOL_SOCKET, SO_SNDBUF, &size, sizeof(size)) < 0) {
+    return srs_socket_set_sndbuf(fd.osfd(), size);
+}
+
+srs_error_t srs_socket_set_sndbuf(int osfd, int size) {
+    if (setsockopt(osfd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size)) < 0) {
         return srs_error_new(ERROR_SOCKET_CREATE, "SO_SNDBUF=%d", size);
     }
     return srs_success;
 }
 
+int srs_socket_get_sndbuf(int osfd) {
+    int v = 0;
+    socklen_t len = sizeof(v);
+    if (getsockopt(osfd, SOL_SOCKET, SO_SNDBUF, &v, &len) < 0) {
+        return -1;
+    }
+    return v;
+}
+
 SrsStSocket::SrsStSocket(const SrsNetFd& fd) : fd_(fd.get()) {}
+
+int SrsStSocket::osfd() const {
+    return fd_ ? st_netfd_fileno(srs_st(fd_)) : -1;
+}
 
 namespace {
 
@@ -331,6 +350,61 @@ srs_error_t SrsStSocket::writev(const iovec* iov, int iov_size, ssize_t* nwrite)
         *nwrite = nb;
     }
     return srs_success;
+}
+
+void SrsSendBufferSizer::set_merge_window(srs_utime_t v) {
+    window_ = std::max<srs_utime_t>(kMinWindow, 2 * v);
+}
+
+int SrsSendBufferSizer::target(int64_t byte_rate, srs_utime_t window) {
+    int64_t v = byte_rate * window / SRS_UTIME_SECONDS;
+    return (int)std::min<int64_t>(kCeiling, std::max<int64_t>(kFloor, v));
+}
+
+void SrsSendBufferSizer::on_sent(int64_t bytes, int64_t timestamp_ms) {
+    // Media time by the timestamps: a step counts at most 500 ms, so a jump (messages the
+    // queue dropped for this player, a republish) does not look like a long, cheap stream.
+    if (last_ts_ >= 0 && timestamp_ms > last_ts_) {
+        media_ms_ += std::min<int64_t>(timestamp_ms - last_ts_, 500);
+    }
+    if (last_ts_ < 0 || timestamp_ms > last_ts_ || last_ts_ - timestamp_ms > 1000) {
+        last_ts_ = timestamp_ms;
+    }
+    if (bytes_start_ < 0) {
+        // The first batch (the stream's start, sent at once) opens the measure.
+        bytes_start_ = bytes;
+        return;
+    }
+    // The first estimate after a second of media, then every few seconds.
+    if (media_ms_ < (rate_ ? 3000 : 1000)) {
+        return;
+    }
+    rate_ = (bytes - bytes_start_) * 1000 / media_ms_;
+    bytes_start_ = bytes;
+    media_ms_ = 0;
+    resize();
+}
+
+void SrsSendBufferSizer::resize() {
+    int want = target(rate_, window_);
+    if (size_ && std::abs(want - size_) < size_ / 4) {
+        return;
+    }
+    // Linux doubles what is asked (for its bookkeeping, small beside our large writes).
+    srs_error_t err = srs_socket_set_sndbuf(osfd_, want / 2);
+    if (err != srs_success) {
+        srs_warn("player send buffer %d bytes: %s", want, srs_error_summary(err).c_str());
+        srs_error_reset(err);
+        return;
+    }
+    if (!size_) {
+        srs_trace("player send buffer %d bytes: %d kbps, window %d ms", want, (int)(rate_ * 8 / 1000),
+                  srsu2msi(window_));
+    } else {
+        srs_info("player send buffer %d => %d bytes: %d kbps, window %d ms", size_, want, (int)(rate_ * 8 / 1000),
+                 srsu2msi(window_));
+    }
+    size_ = want;
 }
 
 SrsCoroutine::SrsCoroutine(const std::string& name, ISrsCoroutineHandler* handler, const std::string& cid)

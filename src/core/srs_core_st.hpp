@@ -56,6 +56,11 @@ std::string srs_socket_local_ip(const SrsNetFd& fd);
 int srs_socket_peer_port(const SrsNetFd& fd);
 srs_error_t srs_socket_set_nodelay(const SrsNetFd& fd, bool enabled);
 srs_error_t srs_socket_set_sndbuf(const SrsNetFd& fd, int size);
+// SO_SNDBUF of an OS descriptor: Linux doubles size (room for its bookkeeping) and stops
+// autotuning the buffer of that socket.
+srs_error_t srs_socket_set_sndbuf(int osfd, int size);
+// The send buffer the kernel allows the socket (the doubled value), -1 on error.
+int srs_socket_get_sndbuf(int osfd);
 
 // A socket as a protocol reader/writer, with timeouts and byte counters. Does not own
 // the socket.
@@ -79,6 +84,8 @@ public:
     // Whether a read would return at once (data, the end of the stream or an error), asked of
     // the kernel without yielding: for a coroutine that reads only between its sends.
     bool readable_now() const;
+    // The OS descriptor, for socket options.
+    int osfd() const;
 
 private:
     srs_netfd_t fd_;
@@ -86,6 +93,54 @@ private:
     srs_utime_t stm_ = SRS_UTIME_NO_TIMEOUT;
     int64_t rbytes_ = 0;
     int64_t sbytes_ = 0;
+};
+
+// Keeps what the kernel holds for a player to under a second of its stream. Linux autotunes a
+// send buffer up to tcp_wmem's max (4 MiB, 36 s of a 0.9 Mbit/s stream): a player that stops
+// reading would find all of that still waiting when it resumes, stale, on top of the queue
+// (play.queue_length) that bounds what we keep for it ourselves. The size follows the bitrate
+// the player is sent at (bytes per second of media, measured over a few seconds), with a floor
+// so that a low bitrate still goes out in few large writes, and is set only when it moved by a
+// quarter: a setsockopt now and then, nothing per message.
+class SrsSendBufferSizer {
+public:
+    // The least and the most the kernel may hold.
+    static constexpr int kFloor = 64 * 1024;
+    static constexpr int kCeiling = 4 * 1024 * 1024;
+    // The media time the kernel may hold: two merged writes (play.mw_latency), so that one
+    // batch drains while the next is collected, and at least this much. The buffer also bounds
+    // the rate a long path carries (a buffer of W seconds of media keeps up up to an RTT near
+    // W), so it is not made smaller.
+    static constexpr srs_utime_t kMinWindow = 500 * SRS_UTIME_MILLISECONDS;
+
+    // The socket's OS descriptor (SrsStSocket::osfd()).
+    explicit SrsSendBufferSizer(int osfd) : osfd_(osfd) {}
+    SRS_DISALLOW_COPY(SrsSendBufferSizer);
+
+    // The player's merge window (the longest it waits to write a batch); resizes at the next
+    // estimate.
+    void set_merge_window(srs_utime_t v);
+    // After a batch was written: the bytes written to the socket so far (its counter) and the
+    // timestamp (ms) of the batch's last message.
+    void on_sent(int64_t bytes, int64_t timestamp_ms);
+    // The bytes the kernel was asked to hold, 0 before the first estimate.
+    int size() const { return size_; }
+    // The bitrate measured, bytes per second of media; 0 before the first estimate.
+    int64_t byte_rate() const { return rate_; }
+    // The target size at a bitrate for a window: the rate times the window, within the bounds.
+    static int target(int64_t byte_rate, srs_utime_t window);
+
+private:
+    void resize();
+
+    int osfd_;
+    srs_utime_t window_ = kMinWindow;
+    int64_t last_ts_ = -1;
+    // Media time and bytes since the last estimate.
+    int64_t media_ms_ = 0;
+    int64_t bytes_start_ = -1;
+    int64_t rate_ = 0;
+    int size_ = 0;
 };
 
 // The body of a coroutine.

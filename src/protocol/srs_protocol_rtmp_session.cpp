@@ -396,11 +396,10 @@ srs_error_t SrsRtmpServer::start_play(int stream_id) {
     if ((err = send_packet(access, stream_id)) != srs_success) {
         return srs_error_wrap(err, "send |RtmpSampleAccess");
     }
-    SrsOnStatusDataPacket data;
-    data.data->set(SRS_STATUS_CODE, SrsAmf0Any::str(SRS_STATUS_DATA_START));
-    if ((err = send_packet(data, stream_id)) != srs_success) {
-        return srs_error_wrap(err, "send Data.Start");
-    }
+    // No onStatus NetStream.Data.Start data message (FMS and old SRS send one): FFmpeg turns
+    // every script tag but onMetaData, onCuePoint and |RtmpSampleAccess into a packet of an
+    // extra "Data: none" stream, which ffprobe lists and which holds its stream analysis up
+    // (SRS dropped it too, its issue 3767). Flash players do not need it to start.
     return srs_success;
 }
 

@@ -120,8 +120,8 @@ public:
     // Finds the client's role from its commands after connect, answering createStream,
     // releaseStream, FCPublish and calls on the way; stream_name keeps any query string.
     srs_error_t identify_client(int stream_id, SrsRtmpConnType* type, std::string* stream_name, srs_utime_t* duration);
-    // Play replies: StreamBegin, onStatus Play.Reset and Play.Start, |RtmpSampleAccess,
-    // onStatus Data.Start.
+    // Play replies: StreamBegin, onStatus Play.Reset and Play.Start, |RtmpSampleAccess; no
+    // onStatus Data.Start data message, which FFmpeg takes for a data stream.
     srs_error_t start_play(int stream_id);
     // onStatus Pause.Notify and StreamEOF, or Unpause.Notify and StreamBegin.
     srs_error_t on_play_client_pause(int stream_id, bool is_pause);

@@ -52,16 +52,24 @@ TEST(AppJitterTest, FullBridgesJumps) {
     EXPECT_EQ(140 + SRS_JITTER_MAX_MS, correct(j, inter_frame(40 + SRS_JITTER_MAX_MS), a));
 }
 
-TEST(AppJitterTest, FullScriptDataAtCurrentPosition) {
+TEST(AppJitterTest, FullScriptDataAtZero) {
     SrsRtmpJitter j;
     auto a = SrsJitterAlgorithm::Full;
-    // Before any media: 0.
     EXPECT_EQ(0, correct(j, meta(12345), a));
     EXPECT_EQ(0, correct(j, keyframe(9000), a));
     EXPECT_EQ(40, correct(j, inter_frame(9040), a));
-    EXPECT_EQ(40, correct(j, meta(0), a));
+    // A metadata update mid-stream: still 0 (FFmpeg takes a later one for a subtitle).
+    EXPECT_EQ(0, correct(j, meta(9050), a));
     // Script data does not move the clock.
     EXPECT_EQ(80, correct(j, inter_frame(9080), a));
+}
+
+TEST(AppJitterTest, ZeroScriptDataAtZero) {
+    SrsRtmpJitter j;
+    auto a = SrsJitterAlgorithm::Zero;
+    EXPECT_EQ(0, correct(j, keyframe(7000), a));
+    EXPECT_EQ(0, correct(j, meta(7040), a));
+    EXPECT_EQ(80, correct(j, inter_frame(7080), a));
 }
 
 TEST(AppJitterTest, FullRepublishIsMonotonic) {

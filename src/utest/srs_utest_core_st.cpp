@@ -3,7 +3,9 @@
 #include <srs_core_log.hpp>
 #include <srs_core_st.hpp>
 
+#include <netinet/in.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -231,4 +233,44 @@ TEST(CoreStTest, ContextIdsAreShortAndDistinct) {
     std::string b = srs_context_generate();
     EXPECT_EQ(8u, a.size());
     EXPECT_NE(a, b);
+}
+
+TEST(CoreStTest, SendBufferSizerFollowsTheBitrate) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_GE(fd, 0);
+    SrsSendBufferSizer s(fd);
+    s.set_merge_window(350 * SRS_UTIME_MILLISECONDS);
+
+    // The stream's start, sent at once, opens the measure; nothing is set before a second of
+    // media.
+    int64_t bytes = 200000;
+    s.on_sent(bytes, 0);
+    for (int ts = 40; ts < 1000; ts += 40) {
+        bytes += 5000;
+        s.on_sent(bytes, ts);
+    }
+    EXPECT_EQ(0, s.size());
+    // 125 KB a second of media: two merged writes of it (700 ms).
+    bytes += 5000;
+    s.on_sent(bytes, 1000);
+    EXPECT_EQ(125000, s.byte_rate());
+    EXPECT_EQ(87500, s.size());
+    // What the kernel was asked (it doubles the half we ask).
+    EXPECT_EQ(87500, srs_socket_get_sndbuf(fd));
+
+    // A jump (messages dropped for this player) counts as one short step, not as media.
+    bytes += 5000;
+    s.on_sent(bytes, 60000);
+    EXPECT_EQ(87500, s.size());
+
+    ::close(fd);
+}
+
+TEST(CoreStTest, SendBufferSizerBounds) {
+    // A low bitrate gets the floor, so that a merged write still goes out in one piece.
+    EXPECT_EQ(SrsSendBufferSizer::kFloor, SrsSendBufferSizer::target(1000, SRS_UTIME_SECONDS));
+    EXPECT_EQ(125000, SrsSendBufferSizer::target(125000, SRS_UTIME_SECONDS));
+    // A long merge window holds two merged writes.
+    EXPECT_EQ(500000, SrsSendBufferSizer::target(250000, 2 * SRS_UTIME_SECONDS));
+    EXPECT_EQ(SrsSendBufferSizer::kCeiling, SrsSendBufferSizer::target(100 * 1000 * 1000, SRS_UTIME_SECONDS));
 }

@@ -440,6 +440,14 @@ srs_error_t SrsLiveStreamHandler::do_serve(ISrsHttpResponseWriter* w, SrsHttpMes
     int mw_msgs = 1;
     uint32_t version = consumer->config_version();
     srs_live_play_wait(consumer->config(), &mw_sleep, &mw_msgs);
+    // A player that stops reading is behind by its queue (queue_length) and what the kernel
+    // holds: keep the latter to about a second of the stream, as for RTMP players.
+    SrsStSocket* skt = dynamic_cast<SrsStSocket*>(r->io());
+    std::unique_ptr<SrsSendBufferSizer> sndbuf;
+    if (skt) {
+        sndbuf = std::make_unique<SrsSendBufferSizer>(skt->osfd());
+        sndbuf->set_merge_window(mw_sleep);
+    }
 
     HttpBodyWriter body(w);
     LiveEncoder enc(kind_, &body);
@@ -475,6 +483,9 @@ srs_error_t SrsLiveStreamHandler::do_serve(ISrsHttpResponseWriter* w, SrsHttpMes
         if (consumer->config_version() != version) {
             version = consumer->config_version();
             srs_live_play_wait(consumer->config(), &mw_sleep, &mw_msgs);
+            if (sndbuf) {
+                sndbuf->set_merge_window(mw_sleep);
+            }
         }
 
         // Before the wait too: the stream's TS goes with its publish, and a player that joins
@@ -502,6 +513,9 @@ srs_error_t SrsLiveStreamHandler::do_serve(ISrsHttpResponseWriter* w, SrsHttpMes
             }
             nb_msgs += n;
             last_data = srs_get_system_time();
+            if (sndbuf) {
+                sndbuf->on_sent(skt->get_send_bytes(), msgs[n - 1].timestamp);
+            }
         }
         if (ended) {
             srs_trace("http-stream: %s unpublished, end after %lld messages", url_.c_str(), (long long)nb_msgs);

@@ -34,10 +34,12 @@ void SrsRtmpJitter::correct(SrsMediaMessage* msg, SrsJitterAlgorithm algorithm) 
         return;
     }
 
-    // Script data (onMetaData) carries no media time: place it at the current position, so
-    // it never moves the clock.
+    // Script data (onMetaData) carries no media time and never moves the clock: it goes at 0,
+    // as SRS sends it. FFmpeg's FLV demuxer (RTMP and HTTP-FLV players, recorders) skips an
+    // onMetaData at 0 but takes one at any other time for a packet of a phantom subtitle
+    // stream, which a publisher that re-sends its metadata (GStreamer's flvmux) would add.
     if (!msg->is_av()) {
-        msg->timestamp = std::max<int64_t>(last_output_, 0);
+        msg->timestamp = 0;
         return;
     }
 

@@ -235,10 +235,16 @@ srs_error_t SrsLiveSource::on_meta_data(const SrsMediaMessage& msg) {
         return srs_error_new(ERROR_SOURCE_NOT_PUBLISHING, "source %s has no publisher", url_.c_str());
     }
 
-    meta_ = msg;
-    fan_out(msg);
+    // onMetaData describes the stream, it is no frame at a time: players, recorders and
+    // forwards get it at 0 whatever the publisher stamped (GStreamer's flvmux re-sends it at
+    // its running time), since FFmpeg's FLV demuxer takes script data at any other time for
+    // a packet of a phantom subtitle stream. SRS sends it at 0 too.
+    SrsMediaMessage meta = msg;
+    meta.timestamp = 0;
+    meta_ = meta;
+    fan_out(meta);
     for (auto& h : handlers_) {
-        srs_error_t r = h->on_meta_data(msg);
+        srs_error_t r = h->on_meta_data(meta);
         if (r != srs_success && err == srs_success) {
             err = srs_error_wrap(r, "source %s metadata handler", url_.c_str());
         }
@@ -343,11 +349,12 @@ void SrsLiveSource::consumer_dumps(SrsLiveConsumer* consumer, bool dump_seq_head
     bool atc = consumer->config().atc;
     int64_t gop_start = gop_cache_.start_time();
 
+    // The metadata stays at 0 (see on_meta_data).
     auto give = [&](const SrsMediaMessage& m) {
         if (!m.payload) {
             return;
         }
-        if (atc && gop_start >= 0) {
+        if (atc && gop_start >= 0 && m.is_av()) {
             SrsMediaMessage copy = m;
             copy.timestamp = gop_start;
             consumer->enqueue(copy);

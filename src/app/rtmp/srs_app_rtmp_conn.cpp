@@ -618,6 +618,10 @@ srs_error_t SrsRtmpConn::do_playing(SrsLiveSource* source, SrsLiveConsumer* cons
     uint32_t version = consumer->config_version();
     srs_live_play_wait(consumer->config(), &wait, &nb_msgs);
     log_play_settings(source, consumer, "playing");
+    // A player that stops reading is behind by its queue (queue_length) and what the kernel
+    // holds: keep the latter to about a second of the stream.
+    SrsSendBufferSizer sndbuf(skt_->osfd());
+    sndbuf.set_merge_window(wait);
 
     // Handshake, connect and play went deep; the loop below stays shallow for hours.
     srs_coroutine_trim_stack();
@@ -636,6 +640,7 @@ srs_error_t SrsRtmpConn::do_playing(SrsLiveSource* source, SrsLiveConsumer* cons
         if (consumer->config_version() != version) {
             version = consumer->config_version();
             srs_live_play_wait(consumer->config(), &wait, &nb_msgs);
+            sndbuf.set_merge_window(wait);
             apply_nodelay(consumer->config().tcp_nodelay);
             log_play_settings(source, consumer, "reload");
         }
@@ -671,6 +676,7 @@ srs_error_t SrsRtmpConn::do_playing(SrsLiveSource* source, SrsLiveConsumer* cons
             if ((err = rtmp_->send_messages(msgs_.data(), n)) != srs_success) {
                 break;
             }
+            sndbuf.on_sent(skt_->get_send_bytes(), msgs_[n - 1].timestamp);
             if (req_->duration > 0) {
                 if (first_ts < 0) {
                     first_ts = msgs_.front().timestamp;
