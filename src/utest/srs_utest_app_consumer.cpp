@@ -19,6 +19,14 @@ SrsLiveConsumerConfig off_config(srs_utime_t queue_length = 2 * SRS_UTIME_SECOND
     return c;
 }
 
+// Gives the consumer its first frame, so its waits merge writes from then on.
+void started(SrsLiveConsumer* c) {
+    c->enqueue(audio(-40));
+    std::vector<SrsMediaMessage> out;
+    c->wait(1, 0);
+    c->dump_packets(1, &out);
+}
+
 // A second of 25 fps video (keyframe first) and 43 audio frames, from ts.
 void feed_gop(SrsLiveConsumer& c, int64_t ts) {
     for (int i = 0; i < 25; i++) {
@@ -209,6 +217,31 @@ TEST(AppConsumerTest, BurstMemoryGivenBackOnceDrained) {
     EXPECT_EQ(5000, out[0].timestamp);
 }
 
+// Until its first frame a player's wait returns as soon as anything is queued (its start is
+// never merged); once started, the merged write applies.
+TEST(AppConsumerTest, FirstFrameIsNotMerged) {
+    SrsLiveConsumer c(nullptr, off_config());
+    c.enqueue(video_sh(0));
+    srs_utime_t start = srs_update_system_time();
+    c.wait(8, 2 * SRS_UTIME_SECONDS);
+    EXPECT_LT(srs_update_system_time() - start, 500 * SRS_UTIME_MILLISECONDS);
+    std::vector<SrsMediaMessage> out;
+    EXPECT_EQ(1, c.dump_packets(256, &out));
+
+    // A sequence header is not a frame: the player is still starting, its first frame goes at once.
+    c.enqueue(keyframe(0));
+    start = srs_update_system_time();
+    c.wait(8, 2 * SRS_UTIME_SECONDS);
+    EXPECT_LT(srs_update_system_time() - start, 500 * SRS_UTIME_MILLISECONDS);
+    EXPECT_EQ(1, c.dump_packets(256, &out));
+
+    // Started: one frame waits for the merge window.
+    c.enqueue(inter_frame(40));
+    start = srs_update_system_time();
+    c.wait(8, 100 * SRS_UTIME_MILLISECONDS);
+    EXPECT_GE(srs_update_system_time() - start, 90 * SRS_UTIME_MILLISECONDS);
+}
+
 TEST(AppConsumerTest, WaitReturnsAtOnceWhenEnough) {
     SrsLiveConsumer c(nullptr, off_config(30 * SRS_UTIME_SECONDS));
     // 6 s of media queued: more than the 8 messages and the 5 s the wait asks for.
@@ -223,6 +256,7 @@ TEST(AppConsumerTest, WaitReturnsAtOnceWhenEnough) {
 
 TEST(AppConsumerTest, WaitTimesOutWhenStarved) {
     SrsLiveConsumer c(nullptr, off_config());
+    started(&c);
     c.enqueue(inter_frame(0));
     srs_utime_t start = srs_update_system_time();
     c.wait(8, 60 * SRS_UTIME_MILLISECONDS);
@@ -234,6 +268,7 @@ TEST(AppConsumerTest, WaitTimesOutWhenStarved) {
 
 TEST(AppConsumerTest, MergedWaitWakesOnMsgsAndDuration) {
     SrsLiveConsumer c(nullptr, off_config());
+    started(&c);
     int produced = 0;
     FnCoroutine producer([&]() {
         for (int i = 0; i < 20; i++) {

@@ -734,6 +734,79 @@ TEST(AppSourceTest, RealtimePlayerLeavingWhileRegisteredIsForgotten) {
     EXPECT_EQ(0, s->nb_consumers());
 }
 
+// A new player gets the stream's start at once, even when the GOP cache holds less media than
+// its merged write: waiting for mw_latency to fill up delayed the first frame by up to ~390 ms.
+TEST(AppSourceTest, NewPlayerGetsShortGopCacheAtOnce) {
+    auto s = make_source();
+    MockPublisher pub;
+    ASSERT_TRUE(s->on_publish(&pub) == srs_success);
+    ASSERT_TRUE(s->on_meta_data(meta(0)) == srs_success);
+    ASSERT_TRUE(s->on_video(video_sh(0)) == srs_success);
+    ASSERT_TRUE(s->on_audio(audio_sh(0)) == srs_success);
+    // 80 ms of media since the last keyframe.
+    for (int i = 0; i < 3; i++) {
+        ASSERT_TRUE(s->on_video(i == 0 ? keyframe(i * 40) : inter_frame(i * 40)) == srs_success);
+        ASSERT_TRUE(s->on_audio(audio(i * 40 + 3)) == srs_success);
+    }
+
+    std::unique_ptr<SrsLiveConsumer> c;
+    ASSERT_TRUE(s->create_consumer(player_config(), &c) == srs_success);
+    s->consumer_dumps(c.get());
+    srs_utime_t start = srs_update_system_time();
+    c->wait(8, 2 * SRS_UTIME_SECONDS);
+    srs_utime_t elapsed = srs_update_system_time() - start;
+    EXPECT_LT(elapsed, 500 * SRS_UTIME_MILLISECONDS);
+    std::vector<SrsMediaMessage> out = drain(c.get());
+    ASSERT_EQ(9u, out.size());
+    EXPECT_TRUE(out[3].is_video());
+
+    // Once started, the merged write applies again: no message, no early wake-up.
+    start = srs_update_system_time();
+    c->wait(8, 100 * SRS_UTIME_MILLISECONDS);
+    EXPECT_GE(srs_update_system_time() - start, 90 * SRS_UTIME_MILLISECONDS);
+}
+
+// A player that came before the publisher (or has only the sequence headers) is woken by the
+// first frame that comes, not at the end of its merge window or at the next tick.
+TEST(AppSourceManagerTest, WaitingPlayerWokenByFirstFrame) {
+    SrsLiveSourceManager m(SRS_SOURCE_DEFAULT_IDLE_TIMEOUT, 5 * SRS_UTIME_SECONDS);
+    ASSERT_TRUE(m.start() == srs_success);
+    std::shared_ptr<SrsLiveSource> s;
+    ASSERT_TRUE(m.fetch_or_create("__defaultVhost__", "live", "first", SrsLiveSourceConfig(), &s) == srs_success);
+    std::unique_ptr<SrsLiveConsumer> c;
+    ASSERT_TRUE(s->create_consumer(player_config(), &c) == srs_success);
+    s->consumer_dumps(c.get());
+
+    MockPublisher pub;
+    FnCoroutine producer([&]() {
+        srs_usleep(20 * SRS_UTIME_MILLISECONDS);
+        ASSERT_TRUE(s->on_publish(&pub) == srs_success);
+        ASSERT_TRUE(s->on_video(video_sh(0)) == srs_success);
+        srs_usleep(50 * SRS_UTIME_MILLISECONDS);
+        ASSERT_TRUE(s->on_video(keyframe(0)) == srs_success);
+    });
+    ASSERT_TRUE(producer.start() == srs_success);
+
+    // The publish event, then the sequence header, then the keyframe: each wakes the player.
+    srs_utime_t start = srs_update_system_time();
+    bool got_frame = false;
+    SrsLiveConsumerEvent ev;
+    while (!got_frame && srs_update_system_time() - start < 3 * SRS_UTIME_SECONDS) {
+        c->wait(8, 2 * SRS_UTIME_SECONDS);
+        while (c->fetch_event(&ev)) {
+        }
+        for (const SrsMediaMessage& msg : drain(c.get())) {
+            got_frame = got_frame || (msg.is_video() && msg.size() == keyframe(0).size());
+        }
+    }
+    srs_utime_t elapsed = srs_update_system_time() - start;
+    EXPECT_TRUE(got_frame);
+    EXPECT_LT(elapsed, 1 * SRS_UTIME_SECONDS);
+    srs_usleep(10 * SRS_UTIME_MILLISECONDS);
+    s->on_unpublish(&pub);
+    m.stop();
+}
+
 // Players of a ticked source wait without timers of their own: a merged write is woken by
 // the first message after its duration, or by the manager's tick when the stream is silent.
 TEST(AppSourceManagerTest, TickedSourceWakesMergedWaitsWithoutTimers) {
@@ -746,6 +819,10 @@ TEST(AppSourceManagerTest, TickedSourceWakesMergedWaitsWithoutTimers) {
     ASSERT_TRUE(s->on_publish(&pub) == srs_success);
     std::unique_ptr<SrsLiveConsumer> c;
     ASSERT_TRUE(s->create_consumer(player_config(), &c) == srs_success);
+    // A player that got its first frame: from then on its writes are merged.
+    ASSERT_TRUE(s->on_audio(audio(0)) == srs_success);
+    c->wait(8, 60 * SRS_UTIME_MILLISECONDS);
+    ASSERT_EQ(1u, drain(c.get()).size());
 
     // Silent stream: the tick wakes it after its 60 ms.
     srs_utime_t start = srs_update_system_time();

@@ -277,6 +277,8 @@ void SrsLiveConsumer::on_publish() {
         return;
     }
     jitter_.on_republish();
+    // The new publish's first frames go out as soon as they come, like a new player's.
+    started_ = false;
     queue_.push_event(SrsLiveConsumerEvent::Publish);
     wakeup();
 }
@@ -318,6 +320,11 @@ bool SrsLiveConsumer::ready() const {
     if (queue_.empty() || paused_) {
         return false;
     }
+    // A player that has no picture or sound yet takes whatever there is at once: merging its
+    // start would only delay its first frame (by up to mw_latency when the GOP cache is short).
+    if (!started_) {
+        return true;
+    }
     if (config_.realtime) {
         return srs_get_system_time() >= last_wake_ + SRS_CONSUMER_REALTIME_MERGE;
     }
@@ -335,10 +342,15 @@ void SrsLiveConsumer::wait(int nb_msgs, srs_utime_t duration) {
         // write once its duration passed (waking it early for a few messages would only split
         // the write), a realtime player once SRS_CONSUMER_REALTIME_MERGE passed since its last
         // wake-up (at once when it has passed).
-        if (source_ && !wake_requested_) {
+        // A player that has not started is woken by the first message that comes.
+        srs_utime_t deadline = !started_          ? now
+                               : config_.realtime ? std::max(now, last_wake_ + SRS_CONSUMER_REALTIME_MERGE)
+                                                  : now + duration;
+        // A registration left by an earlier wait stands unless this wait must end sooner (a
+        // player that has not started again after a republish).
+        if (source_ && (!wake_requested_ || deadline < wake_deadline_)) {
             wake_requested_ = true;
-            srs_utime_t deadline =
-                config_.realtime ? std::max(now, last_wake_ + SRS_CONSUMER_REALTIME_MERGE) : now + duration;
+            wake_deadline_ = deadline;
             source_->wake_later(this, deadline);
         }
         // No timer of our own when the source is ticked: a timed wait per player and wake-up
@@ -356,7 +368,14 @@ int SrsLiveConsumer::dump_packets(int max, std::vector<SrsMediaMessage>* out) {
     if (paused_) {
         return 0;
     }
-    return queue_.dump(max, out);
+    size_t from = out->size();
+    int n = queue_.dump(max, out);
+    for (size_t i = from; !started_ && i < out->size(); i++) {
+        const SrsMediaMessage& m = (*out)[i];
+        started_ = (m.is_video() && !SrsFlvTag::is_video_sequence_header(m.data(), m.size())) ||
+                   (m.is_audio() && !SrsFlvTag::is_audio_sequence_header(m.data(), m.size()));
+    }
+    return n;
 }
 
 bool SrsLiveConsumer::fetch_event(SrsLiveConsumerEvent* ev) {

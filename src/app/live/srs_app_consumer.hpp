@@ -280,6 +280,10 @@ private:
     // Registered with the source for a wake-up; one registration at a time (a wake by an
     // event leaves it in place: it wakes a later wait early, which is harmless).
     bool wake_requested_ = false;
+    srs_utime_t wake_deadline_ = 0;
+    // Whether the player was given its first audio or video frame (not a sequence header):
+    // until then every wait returns as soon as anything is queued.
+    bool started_ = false;
     // When wait() last returned.
     srs_utime_t last_wake_ = 0;
     int mw_min_msgs_ = 0;
