@@ -2,6 +2,9 @@
 # Builds State Threads 1.9 as a static library with epoll, from Debian's own
 # source package (Debian's binary libst is built without epoll: select/poll only).
 #   build.sh OUTDIR    -> OUTDIR/lib/libst.a and OUTDIR/include/st.h
+# With SRS_ST_SANITIZE=1 (the SRS_SANITIZE=ON tree), every context switch is announced to
+# AddressSanitizer (patches/02-asan-fiber-switches.patch) and ST's own memory accesses are
+# checked too, so a freed condition variable or thread is reported where it is touched.
 # The source is fetched once into a download cache (SRS_3RDPARTY_CACHE, default
 # trunk/3rdparty/st/download) and verified by sha256 before use.
 set -euo pipefail
@@ -17,7 +20,8 @@ DEB_SHA=580e0a1f52a36f8bab564dd65a2e34621bfa9f518590ca19e68363c10e8034b3
 
 # Our own patches (patches/*.patch, applied after Debian's in name order). The stamp holds
 # the hash of this script and the patches, so a build dir rebuilds the library when they change.
-STAMP_WANT=$(cat "$0" "$HERE"/patches/*.patch 2>/dev/null | sha256sum | cut -d' ' -f1)
+SANITIZE=${SRS_ST_SANITIZE:-0}
+STAMP_WANT=$( (cat "$0" "$HERE"/patches/*.patch 2>/dev/null; echo "sanitize=$SANITIZE") | sha256sum | cut -d' ' -f1)
 if [[ -f $OUT/lib/libst.a && -f $OUT/include/st.h && "$(cat "$OUT/lib/libst.stamp" 2>/dev/null)" == "$STAMP_WANT" ]]; then
     exit 0
 fi
@@ -68,9 +72,18 @@ for patch in "$HERE"/patches/*.patch; do
 done
 
 CFLAGS=(-O2 -g -fPIC -DLINUX -DMD_HAVE_EPOLL -DNDEBUG -w -Wa,--noexecstack)
+if [[ $SANITIZE == 1 ]]; then
+    CFLAGS+=(-DST_ASAN_FIBERS -fno-omit-frame-pointer)
+fi
 objs=()
 for f in event.c io.c key.c sched.c stk.c sync.c md.S; do
-    gcc "${CFLAGS[@]}" -c "$f" -o "${f%.*}.o"
+    flags=("${CFLAGS[@]}")
+    # The scheduler and the context switch itself stay uninstrumented: they move between
+    # stacks in the middle of a function.
+    if [[ $SANITIZE == 1 && $f != sched.c && $f != md.S ]]; then
+        flags+=(-fsanitize=address)
+    fi
+    gcc "${flags[@]}" -c "$f" -o "${f%.*}.o"
     objs+=("${f%.*}.o")
 done
 ar rcs "$OUT/lib/libst.a.tmp" "${objs[@]}"
