@@ -75,6 +75,10 @@ pid {dir}/srs.pid;
 """
 
 
+# What AddressSanitizer, LeakSanitizer and UBSan write to stderr when they find something.
+SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
+
+
 class SrsProcess:
     """One srs process in its own temp dir, with free ports and a generated config.
 
@@ -171,8 +175,25 @@ vhost __defaultVhost__ {{ }}
                     return int(line.split()[1])
         return 0
 
+    def sanitizer_report(self):
+        """The first sanitizer report the server wrote (ASan, UBSan, LSan), "" when none."""
+        text = read_text(self.stdout)
+        for marker in SANITIZER_MARKERS:
+            i = text.find(marker)
+            if i >= 0:
+                return text[max(0, i - 200):i + 4000]
+        return ""
+
+    def assert_no_sanitizer_report(self):
+        report = self.sanitizer_report()
+        if report:
+            raise AssertionError("sanitizer report from srs (test dir %s kept):\n%s" % (self.dir, report))
+
     def cleanup(self):
         self.stop()
+        # Under the sanitizer build a report fails the test that ran the server, whatever it
+        # checked (UBSan goes on after its report unless built not to recover).
+        self.assert_no_sanitizer_report()
         if os.environ.get("SRS_KEEP_TEST_DIR"):
             return
         shutil.rmtree(self.dir, ignore_errors=True)
