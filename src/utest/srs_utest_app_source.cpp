@@ -807,6 +807,81 @@ TEST(AppSourceManagerTest, WaitingPlayerWokenByFirstFrame) {
     m.stop();
 }
 
+// Every way a player ends leaves no wake-up registration behind: kicked (expired), its stream
+// republished, its coroutine interrupted while waiting (a kick, or an HTTP client gone), and its
+// source swept afterwards. Under ASan a registration left behind is a use after free when the
+// source fans out or ticks.
+TEST(AppSourceManagerTest, EveryPlayerEndLeavesNoWaitRegistration) {
+    SrsLiveSourceManager m(10 * SRS_UTIME_MILLISECONDS, 10 * SRS_UTIME_MILLISECONDS);
+    ASSERT_TRUE(m.start() == srs_success);
+    std::shared_ptr<SrsLiveSource> s;
+    ASSERT_TRUE(m.fetch_or_create("__defaultVhost__", "live", "ends", SrsLiveSourceConfig(), &s) == srs_success);
+    MockPublisher pub;
+    ASSERT_TRUE(s->on_publish(&pub) == srs_success);
+    publish_gop(s.get(), 0, true);
+
+    // Three players, each in its own coroutine, playing until their consumer says stop.
+    struct Player {
+        std::unique_ptr<SrsLiveConsumer> c;
+        std::unique_ptr<FnCoroutine> co;
+        bool ended = false;
+    };
+    std::vector<Player> players(3);
+    for (Player& p : players) {
+        SrsLiveConsumerConfig cfg = player_config();
+        cfg.realtime = (&p == &players[2]);
+        ASSERT_TRUE(s->create_consumer(cfg, &p.c) == srs_success);
+        s->consumer_dumps(p.c.get());
+        Player* pp = &p;
+        p.co = std::make_unique<FnCoroutine>([pp]() {
+            std::vector<SrsMediaMessage> out;
+            SrsLiveConsumerEvent ev;
+            while (!pp->c->expired() && srs_coroutine_pull_current() == srs_success) {
+                pp->c->wait(8, 300 * SRS_UTIME_MILLISECONDS);
+                while (pp->c->fetch_event(&ev)) {
+                }
+                out.clear();
+                pp->c->dump_packets(1000, &out);
+            }
+            // The player's connection ends: its consumer goes with it.
+            pp->c.reset();
+            pp->ended = true;
+        });
+        ASSERT_TRUE(p.co->start() == srs_success);
+    }
+    srs_usleep(50 * SRS_UTIME_MILLISECONDS);
+    EXPECT_EQ(3, s->nb_consumers());
+    EXPECT_GE(s->nb_waiters(), 3);
+
+    // Kicked.
+    players[0].c->expire("kicked by the API");
+    // Republished while the others wait.
+    s->on_unpublish(&pub);
+    ASSERT_TRUE(s->on_publish(&pub) == srs_success);
+    ASSERT_TRUE(s->on_video(keyframe(2000)) == srs_success);
+    srs_usleep(50 * SRS_UTIME_MILLISECONDS);
+    EXPECT_TRUE(players[0].ended);
+    EXPECT_EQ(2, s->nb_consumers());
+
+    // Interrupted while waiting (the connection's coroutine is stopped: a kick, a client gone).
+    players[1].co.reset();
+    players[2].co.reset();
+    EXPECT_TRUE(players[1].ended);
+    EXPECT_TRUE(players[2].ended);
+    EXPECT_EQ(0, s->nb_consumers());
+    EXPECT_EQ(0, s->nb_waiters());
+
+    // The stream goes on and is then swept: nothing touches the players that are gone.
+    for (int i = 0; i < 200; i++) {
+        ASSERT_TRUE(s->on_audio(audio(2000 + i * 20)) == srs_success);
+    }
+    s->on_unpublish(&pub);
+    s.reset();
+    srs_usleep(100 * SRS_UTIME_MILLISECONDS);
+    EXPECT_EQ(0, m.size());
+    m.stop();
+}
+
 // Players of a ticked source wait without timers of their own: a merged write is woken by
 // the first message after its duration, or by the manager's tick when the stream is silent.
 TEST(AppSourceManagerTest, TickedSourceWakesMergedWaitsWithoutTimers) {

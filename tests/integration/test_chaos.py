@@ -33,6 +33,8 @@ vhost __defaultVhost__ {{
 
 # The whole workload runs this long; the checks after it take a few seconds more.
 DURATION = float(os.environ.get("SRS_CHAOS_SECONDS", "55"))
+# Threads of short RTMP plays.
+PLAYERS = int(os.environ.get("SRS_CHAOS_PLAYERS", "8"))
 
 
 def conf(i):
@@ -122,7 +124,7 @@ class Chaos:
             c.handshake()
             c.connect("live")
             c.play(rng.choice(("a", "a", "b", "nobody")))
-            end = time.time() + rng.uniform(0.05, 0.8)
+            end = time.time() + rng.uniform(0.05, 0.5)
             while time.time() < end:
                 m = c.read_message()
                 if m.type in (AUDIO, VIDEO):
@@ -239,7 +241,7 @@ class ChaosTest(unittest.TestCase):
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.addCleanup(stop_process, steady)
 
-        workers = [("rtmp_play", chaos.rtmp_play)] * 4 + [("flv_fetch", chaos.flv_fetch)] * 2 + [
+        workers = [("rtmp_play", chaos.rtmp_play)] * PLAYERS + [("flv_fetch", chaos.flv_fetch)] * 3 + [
             ("hls_fetch", chaos.hls_fetch), ("malformed", chaos.malformed), ("api_kick", chaos.api_kick),
             ("rtmp_publish", chaos.rtmp_publish)]
         threads = [threading.Thread(target=chaos.loop, args=w, daemon=True) for w in workers]

@@ -130,6 +130,9 @@ public:
     void wake_later(SrsLiveConsumer* consumer, srs_utime_t deadline);
     // Wakes the players whose deadline passed, when the stream is silent.
     void tick(srs_utime_t now);
+    // Wake-up registrations held (a consumer may hold more than one): none is left for a
+    // consumer that was destroyed.
+    int nb_waiters() const { return (int)waiters_.size(); }
 
 public:
     // The latest metadata and sequence headers; empty messages (no payload) when absent.
