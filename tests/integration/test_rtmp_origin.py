@@ -359,7 +359,8 @@ class TestPublishers(OriginCase):
         time.sleep(6.0)
         rss1 = self.srs.rss_kib()
         print("\n2000 publishes in %.1f s: RSS %d KiB -> peak %d KiB -> %d KiB" % (elapsed, rss0, peak, rss1))
-        self.assertLess(rss1 - rss0, 4096, "RSS grew by %d KiB" % (rss1 - rss0))
+        if not T.SANITIZER_BUILD:
+            self.assertLess(rss1 - rss0, 4096, "RSS grew by %d KiB" % (rss1 - rss0))
         self.assertIn("freed", self.srs.log())
 
 
@@ -403,7 +404,8 @@ class TestPlayers(OriginCase):
         print("\nnon-reading player: RSS %d KiB -> peak %d KiB; good player got %d of 121 video msgs"
               % (rss0, peak, received[0]))
         # 5 s of 8 Mbps is 5 MB; allow the socket buffers and the GOP cache on top.
-        self.assertLess(peak - rss0, 16 * 1024)
+        if not T.SANITIZER_BUILD:
+            self.assertLess(peak - rss0, 16 * 1024)
         self.assertGreaterEqual(received[0], 115)
 
     @unittest.skipIf(QUICK, "HEAVY")
