@@ -21,7 +21,15 @@ SrsLiveSource::SrsLiveSource(const std::string& vhost, const std::string& app, c
 }
 
 SrsLiveSource::~SrsLiveSource() {
-    // Consumers hold the source alive, so none can be left here.
+    // Consumers hold the source alive, so none can be left here. A handler's destructor may
+    // stop a coroutine that still reports to this source on its way out (the edge ingester
+    // unpublishes, which walks the handlers): take each handler out of the list before it goes,
+    // so the list never holds a freed one (seen by ASan at shutdown in test_edge).
+    while (!handlers_.empty()) {
+        std::unique_ptr<ISrsLiveSourceHandler> h = std::move(handlers_.back());
+        handlers_.pop_back();
+        h.reset();
+    }
     srs_info("source %s freed", url_.c_str());
 }
 
