@@ -33,6 +33,7 @@ fi
 
 launcher=()
 if command -v ccache >/dev/null; then
+    export CCACHE_BASEDIR=$PWD
     launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
 fi
 CC=clang CXX=clang++ cmake -S . -B "$BUILD_DIR" -DSRS_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo "${launcher[@]}" >/dev/null
