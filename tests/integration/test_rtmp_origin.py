@@ -601,8 +601,9 @@ class TestLatency(OriginCase):
 
 # ---- helpers on the Python client ----
 
-def read_media(c, seconds):
-    """Audio/video messages read for a while (other messages go to c.pending)."""
+def read_media(c, seconds, video_arrivals=None):
+    """Audio/video messages read for a while (other messages go to c.pending); with
+    video_arrivals, each video's (arrival time, timestamp) is appended to it."""
     out = []
     deadline = time.time() + seconds
     c.sock.settimeout(0.2)
@@ -613,6 +614,8 @@ def read_media(c, seconds):
             continue
         if m.type in (AUDIO, VIDEO):
             out.append(m)
+            if m.type == VIDEO and video_arrivals is not None:
+                video_arrivals.append((time.time(), m.timestamp))
         else:
             c.pending.append(m)
     c.sock.settimeout(10)
@@ -624,21 +627,8 @@ def play_realtime(test, c, seconds, what="player", settle=1.0):
     video), the video must arrive at real time without a long wait (T.assert_realtime). The
     messages go to c.pending, as count_media's do."""
     samples = []
-    out = []
     deadline = time.time() + seconds
-    c.sock.settimeout(0.2)
-    while time.time() < deadline:
-        try:
-            m = c.read_message()
-        except socket.timeout:
-            continue
-        if m.type in (AUDIO, VIDEO):
-            out.append(m)
-            if m.type == VIDEO:
-                samples.append((time.time(), m.timestamp))
-        else:
-            c.pending.append(m)
-    c.sock.settimeout(10)
+    out = read_media(c, seconds, samples)
     c.pending.extend(out)
     test.assertTrue(samples, "%s: no video" % what)
     T.assert_realtime(test, samples, samples[0][0] + settle, deadline, what)
