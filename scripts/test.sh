@@ -47,7 +47,14 @@ for dir in build build-asan; do
     [[ $dir == build-asan && $SANITIZE != 1 ]] && continue
     status=$(cat "$dir/ctest.status" 2>/dev/null || echo 1)
     echo "test: $dir: ctest exit $status"
-    [[ $status == 0 ]] || rc=1
+    if [[ $status != 0 ]]; then
+        rc=1
+        # A short digest at the very end: a long failure output above may be cut by whoever
+        # shows this log, and the first lines of each failure are what tells it apart.
+        grep -aE '^(FAIL|ERROR): |, line [0-9]+, in test_|Error: |\[  FAILED  \]|AddressSanitizer|runtime error:' \
+            "$dir/Testing/Temporary/LastTest.log" 2>/dev/null | cut -c1-400 | head -40 |
+            sed "s|^|test: $dir: |" || true
+    fi
 done
 echo "test: done in $(($(date +%s) - start)) s"
 exit $rc

@@ -163,7 +163,8 @@ class DaemonTest(unittest.TestCase):
             self.assertTrue(wait_for(lambda: os.path.exists(pid_file), 5))
             pid = int(read_text(pid_file).strip())
             os.kill(pid, 0)
-            self.assertTrue(port_open(srs.rtmp))
+            # The pid file is written before the listeners open.
+            self.assertTrue(wait_for(lambda: port_open(srs.rtmp), 5), srs.log())
 
             # A second instance on the same pid file is refused, naming the running pid.
             second_conf = srs.conf + ".2"
