@@ -441,8 +441,12 @@ srs_error_t srs_flv_parse_video_tag(const char* data, int size, SrsExVideoTag* t
     srs_error_t err = tag->enhanced ? srs_ex_parse_video(data, size, tag) : srs_legacy_parse_video(data, size, tag);
     if (err != srs_success) {
         tag->tracks.clear();
+        return err;
     }
-    return err;
+    for (SrsExVideoTrack& t : tag->tracks) {
+        t.frame_type = tag->frame_type;
+    }
+    return srs_success;
 }
 
 srs_error_t srs_flv_parse_audio_tag(const char* data, int size, SrsExAudioTag* tag) {

@@ -97,6 +97,8 @@ struct SrsExVideoTrack {
     // The codec FourCC; for a legacy tag, avc1 (codec id 7) or hvc1 (codec id 12).
     uint32_t fourcc = 0;
     SrsExVideoPacketType packet_type = SrsExVideoPacketCodedFrames;
+    // The tag's FrameType, which applies to every track of the tag.
+    uint8_t frame_type = 0;
     // Composition time offset in ms (pts = dts + cts): the SI24 of CodedFrames for avc1, hvc1 and
     // vvc1; 0 otherwise.
     int32_t cts = 0;

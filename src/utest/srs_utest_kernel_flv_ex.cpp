@@ -339,6 +339,8 @@ TEST(KernelFlvExTest, MultitrackVideo) {
     ASSERT_TRUE(srs_flv_parse_video_tag(s.data(), (int)s.size(), &tag) == srs_success);
     EXPECT_EQ(SrsAvMultitrackManyTracks, tag.multitrack_type);
     ASSERT_EQ(2u, tag.tracks.size());
+    EXPECT_EQ(SrsVideoFrameTypeKeyFrame, tag.tracks[0].frame_type);
+    EXPECT_EQ(SrsVideoFrameTypeKeyFrame, tag.tracks[1].frame_type);
     EXPECT_EQ(0, tag.tracks[0].track_id);
     EXPECT_EQ(40, tag.tracks[0].cts);
     EXPECT_EQ(kFrame, span(tag.tracks[0].payload));
@@ -545,6 +547,7 @@ TEST(KernelFlvExTest, WriterVideoRoundTrip) {
                         const SrsExVideoTrack& t = tag.tracks[0];
                         EXPECT_EQ(cc, t.fourcc);
                         EXPECT_EQ(type, t.packet_type);
+                        EXPECT_EQ(frame_type, t.frame_type);
                         EXPECT_FALSE(t.unknown);
                         bool has_cts =
                             type == SrsExVideoPacketCodedFrames &&
