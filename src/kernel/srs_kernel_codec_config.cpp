@@ -358,6 +358,21 @@ srs_error_t srs_opus_check(SrsOpusConfigRecord* rec) {
     return srs_success;
 }
 
+// After the fixed fields (the same in dOps and OpusHead): the mapping table of a family other
+// than 0, then the checks.
+srs_error_t srs_opus_read_mapping(SrsBuffer& b, SrsOpusConfigRecord* rec) {
+    if (rec->mapping_family != 0) {
+        if (!b.require(2 + rec->channels)) {
+            return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED, "mapping table for %d channels, left %d",
+                                 rec->channels, b.left());
+        }
+        rec->stream_count = (uint8_t)b.read_1bytes();
+        rec->coupled_count = (uint8_t)b.read_1bytes();
+        rec->channel_mapping.assign((const uint8_t*)b.head(), (const uint8_t*)b.head() + rec->channels);
+    }
+    return srs_opus_check(rec);
+}
+
 }  // namespace
 
 srs_error_t srs_opus_parse_dops(const char* data, int size, SrsOpusConfigRecord* rec) {
@@ -377,16 +392,7 @@ srs_error_t srs_opus_parse_dops(const char* data, int size, SrsOpusConfigRecord*
     rec->input_sample_rate = (uint32_t)b.read_4bytes();
     rec->output_gain = b.read_2bytes();
     rec->mapping_family = (uint8_t)b.read_1bytes();
-    if (rec->mapping_family != 0) {
-        if (!b.require(2 + rec->channels)) {
-            return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED, "dOps: mapping table for %d channels, left %d",
-                                 rec->channels, b.left());
-        }
-        rec->stream_count = (uint8_t)b.read_1bytes();
-        rec->coupled_count = (uint8_t)b.read_1bytes();
-        rec->channel_mapping.assign((const uint8_t*)b.head(), (const uint8_t*)b.head() + rec->channels);
-    }
-    srs_error_t err = srs_opus_check(rec);
+    srs_error_t err = srs_opus_read_mapping(b, rec);
     if (err != srs_success) {
         return srs_error_wrap(err, "dOps");
     }
@@ -412,16 +418,7 @@ srs_error_t srs_opus_parse_head(const char* data, int size, SrsOpusConfigRecord*
     rec->input_sample_rate = (uint32_t)b.read_le4bytes();
     rec->output_gain = b.read_le2bytes();
     rec->mapping_family = (uint8_t)b.read_1bytes();
-    if (rec->mapping_family != 0) {
-        if (!b.require(2 + rec->channels)) {
-            return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED, "OpusHead: mapping table for %d channels, left %d",
-                                 rec->channels, b.left());
-        }
-        rec->stream_count = (uint8_t)b.read_1bytes();
-        rec->coupled_count = (uint8_t)b.read_1bytes();
-        rec->channel_mapping.assign((const uint8_t*)b.head(), (const uint8_t*)b.head() + rec->channels);
-    }
-    srs_error_t err = srs_opus_check(rec);
+    srs_error_t err = srs_opus_read_mapping(b, rec);
     if (err != srs_success) {
         return srs_error_wrap(err, "OpusHead");
     }

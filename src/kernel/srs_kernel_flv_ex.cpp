@@ -160,6 +160,35 @@ srs_error_t srs_ex_parse_tracks(SrsExCursor& c, SrsAvMultitrackType type, uint8_
     return srs_success;
 }
 
+// The Multitrack header (enhanced-rtmp v2): [AvMultitrackType UB4 | PacketType UB4][FourCC unless
+// ManyTracksManyCodecs], then the tracks. An unknown multitrack type has an unknown track layout:
+// the rest is consumed as one unknown track.
+template <typename Tag, typename Fn>
+srs_error_t srs_ex_parse_multitrack(SrsExCursor& c, Tag* tag, Fn parse_track) {
+    if (!c.need(1)) {
+        return srs_error_new(ERROR_KERNEL_FLV_TAG, "no multitrack type");
+    }
+    uint8_t b = c.u8();
+    tag->multitrack = true;
+    tag->multitrack_type = (SrsAvMultitrackType)(b >> 4);
+    uint8_t packet_type = b & 0x0f;
+    if (tag->multitrack_type > SrsAvMultitrackManyTracksManyCodecs) {
+        tag->tracks.emplace_back();
+        // FourCC 0 is unknown: the track takes the rest as its payload, nothing can fail.
+        srs_error_t err = parse_track(packet_type, 0, 0, c.here(), c.left(), &tag->tracks.back());
+        tag->tracks.back().unknown = true;
+        return err;
+    }
+    uint32_t fourcc = 0;
+    if (tag->multitrack_type != SrsAvMultitrackManyTracksManyCodecs) {
+        if (!c.need(4)) {
+            return srs_error_new(ERROR_KERNEL_FLV_TAG, "multitrack without fourcc");
+        }
+        fourcc = c.u32();
+    }
+    return srs_ex_parse_tracks(c, tag->multitrack_type, packet_type, fourcc, &tag->tracks, parse_track);
+}
+
 srs_error_t srs_ex_parse_video(const char* data, int size, SrsExVideoTag* tag) {
     srs_error_t err = srs_success;
     SrsExCursor c(data, size);
@@ -181,32 +210,7 @@ srs_error_t srs_ex_parse_video(const char* data, int size, SrsExVideoTag* tag) {
     }
 
     if (packet_type == SrsExVideoPacketMultitrack) {
-        if (!c.need(1)) {
-            return srs_error_new(ERROR_KERNEL_FLV_TAG, "video: no multitrack type");
-        }
-        b = c.u8();
-        tag->multitrack = true;
-        tag->multitrack_type = (SrsAvMultitrackType)(b >> 4);
-        packet_type = b & 0x0f;
-        // An unknown multitrack type has an unknown track layout: consume the rest as one track.
-        if (tag->multitrack_type > SrsAvMultitrackManyTracksManyCodecs) {
-            tag->tracks.emplace_back();
-            SrsExVideoTrack& t = tag->tracks.back();
-            t.packet_type = (SrsExVideoPacketType)packet_type;
-            t.unknown = true;
-            t.payload.data = c.here();
-            t.payload.size = c.left();
-            return srs_success;
-        }
-        uint32_t fourcc = 0;
-        if (tag->multitrack_type != SrsAvMultitrackManyTracksManyCodecs) {
-            if (!c.need(4)) {
-                return srs_error_new(ERROR_KERNEL_FLV_TAG, "video: multitrack without fourcc");
-            }
-            fourcc = c.u32();
-        }
-        if ((err = srs_ex_parse_tracks(c, tag->multitrack_type, packet_type, fourcc, &tag->tracks,
-                                       srs_ex_video_track)) != srs_success) {
+        if ((err = srs_ex_parse_multitrack(c, tag, srs_ex_video_track)) != srs_success) {
             return srs_error_wrap(err, "video");
         }
         return srs_success;
@@ -269,32 +273,7 @@ srs_error_t srs_ex_parse_audio(const char* data, int size, SrsExAudioTag* tag) {
     }
 
     if (packet_type == SrsExAudioPacketMultitrack) {
-        if (!c.need(1)) {
-            return srs_error_new(ERROR_KERNEL_FLV_TAG, "audio: no multitrack type");
-        }
-        uint8_t b = c.u8();
-        tag->multitrack = true;
-        tag->multitrack_type = (SrsAvMultitrackType)(b >> 4);
-        packet_type = b & 0x0f;
-        if (tag->multitrack_type > SrsAvMultitrackManyTracksManyCodecs) {
-            tag->tracks.emplace_back();
-            SrsExAudioTrack& t = tag->tracks.back();
-            t.packet_type = (SrsExAudioPacketType)packet_type;
-            t.sound_format = SrsAudioCodecIdExHeader;
-            t.unknown = true;
-            t.payload.data = c.here();
-            t.payload.size = c.left();
-            return srs_success;
-        }
-        uint32_t fourcc = 0;
-        if (tag->multitrack_type != SrsAvMultitrackManyTracksManyCodecs) {
-            if (!c.need(4)) {
-                return srs_error_new(ERROR_KERNEL_FLV_TAG, "audio: multitrack without fourcc");
-            }
-            fourcc = c.u32();
-        }
-        if ((err = srs_ex_parse_tracks(c, tag->multitrack_type, packet_type, fourcc, &tag->tracks,
-                                       srs_ex_audio_track)) != srs_success) {
+        if ((err = srs_ex_parse_multitrack(c, tag, srs_ex_audio_track)) != srs_success) {
             return srs_error_wrap(err, "audio");
         }
         return srs_success;
