@@ -1,7 +1,8 @@
 // The one client lifecycle of every front end (RTMP, HTTP live streams, HLS sessions): a
-// client is admitted (limits, security, refer, hooks) and gets a lease; the lease undoes the
-// admission when it goes (the stop hooks, the statistics). A front end keeps only its wire
-// protocol: what it tells the client when it is refused, and how it plays or publishes.
+// client is admitted (security, refer, hooks) and gets a lease; the lease undoes the admission
+// when it goes (the stop hooks, the statistics). A front end keeps only its wire protocol: what
+// it tells the client when it is refused, and how it plays or publishes. (max_connections is
+// enforced earlier, at accept, before a client says who it is.)
 // See doc/architecture.md ("Client lifecycle").
 #pragma once
 

@@ -156,7 +156,7 @@ srs_error_t SrsHlsSessions::serve_playlist(ISrsHttpResponseWriter* w, SrsHttpMes
         std::string stream = path.substr(slash == std::string::npos ? 0 : slash + 1);
         stream = stream.substr(0, stream.rfind('.'));
 
-        SrsHookRequest h = srs_hook_request_of_http_player(r, nullptr, srs_context_generate(), vhost, app, stream);
+        SrsHookRequest h = srs_hook_request_of_http_player(r, srs_context_generate(), vhost, app, stream);
         SrsStatisticRequest sr;
         sr.vhost = vhost;
         sr.app = app;

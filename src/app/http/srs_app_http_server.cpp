@@ -71,7 +71,7 @@ srs_error_t SrsHttpStaticHandler::serve_http(ISrsHttpResponseWriter* w, SrsHttpM
         std::string vhost = conf->resolve_vhost(r->hostname());
         srs_error_t err = srs_success;
         if (!vhost.empty()) {
-            SrsHookRequest client = srs_hook_request_of_http_player(r, nullptr, "", vhost, "", "");
+            SrsHookRequest client = srs_hook_request_of_http_player(r, "", vhost, "", "");
             err = streams_->lifecycle()->check(*conf, srs_http_player_ask(), client);
         }
         if (err != srs_success) {

@@ -339,7 +339,7 @@ srs_error_t SrsLiveStreamHandler::serve_http(ISrsHttpResponseWriter* w, SrsHttpM
     // The lifecycle admits the player (security, refer, on_play) once, before anything is set
     // up; a HEAD is no player: security and refer only.
     SrsClientLease lease;
-    SrsHookRequest hr = srs_hook_request_of_http_player(r, nullptr, cid, vhost_, app_, stream_);
+    SrsHookRequest hr = srs_hook_request_of_http_player(r, cid, vhost_, app_, stream_);
     if (conf) {
         if (r->is_head()) {
             err = server_->lifecycle()->check(*conf, srs_http_player_ask(), hr);
