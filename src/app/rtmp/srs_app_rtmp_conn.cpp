@@ -2,8 +2,6 @@
 
 #include <srs_app_config.hpp>
 #include <srs_app_edge.hpp>
-#include <srs_app_refer.hpp>
-#include <srs_app_security.hpp>
 #include <srs_app_server.hpp>
 #include <srs_app_statistic.hpp>
 #include <srs_app_vhost.hpp>
@@ -91,17 +89,13 @@ srs_error_t SrsRtmpConn::cycle() {
                  stage_.c_str(), duration, in, out, srs_error_desc(err).c_str());
         failed = true;
     }
-    // `hooks`: on_close for a client that on_connect let in; its answer is only logged.
-    if (connected_) {
-        SrsHookRequest hr = hook_request();
-        hr.send_bytes = out;
-        hr.recv_bytes = in;
-        srs_error_t r = srs_http_hooks_call(*server_->config(), SrsHookEvent::Close, hr);
-        srs_error_reset(r);
-    }
-    // `api`: the last bytes are counted and the client leaves the statistics.
-    if (SrsStatistic* stat = server_->stat()) {
-        stat->on_disconnect(cid_, failed);
+    // The client leaves the statistics (its last bytes counted), and on_close follows for a
+    // client that on_connect let in, describing it as it is now.
+    if (conn_lease_.active()) {
+        conn_lease_.update(hook_request());
+        conn_lease_.set_bytes(in, out);
+        conn_lease_.set_end(failed ? SrsClientEnd::Failed : kicked_ ? SrsClientEnd::Kicked : SrsClientEnd::Normal);
+        conn_lease_.release();
     }
 
     // The partial messages are freed with us; glibc would keep that heap for good (at the top
@@ -162,21 +156,16 @@ srs_error_t SrsRtmpConn::connect_app(const SrsConfig& config) {
         return err;
     }
 
-    // `refer` (refer.all) and `hooks` (on_connect) may refuse the client: connect _error.
-    if ((err = srs_refer_check_connect(config, req_->vhost, req_->pageUrl)) == srs_success) {
-        err = srs_http_hooks_call(config, SrsHookEvent::Connect, hook_request());
-    }
-    // `edge`: token_traverse asks the origin whether it takes this client's connect.
-    if (err == srs_success) {
-        err = srs_edge_check_connect(config, *req_);
-    }
+    // The lifecycle may refuse the client (refer.all, on_connect), and so may the edge's
+    // token_traverse, which asks the origin whether it takes this client's connect: _error.
+    err = server_->lifecycle().connect(
+        config, hook_request(), [this, &config] { return srs_edge_check_connect(config, *req_); }, &conn_lease_);
     if (err != srs_success) {
         srs_error_t r = rtmp_->response_connect_reject(req_.get(), srs_error_summary(err));
         srs_error_reset(r);
         srs_warn("connect refused, NetConnection.Connect.Rejected: %s", srs_error_summary(err).c_str());
         return err;
     }
-    connected_ = true;
 
     const std::string& vhost = req_->vhost;
     int64_t out_ack = config.vhost(vhost, srs_key::vhost_out_ack_size);
@@ -280,35 +269,25 @@ srs_error_t SrsRtmpConn::service(const std::shared_ptr<SrsConfig>& connect_confi
               req_->param.c_str(), duration > 0 ? srsu2msi(duration) : -1);
 
     // --- `api`: the client shows in /api/v1/clients from here; its socket's byte counters give
-    // its kbps. It leaves in cycle() (or when the manager disposes of the connection). ---
-    if (SrsStatistic* stat = server_->stat()) {
-        stat->on_client(cid_, srs_stat_request(*req_), srs_stat_client_type(type), skt_.get());
-    }
+    // its kbps. It leaves in cycle() with the connection's lease. ---
+    conn_lease_.join_stats(srs_stat_request(*req_), srs_stat_client_type(type), skt_.get());
 
-    if ((err = check_access(*config, type)) != srs_success) {
+    SrsClientLease lease;
+    if ((err = check_access(*config, type, &lease)) != srs_success) {
         return err;
     }
 
     if (type == SrsRtmpConnPlay) {
-        return playing(config);
+        return playing(config, &lease);
     }
     if (srs_client_type_is_publish(type)) {
-        return publishing(config, type);
+        return publishing(config, type, &lease);
     }
     return srs_error_new(ERROR_RTMP_CLIENT_ROLE, "unknown client type %d", (int)type);
 }
 
 SrsHookRequest SrsRtmpConn::hook_request() const {
     SrsHookRequest r;
-    if (SrsStatistic* stat = server_->stat()) {
-        r.server_id = stat->server_id();
-        r.service_id = stat->service_id();
-        if (!req_->stream.empty()) {
-            if (SrsStatisticStream* s = stat->find_stream(srs_stat_request(*req_))) {
-                r.stream_id = s->id_;
-            }
-        }
-    }
     r.client_id = cid_;
     r.ip = ip_;
     r.vhost = req_->vhost;
@@ -321,16 +300,13 @@ SrsHookRequest SrsRtmpConn::hook_request() const {
     return r;
 }
 
-srs_error_t SrsRtmpConn::check_access(const SrsConfig& config, int client_type) {
+srs_error_t SrsRtmpConn::check_access(const SrsConfig& config, int client_type, SrsClientLease* lease) {
     srs_error_t err = srs_success;
     bool publish = client_type != SrsRtmpConnPlay;
     SrsAccessType type = publish ? SrsAccessType::Publish : SrsAccessType::Play;
-    // `security` and `refer` first (local, cheap), then the hook, as SRS does.
-    if ((err = srs_security_check(config, req_->vhost, type, ip_)) == srs_success &&
-        (err = srs_refer_check(config, req_->vhost, type, req_->pageUrl)) == srs_success) {
-        err = srs_http_hooks_call(config, publish ? SrsHookEvent::Publish : SrsHookEvent::Play, hook_request());
-    }
-    if (err == srs_success) {
+    SrsClientAsk ask;
+    ask.type = type;
+    if ((err = server_->lifecycle().admit(config, ask, hook_request(), lease)) == srs_success) {
         return err;
     }
     const char* code = publish ? SRS_STATUS_PUBLISH_REJECTED : SRS_STATUS_PLAY_REJECTED;
@@ -351,7 +327,7 @@ srs_error_t SrsRtmpConn::check_access(const SrsConfig& config, int client_type) 
 
 // ---- publish ----
 
-srs_error_t SrsRtmpConn::publishing(const std::shared_ptr<SrsConfig>& config, int type) {
+srs_error_t SrsRtmpConn::publishing(const std::shared_ptr<SrsConfig>& config, int type, SrsClientLease* lease) {
     srs_error_t err = srs_success;
 
     std::shared_ptr<SrsLiveSource> source;
@@ -367,9 +343,8 @@ srs_error_t SrsRtmpConn::publishing(const std::shared_ptr<SrsConfig>& config, in
         srs_error_reset(r);
         srs_warn("publish %s refused, NetStream.Publish.BadName: %s", source->url().c_str(),
                  srs_error_summary(err).c_str());
-        // on_publish let it in: the hook server hears it is over.
-        srs_error_t r2 = srs_http_hooks_call(*server_->config(), SrsHookEvent::Unpublish, hook_request());
-        srs_error_reset(r2);
+        // on_publish let it in: the hook server hears it is over (on_unpublish).
+        lease->release();
         return srs_error_wrap(err, "acquire publish");
     }
 
@@ -394,10 +369,8 @@ srs_error_t SrsRtmpConn::publishing(const std::shared_ptr<SrsConfig>& config, in
     }
 
     source->on_unpublish(this);
-    {
-        srs_error_t r = srs_http_hooks_call(*server_->config(), SrsHookEvent::Unpublish, hook_request());
-        srs_error_reset(r);
-    }
+    lease->set_end(kicked_ ? SrsClientEnd::Kicked : SrsClientEnd::Normal);
+    lease->release();
     if (err != srs_success && !kicked_) {
         return srs_error_wrap(err, "publish %s", source->url().c_str());
     }
@@ -558,7 +531,7 @@ srs_error_t SrsRtmpConn::handle_publish_message(SrsLiveSource* source, const Srs
 
 // ---- play ----
 
-srs_error_t SrsRtmpConn::playing(const std::shared_ptr<SrsConfig>& config) {
+srs_error_t SrsRtmpConn::playing(const std::shared_ptr<SrsConfig>& config, SrsClientLease* lease) {
     srs_error_t err = srs_success;
 
     // A player may come before the publisher: it waits on the source for it.
@@ -590,10 +563,9 @@ srs_error_t SrsRtmpConn::playing(const std::shared_ptr<SrsConfig>& config) {
     consumer_ = nullptr;
     play_source_ = nullptr;
 
-    {
-        srs_error_t r = srs_http_hooks_call(*server_->config(), SrsHookEvent::Stop, hook_request());
-        srs_error_reset(r);
-    }
+    // on_stop.
+    lease->set_end(consumer->expired() ? SrsClientEnd::Kicked : SrsClientEnd::Normal);
+    lease->release();
     srs_trace("stop play %s after %d ms, out=%lld bytes, %lld msgs dropped for a slow network", source->url().c_str(),
               srsu2msi(srs_update_system_time() - start_time_), (long long)rtmp_->get_send_bytes(),
               (long long)consumer->nb_dropped());

@@ -2,6 +2,7 @@
 // or playing from a live source, in its own coroutine.
 #pragma once
 
+#include <srs_app_client_lifecycle.hpp>
 #include <srs_app_conn.hpp>
 #include <srs_app_http_hooks.hpp>
 #include <srs_app_source.hpp>
@@ -72,7 +73,8 @@ private:
     void apply_nodelay(bool v);
 
     // Publish.
-    srs_error_t publishing(const std::shared_ptr<SrsConfig>& config, int type);
+    // lease: the admitted publish, released (on_unpublish) when the publish ends.
+    srs_error_t publishing(const std::shared_ptr<SrsConfig>& config, int type, SrsClientLease* lease);
     srs_error_t acquire_publish(const SrsConfig& config, SrsLiveSource* source);
     srs_error_t do_publishing(const SrsConfig& config, SrsLiveSource* source);
     srs_error_t handle_publish_message(SrsLiveSource* source, const SrsMediaMessage& msg, bool* done);
@@ -82,7 +84,8 @@ private:
     void linger_after_unpublish();
 
     // Play.
-    srs_error_t playing(const std::shared_ptr<SrsConfig>& config);
+    // lease: the admitted play, released (on_stop) when the play ends.
+    srs_error_t playing(const std::shared_ptr<SrsConfig>& config, SrsClientLease* lease);
     srs_error_t do_playing(SrsLiveSource* source, SrsLiveConsumer* consumer);
     // The player's messages, read between sends when there are some: one coroutine (one
     // stack) per player, and no player parked in ST's I/O queue, which the scheduler walks on
@@ -90,10 +93,11 @@ private:
     srs_error_t read_play_messages(bool* done);
     srs_error_t handle_play_message(const SrsMediaMessage& msg, bool* done);
 
-    // Access control (security, refer, http_hooks): the body of this client's hooks, and the
-    // checks of a publish or play, which answer the client with onStatus error when refused.
+    // Admission by the server's lifecycle: how this client describes itself to the hooks, and
+    // the admission of a publish or play, which answers the client with onStatus error when
+    // the lifecycle refuses it.
     SrsHookRequest hook_request() const;
-    srs_error_t check_access(const SrsConfig& config, int client_type);
+    srs_error_t check_access(const SrsConfig& config, int client_type, SrsClientLease* lease);
 
     // The merged-write and queue settings a player runs with, at start and after a reload.
     void log_play_settings(SrsLiveSource* source, SrsLiveConsumer* consumer, const char* when);
@@ -116,8 +120,8 @@ private:
     bool fc_unpublished_ = false;
     bool expired_ = false;
     std::string stage_ = "init";
-    // Whether on_connect allowed the client (on_close follows only then).
-    bool connected_ = false;
+    // Held once connect was admitted: on_close and leaving the statistics when it goes.
+    SrsClientLease conn_lease_;
 
     // Play state, for the player's messages.
     SrsLiveConsumer* consumer_ = nullptr;
