@@ -6,16 +6,6 @@
 #include <algorithm>
 #include <initializer_list>
 
-namespace {
-
-// A video keyframe that is not a sequence header: a point a decoder can start from.
-bool srs_is_start_point(const SrsMediaMessage& m) {
-    return m.is_video() && SrsFlvTag::is_video_keyframe(m.data(), m.size()) &&
-           !SrsFlvTag::is_video_sequence_header(m.data(), m.size());
-}
-
-}  // namespace
-
 SrsConsumerQueue::SrsConsumerQueue()
     : msgs_(kSteadyCapacity),
       max_duration_ms_(srsu2ms(SRS_CONSUMER_DEFAULT_QUEUE_LENGTH)),
@@ -99,7 +89,7 @@ int SrsConsumerQueue::shrink() {
     int cut = -1;
     int last_kf = -1;
     for (int i = 1; i < n; i++) {
-        if (!srs_is_start_point(msgs_.at(i).msg)) {
+        if (!msgs_.at(i).msg.is_keyframe()) {
             continue;
         }
         last_kf = i;
@@ -127,7 +117,7 @@ int SrsConsumerQueue::shrink() {
 
 int SrsConsumerQueue::drop_to_last_keyframe() {
     for (int i = msgs_.size() - 1; i > 0; i--) {
-        if (srs_is_start_point(msgs_.at(i).msg)) {
+        if (msgs_.at(i).msg.is_keyframe()) {
             return cut_front(i);
         }
     }
@@ -145,9 +135,9 @@ int SrsConsumerQueue::cut_front(int cut) {
         const SrsMediaMessage& m = msgs_.at(i).msg;
         if (m.is_script()) {
             meta = m;
-        } else if (m.is_video() && SrsFlvTag::is_video_sequence_header(m.data(), m.size())) {
+        } else if (m.is_video_sequence_header()) {
             vsh = m;
-        } else if (m.is_audio() && SrsFlvTag::is_audio_sequence_header(m.data(), m.size())) {
+        } else if (m.is_audio_sequence_header()) {
             ash = m;
         }
     }
@@ -214,9 +204,9 @@ void SrsLiveConsumer::enqueue(const SrsMediaMessage& msg) {
             return;
         }
         if (wait_keyframe_) {
-            if (srs_is_start_point(msg)) {
+            if (msg.is_keyframe()) {
                 wait_keyframe_ = false;
-            } else if (!SrsFlvTag::is_video_sequence_header(msg.data(), msg.size())) {
+            } else if (!msg.is_video_sequence_header()) {
                 return;
             }
         }
@@ -372,8 +362,7 @@ int SrsLiveConsumer::dump_packets(int max, std::vector<SrsMediaMessage>* out) {
     int n = queue_.dump(max, out);
     for (size_t i = from; !started_ && i < out->size(); i++) {
         const SrsMediaMessage& m = (*out)[i];
-        started_ = (m.is_video() && !SrsFlvTag::is_video_sequence_header(m.data(), m.size())) ||
-                   (m.is_audio() && !SrsFlvTag::is_audio_sequence_header(m.data(), m.size()));
+        started_ = m.is_av() && !m.is_sequence_header();
     }
     return n;
 }
