@@ -2,6 +2,7 @@
 
 #include <srs_app_config.hpp>
 #include <srs_app_edge.hpp>
+#include <srs_app_publish_feed.hpp>
 #include <srs_app_server.hpp>
 #include <srs_app_statistic.hpp>
 #include <srs_app_vhost.hpp>
@@ -428,6 +429,7 @@ srs_error_t SrsRtmpConn::do_publishing(const SrsConfig& config, SrsLiveSource* s
     srs_utime_t normal_timeout = config.vhost(req_->vhost, srs_key::vhost_publish_normal_timeout);
     rtmp_->set_recv_timeout(firstpkt_timeout);
 
+    SrsPublishFeed feed(source);
     bool got_media = false;
     int64_t nb_msgs = 0;
     srs_utime_t last_report = srs_get_system_time();
@@ -458,7 +460,7 @@ srs_error_t SrsRtmpConn::do_publishing(const SrsConfig& config, SrsLiveSource* s
         nb_msgs++;
 
         bool done = false;
-        if ((err = handle_publish_message(source, msg, &done)) != srs_success) {
+        if ((err = handle_publish_message(&feed, msg, &done)) != srs_success) {
             return srs_error_wrap(err, "handle message type=%d size=%d", msg.type, msg.size());
         }
         if (done) {
@@ -474,23 +476,15 @@ srs_error_t SrsRtmpConn::do_publishing(const SrsConfig& config, SrsLiveSource* s
     }
 }
 
-srs_error_t SrsRtmpConn::handle_publish_message(SrsLiveSource* source, const SrsMediaMessage& msg, bool* done) {
+srs_error_t SrsRtmpConn::handle_publish_message(SrsPublishFeed* feed, const SrsMediaMessage& msg, bool* done) {
     srs_error_t err = srs_success;
 
-    switch (msg.type) {
-        case SrsMsgAudio:
-            return source->on_audio(msg);
-        case SrsMsgVideo:
-            return source->on_video(msg);
-        case SrsMsgAggregate:
-            return source->on_aggregate(msg);
-        case SrsMsgAMF0Data:
-        case SrsMsgAMF3Data:
-        case SrsMsgAMF0Command:
-        case SrsMsgAMF3Command:
-            break;
-        default:
-            return err;
+    // Media and data go to the source; what is left of RTMP here is the publisher's commands.
+    if (SrsPublishFeed::takes(msg.type)) {
+        return feed->feed(msg);
+    }
+    if (msg.type != SrsMsgAMF0Command && msg.type != SrsMsgAMF3Command) {
+        return err;
     }
 
     std::unique_ptr<SrsPacket> pkt;
@@ -501,13 +495,6 @@ srs_error_t SrsRtmpConn::handle_publish_message(SrsLiveSource* source, const Srs
         return err;
     }
 
-    if (SrsOnMetaDataPacket* meta = dynamic_cast<SrsOnMetaDataPacket*>(pkt.get())) {
-        SrsMediaMessage out;
-        if ((err = meta->to_on_metadata(msg.stream_id, msg.timestamp, &out)) != srs_success) {
-            return err;
-        }
-        return source->on_meta_data(out);
-    }
     if (SrsFMLEStartPacket* fc = dynamic_cast<SrsFMLEStartPacket*>(pkt.get())) {
         if (fc->command_name == SRS_CMD_FC_UNPUBLISH) {
             srs_trace("publisher sent FCUnpublish %s", fc->stream_name.c_str());

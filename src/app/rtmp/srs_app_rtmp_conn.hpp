@@ -18,6 +18,7 @@ class SrsConfig;
 class SrsRequest;
 class SrsRtmpServer;
 class SrsStSocket;
+class SrsPublishFeed;
 
 // The timeout of each blocking step before media flows, and of a send to a player that
 // stopped reading (SRS_CONSTS_RTMP_TIMEOUT).
@@ -77,7 +78,7 @@ private:
     srs_error_t publishing(const std::shared_ptr<SrsConfig>& config, int type, SrsClientLease* lease);
     srs_error_t acquire_publish(const SrsConfig& config, SrsLiveSource* source);
     srs_error_t do_publishing(const SrsConfig& config, SrsLiveSource* source);
-    srs_error_t handle_publish_message(SrsLiveSource* source, const SrsMediaMessage& msg, bool* done);
+    srs_error_t handle_publish_message(SrsPublishFeed* feed, const SrsMediaMessage& msg, bool* done);
     // After FCUnpublish an encoder still sends deleteStream before it closes (ffmpeg, OBS):
     // closing at once fails that write on its side ("Broken pipe"). Reads until deleteStream,
     // the client's close, or SRS_RTMP_UNPUBLISH_LINGER.
