@@ -2,12 +2,18 @@
 // the kernel's enhanced RTMP parser, and its payload must be the MP4 sample, byte for byte.
 #include <gtest/gtest.h>
 
+#include <srs_bench_client.hpp>
 #include <srs_bench_mp4.hpp>
 #include <srs_bench_options.hpp>
 #include <srs_bench_rtmp.hpp>
+#include <srs_core_st.hpp>
 #include <srs_kernel_codec_config.hpp>
 #include <srs_kernel_flv_ex.hpp>
 #include <srs_kernel_mp4_reader.hpp>
+#include <srs_protocol_amf0.hpp>
+#include <srs_protocol_rtmp_packet.hpp>
+#include <srs_protocol_rtmp_request.hpp>
+#include <srs_protocol_rtmp_session.hpp>
 #include <srs_utest_temp_dir.hpp>
 
 #include <cstdio>
@@ -199,4 +205,138 @@ TEST(BenchMp4InputTest, TracksOption) {
     EXPECT_EQ(ERROR_BENCH_OPTIONS, srs_error_code(err));
     srs_error_reset(err);
     EXPECT_NE(std::string::npos, SrsBenchOptions::usage().find("--tracks"));
+}
+
+namespace {
+
+// An RTMP server session on loopback that records the connect's fourCcList, accepts the FMLE
+// publish and keeps the first media messages.
+class BenchExRtmpServer : public ISrsCoroutineHandler {
+public:
+    BenchExRtmpServer() : trd_("utest-bench-exrtmp", this) {}
+    ~BenchExRtmpServer() override { trd_.stop(); }
+    srs_error_t start() {
+        srs_error_t err = srs_tcp_listen("127.0.0.1", 0, &lfd_);
+        if (err != srs_success) {
+            return err;
+        }
+        port = srs_socket_local_port(lfd_);
+        return trd_.start();
+    }
+    srs_error_t cycle() override {
+        srs_error_t err = srs_success;
+        SrsNetFd fd;
+        if ((err = srs_tcp_accept(lfd_, 3 * SRS_UTIME_SECONDS, &fd)) != srs_success) {
+            return err;
+        }
+        SrsStSocket skt(fd);
+        SrsRtmpServer server(&skt);
+        server.set_recv_timeout(3 * SRS_UTIME_SECONDS);
+        server.set_send_timeout(3 * SRS_UTIME_SECONDS);
+        if ((err = server.handshake()) != srs_success) {
+            return err;
+        }
+        // The connect, read here rather than by connect_app(), which keeps no unknown property.
+        SrsRequest req;
+        while (true) {
+            SrsMediaMessage msg;
+            if ((err = server.recv_message(&msg)) != srs_success) {
+                return err;
+            }
+            if (msg.type != SrsMsgAMF0Command) {
+                continue;
+            }
+            std::unique_ptr<SrsPacket> pkt;
+            if ((err = server.decode_message(msg, &pkt)) != srs_success) {
+                return err;
+            }
+            SrsConnectAppPacket* connect = dynamic_cast<SrsConnectAppPacket*>(pkt.get());
+            if (!connect) {
+                continue;
+            }
+            SrsAmf0Any* list = connect->command_object->get_property("fourCcList");
+            if (list && list->to_strict_array()) {
+                for (int i = 0; i < list->to_strict_array()->count(); i++) {
+                    fourccs.push_back(list->to_strict_array()->at(i)->to_str());
+                }
+            }
+            break;
+        }
+        if ((err = server.response_connect_app(&req, "127.0.0.1", "bench")) != srs_success) {
+            return err;
+        }
+        SrsRtmpConnType type = SrsRtmpConnUnknown;
+        srs_utime_t duration = 0;
+        std::string stream;
+        if ((err = server.identify_client(1, &type, &stream, &duration)) != srs_success) {
+            return err;
+        }
+        if ((err = server.start_fmle_publish(1)) != srs_success) {
+            return err;
+        }
+        while (true) {
+            SrsMediaMessage msg;
+            if ((err = server.recv_message(&msg)) != srs_success) {
+                return err;
+            }
+            if (msg.is_av() && msgs.size() < 8) {
+                msgs.push_back(msg);
+            }
+        }
+    }
+
+    int port = 0;
+    std::vector<std::string> fourccs;
+    std::vector<SrsMediaMessage> msgs;
+
+private:
+    SrsNetFd lfd_;
+    SrsCoroutine trd_;
+};
+
+}  // namespace
+
+// An MP4 publisher announces fourCcList at connect, like an enhanced encoder, and sends the HEVC
+// sequence start first.
+TEST(BenchMp4InputTest, PublisherAnnouncesFourCcList) {
+    SrsUtestTempDir dir("benchmp4");
+    std::string data = make_mp4(dir.path(), "-c:v libx265 -x265-params log-level=none -c:a aac");
+    ASSERT_FALSE(data.empty());
+    auto input = std::make_shared<SrsBenchFlvInput>();
+    {
+        std::ofstream f(dir.path() + "/in.mp4", std::ios::binary);
+        f << data;
+    }
+    srs_error_t err = input->load(dir.path() + "/in.mp4", 0);
+    ASSERT_TRUE(err == srs_success) << srs_error_desc(err);
+
+    BenchExRtmpServer server;
+    err = server.start();
+    ASSERT_TRUE(err == srs_success) << srs_error_desc(err);
+    std::string url = "rtmp://127.0.0.1:" + std::to_string(server.port) + "/live/hevc";
+    SrsBenchOptions o;
+    o.type = SrsBenchRtmpPublish;
+    o.url = url;
+    o.timeout = 2 * SRS_UTIME_SECONDS;
+    SrsBenchContext ctx(o);
+    ctx.set_input(input);
+    SrsBenchRtmpPublisher pub(&ctx, 0, url, ctx.input());
+    err = pub.start();
+    ASSERT_TRUE(err == srs_success) << srs_error_desc(err);
+    for (int i = 0; i < 300 && server.msgs.size() < 2; i++) {
+        srs_usleep(10 * SRS_UTIME_MILLISECONDS);
+    }
+    ctx.set_stopping();
+    pub.stop();
+
+    EXPECT_EQ((std::vector<std::string>{"av01", "vp09", "hvc1", "avc1", "Opus", "mp4a"}), server.fourccs);
+    ASSERT_GE(server.msgs.size(), 2u);
+    SrsExVideoTag tag;
+    err = srs_flv_parse_video_tag(server.msgs[0].data(), server.msgs[0].size(), &tag);
+    ASSERT_TRUE(err == srs_success) << srs_error_desc(err);
+    ASSERT_EQ(1u, tag.tracks.size());
+    EXPECT_TRUE(tag.enhanced);
+    EXPECT_EQ(SrsExVideoFourCCHEVC, tag.tracks[0].fourcc);
+    EXPECT_EQ(SrsExVideoPacketSequenceStart, tag.tracks[0].packet_type);
+    EXPECT_TRUE(server.msgs[1].is_audio());
 }
