@@ -278,7 +278,7 @@ std::string full(uint32_t version_flags, const std::string& body) {
 }
 
 std::string audio_trak(const std::string& stsz, const std::string& stts, const std::string& stsc,
-                       const std::string& stco) {
+                       const std::string& stco, const char* stco_type = "stco") {
     std::string tkhd = full(0, be32(0) + be32(0) + be32(1) + std::string(72, '\0'));
     std::string mdhd = full(0, be32(0) + be32(0) + be32(48000) + be32(0) + be32(0));
     std::string hdlr = full(0, be32(0) + "soun" + std::string(13, '\0'));
@@ -288,7 +288,7 @@ std::string audio_trak(const std::string& stsz, const std::string& stts, const s
     std::string dops = std::string("\x00\x02\x01\x38\x00\x00\xbb\x80\x00\x00\x00", 11);
     std::string stsd = full(0, be32(1) + mkbox("Opus", entry + mkbox("dOps", dops)));
     std::string stbl =
-        mkbox("stsd", stsd) + mkbox("stts", stts) + mkbox("stsc", stsc) + mkbox("stsz", stsz) + mkbox("stco", stco);
+        mkbox("stsd", stsd) + mkbox("stts", stts) + mkbox("stsc", stsc) + mkbox("stsz", stsz) + mkbox(stco_type, stco);
     std::string minf = mkbox("stbl", stbl);
     std::string mdia = mkbox("mdhd", mdhd) + mkbox("hdlr", hdlr) + mkbox("minf", minf);
     return mkbox("trak", mkbox("tkhd", tkhd) + mkbox("mdia", mdia));
@@ -296,9 +296,9 @@ std::string audio_trak(const std::string& stsz, const std::string& stts, const s
 
 // Two samples of 10 bytes in one chunk at offset 8 (after a 28-byte mdat header... placed first).
 std::string audio_file(const std::string& stsz, const std::string& stts, const std::string& stsc,
-                       const std::string& stco) {
+                       const std::string& stco, const char* stco_type = "stco") {
     std::string mdat = mkbox("mdat", std::string(20, 'x'));
-    return mdat + mkbox("moov", audio_trak(stsz, stts, stsc, stco));
+    return mdat + mkbox("moov", audio_trak(stsz, stts, stsc, stco, stco_type));
 }
 
 const std::string kStsz = full(0, be32(0) + be32(2) + be32(10) + be32(10));
@@ -367,4 +367,49 @@ TEST(KernelMp4ReaderTest, DopsToOpusHeadErrors) {
     err = srs_opus_dops_to_head(std::string("\x00\x02\x01\x38\x00\x00\xbb\x80\x00\x00\x01\x01\x01\x00\x01", 15), &head);
     EXPECT_TRUE(err == srs_success);
     EXPECT_EQ(23u, head.size());
+}
+
+// 64-bit chunk offsets (co64), as a file over 4 GiB has them.
+TEST(KernelMp4ReaderTest, HandBuiltCo64) {
+    SrsMp4Demuxer d;
+    srs_error_t err = parse(&d, audio_file(kStsz, kStts, kStsc, full(0, be32(1) + be32(0) + be32(8)), "co64"));
+    ASSERT_TRUE(err == srs_success) << srs_error_desc(err);
+    ASSERT_EQ(2u, d.samples().size());
+    EXPECT_EQ(18u, d.samples()[1].offset);
+    // An offset with its high word set is past this small file.
+    err = parse(&d, audio_file(kStsz, kStts, kStsc, full(0, be32(1) + be32(1) + be32(8)), "co64"));
+    EXPECT_EQ(ERROR_KERNEL_MP4_DEMUX, srs_error_code(err));
+    srs_error_reset(err);
+}
+
+// -movflags +faststart puts the moov before the mdat: the same samples, and a file cut short now
+// fails on the samples past its end rather than on a missing moov.
+TEST(KernelMp4ReaderTest, FaststartFile) {
+    SrsUtestTempDir dir("mp4reader");
+    std::string a = dir.path() + "/a.mp4", b = dir.path() + "/b.mp4";
+    int status = 0;
+    std::string gen =
+        "ffmpeg -v error -y -f lavfi -i testsrc2=size=64x64:rate=10 -f lavfi -i sine -t 1 -c:v libx264 "
+        "-c:a aac ";
+    run(gen + "'" + a + "' 2>&1", &status);
+    ASSERT_EQ(0, status);
+    run(gen + "-movflags +faststart '" + b + "' 2>&1", &status);
+    ASSERT_EQ(0, status);
+    std::string da = read_file(a), db = read_file(b);
+    ASSERT_LT(db.find("moov"), db.find("mdat"));
+    SrsMp4Demuxer x, y;
+    srs_error_t err = parse(&x, da);
+    ASSERT_TRUE(err == srs_success) << srs_error_desc(err);
+    err = parse(&y, db);
+    ASSERT_TRUE(err == srs_success) << srs_error_desc(err);
+    ASSERT_EQ(x.samples().size(), y.samples().size());
+    for (size_t i = 0; i < x.samples().size(); i++) {
+        EXPECT_EQ(x.samples()[i].size, y.samples()[i].size);
+        EXPECT_EQ(x.samples()[i].dts_ms, y.samples()[i].dts_ms);
+        EXPECT_EQ(std::string(x.sample_data(x.samples()[i]), x.samples()[i].size),
+                  std::string(y.sample_data(y.samples()[i]), y.samples()[i].size));
+    }
+    err = parse(&y, db.substr(0, db.size() - 1));
+    ASSERT_EQ(ERROR_KERNEL_MP4_DEMUX, srs_error_code(err));
+    srs_error_reset(err);
 }
