@@ -159,6 +159,11 @@ srs_error_t SrsBenchOptions::parse(const std::vector<std::string>& args) {
             interval = (srs_utime_t)(d * SRS_UTIME_SECONDS);
         } else if (a == "-i" || a == "--input") {
             input = v;
+        } else if (a == "--tracks") {
+            if ((err = srs_bench_parse_number(a, v, 0, 2, &d)) != srs_success) {
+                return err;
+            }
+            tracks = (int)d;
         } else if (a == "--timeout") {
             if ((err = srs_bench_parse_number(a, v, 1, 600, &d)) != srs_success) {
                 return err;
@@ -188,7 +193,7 @@ srs_error_t SrsBenchOptions::parse(const std::vector<std::string>& args) {
         return srs_error_new(ERROR_BENCH_OPTIONS, "-s %d needs {i} in the url", streams);
     }
     if (type == SrsBenchRtmpPublish && input.empty()) {
-        return srs_error_new(ERROR_BENCH_OPTIONS, "rtmp-publish needs -i input.flv");
+        return srs_error_new(ERROR_BENCH_OPTIONS, "rtmp-publish needs -i input.flv or input.mp4");
     }
     if ((err = srs_bench_check_url(url, type)) != srs_success) {
         return err;
@@ -213,7 +218,11 @@ std::string SrsBenchOptions::usage() {
            "  -s, --streams N       client k uses stream index first + k % N for {i} (default 1)\n"
            "      --first I         the first stream index (default 0)\n"
            "  -n, --interval SEC    report interval (default 5; 0: final report only)\n"
-           "  -i, --input FILE      FLV file that publishers send in a loop at real-time speed\n"
+           "  -i, --input FILE      FLV or MP4 file that publishers send in a loop at real-time speed; an MP4\n"
+           "                        (told by its ftyp box) goes out as enhanced RTMP: H.264 and AAC as legacy\n"
+           "                        tags, HEVC as hvc1, AV1 as av01, VP9 as vp09, Opus as Opus\n"
+           "      --tracks N        MP4 only: 0 (default) single-track tags; 1 video as a Multitrack tag\n"
+           "                        (OneTrack, track id 0); 2 the same video twice, as track ids 0 and 1\n"
            "      --timeout SEC     connect and stall timeout (default 10)\n"
            "      --rcvlowat BYTES  RTMP players wake only when this many bytes are buffered (default 0):\n"
            "                        fewer reads for big loads, but lag is seen up to that much data late\n"

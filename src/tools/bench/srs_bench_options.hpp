@@ -38,8 +38,10 @@ public:
     int first = 0;
     // 0: only the final report.
     srs_utime_t interval = 5 * SRS_UTIME_SECONDS;
-    // An FLV file, for publishers.
+    // An FLV or MP4 file, for publishers.
     std::string input;
+    // MP4 input: how many Multitrack video tracks (0: plain single-track tags).
+    int tracks = 0;
     // Connect and stall timeout: a client without a byte for this long fails.
     srs_utime_t timeout = 10 * SRS_UTIME_SECONDS;
     // SO_RCVLOWAT for RTMP players: wake a player only once this many bytes are buffered,

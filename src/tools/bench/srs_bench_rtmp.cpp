@@ -1,5 +1,7 @@
 #include <srs_bench_rtmp.hpp>
 
+#include <srs_bench_mp4.hpp>
+
 #include <srs_app_rtmp_client.hpp>
 
 #include <srs_core_log.hpp>
@@ -10,12 +12,14 @@
 #include <srs_protocol_rtmp_packet.hpp>
 #include <srs_protocol_rtmp_request.hpp>
 #include <srs_protocol_rtmp_session.hpp>
+#include <srs_protocol_rtmp_stack.hpp>
 
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <cstring>
 
-srs_error_t SrsBenchFlvInput::load(const std::string& path) {
+srs_error_t SrsBenchFlvInput::load(const std::string& path, int tracks) {
     srs_error_t err = srs_success;
     SrsFileReader file;
     if ((err = file.open(path)) != srs_success) {
@@ -24,11 +28,44 @@ srs_error_t SrsBenchFlvInput::load(const std::string& path) {
     if (file.filesize() > 512 * 1024 * 1024) {
         return srs_error_new(ERROR_BENCH_OPTIONS, "%s is over 512 MiB", path.c_str());
     }
-    SrsFlvDecoder dec(&file);
+    msgs_.clear();
+    char head[8] = {0};
+    ssize_t nread = 0;
+    if ((err = file.read(head, sizeof(head), &nread)) != srs_success) {
+        return srs_error_wrap(err, "read %s", path.c_str());
+    }
+    if (srs_bench_is_mp4(std::string(head, nread))) {
+        enhanced_ = true;
+        std::string data((size_t)file.filesize(), '\0');
+        memcpy(&data[0], head, nread);
+        for (size_t pos = nread; pos < data.size(); pos += nread) {
+            if ((err = file.read(&data[pos], data.size() - pos, &nread)) != srs_success) {
+                return srs_error_wrap(err, "read %s", path.c_str());
+            }
+            if (nread <= 0) {
+                return srs_error_new(ERROR_BENCH_OPTIONS, "%s: short read at %zu", path.c_str(), pos);
+            }
+        }
+        if ((err = srs_bench_mp4_messages(data, tracks, &msgs_)) != srs_success) {
+            return srs_error_wrap(err, "mp4 %s", path.c_str());
+        }
+    } else if ((err = load_flv(&file, path)) != srs_success) {
+        return err;
+    }
+    return normalize(path);
+}
+
+srs_error_t SrsBenchFlvInput::load_flv(SrsFileReader* file, const std::string& path) {
+    srs_error_t err = srs_success;
+    // Read again from the start, past the bytes looked at to tell the format.
+    file->close();
+    if ((err = file->open(path)) != srs_success) {
+        return srs_error_wrap(err, "open %s", path.c_str());
+    }
+    SrsFlvDecoder dec(file);
     if ((err = dec.read_header()) != srs_success) {
         return srs_error_wrap(err, "flv header of %s", path.c_str());
     }
-    msgs_.clear();
     while (true) {
         SrsMediaMessage msg;
         if ((err = dec.read_message(&msg)) != srs_success) {
@@ -40,30 +77,37 @@ srs_error_t SrsBenchFlvInput::load(const std::string& path) {
         }
         msgs_.push_back(std::move(msg));
     }
+    return err;
+}
 
-    int64_t first = -1;
-    int64_t last = 0;
+srs_error_t SrsBenchFlvInput::normalize(const std::string& path) {
+    srs_error_t err = srs_success;
+    int64_t first = 0;
+    bool has_first = false;
+    int64_t last = INT64_MIN;
     int64_t first_video = -1, last_video = 0, nb_video = 0;
     int64_t first_audio = -1, last_audio = 0, nb_audio = 0;
     for (const SrsMediaMessage& m : msgs_) {
         if (!m.is_av()) {
             continue;
         }
-        if (first < 0) {
+        // The first in decode order; an MP4's edit list may put it below 0.
+        if (!has_first) {
             first = m.timestamp;
+            has_first = true;
         }
         last = std::max(last, m.timestamp);
         if (m.is_video()) {
-            first_video = first_video < 0 ? m.timestamp : first_video;
+            first_video = nb_video == 0 ? m.timestamp : first_video;
             last_video = m.timestamp;
             nb_video++;
         } else {
-            first_audio = first_audio < 0 ? m.timestamp : first_audio;
+            first_audio = nb_audio == 0 ? m.timestamp : first_audio;
             last_audio = m.timestamp;
             nb_audio++;
         }
     }
-    if (first < 0) {
+    if (!has_first) {
         return srs_error_new(ERROR_BENCH_OPTIONS, "%s has no audio or video tag", path.c_str());
     }
     for (SrsMediaMessage& m : msgs_) {
@@ -79,8 +123,45 @@ srs_error_t SrsBenchFlvInput::load(const std::string& path) {
     return err;
 }
 
+namespace {
+
+// SrsRtmpClient::connect_app with fourCcList in the command object: the FourCCs this publisher may
+// send. The protocol layer's client does not announce them (yet); this is what an enhanced
+// encoder's connect looks like.
+srs_error_t srs_bench_connect_enhanced(SrsRtmpClient* rtmp, const std::string& app, const std::string& tc_url) {
+    srs_error_t err = srs_success;
+    // librtmp's and SrsRtmpClient's window.
+    if ((err = rtmp->protocol()->send_window_ack_size(2500000)) != srs_success) {
+        return srs_error_wrap(err, "send window ack size");
+    }
+    SrsConnectAppPacket pkt;
+    SrsAmf0Object* obj = pkt.command_object.get();
+    obj->set("app", SrsAmf0Any::str(app));
+    obj->set("type", SrsAmf0Any::str("nonprivate"));
+    obj->set("flashVer", SrsAmf0Any::str("FMLE/3.0 (compatible; srs_bench)"));
+    obj->set("tcUrl", SrsAmf0Any::str(tc_url));
+    std::unique_ptr<SrsAmf0StrictArray> list = SrsAmf0Any::strict_array();
+    for (const char* fourcc : {"av01", "vp09", "hvc1", "avc1", "Opus", "mp4a"}) {
+        list->append(SrsAmf0Any::str(fourcc));
+    }
+    obj->set("fourCcList", std::move(list));
+    if ((err = rtmp->send_packet(pkt, 0)) != srs_success) {
+        return srs_error_wrap(err, "send connect");
+    }
+    std::unique_ptr<SrsConnectAppResPacket> res;
+    if ((err = rtmp->expect_packet(&res)) != srs_success) {
+        return srs_error_wrap(err, "expect connect response");
+    }
+    if (res->command_name == SRS_CMD_ERROR) {
+        return srs_error_new(ERROR_RTMP_CONNECT_REJECTED, "connect %s rejected", tc_url.c_str());
+    }
+    return err;
+}
+
+}  // namespace
+
 srs_error_t srs_bench_rtmp_connect(const std::string& url, srs_utime_t timeout, SrsRtmpClientConn* conn,
-                                   std::string* stream) {
+                                   std::string* stream, bool enhanced) {
     srs_error_t err = srs_success;
     std::string tc_url;
     if ((err = srs_rtmp_split_url(url, &tc_url, stream)) != srs_success) {
@@ -93,6 +174,12 @@ srs_error_t srs_bench_rtmp_connect(const std::string& url, srs_utime_t timeout, 
     }
     if ((err = conn->connect(host, port, timeout)) != srs_success) {
         return srs_error_wrap(err, "rtmp");
+    }
+    if (enhanced) {
+        if ((err = srs_bench_connect_enhanced(conn->rtmp(), app, tc_url)) != srs_success) {
+            return srs_error_wrap(err, "rtmp connect app %s", app.c_str());
+        }
+        return err;
     }
     if ((err = conn->rtmp()->connect_app(app, tc_url)) != srs_success) {
         return srs_error_wrap(err, "rtmp connect app %s", app.c_str());
@@ -162,7 +249,8 @@ srs_error_t SrsBenchRtmpPublisher::do_cycle() {
     srs_error_t err = srs_success;
     SrsRtmpClientConn conn;
     std::string stream;
-    if ((err = srs_bench_rtmp_connect(url_, ctx_->options().timeout, &conn, &stream)) != srs_success) {
+    if ((err = srs_bench_rtmp_connect(url_, ctx_->options().timeout, &conn, &stream, input_->enhanced())) !=
+        srs_success) {
         return err;
     }
     SrsRtmpClient* rtmp = conn.rtmp();

@@ -45,7 +45,7 @@ srs_error_t SrsBenchRunner::initialize() {
         return err;
     }
     auto input = std::make_shared<SrsBenchFlvInput>();
-    if ((err = input->load(opts.input)) != srs_success) {
+    if ((err = input->load(opts.input, opts.tracks)) != srs_success) {
         return srs_error_wrap(err, "publisher input");
     }
     fprintf(out_, "srs_bench: input %s, %d tags, loop %.3fs\n", opts.input.c_str(), (int)input->messages().size(),
