@@ -76,9 +76,9 @@ public:
 struct SrsFlvTag {
     // A keyframe (or an enhanced-RTMP keyframe), including sequence headers.
     static bool is_video_keyframe(const char* data, int size);
-    // AVC/HEVC sequence header (decoder configuration record).
+    // AVC/HEVC sequence header, or an enhanced video SequenceStart (any FourCC, also multitrack).
     static bool is_video_sequence_header(const char* data, int size);
-    // AAC sequence header (AudioSpecificConfig).
+    // AAC sequence header (AudioSpecificConfig), or an enhanced audio SequenceStart (any FourCC).
     static bool is_audio_sequence_header(const char* data, int size);
     // FLV codec id of a video tag: 7 AVC, 12 HEVC (legacy), or 0 for enhanced tags.
     static int video_codec_id(const char* data, int size);
