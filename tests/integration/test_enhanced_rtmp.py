@@ -8,6 +8,7 @@ are skipped with one warning while the publish goes on."""
 import glob
 import json
 import os
+import shutil
 import struct
 import subprocess
 import tempfile
@@ -122,6 +123,33 @@ def adts_frames(data):
     return asc, frames
 
 
+def leb128(data, pos):
+    v = 0
+    for i in range(8):
+        b = data[pos + i]
+        v |= (b & 0x7F) << (7 * i)
+        if not b & 0x80:
+            return v, pos + i + 1
+    raise ValueError("bad leb128")
+
+
+def av1_temporal_units(data):
+    """The temporal units of a low overhead AV1 bitstream (FFmpeg -f obu), each a list of
+    (obu type, OBU bytes) without its temporal delimiter."""
+    tus, i = [], 0
+    while i < len(data):
+        h = data[i]
+        t, ext, has_size = (h >> 3) & 0xF, (h >> 2) & 1, (h >> 1) & 1
+        p = i + 1 + ext
+        size, p = leb128(data, p) if has_size else (len(data) - p, p)
+        if t == 2:
+            tus.append([])
+        elif tus:
+            tus[-1].append((t, data[i:p + size]))
+        i = p + size
+    return tus
+
+
 def api_stream(srs, name):
     with urllib.request.urlopen("http://127.0.0.1:%d/api/v1/streams/" % srs.api, timeout=5) as r:
         for s in json.loads(r.read()).get("streams", []):
@@ -215,14 +243,59 @@ class TestEnhancedRtmpIngest(unittest.TestCase):
             self.assertTrue(counts and counts[0] >= FPS // 2, frames.stdout + frames.stderr)
 
 
+    def test_av1_left_out_of_hls(self):
+        """AV1 video + AAC audio: the API names AV1 with its size from the av1C sequence
+        header; HLS leaves the AV1 track out (one log line) and makes AAC-only segments."""
+        obu = os.path.join(self.tmp, "v.obu")
+        subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
+                        "testsrc2=size=%dx%d:rate=%d" % (WIDTH, HEIGHT, FPS), "-t", str(SECONDS),
+                        "-c:v", "libsvtav1", "-svtav1-params", "keyint=%d" % FPS, "-f", "obu", obu],
+                       check=True, timeout=120, capture_output=True)
+        with open(obu, "rb") as f:
+            tus = av1_temporal_units(f.read())
+        seq = next(o for tu in tus for t, o in tu if t == 1)
+        # av1C: marker/version, profile 0 level 2.0, 8-bit 4:2:0, then the sequence header OBU,
+        # whose values (size, level) the server reads.
+        av1c = bytes([0x81, 0x00, 0x0C, 0x00]) + seq
+        with SrsProcess(CONF) as srs:
+            c = RtmpClient("127.0.0.1", srs.rtmp)
+            self.addCleanup(c.close)
+            c.handshake()
+            c.connect("live", extra={"fourCcList": ["av01", "mp4a"]})
+            c.publish("av1")
+            c.send_media(VIDEO, ex_video(1, 0, b"av01", av1c), 0)
+            c.send_media(AUDIO, ex_audio(0, b"mp4a", self.asc), 0)
+            ai, t0 = 0, time.time()
+            for i, tu in enumerate(tus):
+                ts = i * 1000 // FPS
+                key = any(t == 1 for t, _ in tu)
+                c.send_media(VIDEO, ex_video(1 if key else 2, 1, b"av01", b"".join(o for _, o in tu)), ts)
+                while ai < len(self.aac) and ai * 1024 * 1000 // 44100 <= ts:
+                    c.send_media(AUDIO, ex_audio(1, b"mp4a", self.aac[ai]), ai * 1024 * 1000 // 44100)
+                    ai += 1
+                time.sleep(max(0.0, t0 + ts / 1000.0 - time.time()))
+
+            self.assertTrue(wait_for(lambda: (api_stream(srs, "av1") or {}).get("video") is not None, 10),
+                            srs.log()[-2000:])
+            st = api_stream(srs, "av1")
+            self.assertEqual("AV1", st["video"]["codec"])
+            self.assertEqual("Main", st["video"]["profile"])
+            # The level of the sequence header OBU (the encoder's choice), as "major.minor".
+            self.assertRegex(st["video"]["level"], r"^[2-7]\.[0-3]$")
+            self.assertEqual((WIDTH, HEIGHT), (st["video"]["width"], st["video"]["height"]))
+            self.assertEqual("AAC", st["audio"]["codec"])
+
+            segs = lambda: sorted(glob.glob(os.path.join(srs.dir, "html", "live", "av1-*.ts")))
+            self.assertTrue(wait_for(lambda: len(segs()) >= 2, 10), srs.log()[-2000:])
+            out = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "stream=codec_name", "-of", "json",
+                                  segs()[0]], capture_output=True, text=True, timeout=30)
+            self.assertEqual(["aac"], [x["codec_name"] for x in json.loads(out.stdout)["streams"]],
+                             out.stdout + out.stderr)
+            self.assertEqual(1, srs.log().count("AV1 video is not carried in MPEG-TS"), srs.log()[-2000:])
+
     @classmethod
     def tearDownClass(cls):
-        for f in ("v.hevc", "a.aac"):
-            try:
-                os.unlink(os.path.join(cls.tmp, f))
-            except OSError:
-                pass
-        os.rmdir(cls.tmp)
+        shutil.rmtree(cls.tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
