@@ -3,6 +3,7 @@
 #include <srs_core_log.hpp>
 #include <srs_core_utility.hpp>
 #include <srs_kernel_buffer.hpp>
+#include <srs_kernel_flv_ex.hpp>
 
 namespace {
 
@@ -109,6 +110,12 @@ const char* srs_audio_codec_id2str(SrsAudioCodecId codec) {
             return "MP3";
         case SrsAudioCodecIdOpus:
             return "Opus";
+        case SrsAudioCodecIdAC3:
+            return "AC3";
+        case SrsAudioCodecIdEAC3:
+            return "EAC3";
+        case SrsAudioCodecIdFLAC:
+            return "FLAC";
         case SrsAudioCodecIdSpeex:
             return "Speex";
         case SrsAudioCodecIdNellymoser:
@@ -718,7 +725,7 @@ void SrsAudioFrame::reset() {
     samples.clear();
 }
 
-SrsFormat::SrsFormat() {
+SrsFormat::SrsFormat() : ex_video_(std::make_unique<SrsExVideoTag>()), ex_audio_(std::make_unique<SrsExAudioTag>()) {
     video_.samples.reserve(16);
     audio_.samples.reserve(4);
 }
@@ -733,6 +740,9 @@ srs_error_t SrsFormat::on_audio(int64_t timestamp, const char* data, int size) {
     }
     uint8_t h = (uint8_t)data[0];
     SrsAudioCodecId id = (SrsAudioCodecId)(h >> 4);
+    if (id == SrsAudioCodecIdExHeader) {
+        return parse_audio_enhanced(data, size);
+    }
     audio_.codec = id;
 
     // E.4.2.1: SoundFormat(4) SoundRate(2) SoundSize(1) SoundType(1).
@@ -857,105 +867,6 @@ srs_error_t SrsFormat::parse_video_legacy(const char* data, int size) {
     video_.packet_type = SrsVideoPacketCodedFrames;
     video_.cts = cts;
     return parse_video_nalus(data + 5, size - 5);
-}
-
-srs_error_t SrsFormat::parse_video_enhanced(const char* data, int size) {
-    srs_error_t err = srs_success;
-    // Enhanced RTMP: IsExHeader(1) FrameType(3) PacketType(4) FourCC(32).
-    uint8_t h = (uint8_t)data[0];
-    video_.frame_type = (h >> 4) & 0x07;
-    video_.keyframe = video_.frame_type == SrsVideoFrameTypeKeyFrame;
-    int packet_type = h & 0x0f;
-    if (size < 5) {
-        return srs_error_new(ERROR_KERNEL_AVC_DECODE, "video: enhanced tag of %d bytes, need 5", size);
-    }
-    uint32_t fourcc =
-        ((uint32_t)(uint8_t)data[1] << 24) | ((uint8_t)data[2] << 16) | ((uint8_t)data[3] << 8) | (uint8_t)data[4];
-    SrsVideoCodecId id = SrsVideoCodecIdReserved;
-    switch (fourcc) {
-        case SrsFourCCAVC:
-            id = SrsVideoCodecIdAVC;
-            break;
-        case SrsFourCCHEVC:
-            id = SrsVideoCodecIdHEVC;
-            break;
-        case SrsFourCCAV1:
-            id = SrsVideoCodecIdAV1;
-            break;
-        case SrsFourCCVP9:
-            id = SrsVideoCodecIdVP9;
-            break;
-        default:
-            return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED, "video: fourcc %s", srs_hex_dump(data + 1, 4).c_str());
-    }
-    video_.codec = id;
-    const char* p = data + 5;
-    int left = size - 5;
-
-    switch (packet_type) {
-        case SrsVideoPacketSequenceHeader:
-            video_.packet_type = SrsVideoPacketSequenceHeader;
-            if ((err = on_video_sequence_header(id, p, left)) != srs_success) {
-                return srs_error_wrap(err, "enhanced sequence start");
-            }
-            return srs_success;
-        case SrsVideoPacketSequenceEnd:
-            video_.packet_type = SrsVideoPacketSequenceEnd;
-            return srs_success;
-        case SrsVideoPacketMetadata:
-            video_.packet_type = SrsVideoPacketMetadata;
-            return srs_success;
-        case SrsVideoPacketCodedFrames:
-            video_.packet_type = SrsVideoPacketCodedFrames;
-            // Only AVC and HEVC carry a composition time with CodedFrames.
-            if (id == SrsVideoCodecIdAVC || id == SrsVideoCodecIdHEVC) {
-                if (left < 3) {
-                    return srs_error_new(ERROR_KERNEL_AVC_DECODE, "video: no composition time");
-                }
-                int32_t cts = ((uint8_t)p[0] << 16) | ((uint8_t)p[1] << 8) | (uint8_t)p[2];
-                if (cts & 0x800000) {
-                    cts |= (int32_t)0xff000000;
-                }
-                video_.cts = cts;
-                p += 3;
-                left -= 3;
-            }
-            break;
-        case SrsVideoPacketCodedFramesX:
-            video_.packet_type = SrsVideoPacketCodedFramesX;
-            break;
-        default:
-            return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED, "video: enhanced PacketType=%d", packet_type);
-    }
-
-    if (id == SrsVideoCodecIdAV1 || id == SrsVideoCodecIdVP9) {
-        // Not split: the TS muxer does not carry these, the stats only need the codec.
-        if (left > 0) {
-            video_.samples.push_back(SrsSample{p, left});
-        }
-        return srs_success;
-    }
-    return parse_video_nalus(p, left);
-}
-
-srs_error_t SrsFormat::on_video_sequence_header(SrsVideoCodecId id, const char* data, int size) {
-    srs_error_t err = srs_success;
-    SrsVideoCodecConfig cfg;
-    if (id == SrsVideoCodecIdAVC) {
-        err = srs_avc_parse_avcc(data, size, &cfg);
-    } else if (id == SrsVideoCodecIdHEVC) {
-        err = srs_hevc_parse_hvcc(data, size, &cfg);
-    } else {
-        // AV1 (av1C) and VP9 (vpcC): kept raw.
-        cfg.id = id;
-        cfg.extra.assign(data, size);
-    }
-    if (err != srs_success) {
-        return err;
-    }
-    vcodec_ = std::move(cfg);
-    vcodec_ready_ = true;
-    return srs_success;
 }
 
 srs_error_t SrsFormat::parse_video_nalus(const char* data, int size) {

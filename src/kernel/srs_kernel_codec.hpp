@@ -5,8 +5,12 @@
 
 #include <srs_core_error.hpp>
 
+#include <memory>
 #include <string>
 #include <vector>
+
+struct SrsExVideoTag;
+struct SrsExAudioTag;
 
 // FLV video CodecID (FLV spec v10.1 E.4.3.1), plus HEVC (12) and AV1 (13) as used by the
 // legacy extensions. Enhanced RTMP signals its codec with a FourCC instead; the parser maps
@@ -25,14 +29,6 @@ enum SrsVideoCodecId : uint8_t {
     SrsVideoCodecIdAV1 = 13,
     // Only reachable through enhanced RTMP ('vp09').
     SrsVideoCodecIdVP9 = 14,
-};
-
-// Enhanced RTMP FourCCs (big-endian 32-bit values of the four characters).
-enum SrsVideoFourCC : uint32_t {
-    SrsFourCCAVC = 0x61766331,   // 'avc1'
-    SrsFourCCHEVC = 0x68766331,  // 'hvc1'
-    SrsFourCCAV1 = 0x61763031,   // 'av01'
-    SrsFourCCVP9 = 0x76703039,   // 'vp09'
 };
 
 // FLV video FrameType (E.4.3.1).
@@ -71,6 +67,10 @@ enum SrsAudioCodecId : uint8_t {
     SrsAudioCodecIdOpus = 13,
     SrsAudioCodecIdMP38kHz = 14,
     SrsAudioCodecIdDeviceSpecific = 15,
+    // Past the 4-bit SoundFormat: only reachable through enhanced RTMP ('ac-3', 'ec-3', 'fLaC').
+    SrsAudioCodecIdAC3 = 16,
+    SrsAudioCodecIdEAC3 = 17,
+    SrsAudioCodecIdFLAC = 18,
 };
 
 // FLV SoundRate (E.4.2.1): 5.5, 11, 22 or 44 kHz.
@@ -105,6 +105,15 @@ std::string srs_avc_level2str(int level_idc);
 const char* srs_hevc_profile2str(int profile_idc);
 // "3.1", "4", ... from general_level_idc (H.265 Annex A: level_idc = 30 * level).
 std::string srs_hevc_level2str(int level_idc);
+// AV1 seq_profile names ("Main", "High", "Professional") and seq_level_idx as "5.1" (AV1 A.3).
+const char* srs_av1_profile2str(int seq_profile);
+std::string srs_av1_level2str(int seq_level_idx);
+// VP9 level from vpcC (level * 10) as "4.1".
+std::string srs_vp9_level2str(int level);
+// The stats API's profile and level of any video codec (the coded values of SrsVideoCodecConfig);
+// "Other" for codecs without names.
+std::string srs_video_profile2str(SrsVideoCodecId codec, int profile);
+std::string srs_video_level2str(SrsVideoCodecId codec, int level);
 // The AAC sampling frequency table (ISO 14496-3 1.6.3.4); 0 for reserved/escape indexes.
 int srs_aac_sample_rate_from_index(int index);
 // The index of an exact table rate, or -1.
@@ -263,9 +272,17 @@ public:
     SRS_DISALLOW_COPY(SrsFormat);
 
 public:
-    // Parses an FLV audio tag body (E.4.2). Unknown sound formats are kept as one sample.
+    // Parses an FLV audio tag body (E.4.2) or an enhanced RTMP ExAudioTagHeader body (SoundFormat
+    // 9). Unknown sound formats are kept as one sample.
     srs_error_t on_audio(int64_t timestamp, const char* data, int size);
     // Parses an FLV video tag body (E.4.3) or an enhanced RTMP ExVideoTagHeader body.
+    //
+    // Enhanced tags (srs_kernel_codec_ex.cpp): the format describes one track per kind. A
+    // multitrack message selects the first track, in message order, whose codec the server
+    // knows (avc1/hvc1/av01/vp09; mp4a/.mp3/Opus/ac-3/ec-3/fLaC), and the format stays on that
+    // track id for the rest of the stream; the other tracks are passed by. Tracks with unknown
+    // FourCCs or packet types, and recognised codecs the server does not parse (vp08, vvc1), are
+    // skipped whole with one warning per stream: only bytes that cannot be a tag are an error.
     srs_error_t on_video(int64_t timestamp, const char* data, int size);
 
     // Whether a sequence header of each kind has been seen.
@@ -286,7 +303,9 @@ private:
     srs_error_t add_video_nalu(const char* nalu, int len);
     srs_error_t parse_video_legacy(const char* data, int size);
     srs_error_t parse_video_enhanced(const char* data, int size);
+    srs_error_t parse_audio_enhanced(const char* data, int size);
     srs_error_t on_video_sequence_header(SrsVideoCodecId id, const char* data, int size);
+    srs_error_t on_audio_sequence_header(SrsAudioCodecId id, const char* data, int size);
 
 private:
     bool vcodec_ready_ = false;
@@ -295,4 +314,13 @@ private:
     SrsAudioCodecConfig acodec_;
     SrsVideoFrame video_;
     SrsAudioFrame audio_;
+    // Enhanced tags, parsed into reused vectors.
+    std::unique_ptr<SrsExVideoTag> ex_video_;
+    std::unique_ptr<SrsExAudioTag> ex_audio_;
+    // The track id the format follows, -1 until the first usable track.
+    int video_track_ = -1;
+    int audio_track_ = -1;
+    // Skipped tracks are warned about once per stream, not per message.
+    bool warned_video_skip_ = false;
+    bool warned_audio_skip_ = false;
 };

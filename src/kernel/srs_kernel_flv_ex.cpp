@@ -375,6 +375,12 @@ SrsAudioCodecId srs_audio_fourcc2codec(uint32_t fourcc) {
             return SrsAudioCodecIdMP3;
         case SrsExAudioFourCCOpus:
             return SrsAudioCodecIdOpus;
+        case SrsExAudioFourCCAC3:
+            return SrsAudioCodecIdAC3;
+        case SrsExAudioFourCCEAC3:
+            return SrsAudioCodecIdEAC3;
+        case SrsExAudioFourCCFLAC:
+            return SrsAudioCodecIdFLAC;
         default:
             return SrsAudioCodecIdReserved;
     }

@@ -83,7 +83,7 @@ const int SrsExModExTimestampOffsetNano = 0;
 // "hvc1", or the hex of a FourCC that is not printable; for logs.
 std::string srs_fourcc2str(uint32_t fourcc);
 // The server's codec id of a video/audio FourCC; Reserved for one it does not carry (vp08, vvc1,
-// unknown ones).
+// unknown ones). Every audio FourCC of the spec has an id.
 SrsVideoCodecId srs_video_fourcc2codec(uint32_t fourcc);
 SrsAudioCodecId srs_audio_fourcc2codec(uint32_t fourcc);
 // Whether the FourCC is one the spec defines (the others are reported as unknown tracks).

@@ -50,8 +50,13 @@ bool SrsFlvTag::is_video_sequence_header(const char* data, int size) {
         return false;
     }
     if (srs_is_ex_header(data)) {
-        // PacketTypeSequenceStart = 0.
-        return ((uint8_t)data[0] & 0x0f) == 0;
+        // PacketTypeSequenceStart = 0; a Multitrack (6) tag has the tracks' packet type in the
+        // low nibble of its second byte.
+        int packet_type = (uint8_t)data[0] & 0x0f;
+        if (packet_type == 6) {
+            return size >= 2 && ((uint8_t)data[1] & 0x0f) == 0;
+        }
+        return packet_type == 0;
     }
     int codec = (uint8_t)data[0] & 0x0f;
     if (codec != 7 && codec != 12) {
@@ -64,7 +69,16 @@ bool SrsFlvTag::is_audio_sequence_header(const char* data, int size) {
     if (size < 2) {
         return false;
     }
-    return ((uint8_t)data[0] >> 4) == 10 && data[1] == 0;
+    int sound_format = (uint8_t)data[0] >> 4;
+    if (sound_format == 9) {
+        // ExAudioTagHeader: SequenceStart = 0, or a Multitrack (5) tag of sequence starts.
+        int packet_type = (uint8_t)data[0] & 0x0f;
+        if (packet_type == 5) {
+            return ((uint8_t)data[1] & 0x0f) == 0;
+        }
+        return packet_type == 0;
+    }
+    return sound_format == 10 && data[1] == 0;
 }
 
 bool SrsFlvTag::is_video_coded_keyframe(const char* data, int size) {

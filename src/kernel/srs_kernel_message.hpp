@@ -111,9 +111,9 @@ private:
 struct SrsFlvTag {
     // A keyframe (or an enhanced-RTMP keyframe), including sequence headers.
     static bool is_video_keyframe(const char* data, int size);
-    // AVC/HEVC sequence header (decoder configuration record).
+    // AVC/HEVC sequence header, or an enhanced video SequenceStart (any FourCC, also multitrack).
     static bool is_video_sequence_header(const char* data, int size);
-    // AAC sequence header (AudioSpecificConfig).
+    // AAC sequence header (AudioSpecificConfig), or an enhanced audio SequenceStart (any FourCC).
     static bool is_audio_sequence_header(const char* data, int size);
     // A coded keyframe, as a seek index lists it: FLV spec E.4.3.1 AVCPacketType 1 (NALUs) or
     // enhanced RTMP PacketTypeCodedFrames(X); not a sequence header, nor the end of sequence

@@ -376,7 +376,8 @@ srs_error_t SrsTsTransmuxer::write_video(int64_t timestamp, const char* data, in
     const SrsVideoCodecConfig& cfg = format_.vcodec();
     if (cfg.id != SrsVideoCodecIdAVC && cfg.id != SrsVideoCodecIdHEVC) {
         if (!warned_video_codec_) {
-            srs_warn("ts: drop %s video, TS carries H.264 and H.265 only", srs_video_codec_id2str(cfg.id));
+            srs_warn("ts: %s video is not carried in MPEG-TS (H.264 and HEVC only), left out",
+                     srs_video_codec_id2str(cfg.id));
             warned_video_codec_ = true;
         }
         return srs_success;
@@ -424,7 +425,8 @@ srs_error_t SrsTsTransmuxer::write_audio(int64_t timestamp, const char* data, in
     bool mp3 = cfg.id == SrsAudioCodecIdMP3 || cfg.id == SrsAudioCodecIdMP38kHz;
     if (!aac && !mp3) {
         if (!warned_audio_codec_) {
-            srs_warn("ts: drop %s audio, TS carries AAC and MP3 only", srs_audio_codec_id2str(cfg.id));
+            srs_warn("ts: %s audio is not carried in MPEG-TS (AAC and MP3 only), left out",
+                     srs_audio_codec_id2str(cfg.id));
             warned_audio_codec_ = true;
         }
         return srs_success;

@@ -89,6 +89,8 @@ std::unique_ptr<SrsRequest> SrsRequest::copy() const {
     r->pageUrl = pageUrl;
     r->swfUrl = swfUrl;
     r->objectEncoding = objectEncoding;
+    r->fourcc_list = fourcc_list;
+    r->caps_ex = caps_ex;
     r->schema = schema;
     r->host = host;
     r->vhost = vhost;

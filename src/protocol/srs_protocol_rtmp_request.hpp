@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 class SrsAmf0Object;
 
@@ -62,6 +63,10 @@ public:
 
     // The duration a player asked for, or -1 for all.
     srs_utime_t duration = -1;
+    // The enhanced RTMP FourCCs the client listed in its connect (fourCcList, "*" for any) and its
+    // capsEx; empty and 0 for a legacy client.
+    std::vector<std::string> fourcc_list;
+    int caps_ex = 0;
     // The connect command's optional arguments; null when none.
     std::unique_ptr<SrsAmf0Object> args;
 };

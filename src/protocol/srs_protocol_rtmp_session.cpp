@@ -2,6 +2,7 @@
 
 #include <srs_core.hpp>
 #include <srs_core_log.hpp>
+#include <srs_protocol_rtmp_enhanced.hpp>
 #include <srs_protocol_rtmp_handshake.hpp>
 #include <srs_protocol_rtmp_request.hpp>
 #include <srs_protocol_rtmp_stack.hpp>
@@ -174,6 +175,10 @@ srs_error_t SrsRtmpServer::connect_app(SrsRequest* req) {
     req->swfUrl = obj->get_string("swfUrl");
     req->objectEncoding = obj->get_number("objectEncoding", 0);
     req->args = pkt->args ? pkt->args->copy_object() : nullptr;
+    SrsRtmpEnhancedCaps caps;
+    srs_rtmp_enhanced_parse(obj, &caps);
+    req->fourcc_list = std::move(caps.fourcc_list);
+    req->caps_ex = caps.caps_ex;
     if ((err = req->parse_tc_url()) != srs_success) {
         return srs_error_wrap(err, "connect");
     }
@@ -202,6 +207,8 @@ srs_error_t SrsRtmpServer::response_connect_app(SrsRequest* req, const std::stri
     pkt.props->set("fmsVer", SrsAmf0Any::str(SRS_RTMP_FMS_VERSION));
     pkt.props->set("capabilities", SrsAmf0Any::number(SRS_RTMP_FMS_CAPABILITIES));
     pkt.props->set("mode", SrsAmf0Any::number(SRS_RTMP_FMS_MODE));
+    // What the server accepts: enhanced RTMP clients send only what is listed here.
+    srs_rtmp_enhanced_announce(pkt.props.get());
 
     pkt.info->set(SRS_STATUS_LEVEL, SrsAmf0Any::str(SRS_STATUS_LEVEL_STATUS));
     pkt.info->set(SRS_STATUS_CODE, SrsAmf0Any::str(SRS_STATUS_CONNECT_SUCCESS));
@@ -560,6 +567,8 @@ srs_error_t SrsRtmpClient::connect_app(const std::string& app, const std::string
     obj->set("videoFunction", SrsAmf0Any::number(1));
     obj->set("pageUrl", SrsAmf0Any::str(req ? req->pageUrl : ""));
     obj->set("objectEncoding", SrsAmf0Any::number(0));
+    // Without fourCcList an enhanced origin sends only what legacy RTMP can carry.
+    srs_rtmp_enhanced_announce(obj);
     if (req && req->args) {
         pkt.args = req->args->copy_object();
     }

@@ -7,6 +7,7 @@
 #include <srs_core_st.hpp>
 #include <srs_core_utility.hpp>
 #include <srs_kernel_flv.hpp>
+#include <srs_kernel_flv_ex.hpp>
 #include <srs_kernel_io.hpp>
 #include <srs_kernel_message.hpp>
 #include <srs_utest_kernel_media.hpp>
@@ -735,4 +736,75 @@ TEST(AppHlsMuxerTest, RealMediaPlaysWithFfmpeg) {
     out = run("ffmpeg -v error -i '" + vod + "' -c copy -f null - 2>&1", &status);
     EXPECT_EQ(0, status);
     EXPECT_EQ("", out);
+}
+
+namespace {
+
+// The PIDs of the TS packets of a segment.
+std::set<int> ts_pids(const std::string& ts) {
+    std::set<int> pids;
+    for (size_t i = 0; i + 188 <= ts.size(); i += 188) {
+        pids.insert((((uint8_t)ts[i + 1] & 0x1f) << 8) | (uint8_t)ts[i + 2]);
+    }
+    return pids;
+}
+
+}  // namespace
+
+// Enhanced RTMP codecs MPEG-TS cannot carry are left out; the segments go on with the rest.
+TEST(AppHlsMuxerTest, EnhancedCodecsTsCannotCarryAreLeftOut) {
+    TempDir dir;
+    SrsHlsConfig c = test_config(dir.path());
+    SrsHlsMuxer m("__defaultVhost__", "live", "av1", nullptr, nullptr);
+    ASSERT_OK(m.on_publish(c));
+    // libsvtav1 320x180 av1C.
+    const uint8_t av1c[] = {0x81, 0x00, 0x0c, 0x00, 0x0a, 0x0b, 0x00, 0x00, 0x00,
+                            0x04, 0x3c, 0xfe, 0xcc, 0x02, 0xf8, 0x00, 0x40};
+    ASSERT_OK(m.on_video(make_msg(SrsMsgVideo, 0,
+                                  SrsExTagWriter::video(1, SrsExVideoPacketSequenceStart, SrsExVideoFourCCAV1, 0) +
+                                      std::string((const char*)av1c, sizeof(av1c)))));
+    ASSERT_OK(m.on_audio(audio_sh()));
+    int64_t a = 0;
+    for (int64_t v = 0; v < 5000; v += 40) {
+        std::string tu =
+            SrsExTagWriter::video(v % 1000 == 0 ? 1 : 2, SrsExVideoPacketCodedFrames, SrsExVideoFourCCAV1, 0) +
+            std::string(200, 'v');
+        ASSERT_OK(m.on_video(make_msg(SrsMsgVideo, v, tu)));
+        for (; a <= v; a += 23) {
+            ASSERT_OK(m.on_audio(audio_frame(a)));
+        }
+    }
+    // Cut on the AV1 keyframes; each segment has PAT, PMT and the AAC track only.
+    EXPECT_EQ((std::vector<int64_t>{2000, 2000}), durations(m));
+    for (int i = 0; i < 2; i++) {
+        std::string ts = read_file(dir.path() + "/live/av1-" + std::to_string(i) + ".ts");
+        EXPECT_EQ((std::set<int>{0, 0x1001, 0x101}), ts_pids(ts));
+    }
+    ASSERT_OK(m.on_unpublish());
+
+    // HEVC + Opus: the HEVC track is carried, Opus left out.
+    SrsHlsMuxer h("__defaultVhost__", "live", "hevc", nullptr, nullptr);
+    ASSERT_OK(h.on_publish(c));
+    ASSERT_OK(h.on_video(make_msg(SrsMsgVideo, 0,
+                                  SrsExTagWriter::video(1, SrsExVideoPacketSequenceStart, SrsExVideoFourCCHEVC, 0) +
+                                      make_hvcc(hevc_vps(), hevc_sps(), hevc_pps()))));
+    const uint8_t dops[] = {0x00, 0x02, 0x01, 0x38, 0x00, 0x00, 0xbb, 0x80, 0x00, 0x00, 0x00};
+    ASSERT_OK(h.on_audio(make_msg(SrsMsgAudio, 0,
+                                  SrsExTagWriter::audio(SrsExAudioPacketSequenceStart, SrsExAudioFourCCOpus) +
+                                      std::string((const char*)dops, sizeof(dops)))));
+    std::string idr("\x26\x01\xaf\x00", 4), trail("\x02\x01\xd0\x00", 4);
+    for (int64_t v = 0; v < 3000; v += 40) {
+        bool key = v % 1000 == 0;
+        ASSERT_OK(h.on_video(
+            make_msg(SrsMsgVideo, v,
+                     SrsExTagWriter::video(key ? 1 : 2, SrsExVideoPacketCodedFrames, SrsExVideoFourCCHEVC, 0) +
+                         avcc_nalus({key ? idr : trail}))));
+        ASSERT_OK(h.on_audio(
+            make_msg(SrsMsgAudio, v + 5,
+                     SrsExTagWriter::audio(SrsExAudioPacketCodedFrames, SrsExAudioFourCCOpus) + std::string(60, 'o'))));
+    }
+    EXPECT_EQ((std::vector<int64_t>{2000}), durations(h));
+    std::string ts = read_file(dir.path() + "/live/hevc-0.ts");
+    EXPECT_EQ((std::set<int>{0, 0x1001, 0x100}), ts_pids(ts));
+    ASSERT_OK(h.on_unpublish());
 }

@@ -287,7 +287,8 @@ TEST(KernelCodecTest, FormatEnhancedRtmpHevc) {
     ASSERT_EQ(1u, f.video().samples.size());
     EXPECT_EQ(trail, std::string(f.video().samples[0].data, f.video().samples[0].size));
 
-    // Enhanced avc1 too; unknown FourCC and packet types fail.
+    // Enhanced avc1 too; an unknown FourCC is skipped whole (no error, nothing described), and
+    // bytes that cannot be a tag fail.
     std::string avc = std::string(
                           "\x90"
                           "avc1",
@@ -295,10 +296,12 @@ TEST(KernelCodecTest, FormatEnhancedRtmpHevc) {
                       make_avcc(avc_sps(), avc_pps());
     EXPECT_TRUE(f.on_video(0, avc.data(), (int)avc.size()) == srs_success);
     EXPECT_EQ(SrsVideoCodecIdAVC, f.vcodec().id);
-    EXPECT_EQ(ERROR_KERNEL_CODEC_UNSUPPORTED, srs_error_code(f.on_video(0, "\x90xxxx", 5)));
-    EXPECT_EQ(ERROR_KERNEL_CODEC_UNSUPPORTED, srs_error_code(f.on_video(0, "\x97hvc1", 5)));
-    EXPECT_EQ(ERROR_KERNEL_AVC_DECODE, srs_error_code(f.on_video(0, "\x91hvc", 4)));
-    EXPECT_EQ(ERROR_KERNEL_AVC_DECODE, srs_error_code(f.on_video(0, "\x91hvc1\x00", 6)));
+    EXPECT_TRUE(f.on_video(0, "\x90xxxx", 5) == srs_success);
+    EXPECT_EQ(SrsVideoCodecIdReserved, f.video().codec);
+    EXPECT_EQ(SrsVideoCodecIdAVC, f.vcodec().id);
+    EXPECT_EQ(ERROR_KERNEL_FLV_TAG, srs_error_code(f.on_video(0, "\x97hvc1", 5)));
+    EXPECT_EQ(ERROR_KERNEL_FLV_TAG, srs_error_code(f.on_video(0, "\x91hvc", 4)));
+    EXPECT_EQ(ERROR_KERNEL_FLV_TAG, srs_error_code(f.on_video(0, "\x91hvc1\x00", 6)));
     // AV1 is recognised (for stats) and kept whole.
     EXPECT_TRUE(f.on_video(0,
                            "\x90"

@@ -97,7 +97,8 @@ TEST(KernelFlvExTest, FourCCNames) {
     EXPECT_FALSE(srs_video_fourcc_known(srs_fourcc('x', 'y', 'z', '1')));
     EXPECT_EQ(SrsAudioCodecIdOpus, srs_audio_fourcc2codec(SrsExAudioFourCCOpus));
     EXPECT_EQ(SrsAudioCodecIdAAC, srs_audio_fourcc2codec(SrsExAudioFourCCAAC));
-    EXPECT_EQ(SrsAudioCodecIdReserved, srs_audio_fourcc2codec(SrsExAudioFourCCFLAC));
+    EXPECT_EQ(SrsAudioCodecIdFLAC, srs_audio_fourcc2codec(SrsExAudioFourCCFLAC));
+    EXPECT_EQ(SrsAudioCodecIdReserved, srs_audio_fourcc2codec(srs_fourcc('x', 'y', 'z', '1')));
     EXPECT_TRUE(srs_audio_fourcc_known(SrsExAudioFourCCAC3));
     EXPECT_TRUE(srs_audio_fourcc_known(SrsExAudioFourCCEAC3));
     EXPECT_FALSE(srs_audio_fourcc_known(SrsExVideoFourCCHEVC));

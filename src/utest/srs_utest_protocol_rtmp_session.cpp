@@ -2,6 +2,8 @@
 
 #include <srs_core_st.hpp>
 #include <srs_core_utility.hpp>
+#include <srs_kernel_buffer.hpp>
+#include <srs_protocol_amf0.hpp>
 #include <srs_protocol_rtmp_handshake.hpp>
 #include <srs_protocol_rtmp_packet.hpp>
 #include <srs_protocol_rtmp_request.hpp>
@@ -858,4 +860,117 @@ TEST(ProtocolRtmpSessionTest, LoopbackRejects) {
         EXPECT_EQ(ERROR_RTMP_PUBLISH_REJECTED, srs_error_code(client.publish("busy", stream_id)));
         s.stop();
     }
+}
+
+namespace {
+
+// The AMF0 bytes of one value.
+std::string amf0_bytes(const SrsAmf0Any& v) {
+    std::string out(v.total_size(), '\0');
+    SrsBuffer buf(&out[0], (int)out.size());
+    srs_error_t err = v.write(&buf);
+    EXPECT_TRUE(err == srs_success) << srs_error_desc(err);
+    srs_error_reset(err);
+    return out;
+}
+
+// AMF0 strict array (marker 0x0a, UI32 count) of short strings (marker 0x02, UI16 length).
+std::string amf0_string_array(const std::vector<std::string>& v) {
+    std::string s = std::string("\x0a\x00\x00\x00", 4) + (char)v.size();
+    for (const std::string& e : v) {
+        s += std::string("\x02\x00", 2) + (char)e.size() + e;
+    }
+    return s;
+}
+
+const std::vector<std::string> kServerFourCcs = {"av01", "vp09", "hvc1", "avc1", "Opus",
+                                                 "mp4a", ".mp3", "ac-3", "ec-3", "fLaC"};
+
+void expect_enhanced_announce(const SrsAmf0Object* obj) {
+    const SrsAmf0Any* list = obj->get_property("fourCcList");
+    ASSERT_TRUE(list && list->is_strict_array());
+    EXPECT_EQ(amf0_string_array(kServerFourCcs), amf0_bytes(*list));
+    const SrsAmf0Any* video = obj->get_property("videoFourCcInfoMap");
+    ASSERT_TRUE(video && video->to_properties());
+    EXPECT_EQ(4, video->to_properties()->count());
+    // A relay forwards every FourCC (CanForward 4) and decodes/encodes none.
+    EXPECT_EQ(std::string("\x00\x04hvc1\x00\x40\x10\x00\x00\x00\x00\x00\x00", 15),
+              amf0_bytes(*video).substr(1 + 2 * (2 + 4 + 9), 15));
+    for (const char* f : {"av01", "vp09", "hvc1", "avc1"}) {
+        EXPECT_EQ(4, video->to_properties()->get_number(f, -1)) << f;
+    }
+    const SrsAmf0Any* audio = obj->get_property("audioFourCcInfoMap");
+    ASSERT_TRUE(audio && audio->to_properties());
+    EXPECT_EQ(6, audio->to_properties()->count());
+    for (const char* f : {"Opus", "mp4a", ".mp3", "ac-3", "ec-3", "fLaC"}) {
+        EXPECT_EQ(4, audio->to_properties()->get_number(f, -1)) << f;
+    }
+    // capsEx: Multitrack 2 | ModEx 4 | TimestampNanoOffset 8; no Reconnect (1).
+    EXPECT_EQ(14, obj->get_number("capsEx", -1));
+}
+
+}  // namespace
+
+TEST(ProtocolRtmpSessionTest, EnhancedConnectServerSide) {
+    // An enhanced client (OBS 30 / FFmpeg 7 style): fourCcList, an info map and capsEx.
+    auto pkt = connect_packet("rtmp://127.0.0.1/live");
+    auto list = SrsAmf0Any::strict_array();
+    list->append(SrsAmf0Any::str("hvc1"));
+    list->append(SrsAmf0Any::str("av01"));
+    list->append(SrsAmf0Any::number(7));  // not a string: ignored
+    pkt->command_object->set("fourCcList", std::move(list));
+    auto vmap = SrsAmf0Any::object();
+    vmap->set("hvc1", SrsAmf0Any::number(3));
+    pkt->command_object->set("videoFourCcInfoMap", std::move(vmap));
+    pkt->command_object->set("capsEx", SrsAmf0Any::number(2));
+    ClientScript c;
+    c.send(*pkt);
+    MockIO io;
+    io.in = c.bytes();
+    SrsRtmpServer server(&io);
+    SrsRequest req;
+    SRS_ASSERT_OK(server.connect_app(&req));
+    EXPECT_EQ((std::vector<std::string>{"hvc1", "av01"}), req.fourcc_list);
+    EXPECT_EQ(2, req.caps_ex);
+    EXPECT_EQ(req.fourcc_list, req.copy()->fourcc_list);
+
+    SRS_ASSERT_OK(server.response_connect_app(&req, "", "x"));
+    ServerReplies r(io.out);
+    r.decoder.remember_request(1, SRS_CMD_CONNECT);
+    auto res = r.next_packet<SrsConnectAppResPacket>();
+    ASSERT_TRUE(res);
+    expect_enhanced_announce(res->props.get());
+    // The legacy properties are unchanged.
+    EXPECT_EQ(SRS_RTMP_FMS_VERSION, res->props->get_string("fmsVer"));
+    EXPECT_EQ(127, res->props->get_number("capabilities"));
+
+    // A legacy client announces nothing.
+    ClientScript legacy;
+    legacy.send(*connect_packet("rtmp://127.0.0.1/live"));
+    MockIO io2;
+    io2.in = legacy.bytes();
+    SrsRtmpServer server2(&io2);
+    SrsRequest req2;
+    SRS_ASSERT_OK(server2.connect_app(&req2));
+    EXPECT_TRUE(req2.fourcc_list.empty());
+    EXPECT_EQ(0, req2.caps_ex);
+}
+
+TEST(ProtocolRtmpSessionTest, EnhancedConnectClientSide) {
+    // The origin's _result, then what the server's own client (forward, edge, ingest) sent.
+    ClientScript origin;
+    SrsConnectAppResPacket res;
+    res.props->set("fmsVer", SrsAmf0Any::str("FMS/3,5,3,888"));
+    res.info->set(SRS_STATUS_CODE, SrsAmf0Any::str(SRS_STATUS_CONNECT_SUCCESS));
+    origin.send(res);
+    MockIO io;
+    io.in = origin.bytes();
+    SrsRtmpClient client(&io);
+    SRS_ASSERT_OK(client.connect_app("live", "rtmp://127.0.0.1/live"));
+
+    ServerReplies sent(io.out);
+    auto connect = sent.next_packet<SrsConnectAppPacket>();
+    ASSERT_TRUE(connect);
+    EXPECT_EQ("live", connect->command_object->get_string("app"));
+    expect_enhanced_announce(connect->command_object.get());
 }

@@ -49,15 +49,8 @@ void SrsStatisticSourceHandler::update_codecs() {
         height_ = c.height;
         SrsStatisticVideo v;
         v.codec = srs_video_codec_id2str((SrsVideoCodecId)c.video_codec_id);
-        if (c.video_codec_id == 7) {
-            v.profile = srs_avc_profile2str(c.video_profile);
-            v.level = srs_avc_level2str(c.video_level);
-        } else if (c.video_codec_id == 12) {
-            v.profile = srs_hevc_profile2str(c.video_profile);
-            v.level = srs_hevc_level2str(c.video_level);
-        } else {
-            v.profile = v.level = "Other";
-        }
+        v.profile = srs_video_profile2str((SrsVideoCodecId)c.video_codec_id, c.video_profile);
+        v.level = srs_video_level2str((SrsVideoCodecId)c.video_codec_id, c.video_level);
         v.width = c.width;
         v.height = c.height;
         stat_->on_video_info(req_, v);
