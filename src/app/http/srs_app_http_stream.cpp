@@ -492,10 +492,11 @@ srs_error_t SrsLiveStreamHandler::do_serve(ISrsHttpResponseWriter* w, SrsHttpMes
     srs_error_t err = srs_success;
     std::shared_ptr<const SrsConfig> conf = server_->config();
 
-    // The client going away is seen by a reader coroutine even while no data flows.
+    // The client going away is seen by polling its socket between sends, in this coroutine;
+    // an IO that is not a socket gets a reader coroutine instead.
     SrsStSocket* skt = dynamic_cast<SrsStSocket*>(r->io());
     std::unique_ptr<SrsHttpDisconnectWatcher> watcher;
-    if (r->io()) {
+    if (r->io() && !skt) {
         watcher = std::make_unique<SrsHttpDisconnectWatcher>(r->io());
         if ((err = watcher->start()) != srs_success) {
             return srs_error_wrap(err, "http-stream: watcher");
