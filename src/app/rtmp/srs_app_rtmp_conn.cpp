@@ -644,6 +644,7 @@ public:
                 return srs_error_wrap(err, "player message");
             }
         }
+        conn_->rtmp_->protocol()->release_read_buffer();
         return err;
     }
 
