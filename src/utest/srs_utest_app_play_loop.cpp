@@ -52,6 +52,7 @@ public:
     }
     int64_t send_bytes() const override { return bytes; }
     void on_settings(const SrsLiveConsumerConfig&, bool reload) override { settings.push_back(reload); }
+    bool draining() const override { return draining_; }
 
     std::vector<int> batches;
     std::vector<int64_t> timestamps;
@@ -64,6 +65,7 @@ public:
     int close_at_read = -1;
     bool end_at_unpublish = true;
     bool fail_write = false;
+    bool draining_ = false;
 };
 
 SrsLiveConsumerConfig player_config() {
@@ -279,4 +281,25 @@ TEST(AppPlayLoopTest, ReloadedSettingsReachTheSink) {
     ASSERT_EQ(2u, sink.settings.size());
     EXPECT_FALSE(sink.settings[0]);
     EXPECT_TRUE(sink.settings[1]);
+}
+
+TEST(AppPlayLoopTest, DrainingSinkEndsOnceTheQueueIsSent) {
+    Stream s;
+    s.open();
+    s.feed(20);
+    FakeSink sink;
+    // A forwarder whose source unpublished: what is queued goes out, then the loop ends
+    // without waiting for more.
+    sink.end_at_unpublish = false;
+    sink.draining_ = true;
+    SrsLivePlayOptions o;
+    o.max_batch = 8;
+    SrsLivePlayLoop loop(s.consumer.get(), &sink, o);
+    srs_utime_t start = srs_get_system_time();
+    srs_error_t err = loop.run();
+    ASSERT_TRUE(err == srs_success) << srs_error_summary(err);
+    EXPECT_EQ(SrsLivePlayEnd::Drained, loop.end());
+    EXPECT_EQ(20, loop.nb_sent());
+    // No wait: well under a merge window on any machine.
+    EXPECT_LT(srs_get_system_time() - start, 5 * SRS_UTIME_SECONDS);
 }

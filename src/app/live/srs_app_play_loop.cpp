@@ -55,7 +55,10 @@ srs_error_t SrsLivePlayLoop::run() {
         }
 
         sink_->before_wait();
-        consumer_->wait(nb_msgs, wait);
+        bool draining = sink_->draining();
+        if (!draining) {
+            consumer_->wait(nb_msgs, wait);
+        }
 
         // A realtime player wakes per message, a merged one every mw_latency; the client's input
         // is read at most every read_interval.
@@ -89,6 +92,10 @@ srs_error_t SrsLivePlayLoop::run() {
             }
         }
 
+        if (draining && nb_sent_ == before) {
+            end_ = SrsLivePlayEnd::Drained;
+            return err;
+        }
         if (nb_sent_ == before && options_.idle_timeout > 0 &&
             srs_get_system_time() - last_data_ > options_.idle_timeout) {
             end_ = SrsLivePlayEnd::Idle;

@@ -46,6 +46,9 @@ public:
     virtual int64_t send_bytes() const { return -1; }
     // Before each wait: a sink whose encoding depends on the stream's state takes it here.
     virtual void before_wait() {}
+    // Whether the sink only wants what is queued, then the end (a forwarder whose source
+    // unpublished): the loop stops waiting and ends once nothing is left (SrsLivePlayEnd::Drained).
+    virtual bool draining() const { return false; }
     // The consumer's settings, at start and after a reload changed them (config_version).
     virtual void on_settings(const SrsLiveConsumerConfig& c, bool reload) {
         (void)c;
@@ -78,6 +81,8 @@ enum class SrsLivePlayEnd {
     Event,
     // No message for idle_timeout.
     Idle,
+    // The sink was draining and everything queued was written.
+    Drained,
 };
 
 // Feeds one player from its consumer until the client leaves, the consumer expires (a kick, a
