@@ -14,7 +14,6 @@ set(SRS_APP_TOP_FOLDERS server)
 
 set(SRS_APP_FOLDER_DEBT
     # The HLS session front end and the HTTP server know each other: the one lifecycle removes it.
-    "hls/srs_app_hls_session.cpp>http/srs_app_http_stream"
     "http/srs_app_http_server.cpp>hls/srs_app_hls_muxer"
     "http/srs_app_http_server.hpp>hls/srs_app_hls_session"
     # The RTMP front end routes edge publishes and reads the server: publish routing moves to live.

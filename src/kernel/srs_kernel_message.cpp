@@ -10,6 +10,19 @@ SrsSharedPayload::SrsSharedPayload(const char* data, int size) : SrsSharedPayloa
     }
 }
 
+uint8_t SrsSharedPayload::classify(const char* data, int size) {
+    uint8_t flags = kFlagsKnown;
+    if (SrsFlvTag::is_video_sequence_header(data, size)) {
+        flags |= kVideoSequenceHeader;
+    } else if (SrsFlvTag::is_video_keyframe(data, size)) {
+        flags |= kVideoKeyframe;
+    }
+    if (SrsFlvTag::is_audio_sequence_header(data, size)) {
+        flags |= kAudioSequenceHeader;
+    }
+    return flags;
+}
+
 SrsMediaMessage SrsMediaMessage::create(uint8_t type, int64_t timestamp, int32_t stream_id, const char* data,
                                         int size) {
     return SrsMediaMessage(type, timestamp, stream_id, std::make_shared<SrsSharedPayload>(data, size));
@@ -52,6 +65,26 @@ bool SrsFlvTag::is_audio_sequence_header(const char* data, int size) {
         return false;
     }
     return ((uint8_t)data[0] >> 4) == 10 && data[1] == 0;
+}
+
+bool SrsFlvTag::is_video_coded_keyframe(const char* data, int size) {
+    if (size < 1) {
+        return false;
+    }
+    uint8_t h = (uint8_t)data[0];
+    if (srs_is_ex_header(data)) {
+        // PacketTypeCodedFrames = 1, PacketTypeCodedFramesX = 3.
+        int packet_type = h & 0x0f;
+        return ((h >> 4) & 0x07) == 1 && (packet_type == 1 || packet_type == 3);
+    }
+    if ((h >> 4) != 1) {
+        return false;
+    }
+    int codec = h & 0x0f;
+    if (codec == 7 || codec == 12) {
+        return size >= 2 && data[1] == 1;
+    }
+    return true;
 }
 
 int SrsFlvTag::video_codec_id(const char* data, int size) {

@@ -99,7 +99,7 @@ const char* kPlaylist =
 struct RamHlsServer {
     explicit RamHlsServer(const std::string& conf_text)
         : http(&sources, &store),
-          sessions(http.streams(), [this]() { return now; }),
+          sessions(http.streams()->lifecycle(), [this]() { return now; }),
           h("/nonexistent-dir", &store, http.streams(), &sessions) {
         srs_error_t err = http.apply(load(conf_text));
         EXPECT_TRUE(err == srs_success) << srs_error_desc(err);
@@ -152,12 +152,12 @@ TEST(AppHlsSessionTest, TimeoutFromFragment) {
 TEST(AppHlsSessionTest, TableCreateRefreshExpire) {
     srs_utime_t now = 1000 * SRS_UTIME_SECONDS;
     SrsHlsSessionTable t([&now]() { return now; });
-    SrsHlsSession* s = t.add(hook("c1"), 10 * SRS_UTIME_SECONDS);
+    SrsHlsSession* s = t.add(SrsClientLease(hook("c1")), 10 * SRS_UTIME_SECONDS);
     ASSERT_TRUE(s);
     EXPECT_EQ("c1", s->cid());
     EXPECT_EQ("10.0.0.1", s->remote_ip());
     EXPECT_STREQ("HLS", s->desc());
-    t.add(hook("c2"), 10 * SRS_UTIME_SECONDS);
+    t.add(SrsClientLease(hook("c2")), 10 * SRS_UTIME_SECONDS);
     EXPECT_EQ(2u, t.size());
     EXPECT_EQ(nullptr, t.touch("none"));
 
@@ -182,7 +182,7 @@ TEST(AppHlsSessionTest, TableCreateRefreshExpire) {
     EXPECT_TRUE(gone[0]->kicked());
     EXPECT_EQ(0u, t.size());
 
-    t.add(hook("c3"), SRS_UTIME_SECONDS);
+    t.add(SrsClientLease(hook("c3")), SRS_UTIME_SECONDS);
     EXPECT_EQ(1u, t.take_all().size());
     EXPECT_EQ(0u, t.size());
 }
@@ -315,7 +315,7 @@ TEST(AppHlsSessionTest, DiskPlaylistAnswersVariantAndIsRewritten) {
     HTTP_ASSERT_OK(http.apply(conf));
     SrsStatistic stat;
     http.streams()->set_stat(&stat);
-    SrsHlsSessions sessions(http.streams());
+    SrsHlsSessions sessions(http.streams()->lifecycle());
     SrsHttpStaticHandler h(dir, nullptr, http.streams(), &sessions);
 
     MockHttpResponse r = get(&h, "/live/s.m3u8");

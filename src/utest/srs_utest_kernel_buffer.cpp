@@ -86,3 +86,110 @@ TEST(KernelMessageTest, FlvTagInspection) {
     EXPECT_EQ(0, SrsFlvTag::video_codec_id(ex_seq, 5));
     EXPECT_FALSE(SrsFlvTag::is_video_keyframe("", 0));
 }
+
+namespace {
+
+SrsMediaMessage media(uint8_t type, const char* data, int size) {
+    return SrsMediaMessage::create(type, 0, 1, data, size);
+}
+
+}  // namespace
+
+TEST(KernelMessageTest, MediaFlagsH264) {
+    // Keyframe (1) | AVC (7), AVCPacketType 1 (NALUs): a start point, not a header.
+    SrsMediaMessage key = media(SrsMsgVideo, "\x17\x01\x00\x00\x00", 5);
+    EXPECT_TRUE(key.is_keyframe());
+    EXPECT_FALSE(key.is_sequence_header());
+    EXPECT_FALSE(key.is_video_sequence_header());
+    EXPECT_FALSE(key.is_audio_sequence_header());
+
+    // Inter frame (2) | AVC.
+    SrsMediaMessage inter = media(SrsMsgVideo, "\x27\x01\x00\x00\x00", 5);
+    EXPECT_FALSE(inter.is_keyframe());
+    EXPECT_FALSE(inter.is_sequence_header());
+
+    // AVCPacketType 0: the decoder configuration record, a keyframe tag but no start point.
+    SrsMediaMessage sh = media(SrsMsgVideo, "\x17\x00\x00\x00\x00", 5);
+    EXPECT_FALSE(sh.is_keyframe());
+    EXPECT_TRUE(sh.is_sequence_header());
+    EXPECT_TRUE(sh.is_video_sequence_header());
+    EXPECT_FALSE(sh.is_audio_sequence_header());
+
+    // Legacy HEVC (12) sequence header.
+    EXPECT_TRUE(media(SrsMsgVideo, "\x1c\x00", 2).is_video_sequence_header());
+    // Enhanced RTMP: keyframe SequenceStart 'hvc1', then keyframe CodedFrames.
+    const char ex_seq[] = {(char)0x90, 'h', 'v', 'c', '1'};
+    const char ex_key[] = {(char)0x91, 'h', 'v', 'c', '1'};
+    EXPECT_TRUE(media(SrsMsgVideo, ex_seq, 5).is_video_sequence_header());
+    EXPECT_FALSE(media(SrsMsgVideo, ex_seq, 5).is_keyframe());
+    EXPECT_TRUE(media(SrsMsgVideo, ex_key, 5).is_keyframe());
+    EXPECT_FALSE(media(SrsMsgVideo, ex_key, 5).is_sequence_header());
+}
+
+TEST(KernelMessageTest, MediaFlagsAac) {
+    SrsMediaMessage sh = media(SrsMsgAudio, "\xaf\x00\x12\x10", 4);
+    EXPECT_TRUE(sh.is_sequence_header());
+    EXPECT_TRUE(sh.is_audio_sequence_header());
+    EXPECT_FALSE(sh.is_video_sequence_header());
+    EXPECT_FALSE(sh.is_keyframe());
+
+    SrsMediaMessage raw = media(SrsMsgAudio, "\xaf\x01\x21\x10", 4);
+    EXPECT_FALSE(raw.is_sequence_header());
+    EXPECT_FALSE(raw.is_keyframe());
+}
+
+TEST(KernelMessageTest, MediaFlagsOtherCodecsAndTypes) {
+    // MP3 (2) and Speex (11) have no sequence header, whatever their second byte.
+    EXPECT_FALSE(media(SrsMsgAudio, "\x2f\x00", 2).is_sequence_header());
+    EXPECT_FALSE(media(SrsMsgAudio, "\xbf\x00", 2).is_sequence_header());
+    // VP6 (4) keyframe: a start point; no sequence header.
+    SrsMediaMessage vp6 = media(SrsMsgVideo, "\x14\x00", 2);
+    EXPECT_TRUE(vp6.is_keyframe());
+    EXPECT_FALSE(vp6.is_sequence_header());
+    // The flags follow the message type: the same bytes as audio or data are no video keyframe.
+    EXPECT_FALSE(media(SrsMsgAudio, "\x17\x01", 2).is_keyframe());
+    EXPECT_FALSE(media(SrsMsgAMF0Data, "\x17\x00", 2).is_sequence_header());
+    EXPECT_FALSE(media(SrsMsgVideo, "\xaf\x00", 2).is_sequence_header());
+    // A sequence header needs its packet type byte.
+    EXPECT_FALSE(media(SrsMsgVideo, "\x17", 1).is_sequence_header());
+    EXPECT_TRUE(media(SrsMsgVideo, "\x17", 1).is_keyframe());
+    EXPECT_FALSE(media(SrsMsgAudio, "\xaf", 1).is_sequence_header());
+}
+
+TEST(KernelMessageTest, MediaFlagsEmpty) {
+    SrsMediaMessage empty = media(SrsMsgVideo, "", 0);
+    EXPECT_FALSE(empty.is_keyframe());
+    EXPECT_FALSE(empty.is_sequence_header());
+    SrsMediaMessage none;
+    none.type = SrsMsgVideo;
+    EXPECT_FALSE(none.is_keyframe());
+    EXPECT_FALSE(none.is_sequence_header());
+    none.type = SrsMsgAudio;
+    EXPECT_FALSE(none.is_audio_sequence_header());
+}
+
+TEST(KernelMessageTest, MediaFlagsWorkedOutOncePerPayload) {
+    SrsMediaMessage m = media(SrsMsgVideo, "\x17\x01", 2);
+    SrsMediaMessage copy = m;
+    EXPECT_TRUE(m.is_keyframe());
+    // The copies share the answer: the bytes are immutable, so it is not worked out again
+    // (proved by changing the bytes behind the cache's back, which no producer may do).
+    copy.payload->data()[0] = 0x27;
+    EXPECT_TRUE(copy.is_keyframe());
+    // The cache lives in the payload's padding: no byte more per payload.
+    EXPECT_EQ(2 * sizeof(void*), sizeof(SrsSharedPayload));
+}
+
+TEST(KernelMessageTest, VideoCodedKeyframe) {
+    EXPECT_TRUE(SrsFlvTag::is_video_coded_keyframe("\x17\x01", 2));
+    EXPECT_FALSE(SrsFlvTag::is_video_coded_keyframe("\x17\x00", 2));  // sequence header
+    EXPECT_FALSE(SrsFlvTag::is_video_coded_keyframe("\x17\x02", 2));  // end of sequence
+    EXPECT_FALSE(SrsFlvTag::is_video_coded_keyframe("\x27\x01", 2));
+    EXPECT_FALSE(SrsFlvTag::is_video_coded_keyframe("\x17", 1));
+    EXPECT_TRUE(SrsFlvTag::is_video_coded_keyframe("\x14", 1));  // VP6: any keyframe
+    EXPECT_TRUE(SrsFlvTag::is_video_coded_keyframe("\x91hvc1", 5));
+    EXPECT_TRUE(SrsFlvTag::is_video_coded_keyframe("\x93hvc1", 5));
+    EXPECT_FALSE(SrsFlvTag::is_video_coded_keyframe("\x90hvc1", 5));
+    EXPECT_FALSE(SrsFlvTag::is_video_coded_keyframe("\xa1hvc1", 5));
+    EXPECT_FALSE(SrsFlvTag::is_video_coded_keyframe("", 0));
+}

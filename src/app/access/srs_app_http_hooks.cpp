@@ -1,7 +1,7 @@
 #include <srs_app_http_hooks.hpp>
 
-#include <srs_app_config.hpp>
 #include <srs_app_api_context.hpp>
+#include <srs_app_config.hpp>
 #include <srs_app_statistic.hpp>
 #include <srs_core_log.hpp>
 #include <srs_core_utility.hpp>
@@ -63,9 +63,8 @@ bool srs_hook_event_enforced(SrsHookEvent event) {
     return event == SrsHookEvent::Connect || event == SrsHookEvent::Publish || event == SrsHookEvent::Play;
 }
 
-SrsHookRequest srs_hook_request_of_http_player(SrsHttpMessage* r, SrsStatistic* stat, const std::string& cid,
-                                               const std::string& vhost, const std::string& app,
-                                               const std::string& stream) {
+SrsHookRequest srs_hook_request_of_http_player(SrsHttpMessage* r, const std::string& cid, const std::string& vhost,
+                                               const std::string& app, const std::string& stream) {
     SrsHookRequest h;
     h.client_id = cid;
     h.ip = r->peer_ip();
@@ -76,11 +75,6 @@ SrsHookRequest srs_hook_request_of_http_player(SrsHttpMessage* r, SrsStatistic* 
     h.param = r->query().empty() ? "" : "?" + r->query();
     h.pageUrl = r->header()->get("Referer");
     h.stream_url = srs_generate_stream_url(vhost, app, stream);
-    if (stat) {
-        h.server_id = stat->server_id();
-        h.service_id = stat->service_id();
-        h.stream_id = srs_hook_stream_id(stat, vhost, app, stream);
-    }
     return h;
 }
 

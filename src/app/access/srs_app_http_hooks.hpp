@@ -52,11 +52,10 @@ struct SrsHookRequest {
 };
 
 // The hook request of an HTTP player (HTTP-FLV/TS/AAC/MP3, an HLS session) of a stream: its
-// peer, the request's query and Referer, tcUrl as SRS names it (the URL up to the app), and the
-// server's and the stream's ids from the statistics (stat may be null).
-SrsHookRequest srs_hook_request_of_http_player(SrsHttpMessage* r, SrsStatistic* stat, const std::string& cid,
-                                               const std::string& vhost, const std::string& app,
-                                               const std::string& stream);
+// peer, the request's query and Referer, tcUrl as SRS names it (the URL up to the app). The
+// server's and the stream's ids come from the statistics when the client lifecycle calls a hook.
+SrsHookRequest srs_hook_request_of_http_player(SrsHttpMessage* r, const std::string& cid, const std::string& vhost,
+                                               const std::string& app, const std::string& stream);
 
 // The stream's id in /api/v1/streams, empty when the statistics do not know it (yet).
 std::string srs_hook_stream_id(SrsStatistic* stat, const std::string& vhost, const std::string& app,

@@ -3,6 +3,7 @@
 #include <srs_app_config.hpp>
 #include <srs_app_coworkers.hpp>
 #include <srs_app_forward.hpp>
+#include <srs_app_publish_feed.hpp>
 #include <srs_app_rtmp_client.hpp>
 #include <srs_core_log.hpp>
 #include <srs_core_utility.hpp>
@@ -338,6 +339,7 @@ srs_error_t SrsEdgeIngester::pull(const std::string& origin_text) {
     rtmp.set_recv_timeout(SRS_EDGE_PULSE);
     srs_utime_t last_media = srs_update_system_time();
     int64_t nb_msgs = 0;
+    SrsPublishFeed source_feed(source_);
     while (true) {
         if ((err = trd_->pull()) != srs_success) {
             return srs_error_wrap(err, "edge pull");
@@ -358,7 +360,7 @@ srs_error_t SrsEdgeIngester::pull(const std::string& origin_text) {
             }
             continue;
         }
-        if (msg.is_av() || msg.type == SrsMsgAggregate || msg.type == SrsMsgAMF0Data) {
+        if (SrsPublishFeed::takes(msg.type)) {
             last_media = srs_update_system_time();
             if (nb_msgs++ == 0) {
                 selector_.on_success();
@@ -366,16 +368,16 @@ srs_error_t SrsEdgeIngester::pull(const std::string& origin_text) {
                           msg.type);
             }
         }
-        if ((err = feed(&rtmp, msg)) != srs_success) {
+        if ((err = feed(&rtmp, &source_feed, msg)) != srs_success) {
             return err;
         }
     }
 }
 
-srs_error_t SrsEdgeIngester::feed(SrsRtmpClient* rtmp, const SrsMediaMessage& msg) {
+srs_error_t SrsEdgeIngester::feed(SrsRtmpClient* rtmp, SrsPublishFeed* source_feed, const SrsMediaMessage& msg) {
     srs_error_t err = srs_success;
 
-    bool media = msg.is_av() || msg.type == SrsMsgAggregate || msg.type == SrsMsgAMF0Data;
+    bool media = SrsPublishFeed::takes(msg.type);
     if (media && !published_) {
         if (source_->publishing()) {
             // A publisher of its own came first: nothing to pull.
@@ -389,50 +391,30 @@ srs_error_t SrsEdgeIngester::feed(SrsRtmpClient* rtmp, const SrsMediaMessage& ms
         published_ = true;
     }
 
-    switch (msg.type) {
-        case SrsMsgAudio:
-            err = source_->on_audio(msg);
-            break;
-        case SrsMsgVideo:
-            err = source_->on_video(msg);
-            break;
-        case SrsMsgAggregate:
-            err = source_->on_aggregate(msg);
-            break;
-        case SrsMsgAMF0Data:
-        case SrsMsgAMF0Command:
-        case SrsMsgAMF3Command: {
-            std::unique_ptr<SrsPacket> pkt;
-            if ((err = rtmp->decode_message(msg, &pkt)) != srs_success) {
-                // An unknown command is no reason to drop the pull.
-                srs_error_reset(err);
-                return srs_success;
-            }
-            if (SrsOnMetaDataPacket* meta = dynamic_cast<SrsOnMetaDataPacket*>(pkt.get())) {
-                SrsMediaMessage out;
-                if ((err = meta->to_on_metadata(msg.stream_id, msg.timestamp, &out)) != srs_success) {
-                    return err;
-                }
-                err = source_->on_meta_data(out);
-                break;
-            }
-            // Other statuses (NetStream.Play.UnpublishNotify: the origin's publisher left and may
-            // come back; if it does not, the media timeout moves the pull to the next origin).
-            std::string what;
-            if (SrsOnStatusCallPacket::is_error(pkt.get(), &what)) {
-                return srs_error_new(ERROR_RTMP_EDGE_PROXY_PULL, "origin %s refused play: %s", origin_.c_str(),
-                                     what.c_str());
-            }
-            return srs_success;
+    if (media) {
+        if ((err = source_feed->feed(msg)) != srs_success) {
+            // A feature of the source (HLS, DVR...) failed on this message, or the origin sent
+            // data that does not decode: the players keep their stream, the pull goes on.
+            srs_warn("edge: %s: %s", source_->url().c_str(), srs_error_summary(err).c_str());
+            srs_error_reset(err);
         }
-        default:
-            return srs_success;
+        return srs_success;
     }
-    if (err != srs_success) {
-        // A feature of the source (HLS, DVR...) failed on this message; it handles itself,
-        // the players keep their stream.
-        srs_warn("edge: %s: %s", source_->url().c_str(), srs_error_summary(err).c_str());
+    if (msg.type != SrsMsgAMF0Command && msg.type != SrsMsgAMF3Command) {
+        return srs_success;
+    }
+
+    std::unique_ptr<SrsPacket> pkt;
+    if ((err = rtmp->decode_message(msg, &pkt)) != srs_success) {
+        // An unknown command is no reason to drop the pull.
         srs_error_reset(err);
+        return srs_success;
+    }
+    // Other statuses (NetStream.Play.UnpublishNotify: the origin's publisher left and may come
+    // back; if it does not, the media timeout moves the pull to the next origin).
+    std::string what;
+    if (SrsOnStatusCallPacket::is_error(pkt.get(), &what)) {
+        return srs_error_new(ERROR_RTMP_EDGE_PROXY_PULL, "origin %s refused play: %s", origin_.c_str(), what.c_str());
     }
     return srs_success;
 }

@@ -20,6 +20,7 @@ class SrsLiveSource;
 class SrsLiveSourceManager;
 class SrsEdgeServer;
 class SrsRtmpClient;
+class SrsPublishFeed;
 class SrsForwarder;
 class SrsForwardServer;
 class SrsRedisRegistration;
@@ -110,7 +111,9 @@ public:
 private:
     // Pulls from one origin until it fails, idles out or the coroutine stops.
     srs_error_t pull(const std::string& origin);
-    srs_error_t feed(SrsRtmpClient* rtmp, const SrsMediaMessage& msg);
+    // One message from the origin: media and data into the source (publishing it at the first),
+    // the origin's commands here.
+    srs_error_t feed(SrsRtmpClient* rtmp, SrsPublishFeed* source_feed, const SrsMediaMessage& msg);
     // Whether no player was left for SRS_EDGE_IDLE_TIMEOUT (tracked across calls).
     bool idle_expired();
     // The origins of this stream now, from the config or the coworkers; false when the vhost

@@ -16,11 +16,6 @@
 
 namespace {
 
-bool is_sequence_header(const SrsMediaMessage& msg) {
-    return (msg.is_video() && SrsFlvTag::is_video_sequence_header(msg.data(), msg.size())) ||
-           (msg.is_audio() && SrsFlvTag::is_audio_sequence_header(msg.data(), msg.size()));
-}
-
 std::string handler_key(const std::string& vhost, const std::string& app, const std::string& stream) {
     return vhost + "/" + app + "/" + stream;
 }
@@ -83,8 +78,7 @@ bool srs_dvr_segment_should_cut(int64_t elapsed_ms, srs_utime_t duration, bool w
     if (!wait_keyframe || !has_video) {
         return true;
     }
-    return msg.is_video() && SrsFlvTag::is_video_keyframe(msg.data(), msg.size()) &&
-           !SrsFlvTag::is_video_sequence_header(msg.data(), msg.size());
+    return msg.is_keyframe();
 }
 
 SrsDvrServer::SrsDvrServer() {
@@ -314,7 +308,7 @@ srs_error_t SrsDvrSourceHandler::on_meta_data(const SrsMediaMessage& msg) {
 void SrsDvrSourceHandler::on_media(const SrsMediaMessage& msg) {
     srs_error_t err = srs_success;
     // The sequence headers are kept even when not recording, for a start through the API.
-    bool sh = is_sequence_header(msg);
+    bool sh = msg.is_sequence_header();
     if (msg.is_video()) {
         has_video_ = true;
         if (sh) {
@@ -327,7 +321,7 @@ void SrsDvrSourceHandler::on_media(const SrsMediaMessage& msg) {
         return;
     }
     if (wait_key_) {
-        if (!msg.is_video() || sh || !SrsFlvTag::is_video_keyframe(msg.data(), msg.size())) {
+        if (!msg.is_keyframe()) {
             return;
         }
         wait_key_ = false;

@@ -29,31 +29,10 @@ bool ends_with(const std::string& s, const std::string& suffix) {
     return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+// The first bytes of a tag in a file being scanned: no message (and no payload) to ask.
 bool is_sequence_header(uint8_t type, const char* data, int size) {
     return (type == SrsMsgVideo && SrsFlvTag::is_video_sequence_header(data, size)) ||
            (type == SrsMsgAudio && SrsFlvTag::is_audio_sequence_header(data, size));
-}
-
-// A coded video keyframe: an index entry. Not a sequence header nor an end of sequence (which
-// ffmpeg sends as a keyframe tag when it stops): FLV spec E.4.3.1 AVCPacketType 1, or enhanced
-// RTMP PacketTypeCodedFrames(X).
-bool is_index_keyframe(const char* data, int size) {
-    if (size < 1) {
-        return false;
-    }
-    uint8_t h = (uint8_t)data[0];
-    if (h & 0x80) {
-        int packet_type = h & 0x0f;
-        return ((h >> 4) & 0x07) == 1 && (packet_type == 1 || packet_type == 3);
-    }
-    if ((h >> 4) != 1) {
-        return false;
-    }
-    int codec = h & 0x0f;
-    if (codec == 7 || codec == 12) {
-        return size >= 2 && data[1] == 1;
-    }
-    return true;
 }
 
 // The publisher's properties from an onMetaData tag body, without the ones the DVR writes.
@@ -220,7 +199,7 @@ srs_error_t srs_dvr_flv_scan(const std::string& path, SrsDvrFlvScan* out) {
                 out->first_ts = ts;
             }
             out->last_ts = std::max(out->last_ts, ts);
-            if (type == SrsMsgVideo && is_index_keyframe(first, nfirst)) {
+            if (type == SrsMsgVideo && SrsFlvTag::is_video_coded_keyframe(first, nfirst)) {
                 out->keyframes.push_back(SrsDvrFlvKeyframe{pos, ts});
             }
         }
@@ -233,7 +212,7 @@ srs_error_t srs_dvr_flv_scan(const std::string& path, SrsDvrFlvScan* out) {
 
 void SrsDvrFile::on_written(const SrsMediaMessage& msg, int64_t timestamp) {
     // The duration is the media's: sequence headers carry no time of their own.
-    if (msg.is_av() && !is_sequence_header(msg.type, msg.data(), msg.size())) {
+    if (msg.is_av() && !msg.is_sequence_header()) {
         if (first_ts_ < 0) {
             first_ts_ = timestamp;
         }
@@ -367,7 +346,7 @@ srs_error_t SrsDvrFlvFile::write(const SrsMediaMessage& msg) {
     if ((err = enc_.write_tag(msg.type, ts, msg.data(), msg.size())) != srs_success) {
         return srs_error_wrap(err, "dvr write %s", tmp_.c_str());
     }
-    if (msg.is_video() && is_index_keyframe(msg.data(), msg.size())) {
+    if (msg.is_video() && SrsFlvTag::is_video_coded_keyframe(msg.data(), msg.size())) {
         keyframes_.push_back(SrsDvrFlvKeyframe{pos, ts});
     }
     on_written(msg, ts);

@@ -277,7 +277,7 @@ srs_error_t SrsHlsSourceHandler::on_audio(const SrsMediaMessage& msg) {
         return srs_success;
     }
     // After a restart, audio waits for the first video keyframe (headers pass).
-    if (wait_keyframe_ && !SrsFlvTag::is_audio_sequence_header(msg.data(), msg.size())) {
+    if (wait_keyframe_ && !msg.is_audio_sequence_header()) {
         return srs_success;
     }
     srs_error_t err = muxer_->on_audio(msg);
@@ -291,8 +291,8 @@ srs_error_t SrsHlsSourceHandler::on_video(const SrsMediaMessage& msg) {
     if (!muxer_) {
         return srs_success;
     }
-    if (wait_keyframe_ && !SrsFlvTag::is_video_sequence_header(msg.data(), msg.size())) {
-        if (!SrsFlvTag::is_video_keyframe(msg.data(), msg.size())) {
+    if (wait_keyframe_ && !msg.is_video_sequence_header()) {
+        if (!msg.is_keyframe()) {
             return srs_success;
         }
         wait_keyframe_ = false;

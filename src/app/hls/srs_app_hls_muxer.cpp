@@ -244,7 +244,7 @@ srs_error_t SrsHlsMuxer::on_audio(const SrsMediaMessage& msg) {
     if (!publishing_ || config_.acodec == "an" || msg.size() < 2) {
         return srs_success;
     }
-    if (SrsFlvTag::is_audio_sequence_header(msg.data(), msg.size())) {
+    if (msg.is_audio_sequence_header()) {
         std::string sh(msg.data(), msg.size());
         // A new audio config mid-stream: players must reset their decoder (RFC 8216 4.3.2.3).
         if (!audio_sh_.empty() && sh != audio_sh_ && current_ && current_has_frames_) {
@@ -268,7 +268,7 @@ srs_error_t SrsHlsMuxer::on_video(const SrsMediaMessage& msg) {
     if (!publishing_ || config_.vcodec == "vn" || msg.size() < 2) {
         return srs_success;
     }
-    if (SrsFlvTag::is_video_sequence_header(msg.data(), msg.size())) {
+    if (msg.is_video_sequence_header()) {
         std::string sh(msg.data(), msg.size());
         if (!video_sh_.empty() && sh != video_sh_ && current_ && current_has_frames_) {
             if ((err = close_segment(last_dts_)) != srs_success) {
@@ -313,7 +313,7 @@ bool SrsHlsMuxer::should_cut(const SrsMediaMessage& msg, bool video, bool keyfra
 srs_error_t SrsHlsMuxer::write_frame(const SrsMediaMessage& msg, bool video) {
     srs_error_t err = srs_success;
     int64_t dts = msg.timestamp;
-    bool keyframe = video && SrsFlvTag::is_video_keyframe(msg.data(), msg.size());
+    bool keyframe = video && msg.is_keyframe();
 
     if (video) {
         has_video_ = true;

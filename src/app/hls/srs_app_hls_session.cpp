@@ -1,7 +1,6 @@
 #include <srs_app_hls_session.hpp>
 
 #include <srs_app_config.hpp>
-#include <srs_app_http_stream.hpp>
 #include <srs_app_statistic.hpp>
 #include <srs_core_log.hpp>
 #include <srs_core_utility.hpp>
@@ -57,14 +56,14 @@ srs_utime_t srs_hls_ctx_timeout(srs_utime_t hls_fragment) {
     return std::max<srs_utime_t>(3 * hls_fragment, 10 * SRS_UTIME_SECONDS);
 }
 
-SrsHlsSession::SrsHlsSession(const SrsHookRequest& hook, srs_utime_t now, srs_utime_t timeout)
-    : hook_(hook), last_(now), timeout_(timeout) {}
+SrsHlsSession::SrsHlsSession(SrsClientLease lease, srs_utime_t now, srs_utime_t timeout)
+    : lease_(std::move(lease)), last_(now), timeout_(timeout) {}
 
 SrsHlsSessionTable::SrsHlsSessionTable(std::function<srs_utime_t()> clock) : clock_(std::move(clock)) {}
 
-SrsHlsSession* SrsHlsSessionTable::add(const SrsHookRequest& hook, srs_utime_t timeout) {
-    std::unique_ptr<SrsHlsSession>& s = sessions_[hook.client_id];
-    s = std::make_unique<SrsHlsSession>(hook, clock_(), timeout);
+SrsHlsSession* SrsHlsSessionTable::add(SrsClientLease lease, srs_utime_t timeout) {
+    std::unique_ptr<SrsHlsSession>& s = sessions_[lease.cid()];
+    s = std::make_unique<SrsHlsSession>(std::move(lease), clock_(), timeout);
     return s.get();
 }
 
@@ -106,8 +105,8 @@ std::vector<std::unique_ptr<SrsHlsSession>> SrsHlsSessionTable::take_all() {
     return r;
 }
 
-SrsHlsSessions::SrsHlsSessions(const SrsHttpStreamServer* streams, std::function<srs_utime_t()> clock)
-    : streams_(streams), table_(std::move(clock)) {}
+SrsHlsSessions::SrsHlsSessions(SrsClientLifecycle* lifecycle, std::function<srs_utime_t()> clock)
+    : lifecycle_(lifecycle), table_(std::move(clock)) {}
 
 SrsHlsSessions::~SrsHlsSessions() {
     stop();
@@ -134,7 +133,7 @@ void SrsHlsSessions::stop() {
     // At quit: the sessions leave the statistics, without on_stop calls that would hold the
     // quit for a hook timeout each.
     for (auto& s : table_.take_all()) {
-        end(s.get(), false);
+        end(s.get(), SrsClientEnd::Quit);
     }
 }
 
@@ -157,8 +156,7 @@ srs_error_t SrsHlsSessions::serve_playlist(ISrsHttpResponseWriter* w, SrsHttpMes
         std::string stream = path.substr(slash == std::string::npos ? 0 : slash + 1);
         stream = stream.substr(0, stream.rfind('.'));
 
-        SrsStatistic* stat = streams_ ? streams_->stat() : nullptr;
-        SrsHookRequest h = srs_hook_request_of_http_player(r, stat, srs_context_generate(), vhost, app, stream);
+        SrsHookRequest h = srs_hook_request_of_http_player(r, srs_context_generate(), vhost, app, stream);
         SrsStatisticRequest sr;
         sr.vhost = vhost;
         sr.app = app;
@@ -167,16 +165,21 @@ srs_error_t SrsHlsSessions::serve_playlist(ISrsHttpResponseWriter* w, SrsHttpMes
         sr.pageUrl = h.pageUrl;
         sr.ip = h.ip;
 
-        if ((err = srs_http_hooks_call(conf, SrsHookEvent::Play, h)) != srs_success) {
+        // security and refer were checked for this request by the static files (each HLS
+        // request is): the lifecycle runs on_play.
+        SrsClientAsk ask;
+        ask.type = SrsAccessType::Play;
+        ask.refer_all = true;
+        ask.checked = true;
+        SrsClientLease lease(h);
+        if (lifecycle_ && (err = lifecycle_->admit(conf, ask, h, &lease)) != srs_success) {
             srs_warn("hls: %s play %s refused, 403: %s", h.ip.c_str(), path.c_str(), srs_error_summary(err).c_str());
             srs_error_reset(err);
             return srs_http_write_error(w, 403);
         }
         srs_utime_t timeout = srs_hls_ctx_timeout(conf.vhost(vhost, srs_key::vhost_hls_hls_fragment));
-        table_.add(h, timeout);
-        if (stat) {
-            stat->on_client(h.client_id, sr, SrsClientHlsPlay, nullptr);
-        }
+        lease.join_stats(sr, SrsClientHlsPlay, nullptr);
+        table_.add(std::move(lease), timeout);
         std::string url = srs_hls_ctx_url(r->raw_path(), r->query(), h.client_id);
         srs_trace("hls: %s play %s as session %s, timeout=%dms, sessions=%d", h.ip.c_str(), path.c_str(),
                   h.client_id.c_str(), (int)(timeout / SRS_UTIME_MILLISECONDS), (int)table_.size());
@@ -189,7 +192,7 @@ srs_error_t SrsHlsSessions::serve_playlist(ISrsHttpResponseWriter* w, SrsHttpMes
 
 srs_error_t SrsHlsSessions::write_playlist(ISrsHttpResponseWriter* w, const std::string& ctx, const std::string& out) {
     srs_error_t err = srs_success;
-    if (SrsStatistic* stat = streams_ ? streams_->stat() : nullptr) {
+    if (SrsStatistic* stat = lifecycle_ ? lifecycle_->stat() : nullptr) {
         stat->add_bytes(ctx, 0, (int64_t)out.size());
     }
     w->header()->set_content_type(srs_http_mime_type(".m3u8"));
@@ -209,35 +212,22 @@ void SrsHlsSessions::on_request(SrsHttpMessage* r, int64_t bytes) {
     if (ctx.empty() || !table_.touch(ctx)) {
         return;
     }
-    if (SrsStatistic* stat = streams_ ? streams_->stat() : nullptr) {
+    if (SrsStatistic* stat = lifecycle_ ? lifecycle_->stat() : nullptr) {
         stat->add_bytes(ctx, 0, bytes);
     }
 }
 
 void SrsHlsSessions::check() {
     for (auto& s : table_.take_expired()) {
-        end(s.get(), true);
+        end(s.get(), s->kicked() ? SrsClientEnd::Kicked : SrsClientEnd::Normal);
     }
 }
 
-void SrsHlsSessions::end(SrsHlsSession* s, bool hooks) {
-    SrsStatistic* stat = streams_ ? streams_->stat() : nullptr;
-    std::shared_ptr<const SrsConfig> conf = streams_ ? streams_->config() : nullptr;
+void SrsHlsSessions::end(SrsHlsSession* s, SrsClientEnd why) {
     srs_trace("hls: session %s of %s from %s ends (%s), sessions=%d", s->cid().c_str(), s->hook().stream_url.c_str(),
               s->remote_ip().c_str(), s->kicked() ? "kicked" : "timeout", (int)table_.size());
-    if (stat) {
-        SrsStatisticRequest sr;
-        sr.vhost = s->hook().vhost;
-        sr.app = s->hook().app;
-        sr.stream = s->hook().stream;
-        SrsStatisticStream* st = stat->find_stream(sr);
-        s->hook().stream_id = st ? st->id_ : "";
-        stat->on_disconnect(s->cid());
-    }
-    if (conf && hooks) {
-        srs_error_t err = srs_http_hooks_call(*conf, SrsHookEvent::Stop, s->hook());
-        srs_error_reset(err);
-    }
+    s->lease().set_end(why);
+    s->lease().release();
 }
 
 srs_error_t SrsHlsSessions::cycle() {

@@ -6,6 +6,7 @@
 // /api/v1/clients ("hls-play"), and can be kicked there. See doc/hls.md.
 #pragma once
 
+#include <srs_app_client_lifecycle.hpp>
 #include <srs_app_conn.hpp>
 #include <srs_app_http_hooks.hpp>
 #include <srs_core.hpp>
@@ -21,7 +22,6 @@
 class SrsConfig;
 class SrsHttpMessage;
 class ISrsHttpResponseWriter;
-class SrsHttpStreamServer;
 
 // The query parameter that carries the session id.
 constexpr const char* SRS_HLS_CTX_PARAM = "hls_ctx";
@@ -45,13 +45,13 @@ srs_utime_t srs_hls_ctx_timeout(srs_utime_t hls_fragment);
 // One HLS player: a virtual connection known by its context id, whose life is its requests.
 class SrsHlsSession : public ISrsConnection {
 public:
-    // hook: the body of its on_play/on_stop (client_id is the session id).
-    SrsHlsSession(const SrsHookRequest& hook, srs_utime_t now, srs_utime_t timeout);
+    // lease: the admitted player (client_id is the session id); the session ends with it.
+    SrsHlsSession(SrsClientLease lease, srs_utime_t now, srs_utime_t timeout);
 
 public:
     srs_error_t start() override { return srs_success; }
-    const std::string& cid() const override { return hook_.client_id; }
-    std::string remote_ip() const override { return hook_.ip; }
+    const std::string& cid() const override { return lease_.cid(); }
+    std::string remote_ip() const override { return lease_.client().ip; }
     const char* desc() const override { return "HLS"; }
     // A kick: the session ends at the next check, whatever its last request.
     void expire() override { kicked_ = true; }
@@ -59,11 +59,11 @@ public:
     void touch(srs_utime_t now) { last_ = now; }
     bool expired(srs_utime_t now) const { return kicked_ || now - last_ >= timeout_; }
     bool kicked() const { return kicked_; }
-    const SrsHookRequest& hook() const { return hook_; }
-    SrsHookRequest& hook() { return hook_; }
+    const SrsHookRequest& hook() const { return lease_.client(); }
+    SrsClientLease& lease() { return lease_; }
 
 private:
-    SrsHookRequest hook_;
+    SrsClientLease lease_;
     srs_utime_t last_;
     srs_utime_t timeout_;
     bool kicked_ = false;
@@ -76,8 +76,8 @@ public:
     SRS_DISALLOW_COPY(SrsHlsSessionTable);
 
 public:
-    // Adds a session whose id is hook.client_id (replacing one of the same id).
-    SrsHlsSession* add(const SrsHookRequest& hook, srs_utime_t timeout);
+    // Adds a session whose id is the lease's client id (replacing one of the same id).
+    SrsHlsSession* add(SrsClientLease lease, srs_utime_t timeout);
     // Refreshes a live session; null when there is none of that id or it has expired (an
     // expired one waits for take_expired() to end it with its hook).
     SrsHlsSession* touch(const std::string& ctx);
@@ -99,9 +99,9 @@ private:
 // comes at all).
 class SrsHlsSessions : public ISrsCoroutineHandler {
 public:
-    // streams gives the running config and the statistics; not owned, outlives this object.
-    explicit SrsHlsSessions(const SrsHttpStreamServer* streams,
-                            std::function<srs_utime_t()> clock = srs_get_system_time);
+    // lifecycle admits the sessions as players (may be null: no hooks, no statistics); not
+    // owned, outlives this object.
+    explicit SrsHlsSessions(SrsClientLifecycle* lifecycle, std::function<srs_utime_t()> clock = srs_get_system_time);
     ~SrsHlsSessions() override;
     SRS_DISALLOW_COPY(SrsHlsSessions);
 
@@ -120,7 +120,7 @@ public:
                                const std::string& vhost, const std::string& body);
     // A request of another HLS file (a segment) of size bytes: refreshes its session, if any.
     void on_request(SrsHttpMessage* r, int64_t bytes);
-    // Ends the expired sessions: on_stop, and they leave the statistics.
+    // Ends the expired sessions: they leave the statistics, and on_stop.
     void check();
     // A session as a connection, for the API's kick; null if none.
     ISrsConnection* find_connection(const std::string& cid) const { return table_.find(cid); }
@@ -130,11 +130,12 @@ public:
 private:
     // Sends a playlist of session ctx, counted in its sent bytes.
     srs_error_t write_playlist(ISrsHttpResponseWriter* w, const std::string& ctx, const std::string& out);
-    // Logs the end, leaves the statistics and calls on_stop (when hooks).
-    void end(SrsHlsSession* s, bool hooks);
+    // Logs the end and releases the session's lease: it leaves the statistics, and on_stop
+    // unless the server quits.
+    void end(SrsHlsSession* s, SrsClientEnd why);
 
 private:
-    const SrsHttpStreamServer* streams_;
+    SrsClientLifecycle* lifecycle_;
     SrsHlsSessionTable table_;
     // Last, so it stops before the table goes.
     std::unique_ptr<SrsCoroutine> trd_;

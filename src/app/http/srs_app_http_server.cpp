@@ -69,7 +69,11 @@ srs_error_t SrsHttpStaticHandler::serve_http(ISrsHttpResponseWriter* w, SrsHttpM
     std::shared_ptr<const SrsConfig> conf = streams_ ? streams_->config() : nullptr;
     if (conf && (ext == ".m3u8" || ext == ".ts")) {
         std::string vhost = conf->resolve_vhost(r->hostname());
-        srs_error_t err = vhost.empty() ? srs_success : srs_http_player_check(*conf, vhost, r);
+        srs_error_t err = srs_success;
+        if (!vhost.empty()) {
+            SrsHookRequest client = srs_hook_request_of_http_player(r, "", vhost, "", "");
+            err = streams_->lifecycle()->check(*conf, srs_http_player_ask(), client);
+        }
         if (err != srs_success) {
             srs_warn("hls: %s get %s refused, 403: %s", r->peer_ip().c_str(), r->path().c_str(),
                      srs_error_summary(err).c_str());
@@ -108,7 +112,7 @@ srs_error_t SrsHttpStaticHandler::serve_http(ISrsHttpResponseWriter* w, SrsHttpM
 }
 
 SrsHttpServer::SrsHttpServer(SrsLiveSourceManager* sources, SrsHlsMemoryStore* hls_store)
-    : hls_store_(hls_store), streams_(sources, &mux_), hls_sessions_(&streams_) {
+    : hls_store_(hls_store), streams_(sources, &mux_), hls_sessions_(streams_.lifecycle()) {
     mux_ref_ = std::make_shared<MuxRef>(&mux_);
     cors_ = std::make_shared<SrsHttpCorsMux>(mux_ref_, true);
     mux_.hijack(&streams_);

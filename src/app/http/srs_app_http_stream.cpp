@@ -4,8 +4,6 @@
 #include <srs_app_http_hooks.hpp>
 #include <srs_app_http_ts_cache.hpp>
 #include <srs_app_play_loop.hpp>
-#include <srs_app_refer.hpp>
-#include <srs_app_security.hpp>
 #include <srs_app_source.hpp>
 #include <srs_app_statistic.hpp>
 #include <srs_app_vhost.hpp>
@@ -316,12 +314,11 @@ SrsLiveConsumerConfig srs_http_stream_consumer_config(const SrsConfig& conf, con
     return srs_live_consumer_config_load(conf, vhost);
 }
 
-srs_error_t srs_http_player_check(const SrsConfig& conf, const std::string& vhost, SrsHttpMessage* r) {
-    srs_error_t err = srs_success;
-    if ((err = srs_security_check(conf, vhost, SrsAccessType::Play, r->peer_ip())) != srs_success) {
-        return err;
-    }
-    return srs_refer_check(conf, vhost, SrsAccessType::Play, r->header()->get("Referer"), true);
+SrsClientAsk srs_http_player_ask() {
+    SrsClientAsk ask;
+    ask.type = SrsAccessType::Play;
+    ask.refer_all = true;
+    return ask;
 }
 
 SrsLiveStreamHandler::SrsLiveStreamHandler(SrsHttpStreamServer* server, const std::string& vhost,
@@ -339,14 +336,16 @@ srs_error_t SrsLiveStreamHandler::serve_http(ISrsHttpResponseWriter* w, SrsHttpM
 
     std::shared_ptr<const SrsConfig> conf = server_->config();
     std::string cid = srs_context_get();
-    SrsStatistic* stat = server_->stat();
 
-    // `security`, `refer` and `hooks` (on_play): once per player, before anything is set up.
-    SrsHookRequest hr;
+    // The lifecycle admits the player (security, refer, on_play) once, before anything is set
+    // up; a HEAD is no player: security and refer only.
+    SrsClientLease lease;
+    SrsHookRequest hr = srs_hook_request_of_http_player(r, cid, vhost_, app_, stream_);
     if (conf) {
-        hr = srs_hook_request_of_http_player(r, stat, cid, vhost_, app_, stream_);
-        if ((err = srs_http_player_check(*conf, vhost_, r)) == srs_success && !r->is_head()) {
-            err = srs_http_hooks_call(*conf, SrsHookEvent::Play, hr);
+        if (r->is_head()) {
+            err = server_->lifecycle()->check(*conf, srs_http_player_ask(), hr);
+        } else {
+            err = server_->lifecycle()->admit(*conf, srs_http_player_ask(), hr, &lease);
         }
         if (err != srs_success) {
             srs_warn("http-stream: %s play %s refused, 403: %s", r->peer_ip().c_str(), url_.c_str(),
@@ -354,6 +353,8 @@ srs_error_t SrsLiveStreamHandler::serve_http(ISrsHttpResponseWriter* w, SrsHttpM
             srs_error_reset(err);
             return srs_http_write_error(w, 403);
         }
+    } else {
+        server_->lifecycle()->admit_unchecked(srs_http_player_ask(), hr, &lease);
     }
 
     std::shared_ptr<SrsLiveSource> source;
@@ -378,14 +379,14 @@ srs_error_t SrsLiveStreamHandler::serve_http(ISrsHttpResponseWriter* w, SrsHttpM
     // Metadata only means something to FLV; the raw audio bodies skip video anyway.
     source->consumer_dumps(consumer.get(), true, kind_ == SrsLiveStreamKind::Flv, true);
 
-    if (stat) {
+    {
         SrsStatisticRequest req;
         req.vhost = vhost_;
         req.app = app_;
         req.stream = stream_;
         req.tcUrl = "http://" + r->host() + r->path();
         req.ip = r->peer_ip();
-        stat->on_client(cid, req, client_type(kind_), r->io());
+        lease.join_stats(req, client_type(kind_), r->io());
     }
     server_->nb_players_++;
     // A reload that removes or changes this vhost's mount disconnects the player (remount).
@@ -398,17 +399,10 @@ srs_error_t SrsLiveStreamHandler::serve_http(ISrsHttpResponseWriter* w, SrsHttpM
 
     server_->players_.erase(consumer.get());
     server_->nb_players_--;
-    if (std::shared_ptr<const SrsConfig> now = server_->config()) {
-        if (SrsStatistic* st = server_->stat()) {
-            hr.stream_id = srs_hook_stream_id(st, vhost_, app_, stream_);
-        }
-        srs_error_t r2 = srs_http_hooks_call(*now, SrsHookEvent::Stop, hr);
-        srs_error_reset(r2);
-    }
-    if (stat) {
-        stat->on_disconnect(
-            cid, err != srs_success && !srs_is_client_gracefully_close(err) && !srs_is_server_gracefully_close(err));
-    }
+    // on_stop, and the player leaves the statistics.
+    bool failed = err != srs_success && !srs_is_client_gracefully_close(err) && !srs_is_server_gracefully_close(err);
+    lease.set_end(failed ? SrsClientEnd::Failed : SrsClientEnd::Normal);
+    lease.release();
     return err;
 }
 
@@ -553,7 +547,7 @@ srs_error_t SrsLiveStreamHandler::do_serve(ISrsHttpResponseWriter* w, SrsHttpMes
 }
 
 SrsHttpStreamServer::SrsHttpStreamServer(SrsLiveSourceManager* sources, SrsHttpServeMux* mux)
-    : sources_(sources), mux_(mux) {}
+    : sources_(sources), mux_(mux), lifecycle_([this] { return config_; }, [this] { return stat_; }) {}
 
 SrsHttpStreamServer::~SrsHttpStreamServer() {
     for (auto& it : mountees_) {

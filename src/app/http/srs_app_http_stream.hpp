@@ -4,6 +4,7 @@
 // publishes; a request before that waits for the publisher (SRS's hstrs).
 #pragma once
 
+#include <srs_app_client_lifecycle.hpp>
 #include <srs_app_consumer.hpp>
 #include <srs_app_http_hooks.hpp>
 #include <srs_app_source_handler.hpp>
@@ -59,10 +60,10 @@ bool srs_http_remux_match(const std::string& mount, const std::string& vhost, co
 // How a player is fed, from the vhost's play section (as for RTMP players).
 SrsLiveConsumerConfig srs_http_stream_consumer_config(const SrsConfig& conf, const std::string& vhost);
 
-// `security` and `refer` for an HTTP player (HTTP-FLV/TS/AAC/MP3 and HLS) of a vhost: its peer
-// IP against the play rules, its Referer header against refer.all and refer.play.
-// ERROR_SECURITY_DENIED or ERROR_REFER_DENIED when refused (answer 403).
-srs_error_t srs_http_player_check(const SrsConfig& conf, const std::string& vhost, SrsHttpMessage* r);
+// How an HTTP player (HTTP-FLV/TS/AAC/MP3 and HLS) asks the lifecycle to play: its peer IP
+// against the play rules, its Referer header against refer.all and refer.play (it has no
+// connect). Refused players are answered 403.
+SrsClientAsk srs_http_player_ask();
 
 class SrsHttpStreamServer;
 
@@ -115,6 +116,9 @@ public:
     void set_stat(SrsStatistic* stat) { stat_ = stat; }
     SrsStatistic* stat() const { return stat_; }
     SrsLiveSourceManager* sources() const { return sources_; }
+    // Admits the players (and the HLS sessions) with the config and statistics above.
+    SrsClientLifecycle* lifecycle() { return &lifecycle_; }
+    const SrsClientLifecycle* lifecycle() const { return &lifecycle_; }
     // How long a player may wait for data (no publisher, or a stalled one) before the response
     // ends; 0 waits forever (SRS's behaviour).
     void set_idle_timeout(srs_utime_t v) { idle_timeout_ = v; }
@@ -145,6 +149,7 @@ private:
     SrsHttpServeMux* mux_;
     std::shared_ptr<const SrsConfig> config_;
     SrsStatistic* stat_ = nullptr;
+    SrsClientLifecycle lifecycle_;
     srs_utime_t idle_timeout_ = 0;
     // Stream url -> mux pattern.
     std::map<std::string, std::string> mounts_;

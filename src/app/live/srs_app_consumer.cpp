@@ -8,10 +8,15 @@
 
 namespace {
 
-// A video keyframe that is not a sequence header: a point a decoder can start from.
-bool srs_is_start_point(const SrsMediaMessage& m) {
-    return m.is_video() && SrsFlvTag::is_video_keyframe(m.data(), m.size()) &&
-           !SrsFlvTag::is_video_sequence_header(m.data(), m.size());
+// A player that waits for a keyframe takes the sequence headers and then starts at a keyframe.
+// Out of line: it is rare, and inlined it costs every enqueue of every player a few
+// instructions (measured with callgrind on 1000 players).
+__attribute__((noinline)) bool srs_pass_keyframe_gate(const SrsMediaMessage& msg, bool* waiting) {
+    if (msg.is_keyframe()) {
+        *waiting = false;
+        return true;
+    }
+    return msg.is_video_sequence_header();
 }
 
 }  // namespace
@@ -99,7 +104,7 @@ int SrsConsumerQueue::shrink() {
     int cut = -1;
     int last_kf = -1;
     for (int i = 1; i < n; i++) {
-        if (!srs_is_start_point(msgs_.at(i).msg)) {
+        if (!msgs_.at(i).msg.is_keyframe()) {
             continue;
         }
         last_kf = i;
@@ -127,7 +132,7 @@ int SrsConsumerQueue::shrink() {
 
 int SrsConsumerQueue::drop_to_last_keyframe() {
     for (int i = msgs_.size() - 1; i > 0; i--) {
-        if (srs_is_start_point(msgs_.at(i).msg)) {
+        if (msgs_.at(i).msg.is_keyframe()) {
             return cut_front(i);
         }
     }
@@ -145,9 +150,9 @@ int SrsConsumerQueue::cut_front(int cut) {
         const SrsMediaMessage& m = msgs_.at(i).msg;
         if (m.is_script()) {
             meta = m;
-        } else if (m.is_video() && SrsFlvTag::is_video_sequence_header(m.data(), m.size())) {
+        } else if (m.is_video_sequence_header()) {
             vsh = m;
-        } else if (m.is_audio() && SrsFlvTag::is_audio_sequence_header(m.data(), m.size())) {
+        } else if (m.is_audio_sequence_header()) {
             ash = m;
         }
     }
@@ -213,12 +218,8 @@ void SrsLiveConsumer::enqueue(const SrsMediaMessage& msg) {
         if (!receive_video_) {
             return;
         }
-        if (wait_keyframe_) {
-            if (srs_is_start_point(msg)) {
-                wait_keyframe_ = false;
-            } else if (!SrsFlvTag::is_video_sequence_header(msg.data(), msg.size())) {
-                return;
-            }
+        if (wait_keyframe_ && !srs_pass_keyframe_gate(msg, &wait_keyframe_)) {
+            return;
         }
     }
 
@@ -372,8 +373,7 @@ int SrsLiveConsumer::dump_packets(int max, std::vector<SrsMediaMessage>* out) {
     int n = queue_.dump(max, out);
     for (size_t i = from; !started_ && i < out->size(); i++) {
         const SrsMediaMessage& m = (*out)[i];
-        started_ = (m.is_video() && !SrsFlvTag::is_video_sequence_header(m.data(), m.size())) ||
-                   (m.is_audio() && !SrsFlvTag::is_audio_sequence_header(m.data(), m.size()));
+        started_ = m.is_av() && !m.is_sequence_header();
     }
     return n;
 }

@@ -23,11 +23,11 @@ void SrsGopCache::cache(const SrsMediaMessage& msg) {
     }
 
     if (msg.is_video()) {
-        if (SrsFlvTag::is_video_sequence_header(msg.data(), msg.size())) {
+        if (msg.is_video_sequence_header()) {
             return;
         }
         // A new GOP replaces the old one.
-        if (SrsFlvTag::is_video_keyframe(msg.data(), msg.size())) {
+        if (msg.is_keyframe()) {
             msgs_.clear();
             has_keyframe_ = true;
         } else if (!has_keyframe_) {
@@ -36,7 +36,7 @@ void SrsGopCache::cache(const SrsMediaMessage& msg) {
         }
         audio_after_last_video_ = 0;
     } else if (msg.is_audio()) {
-        if (SrsFlvTag::is_audio_sequence_header(msg.data(), msg.size())) {
+        if (msg.is_audio_sequence_header()) {
             return;
         }
         audio_after_last_video_++;

@@ -168,9 +168,9 @@ srs_error_t SrsLiveSource::on_av_imp(const SrsMediaMessage& msg) {
     srs_error_t err = srs_success;
     bool audio = msg.is_audio();
 
-    bool sh = audio ? SrsFlvTag::is_audio_sequence_header(msg.data(), msg.size())
-                    : SrsFlvTag::is_video_sequence_header(msg.data(), msg.size());
-    if (sh) {
+    // The first question asked of a message entering the hub: its payload works out its
+    // keyframe and sequence header flags here, once, for every player and feature after.
+    if (msg.is_sequence_header()) {
         (audio ? audio_sh_ : video_sh_) = msg;
         update_codec_info(msg);
     } else if (!(audio ? codec_.audio_codec_id : codec_.video_codec_id)) {
@@ -284,20 +284,19 @@ srs_error_t SrsLiveSource::on_aggregate(const SrsMediaMessage& msg) {
 }
 
 void SrsLiveSource::update_codec_info(const SrsMediaMessage& msg) {
-    const uint8_t* p = (const uint8_t*)msg.data();
     int size = msg.size();
     if (size < 1) {
         return;
     }
 
-    bool is_sh = msg.is_video() ? SrsFlvTag::is_video_sequence_header(msg.data(), size)
-                                : SrsFlvTag::is_audio_sequence_header(msg.data(), size);
-    if (!is_sh) {
+    if (!msg.is_sequence_header()) {
         // Codecs without a sequence header (MP3, Speex, VP6, ...): the FLV tag header.
-        if (msg.is_video() && !(p[0] & 0x80)) {
-            codec_.video_codec_id = p[0] & 0x0f;
+        if (msg.is_video()) {
+            if (int id = SrsFlvTag::video_codec_id(msg.data(), size)) {
+                codec_.video_codec_id = id;
+            }
         } else if (msg.is_audio()) {
-            codec_.audio_codec_id = p[0] >> 4;
+            codec_.audio_codec_id = SrsFlvTag::audio_codec_id(msg.data(), size);
         }
         return;
     }

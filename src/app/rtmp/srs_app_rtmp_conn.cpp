@@ -3,8 +3,7 @@
 #include <srs_app_config.hpp>
 #include <srs_app_edge.hpp>
 #include <srs_app_play_loop.hpp>
-#include <srs_app_refer.hpp>
-#include <srs_app_security.hpp>
+#include <srs_app_publish_feed.hpp>
 #include <srs_app_server.hpp>
 #include <srs_app_statistic.hpp>
 #include <srs_app_vhost.hpp>
@@ -92,17 +91,13 @@ srs_error_t SrsRtmpConn::cycle() {
                  stage_.c_str(), duration, in, out, srs_error_desc(err).c_str());
         failed = true;
     }
-    // `hooks`: on_close for a client that on_connect let in; its answer is only logged.
-    if (connected_) {
-        SrsHookRequest hr = hook_request();
-        hr.send_bytes = out;
-        hr.recv_bytes = in;
-        srs_error_t r = srs_http_hooks_call(*server_->config(), SrsHookEvent::Close, hr);
-        srs_error_reset(r);
-    }
-    // `api`: the last bytes are counted and the client leaves the statistics.
-    if (SrsStatistic* stat = server_->stat()) {
-        stat->on_disconnect(cid_, failed);
+    // The client leaves the statistics (its last bytes counted), and on_close follows for a
+    // client that on_connect let in, describing it as it is now.
+    if (conn_lease_.active()) {
+        conn_lease_.update(hook_request());
+        conn_lease_.set_bytes(in, out);
+        conn_lease_.set_end(failed ? SrsClientEnd::Failed : kicked_ ? SrsClientEnd::Kicked : SrsClientEnd::Normal);
+        conn_lease_.release();
     }
 
     // The partial messages are freed with us; glibc would keep that heap for good (at the top
@@ -163,21 +158,16 @@ srs_error_t SrsRtmpConn::connect_app(const SrsConfig& config) {
         return err;
     }
 
-    // `refer` (refer.all) and `hooks` (on_connect) may refuse the client: connect _error.
-    if ((err = srs_refer_check_connect(config, req_->vhost, req_->pageUrl)) == srs_success) {
-        err = srs_http_hooks_call(config, SrsHookEvent::Connect, hook_request());
-    }
-    // `edge`: token_traverse asks the origin whether it takes this client's connect.
-    if (err == srs_success) {
-        err = srs_edge_check_connect(config, *req_);
-    }
+    // The lifecycle may refuse the client (refer.all, on_connect), and so may the edge's
+    // token_traverse, which asks the origin whether it takes this client's connect: _error.
+    err = server_->lifecycle().connect(
+        config, hook_request(), [this, &config] { return srs_edge_check_connect(config, *req_); }, &conn_lease_);
     if (err != srs_success) {
         srs_error_t r = rtmp_->response_connect_reject(req_.get(), srs_error_summary(err));
         srs_error_reset(r);
         srs_warn("connect refused, NetConnection.Connect.Rejected: %s", srs_error_summary(err).c_str());
         return err;
     }
-    connected_ = true;
 
     const std::string& vhost = req_->vhost;
     int64_t out_ack = config.vhost(vhost, srs_key::vhost_out_ack_size);
@@ -281,35 +271,25 @@ srs_error_t SrsRtmpConn::service(const std::shared_ptr<SrsConfig>& connect_confi
               req_->param.c_str(), duration > 0 ? srsu2msi(duration) : -1);
 
     // --- `api`: the client shows in /api/v1/clients from here; its socket's byte counters give
-    // its kbps. It leaves in cycle() (or when the manager disposes of the connection). ---
-    if (SrsStatistic* stat = server_->stat()) {
-        stat->on_client(cid_, srs_stat_request(*req_), srs_stat_client_type(type), skt_.get());
-    }
+    // its kbps. It leaves in cycle() with the connection's lease. ---
+    conn_lease_.join_stats(srs_stat_request(*req_), srs_stat_client_type(type), skt_.get());
 
-    if ((err = check_access(*config, type)) != srs_success) {
+    SrsClientLease lease;
+    if ((err = check_access(*config, type, &lease)) != srs_success) {
         return err;
     }
 
     if (type == SrsRtmpConnPlay) {
-        return playing(config);
+        return playing(config, &lease);
     }
     if (srs_client_type_is_publish(type)) {
-        return publishing(config, type);
+        return publishing(config, type, &lease);
     }
     return srs_error_new(ERROR_RTMP_CLIENT_ROLE, "unknown client type %d", (int)type);
 }
 
 SrsHookRequest SrsRtmpConn::hook_request() const {
     SrsHookRequest r;
-    if (SrsStatistic* stat = server_->stat()) {
-        r.server_id = stat->server_id();
-        r.service_id = stat->service_id();
-        if (!req_->stream.empty()) {
-            if (SrsStatisticStream* s = stat->find_stream(srs_stat_request(*req_))) {
-                r.stream_id = s->id_;
-            }
-        }
-    }
     r.client_id = cid_;
     r.ip = ip_;
     r.vhost = req_->vhost;
@@ -322,16 +302,13 @@ SrsHookRequest SrsRtmpConn::hook_request() const {
     return r;
 }
 
-srs_error_t SrsRtmpConn::check_access(const SrsConfig& config, int client_type) {
+srs_error_t SrsRtmpConn::check_access(const SrsConfig& config, int client_type, SrsClientLease* lease) {
     srs_error_t err = srs_success;
     bool publish = client_type != SrsRtmpConnPlay;
     SrsAccessType type = publish ? SrsAccessType::Publish : SrsAccessType::Play;
-    // `security` and `refer` first (local, cheap), then the hook, as SRS does.
-    if ((err = srs_security_check(config, req_->vhost, type, ip_)) == srs_success &&
-        (err = srs_refer_check(config, req_->vhost, type, req_->pageUrl)) == srs_success) {
-        err = srs_http_hooks_call(config, publish ? SrsHookEvent::Publish : SrsHookEvent::Play, hook_request());
-    }
-    if (err == srs_success) {
+    SrsClientAsk ask;
+    ask.type = type;
+    if ((err = server_->lifecycle().admit(config, ask, hook_request(), lease)) == srs_success) {
         return err;
     }
     const char* code = publish ? SRS_STATUS_PUBLISH_REJECTED : SRS_STATUS_PLAY_REJECTED;
@@ -352,7 +329,7 @@ srs_error_t SrsRtmpConn::check_access(const SrsConfig& config, int client_type) 
 
 // ---- publish ----
 
-srs_error_t SrsRtmpConn::publishing(const std::shared_ptr<SrsConfig>& config, int type) {
+srs_error_t SrsRtmpConn::publishing(const std::shared_ptr<SrsConfig>& config, int type, SrsClientLease* lease) {
     srs_error_t err = srs_success;
 
     std::shared_ptr<SrsLiveSource> source;
@@ -368,9 +345,8 @@ srs_error_t SrsRtmpConn::publishing(const std::shared_ptr<SrsConfig>& config, in
         srs_error_reset(r);
         srs_warn("publish %s refused, NetStream.Publish.BadName: %s", source->url().c_str(),
                  srs_error_summary(err).c_str());
-        // on_publish let it in: the hook server hears it is over.
-        srs_error_t r2 = srs_http_hooks_call(*server_->config(), SrsHookEvent::Unpublish, hook_request());
-        srs_error_reset(r2);
+        // on_publish let it in: the hook server hears it is over (on_unpublish).
+        lease->release();
         return srs_error_wrap(err, "acquire publish");
     }
 
@@ -395,10 +371,8 @@ srs_error_t SrsRtmpConn::publishing(const std::shared_ptr<SrsConfig>& config, in
     }
 
     source->on_unpublish(this);
-    {
-        srs_error_t r = srs_http_hooks_call(*server_->config(), SrsHookEvent::Unpublish, hook_request());
-        srs_error_reset(r);
-    }
+    lease->set_end(kicked_ ? SrsClientEnd::Kicked : SrsClientEnd::Normal);
+    lease->release();
     if (err != srs_success && !kicked_) {
         return srs_error_wrap(err, "publish %s", source->url().c_str());
     }
@@ -456,6 +430,7 @@ srs_error_t SrsRtmpConn::do_publishing(const SrsConfig& config, SrsLiveSource* s
     srs_utime_t normal_timeout = config.vhost(req_->vhost, srs_key::vhost_publish_normal_timeout);
     rtmp_->set_recv_timeout(firstpkt_timeout);
 
+    SrsPublishFeed feed(source);
     bool got_media = false;
     int64_t nb_msgs = 0;
     srs_utime_t last_report = srs_get_system_time();
@@ -486,7 +461,7 @@ srs_error_t SrsRtmpConn::do_publishing(const SrsConfig& config, SrsLiveSource* s
         nb_msgs++;
 
         bool done = false;
-        if ((err = handle_publish_message(source, msg, &done)) != srs_success) {
+        if ((err = handle_publish_message(&feed, msg, &done)) != srs_success) {
             return srs_error_wrap(err, "handle message type=%d size=%d", msg.type, msg.size());
         }
         if (done) {
@@ -502,23 +477,15 @@ srs_error_t SrsRtmpConn::do_publishing(const SrsConfig& config, SrsLiveSource* s
     }
 }
 
-srs_error_t SrsRtmpConn::handle_publish_message(SrsLiveSource* source, const SrsMediaMessage& msg, bool* done) {
+srs_error_t SrsRtmpConn::handle_publish_message(SrsPublishFeed* feed, const SrsMediaMessage& msg, bool* done) {
     srs_error_t err = srs_success;
 
-    switch (msg.type) {
-        case SrsMsgAudio:
-            return source->on_audio(msg);
-        case SrsMsgVideo:
-            return source->on_video(msg);
-        case SrsMsgAggregate:
-            return source->on_aggregate(msg);
-        case SrsMsgAMF0Data:
-        case SrsMsgAMF3Data:
-        case SrsMsgAMF0Command:
-        case SrsMsgAMF3Command:
-            break;
-        default:
-            return err;
+    // Media and data go to the source; what is left of RTMP here is the publisher's commands.
+    if (SrsPublishFeed::takes(msg.type)) {
+        return feed->feed(msg);
+    }
+    if (msg.type != SrsMsgAMF0Command && msg.type != SrsMsgAMF3Command) {
+        return err;
     }
 
     std::unique_ptr<SrsPacket> pkt;
@@ -529,13 +496,6 @@ srs_error_t SrsRtmpConn::handle_publish_message(SrsLiveSource* source, const Srs
         return err;
     }
 
-    if (SrsOnMetaDataPacket* meta = dynamic_cast<SrsOnMetaDataPacket*>(pkt.get())) {
-        SrsMediaMessage out;
-        if ((err = meta->to_on_metadata(msg.stream_id, msg.timestamp, &out)) != srs_success) {
-            return err;
-        }
-        return source->on_meta_data(out);
-    }
     if (SrsFMLEStartPacket* fc = dynamic_cast<SrsFMLEStartPacket*>(pkt.get())) {
         if (fc->command_name == SRS_CMD_FC_UNPUBLISH) {
             srs_trace("publisher sent FCUnpublish %s", fc->stream_name.c_str());
@@ -559,7 +519,7 @@ srs_error_t SrsRtmpConn::handle_publish_message(SrsLiveSource* source, const Srs
 
 // ---- play ----
 
-srs_error_t SrsRtmpConn::playing(const std::shared_ptr<SrsConfig>& config) {
+srs_error_t SrsRtmpConn::playing(const std::shared_ptr<SrsConfig>& config, SrsClientLease* lease) {
     srs_error_t err = srs_success;
 
     // A player may come before the publisher: it waits on the source for it.
@@ -587,10 +547,9 @@ srs_error_t SrsRtmpConn::playing(const std::shared_ptr<SrsConfig>& config) {
 
     err = do_playing(source.get(), consumer.get());
 
-    {
-        srs_error_t r = srs_http_hooks_call(*server_->config(), SrsHookEvent::Stop, hook_request());
-        srs_error_reset(r);
-    }
+    // on_stop.
+    lease->set_end(consumer->expired() ? SrsClientEnd::Kicked : SrsClientEnd::Normal);
+    lease->release();
     srs_trace("stop play %s after %d ms, out=%lld bytes, %lld msgs dropped for a slow network", source->url().c_str(),
               srsu2msi(srs_update_system_time() - start_time_), (long long)rtmp_->get_send_bytes(),
               (long long)consumer->nb_dropped());

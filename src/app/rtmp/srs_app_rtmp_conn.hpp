@@ -2,6 +2,7 @@
 // or playing from a live source, in its own coroutine.
 #pragma once
 
+#include <srs_app_client_lifecycle.hpp>
 #include <srs_app_conn.hpp>
 #include <srs_app_http_hooks.hpp>
 #include <srs_app_source.hpp>
@@ -17,6 +18,7 @@ class SrsConfig;
 class SrsRequest;
 class SrsRtmpServer;
 class SrsStSocket;
+class SrsPublishFeed;
 
 // The timeout of each blocking step before media flows, and of a send to a player that
 // stopped reading (SRS_CONSTS_RTMP_TIMEOUT).
@@ -65,27 +67,30 @@ private:
     void apply_nodelay(bool v);
 
     // Publish.
-    srs_error_t publishing(const std::shared_ptr<SrsConfig>& config, int type);
+    // lease: the admitted publish, released (on_unpublish) when the publish ends.
+    srs_error_t publishing(const std::shared_ptr<SrsConfig>& config, int type, SrsClientLease* lease);
     srs_error_t acquire_publish(const SrsConfig& config, SrsLiveSource* source);
     srs_error_t do_publishing(const SrsConfig& config, SrsLiveSource* source);
-    srs_error_t handle_publish_message(SrsLiveSource* source, const SrsMediaMessage& msg, bool* done);
+    srs_error_t handle_publish_message(SrsPublishFeed* feed, const SrsMediaMessage& msg, bool* done);
     // After FCUnpublish an encoder still sends deleteStream before it closes (ffmpeg, OBS):
     // closing at once fails that write on its side ("Broken pipe"). Reads until deleteStream,
     // the client's close, or SRS_RTMP_UNPUBLISH_LINGER.
     void linger_after_unpublish();
 
     // Play.
-    srs_error_t playing(const std::shared_ptr<SrsConfig>& config);
+    // lease: the admitted play, released (on_stop) when the play ends.
+    srs_error_t playing(const std::shared_ptr<SrsConfig>& config, SrsClientLease* lease);
     // Feeds the player through the live play loop, with this connection as its sink.
     srs_error_t do_playing(SrsLiveSource* source, SrsLiveConsumer* consumer);
     // The RTMP sink of the play loop (srs_app_rtmp_conn.cpp): chunks and writes a batch, and
     // reads the player's commands (pause, receiveAudio/Video, closeStream) between sends.
     class PlaySink;
 
-    // Access control (security, refer, http_hooks): the body of this client's hooks, and the
-    // checks of a publish or play, which answer the client with onStatus error when refused.
+    // Admission by the server's lifecycle: how this client describes itself to the hooks, and
+    // the admission of a publish or play, which answers the client with onStatus error when
+    // the lifecycle refuses it.
     SrsHookRequest hook_request() const;
-    srs_error_t check_access(const SrsConfig& config, int client_type);
+    srs_error_t check_access(const SrsConfig& config, int client_type, SrsClientLease* lease);
 
 private:
     SrsServer* server_;
@@ -105,6 +110,6 @@ private:
     bool fc_unpublished_ = false;
     bool expired_ = false;
     std::string stage_ = "init";
-    // Whether on_connect allowed the client (on_close follows only then).
-    bool connected_ = false;
+    // Held once connect was admitted: on_close and leaving the statistics when it goes.
+    SrsClientLease conn_lease_;
 };

@@ -16,7 +16,10 @@
 #include <algorithm>
 #include <csignal>
 
-SrsServer::SrsServer(std::shared_ptr<SrsConfig> config) : config_(std::move(config)), signals_(this) {}
+SrsServer::SrsServer(std::shared_ptr<SrsConfig> config)
+    : config_(std::move(config)),
+      lifecycle_([this] { return std::shared_ptr<const SrsConfig>(config_); }, [this] { return stat(); }),
+      signals_(this) {}
 
 SrsServer::~SrsServer() {
     for (auto& l : listeners_) {

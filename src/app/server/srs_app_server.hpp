@@ -2,6 +2,7 @@
 // subsystem; runs the main loop and turns signals into reload, log reopen and quit.
 #pragma once
 
+#include <srs_app_client_lifecycle.hpp>
 #include <srs_app_conn.hpp>
 #include <srs_app_http_api.hpp>
 #include <srs_app_listener.hpp>
@@ -75,6 +76,8 @@ public:
 public:
     // The statistics that connections and sources report to (on_client, on_stream_publish...).
     SrsStatistic* stat() { return api_ ? api_->stat() : nullptr; }
+    // Admits the RTMP clients (hooks, security, refer, statistics).
+    SrsClientLifecycle& lifecycle() { return lifecycle_; }
     SrsSystemInfo* sysinfo() { return api_ ? api_->sysinfo() : nullptr; }
     // The HTTP API, where modules add their routes.
     SrsHttpApi* http_api() { return api_ ? api_->api() : nullptr; }
@@ -115,6 +118,8 @@ private:
     SrsForwardModule* forward_ = nullptr;
     SrsFfmpegModule* ffmpeg_ = nullptr;
     SrsEdgeModule* edge_ = nullptr;
+    // Before conns_: the connections' leases point at it.
+    SrsClientLifecycle lifecycle_;
     SrsConnectionManager conns_;
     SrsLiveSourceManager sources_;
     SrsSignalManager signals_;
