@@ -520,8 +520,11 @@ void SrsCoroutine::trim_stack() {
     }
     const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
     const uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
-    // Keep a page below us for madvise's own frames (and the x86-64 red zone).
-    const uintptr_t hi = (sp - page) & ~(page - 1);
+    // Keep what madvise's own frames (and the x86-64 red zone) use below us: the pages from
+    // kTrimMargin below our frame up. Not a whole page more: the loop that called us runs
+    // within a page of here for hours, and each page kept is 4 KiB per connection.
+    const uintptr_t kTrimMargin = 512;
+    const uintptr_t hi = (sp - kTrimMargin) & ~(page - 1);
     // ST puts the thread's bookkeeping above run()'s frame, less than a page; two pages of
     // margin keep the range inside this stack whatever ST did, however it was reused (a
     // reused stack is at least stack_size_ long).

@@ -118,6 +118,10 @@ srs_error_t SrsFlvTransmuxer::write_tags(const SrsMediaMessage* msgs, int count)
             return srs_error_wrap(err, "flv: writev %d tags", n);
         }
     }
+    // The batch's headers and iovecs live only while it is sent: a live player holds none
+    // between its writes, and the allocator hands the same memory to the next player.
+    std::vector<char>().swap(scratch_);
+    std::vector<iovec>().swap(iovs_);
     return srs_success;
 }
 

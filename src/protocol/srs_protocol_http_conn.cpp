@@ -95,6 +95,11 @@ srs_error_t SrsHttpServerConn::serve_one(SrsHttpMessage* r, bool* keep_alive) {
         }
     }
 
+    // A handler may stream for hours (HTTP-FLV): the read buffer is not needed meanwhile.
+    if (!has_body) {
+        parser_.release_buffer();
+    }
+
     SrsHttpResponseWriter w(io_, r);
     if ((err = handler_->serve_http(&w, r)) != srs_success) {
         if (!w.header_sent()) {

@@ -29,8 +29,9 @@ struct SrsHttpConnLimits {
 // Long responses (HTTP-FLV): the handler keeps writing inside serve_http until the
 // client goes away, with the body chunked (or close-delimited for HTTP/1.0). A write
 // fails once the peer is gone, but a stream with no data to send would not notice, so a
-// streaming handler starts a SrsHttpDisconnectWatcher on r->io() and checks its pull()
-// (or waits on it) between writes; the watcher's read returning EOF is the disconnect.
+// streaming handler reads r->io() between its writes when it is readable (the live play
+// loop does: SrsStSocket::readable_now, then a read; EOF is the disconnect), or, for an IO
+// that is not a socket, starts a SrsHttpDisconnectWatcher and checks its pull().
 // When the handler returns, the loop ends unless the response was complete and
 // keep-alive.
 class SrsHttpServerConn {

@@ -87,6 +87,13 @@ void SrsHttpParser::reset_message() {
     body_total_ = 0;
 }
 
+void SrsHttpParser::release_buffer() {
+    if (pos_ == end_) {
+        buf_.reset();
+        pos_ = end_ = 0;
+    }
+}
+
 srs_error_t SrsHttpParser::read_more() {
     srs_error_t err = srs_success;
     if (!buf_) {

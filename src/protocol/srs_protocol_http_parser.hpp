@@ -55,6 +55,10 @@ public:
     bool message_complete() const { return message_done_; }
     // Bytes received but not yet parsed (the start of a pipelined message).
     int buffered() const { return end_ - pos_; }
+    // Frees the read buffer when it holds nothing unparsed; the next read allocates it again.
+    // For a connection that will not read for long (a live stream), so that the 16 KiB of
+    // each waiting connection are not kept.
+    void release_buffer();
 
 private:
     friend class SrsHttpParserBody;

@@ -152,28 +152,30 @@ srs_error_t SrsHttpResponseWriter::send_body(const iovec* iov, int iovcnt, size_
     }
 
     char prefix[32];
-    iovs_.clear();
+    // For this write only (a live body keeps no iovecs between its writes).
+    std::vector<iovec> iovs;
+    iovs.reserve((size_t)iovcnt + 3);
     if (send_head) {
-        iovs_.push_back({(void*)head_.data(), head_.size()});
+        iovs.push_back({(void*)head_.data(), head_.size()});
     }
     if (framing_ == SrsHttpBodyChunked) {
         // RFC 7230 4.1: chunk-size in hex, CRLF, data, CRLF.
         int n = snprintf(prefix, sizeof(prefix), "%zx\r\n", size);
-        iovs_.push_back({prefix, (size_t)n});
+        iovs.push_back({prefix, (size_t)n});
     }
     for (int i = 0; i < iovcnt; i++) {
         if (iov[i].iov_len > 0) {
-            iovs_.push_back(iov[i]);
+            iovs.push_back(iov[i]);
         }
     }
     if (framing_ == SrsHttpBodyChunked) {
-        iovs_.push_back({(void*)"\r\n", 2});
+        iovs.push_back({(void*)"\r\n", 2});
     }
     // Send in batches under IOV_MAX; one chunk may span several writev calls.
     size_t done = 0;
-    while (done < iovs_.size()) {
-        int n = (int)std::min(iovs_.size() - done, (size_t)kSrsHttpMaxIovs);
-        if ((err = send_all(&iovs_[done], n)) != srs_success) {
+    while (done < iovs.size()) {
+        int n = (int)std::min(iovs.size() - done, (size_t)kSrsHttpMaxIovs);
+        if ((err = send_all(&iovs[done], n)) != srs_success) {
             return err;
         }
         done += (size_t)n;

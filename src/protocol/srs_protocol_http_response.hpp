@@ -90,7 +90,6 @@ private:
     int64_t content_length_ = -1;
     int64_t written_ = 0;
     std::string head_;
-    std::vector<iovec> iovs_;
 };
 
 // A complete small response: status, Content-Type, Content-Length and the body.

@@ -360,7 +360,18 @@ srs_error_t SrsRtmpProtocol::ensure(int n) {
     return srs_success;
 }
 
+void SrsRtmpProtocol::release_read_buffer() {
+    if (rpos_ == wpos_) {
+        std::vector<char>().swap(rbuf_);
+        rpos_ = wpos_ = 0;
+        rbuf_grow_ = false;
+    }
+}
+
 srs_error_t SrsRtmpProtocol::fill() {
+    if (rbuf_.empty()) {
+        rbuf_.resize(SRS_RTMP_READ_BUFFER_INITIAL);
+    }
     // Keep the unparsed tail (at most a partial header) at the front.
     if (rpos_ > 0) {
         int left = wpos_ - rpos_;

@@ -341,3 +341,26 @@ TEST(HttpHeaderTest, CaseInsensitiveOrdered) {
     inj.write(&out);
     EXPECT_EQ("Location: /a  Set-Cookie: x=1\r\n", out);
 }
+
+TEST(HttpParserTest, ReleasedBufferKeepsPipelinedBytes) {
+    // A live stream's connection frees its read buffer while it streams; a pipelined request
+    // already read is kept, and a read after a release works as before.
+    MockHttpIo io;
+    io.push("GET /a.flv HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n");
+    SrsHttpParser p(SrsHttpParser::Request);
+    std::unique_ptr<SrsHttpMessage> r;
+    HTTP_ASSERT_OK(p.parse_message(&io, &r));
+    EXPECT_EQ("/a.flv", r->path());
+    int pending = p.buffered();
+    ASSERT_GT(pending, 0);
+    p.release_buffer();
+    EXPECT_EQ(pending, p.buffered());
+    HTTP_ASSERT_OK(p.parse_message(&io, &r));
+    EXPECT_EQ("/b", r->path());
+    EXPECT_EQ(0, p.buffered());
+    p.release_buffer();
+
+    io.push("GET /c HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    HTTP_ASSERT_OK(p.parse_message(&io, &r));
+    EXPECT_EQ("/c", r->path());
+}

@@ -1100,3 +1100,38 @@ TEST(RtmpChunkTest, ConcurrentSendersDoNotInterleave) {
         EXPECT_EQ(SrsMsgAudio, out[5 + i].type);
     }
 }
+
+TEST(RtmpChunkTest, ReleasedReadBufferComesBackForTheNextMessage) {
+    // A player's connection frees its read buffer between its rare messages: the buffer is
+    // kept while it holds unparsed bytes (the next message's start), and a read after a
+    // release allocates it again.
+    std::string d1 = pattern(100, 1), d2 = pattern(200, 2);
+    ChunkBytes b;
+    b.fmt0(3, 10, 100, SrsMsgVideo, 1).data(d1);
+    b.fmt0(3, 20, 200, SrsMsgVideo, 1).data(d2.substr(0, 128));
+    b.fmt3(3).data(d2.substr(128));
+    SrsMockIo io(b.s);
+    // The first read takes the first message and the start of the second.
+    io.set_read_limit(120);
+    SrsRtmpProtocol p(&io);
+    SrsMediaMessage m;
+    ASSERT_FALSE(p.recv_message(&m));
+    EXPECT_EQ(d1, body(m));
+    ASSERT_TRUE(p.has_buffered_input());
+    p.release_read_buffer();
+    // Not released: the second message's first bytes are in it.
+    ASSERT_TRUE(p.has_buffered_input());
+    ASSERT_FALSE(p.recv_message(&m));
+    EXPECT_EQ(d2, body(m));
+    EXPECT_EQ(20, m.timestamp);
+    EXPECT_FALSE(p.has_buffered_input());
+    p.release_read_buffer();
+
+    // After a release, the next message is read into a new buffer.
+    std::string d3 = pattern(50, 3);
+    ChunkBytes b2;
+    b2.fmt0(3, 30, 50, SrsMsgVideo, 1).data(d3);
+    io.append(b2.s);
+    ASSERT_FALSE(p.recv_message(&m));
+    EXPECT_EQ(d3, body(m));
+}

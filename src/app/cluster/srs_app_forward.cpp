@@ -4,6 +4,7 @@
 
 #include <srs_app_config.hpp>
 #include <srs_app_http_hooks.hpp>
+#include <srs_app_play_loop.hpp>
 #include <srs_app_source.hpp>
 #include <srs_app_statistic.hpp>
 #include <srs_core_log.hpp>
@@ -358,6 +359,47 @@ srs_error_t SrsForwarder::cycle() {
     return srs_success;
 }
 
+// The forwarder's end of the play loop: an RTMP publish to the destination, whose answers are
+// read between sends.
+class SrsForwarder::ForwardSink : public ISrsLivePlaySink {
+public:
+    ForwardSink(SrsForwarder* f, SrsRtmpClient* rtmp, SrsStSocket* io, int stream_id)
+        : f_(f), rtmp_(rtmp), io_(io), stream_id_(stream_id) {}
+
+    srs_error_t write_batch(std::vector<SrsMediaMessage>& msgs) override {
+        for (SrsMediaMessage& m : msgs) {
+            m.stream_id = stream_id_;
+        }
+        srs_error_t err = rtmp_->send_messages(msgs.data(), (int)msgs.size());
+        if (err != srs_success) {
+            return srs_error_wrap(err, "send %d msgs", (int)msgs.size());
+        }
+        f_->nb_msgs_ += (int64_t)msgs.size();
+        // A healthy session: the next failure retries quickly.
+        f_->failures_ = 0;
+        return err;
+    }
+    srs_error_t on_stream_event(SrsLiveConsumerEvent ev, bool* end) override {
+        // Publish/unpublish of the source: the owner of the forwarder stops it at unpublish (the
+        // loop then drains); a republish continues on the same connection.
+        (void)ev;
+        (void)end;
+        return srs_success;
+    }
+    srs_error_t read_input(ISrsLivePlayControl* control, bool* closed) override {
+        (void)control;
+        (void)closed;
+        return read_destination(rtmp_, io_);
+    }
+    bool draining() const override { return f_->finish_; }
+
+private:
+    SrsForwarder* f_;
+    SrsRtmpClient* rtmp_;
+    SrsStSocket* io_;
+    int stream_id_;
+};
+
 srs_error_t SrsForwarder::forward_once() {
     srs_error_t err = srs_success;
 
@@ -397,60 +439,30 @@ srs_error_t SrsForwarder::forward_once() {
     srs_trace("forward %s -> %s: publishing (session %lld)", source_->url().c_str(), url().c_str(),
               (long long)nb_sessions_);
 
-    std::vector<SrsMediaMessage> msgs;
-    msgs.reserve(128);
-    const SrsLiveConsumerConfig& cc = options_.consumer;
     // From here the destination is read only when it has sent something.
     rtmp.set_recv_timeout(0);
-    srs_utime_t last_read = 0;
-    while (true) {
-        if ((err = trd_->pull()) != srs_success) {
-            return err;
-        }
-        srs_utime_t now = srs_update_system_time();
-        if (now - last_read >= SRS_FORWARD_READ_INTERVAL || now < last_read) {
-            last_read = now;
-            if ((err = read_destination(&rtmp, &io)) != srs_success) {
-                return err;
-            }
-        }
-        if (!finish_) {
-            consumer_->wait(cc.realtime ? 1 : cc.mw_msgs, cc.realtime ? 0 : cc.mw_latency);
-        }
-        if (consumer_->expired()) {
+    ForwardSink sink(this, &rtmp, &io, stream_id);
+    SrsLivePlayOptions options;
+    options.max_batch = 128;
+    options.read_interval = SRS_FORWARD_READ_INTERVAL;
+    SrsLivePlayLoop loop(consumer_.get(), &sink, options);
+    if ((err = loop.run()) != srs_success) {
+        if (srs_error_code(err) == ERROR_STREAM_KICKED) {
             // The vhost went away or was disabled: a new session starts from the source's state.
-            return srs_error_new(ERROR_FORWARD_FAILED, "queue expired: %s", consumer_->expire_reason().c_str());
+            srs_error_t expired =
+                srs_error_new(ERROR_FORWARD_FAILED, "queue expired: %s", consumer_->expire_reason().c_str());
+            srs_error_reset(err);
+            return expired;
         }
-        SrsLiveConsumerEvent ev;
-        while (consumer_->fetch_event(&ev)) {
-            // Publish/unpublish of the source: the owner of the forwarder stops it at unpublish;
-            // a republish continues on the same connection.
-        }
-        msgs.clear();
-        consumer_->dump_packets(128, &msgs);
-        if (msgs.empty() && finish_) {
-            // The source unpublished and everything before it was sent: end as an encoder does.
-            if ((err = rtmp.fmle_unpublish(stream_, stream_id)) != srs_success) {
-                return srs_error_wrap(err, "unpublish");
-            }
-            state_ = SrsForwarderState::Idle;
-            srs_trace("forward %s -> %s: finished, %lld msgs", source_->url().c_str(), url().c_str(),
-                      (long long)nb_msgs_);
-            return err;
-        }
-        if (msgs.empty()) {
-            continue;
-        }
-        for (SrsMediaMessage& m : msgs) {
-            m.stream_id = stream_id;
-        }
-        if ((err = rtmp.send_messages(msgs.data(), (int)msgs.size())) != srs_success) {
-            return srs_error_wrap(err, "send %d msgs", (int)msgs.size());
-        }
-        nb_msgs_ += (int64_t)msgs.size();
-        // A healthy session: the next failure retries quickly.
-        failures_ = 0;
+        return err;
     }
+    // The source unpublished and everything before it was sent: end as an encoder does.
+    if ((err = rtmp.fmle_unpublish(stream_, stream_id)) != srs_success) {
+        return srs_error_wrap(err, "unpublish");
+    }
+    state_ = SrsForwarderState::Idle;
+    srs_trace("forward %s -> %s: finished, %lld msgs", source_->url().c_str(), url().c_str(), (long long)nb_msgs_);
+    return err;
 }
 
 // ---- the feature ----

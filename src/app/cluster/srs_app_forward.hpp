@@ -144,6 +144,8 @@ public:
 private:
     // One connection: publish, then forward until an error or stop.
     srs_error_t forward_once();
+    // The play loop's sink of a session (srs_app_forward.cpp).
+    class ForwardSink;
 
 private:
     std::shared_ptr<SrsLiveSource> source_;

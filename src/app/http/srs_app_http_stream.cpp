@@ -3,6 +3,7 @@
 #include <srs_app_config.hpp>
 #include <srs_app_http_hooks.hpp>
 #include <srs_app_http_ts_cache.hpp>
+#include <srs_app_play_loop.hpp>
 #include <srs_app_source.hpp>
 #include <srs_app_statistic.hpp>
 #include <srs_app_vhost.hpp>
@@ -405,14 +406,91 @@ srs_error_t SrsLiveStreamHandler::serve_http(ISrsHttpResponseWriter* w, SrsHttpM
     return err;
 }
 
+namespace {
+
+// An HTTP player's end of the play loop: the body encoder out; in, only the client's close
+// (a streaming client has nothing to say), seen by polling the socket between sends.
+class HttpPlaySink : public ISrsLivePlaySink {
+public:
+    HttpPlaySink(SrsHttpStreamServer* server, const std::string& url, SrsLiveStreamKind kind, LiveEncoder* enc,
+                 SrsStSocket* skt, SrsHttpDisconnectWatcher* watcher)
+        : server_(server), url_(url), kind_(kind), enc_(enc), skt_(skt), watcher_(watcher) {}
+
+    srs_error_t write_batch(std::vector<SrsMediaMessage>& msgs) override {
+        if (kind_ == SrsLiveStreamKind::Ts && !ts_) {
+            ts_ = server_->ts_cache(url_);
+        }
+        srs_error_t err = enc_->write(msgs, ts_.get());
+        if (err != srs_success) {
+            return srs_error_wrap(err, "http-stream: send %d messages", (int)msgs.size());
+        }
+        return err;
+    }
+
+    srs_error_t on_stream_event(SrsLiveConsumerEvent ev, bool* end) override {
+        // The publisher left: a new publish may bring other codecs and timestamps, which an
+        // FLV/TS body cannot announce, so this response ends (players reconnect).
+        *end = ev == SrsLiveConsumerEvent::Unpublish;
+        return srs_success;
+    }
+
+    srs_error_t read_input(ISrsLivePlayControl* control, bool* closed) override {
+        (void)control;
+        (void)closed;
+        if (watcher_) {
+            return watcher_->pull();
+        }
+        if (!skt_) {
+            return srs_success;
+        }
+        // A readable socket returns at once from read: bytes (dropped), the end, or an error.
+        // Bounded, so a client that keeps sending cannot hold the loop here.
+        char buf[256];
+        for (int i = 0; i < 16 && skt_->readable_now(); i++) {
+            ssize_t n = 0;
+            srs_error_t err = skt_->read(buf, sizeof(buf), &n);
+            if (err != srs_success) {
+                std::string reason = srs_error_summary(err);
+                srs_error_reset(err);
+                return srs_error_new(ERROR_SOCKET_CLOSED, "client gone: %s", reason.c_str());
+            }
+        }
+        return srs_success;
+    }
+
+    int64_t send_bytes() const override { return skt_ ? skt_->get_send_bytes() : -1; }
+
+    // Before the wait too: the stream's TS goes with its publish, and a player that joins just
+    // before an unpublish first wakes after it.
+    void before_wait() override {
+        if (kind_ == SrsLiveStreamKind::Ts && !ts_) {
+            ts_ = server_->ts_cache(url_);
+        }
+    }
+
+private:
+    SrsHttpStreamServer* server_;
+    const std::string& url_;
+    SrsLiveStreamKind kind_;
+    LiveEncoder* enc_;
+    SrsStSocket* skt_;
+    SrsHttpDisconnectWatcher* watcher_;
+    // Set once the stream publishes (a player may come first and wait).
+    std::shared_ptr<SrsTsStreamCache> ts_;
+};
+
+}  // namespace
+
 srs_error_t SrsLiveStreamHandler::do_serve(ISrsHttpResponseWriter* w, SrsHttpMessage* r, SrsLiveConsumer* consumer,
                                            SrsLiveSource* source) {
     srs_error_t err = srs_success;
     std::shared_ptr<const SrsConfig> conf = server_->config();
 
-    // The client going away is seen by a reader coroutine even while no data flows.
+    // The client going away is seen by polling its socket between sends, in this coroutine;
+    // an IO that is not a socket gets a reader coroutine instead.
+    SrsStSocket* skt = dynamic_cast<SrsStSocket*>(r->io());
     std::unique_ptr<SrsHttpDisconnectWatcher> watcher;
-    if (r->io()) {
+    if (r->io() && !skt) {
         watcher = std::make_unique<SrsHttpDisconnectWatcher>(r->io());
         if ((err = watcher->start()) != srs_success) {
             return srs_error_wrap(err, "http-stream: watcher");
@@ -429,20 +507,6 @@ srs_error_t SrsLiveStreamHandler::do_serve(ISrsHttpResponseWriter* w, SrsHttpMes
         has_video = has_video && video_seen;
     }
 
-    // The merged write, from the consumer: re-read only when a reload changed it.
-    srs_utime_t mw_sleep = SRS_PLAY_PULSE;
-    int mw_msgs = 1;
-    uint32_t version = consumer->config_version();
-    srs_live_play_wait(consumer->config(), &mw_sleep, &mw_msgs);
-    // A player that stops reading is behind by its queue (queue_length) and what the kernel
-    // holds: keep the latter to about a second of the stream, as for RTMP players.
-    SrsStSocket* skt = dynamic_cast<SrsStSocket*>(r->io());
-    std::unique_ptr<SrsSendBufferSizer> sndbuf;
-    if (skt) {
-        sndbuf = std::make_unique<SrsSendBufferSizer>(skt->osfd());
-        sndbuf->set_merge_window(mw_sleep);
-    }
-
     HttpBodyWriter body(w);
     LiveEncoder enc(kind_, &body);
     // The head and the FLV header go out at once, so the client knows the stream exists.
@@ -456,70 +520,28 @@ srs_error_t SrsLiveStreamHandler::do_serve(ISrsHttpResponseWriter* w, SrsHttpMes
         }
     }
 
-    std::vector<SrsMediaMessage> msgs;
-    msgs.reserve(kMaxMessagesPerWrite);
-    // Set once the stream publishes (a player may come first and wait).
-    std::shared_ptr<SrsTsStreamCache> ts;
-    srs_utime_t last_data = srs_get_system_time();
-    int64_t nb_msgs = 0;
-    while (true) {
-        // A kick or quit (the connection's coroutine was interrupted), or the client left.
-        if ((err = srs_coroutine_pull_current()) != srs_success) {
-            return srs_error_wrap(err, "http-stream: %s", url_.c_str());
-        }
-        if (watcher && (err = watcher->pull()) != srs_success) {
-            return srs_error_wrap(err, "http-stream: %s", url_.c_str());
-        }
-        if (consumer->expired()) {
+    SrsLivePlayOptions options;
+    options.max_batch = kMaxMessagesPerWrite;
+    options.idle_timeout = server_->idle_timeout();
+    // A player that stops reading is behind by its queue (queue_length) and what the kernel
+    // holds: keep the latter to about a second of the stream, as for RTMP players.
+    options.osfd = skt ? skt->osfd() : -1;
+    HttpPlaySink sink(server_, url_, kind_, &enc, skt, watcher.get());
+    SrsLivePlayLoop loop(consumer, &sink, options);
+    if ((err = loop.run()) != srs_success) {
+        if (srs_error_code(err) == ERROR_STREAM_KICKED) {
             srs_trace("http-stream: %s disconnected: %s", url_.c_str(), consumer->expire_reason().c_str());
-            return srs_error_new(ERROR_STREAM_KICKED, "http-stream: %s", consumer->expire_reason().c_str());
+            srs_error_t kicked =
+                srs_error_new(ERROR_STREAM_KICKED, "http-stream: %s", consumer->expire_reason().c_str());
+            srs_error_reset(err);
+            return kicked;
         }
-        if (consumer->config_version() != version) {
-            version = consumer->config_version();
-            srs_live_play_wait(consumer->config(), &mw_sleep, &mw_msgs);
-            if (sndbuf) {
-                sndbuf->set_merge_window(mw_sleep);
-            }
-        }
-
-        // Before the wait too: the stream's TS goes with its publish, and a player that joins
-        // just before an unpublish first wakes after it.
-        if (kind_ == SrsLiveStreamKind::Ts && !ts) {
-            ts = server_->ts_cache(url_);
-        }
-        consumer->wait(mw_msgs, mw_sleep);
-
-        SrsLiveConsumerEvent ev;
-        bool ended = false;
-        while (consumer->fetch_event(&ev)) {
-            // The publisher left: a new publish may bring other codecs and timestamps, which
-            // an FLV/TS body cannot announce, so this response ends (players reconnect).
-            ended = ended || ev == SrsLiveConsumerEvent::Unpublish;
-        }
-        msgs.clear();
-        int n = consumer->dump_packets(kMaxMessagesPerWrite, &msgs);
-        if (kind_ == SrsLiveStreamKind::Ts && !ts) {
-            ts = server_->ts_cache(url_);
-        }
-        if (n > 0) {
-            if ((err = enc.write(msgs, ts.get())) != srs_success) {
-                return srs_error_wrap(err, "http-stream: send %d messages", n);
-            }
-            nb_msgs += n;
-            last_data = srs_get_system_time();
-            if (sndbuf) {
-                sndbuf->on_sent(skt->get_send_bytes(), msgs[n - 1].timestamp);
-            }
-        }
-        if (ended) {
-            srs_trace("http-stream: %s unpublished, end after %lld messages", url_.c_str(), (long long)nb_msgs);
-            break;
-        }
-        srs_utime_t idle = server_->idle_timeout();
-        if (n == 0 && idle > 0 && srs_get_system_time() - last_data > idle) {
-            srs_trace("http-stream: %s no data for %d ms, end", url_.c_str(), srsu2msi(idle));
-            break;
-        }
+        return srs_error_wrap(err, "http-stream: %s", url_.c_str());
+    }
+    if (loop.end() == SrsLivePlayEnd::Event) {
+        srs_trace("http-stream: %s unpublished, end after %lld messages", url_.c_str(), (long long)loop.nb_sent());
+    } else if (loop.end() == SrsLivePlayEnd::Idle) {
+        srs_trace("http-stream: %s no data for %d ms, end", url_.c_str(), srsu2msi(options.idle_timeout));
     }
     return w->final_request();
 }

@@ -2,6 +2,7 @@
 
 #include <srs_app_config.hpp>
 #include <srs_app_edge.hpp>
+#include <srs_app_play_loop.hpp>
 #include <srs_app_publish_feed.hpp>
 #include <srs_app_server.hpp>
 #include <srs_app_statistic.hpp>
@@ -544,11 +545,7 @@ srs_error_t SrsRtmpConn::playing(const std::shared_ptr<SrsConfig>& config, SrsCl
     srs_trace("play %s started, publishing=%d, %d queued for the start, %d players", source->url().c_str(),
               source->publishing(), consumer->size(), source->nb_consumers());
 
-    consumer_ = consumer.get();
-    play_source_ = source.get();
     err = do_playing(source.get(), consumer.get());
-    consumer_ = nullptr;
-    play_source_ = nullptr;
 
     // on_stop.
     lease->set_end(consumer->expired() ? SrsClientEnd::Kicked : SrsClientEnd::Normal);
@@ -559,193 +556,129 @@ srs_error_t SrsRtmpConn::playing(const std::shared_ptr<SrsConfig>& config, SrsCl
     return err;
 }
 
-srs_error_t SrsRtmpConn::do_playing(SrsLiveSource* source, SrsLiveConsumer* consumer) {
-    srs_error_t err = srs_success;
+// The player's end of the play loop: RTMP chunks out, the player's commands in.
+class SrsRtmpConn::PlaySink : public ISrsLivePlaySink {
+public:
+    PlaySink(SrsRtmpConn* conn, SrsLiveSource* source) : conn_(conn), source_(source) {}
 
+    srs_error_t write_batch(std::vector<SrsMediaMessage>& msgs) override {
+        for (SrsMediaMessage& m : msgs) {
+            m.stream_id = conn_->stream_id_;
+        }
+        srs_error_t err = conn_->rtmp_->send_messages(msgs.data(), (int)msgs.size());
+        if (err != srs_success) {
+            return srs_error_wrap(err, "send to player");
+        }
+        return err;
+    }
+
+    srs_error_t on_stream_event(SrsLiveConsumerEvent ev, bool* end) override {
+        (void)end;
+        bool published = ev == SrsLiveConsumerEvent::Publish;
+        srs_trace("play %s: stream %s, notify the player", source_->url().c_str(),
+                  published ? "republished" : "unpublished");
+        srs_error_t err = conn_->rtmp_->on_publish_notify(conn_->stream_id_, published);
+        if (err != srs_success) {
+            return srs_error_wrap(err, "notify player");
+        }
+        return err;
+    }
+
+    // The player's messages, read between sends when there are some: one coroutine (one stack)
+    // per player, and no player parked in ST's I/O queue, which the scheduler walks on every
+    // dispatch.
+    srs_error_t read_input(ISrsLivePlayControl* control, bool* closed) override {
+        srs_error_t err = srs_success;
+        while (!*closed && (conn_->rtmp_->protocol()->has_buffered_input() || conn_->skt_->readable_now())) {
+            SrsMediaMessage msg;
+            if ((err = conn_->rtmp_->recv_message(&msg)) != srs_success) {
+                if (srs_is_timeout(err)) {
+                    // Part of a message; the chunk layer keeps it and the next check goes on.
+                    srs_error_reset(err);
+                    return srs_success;
+                }
+                return srs_error_wrap(err, "read from player");
+            }
+            if ((err = handle_message(msg, control, closed)) != srs_success) {
+                return srs_error_wrap(err, "player message");
+            }
+        }
+        conn_->rtmp_->protocol()->release_read_buffer();
+        return err;
+    }
+
+    int64_t send_bytes() const override { return conn_->skt_->get_send_bytes(); }
+
+    void on_settings(const SrsLiveConsumerConfig& c, bool reload) override {
+        if (reload) {
+            conn_->apply_nodelay(c.tcp_nodelay);
+        }
+        srs_trace("%s %s: %s, mw_latency=%d ms, mw_msgs=%d, queue_length=%d ms, jitter=%s, atc=%d, tcp_nodelay=%d",
+                  reload ? "reload" : "playing", source_->url().c_str(), c.realtime ? "realtime" : "merged write",
+                  srsu2msi(c.mw_latency), c.mw_msgs, srsu2msi(c.queue_length), srs_jitter_algorithm_name(c.jitter),
+                  c.atc, c.tcp_nodelay);
+    }
+
+private:
+    srs_error_t handle_message(const SrsMediaMessage& msg, ISrsLivePlayControl* control, bool* closed) {
+        srs_error_t err = srs_success;
+
+        if (msg.type != SrsMsgAMF0Command && msg.type != SrsMsgAMF3Command) {
+            // Acks, user control and the like are handled by the chunk layer; a player sends
+            // no media.
+            return err;
+        }
+
+        std::unique_ptr<SrsPacket> pkt;
+        if ((err = conn_->rtmp_->decode_message(msg, &pkt)) != srs_success) {
+            return srs_error_wrap(err, "decode player command");
+        }
+        if (!pkt) {
+            return err;
+        }
+
+        if (SrsPausePacket* pause = dynamic_cast<SrsPausePacket*>(pkt.get())) {
+            srs_trace("player %s at %d ms", pause->is_pause ? "paused" : "resumed", (int)pause->time_ms);
+            if ((err = conn_->rtmp_->on_play_client_pause(conn_->stream_id_, pause->is_pause)) != srs_success) {
+                return srs_error_wrap(err, "pause reply");
+            }
+            control->on_pause(pause->is_pause);
+            return err;
+        }
+        if (SrsReceiveAVPacket* av = dynamic_cast<SrsReceiveAVPacket*>(pkt.get())) {
+            srs_trace("player %s %s", av->command_name.c_str(), av->enabled ? "on" : "off");
+            if (av->command_name == SRS_CMD_RECEIVE_AUDIO) {
+                control->on_receive_audio(av->enabled);
+            } else {
+                control->on_receive_video(av->enabled);
+            }
+            return err;
+        }
+        if (dynamic_cast<SrsCloseStreamPacket*>(pkt.get()) || dynamic_cast<SrsDeleteStreamPacket*>(pkt.get())) {
+            srs_trace("player closed the stream");
+            *closed = true;
+        }
+        return err;
+    }
+
+private:
+    SrsRtmpConn* conn_;
+    SrsLiveSource* source_;
+};
+
+srs_error_t SrsRtmpConn::do_playing(SrsLiveSource* source, SrsLiveConsumer* consumer) {
     // A player that stops reading is dropped when a send makes no progress for this long;
     // its queue stays bounded meanwhile.
     rtmp_->set_send_timeout(SRS_RTMP_TIMEOUT);
-    // The player's messages are read only when they are there (see read_play_messages): a
+    // The player's messages are read only when they are there (see PlaySink::read_input): a
     // message cut short waits for the next check instead of blocking the sends.
     rtmp_->set_recv_timeout(0);
 
-    // Realtime: wake at every message; else merge mw_latency of media (at least mw_msgs
-    // messages) into one writev, waking at least every mw_latency. Read from the consumer at
-    // start and when a reload of the vhost changed them (config_version), not per message.
-    srs_utime_t wait = SRS_RTMP_PULSE;
-    int nb_msgs = 1;
-    uint32_t version = consumer->config_version();
-    srs_live_play_wait(consumer->config(), &wait, &nb_msgs);
-    log_play_settings(source, consumer, "playing");
-    // A player that stops reading is behind by its queue (queue_length) and what the kernel
-    // holds: keep the latter to about a second of the stream.
-    SrsSendBufferSizer sndbuf(skt_->osfd());
-    sndbuf.set_merge_window(wait);
-
-    // Handshake, connect and play went deep; the loop below stays shallow for hours.
-    srs_coroutine_trim_stack();
-
-    int64_t first_ts = -1;
-    srs_utime_t last_read = 0;
-    while (true) {
-        if ((err = trd_->pull()) != srs_success) {
-            err = srs_error_wrap(err, "play");
-            break;
-        }
-        if (consumer->expired()) {
-            err = srs_error_new(ERROR_STREAM_KICKED, "%s", consumer->expire_reason().c_str());
-            break;
-        }
-        if (consumer->config_version() != version) {
-            version = consumer->config_version();
-            srs_live_play_wait(consumer->config(), &wait, &nb_msgs);
-            sndbuf.set_merge_window(wait);
-            apply_nodelay(consumer->config().tcp_nodelay);
-            log_play_settings(source, consumer, "reload");
-        }
-
-        consumer->wait(nb_msgs, wait);
-
-        // A realtime player wakes per message, a merged one every mw_latency; the socket is
-        // checked at most every SRS_RTMP_PLAY_READ_INTERVAL.
-        srs_utime_t now = srs_get_system_time();
-        if (now - last_read >= SRS_RTMP_PLAY_READ_INTERVAL || now < last_read) {
-            last_read = now;
-            bool done = false;
-            if ((err = read_play_messages(&done)) != srs_success) {
-                break;
-            }
-            if (done) {
-                err = srs_error_new(ERROR_RTMP_STREAM_EOF, "player closed the stream");
-                break;
-            }
-        }
-
-        // Everything queued goes out in as few writev calls as possible.
-        while (true) {
-            msgs_.clear();
-            msgs_.reserve(std::min(consumer->size(), SRS_RTMP_MW_MAX_MSGS));
-            int n = consumer->dump_packets(SRS_RTMP_MW_MAX_MSGS, &msgs_);
-            if (n <= 0) {
-                break;
-            }
-            for (SrsMediaMessage& m : msgs_) {
-                m.stream_id = stream_id_;
-            }
-            if ((err = rtmp_->send_messages(msgs_.data(), n)) != srs_success) {
-                break;
-            }
-            sndbuf.on_sent(skt_->get_send_bytes(), msgs_[n - 1].timestamp);
-            if (req_->duration > 0) {
-                if (first_ts < 0) {
-                    first_ts = msgs_.front().timestamp;
-                }
-                if ((msgs_.back().timestamp - first_ts) * SRS_UTIME_MILLISECONDS >= req_->duration) {
-                    err = srs_error_new(ERROR_RTMP_DURATION_EXCEED, "play duration %d ms reached",
-                                        srsu2msi(req_->duration));
-                    break;
-                }
-            }
-        }
-        // Like the chunk layer's send buffers, the batch lives only while it is sent.
-        std::vector<SrsMediaMessage>().swap(msgs_);
-        if (err != srs_success) {
-            if (srs_error_code(err) != ERROR_RTMP_DURATION_EXCEED) {
-                err = srs_error_wrap(err, "send to player");
-            }
-            break;
-        }
-
-        // Stream events, in order after the messages before them.
-        SrsLiveConsumerEvent ev;
-        while (consumer->fetch_event(&ev)) {
-            bool published = ev == SrsLiveConsumerEvent::Publish;
-            srs_trace("play %s: stream %s, notify the player", source->url().c_str(),
-                      published ? "republished" : "unpublished");
-            if ((err = rtmp_->on_publish_notify(stream_id_, published)) != srs_success) {
-                break;
-            }
-        }
-        if (err != srs_success) {
-            err = srs_error_wrap(err, "notify player");
-            break;
-        }
-    }
-    return err;
-}
-
-srs_error_t SrsRtmpConn::read_play_messages(bool* done) {
-    srs_error_t err = srs_success;
-    while (!*done && (rtmp_->protocol()->has_buffered_input() || skt_->readable_now())) {
-        SrsMediaMessage msg;
-        if ((err = rtmp_->recv_message(&msg)) != srs_success) {
-            if (srs_is_timeout(err)) {
-                // Part of a message; the chunk layer keeps it and the next check goes on.
-                srs_error_reset(err);
-                return srs_success;
-            }
-            return srs_error_wrap(err, "read from player");
-        }
-        if ((err = handle_play_message(msg, done)) != srs_success) {
-            return srs_error_wrap(err, "player message");
-        }
-    }
-    return err;
-}
-
-void SrsRtmpConn::log_play_settings(SrsLiveSource* source, SrsLiveConsumer* consumer, const char* when) {
-    const SrsLiveConsumerConfig& c = consumer->config();
-    srs_trace("%s %s: %s, mw_latency=%d ms, mw_msgs=%d, queue_length=%d ms, jitter=%s, atc=%d, tcp_nodelay=%d", when,
-              source->url().c_str(), c.realtime ? "realtime" : "merged write", srsu2msi(c.mw_latency), c.mw_msgs,
-              srsu2msi(c.queue_length), srs_jitter_algorithm_name(c.jitter), c.atc, c.tcp_nodelay);
-}
-
-srs_error_t SrsRtmpConn::handle_play_message(const SrsMediaMessage& msg, bool* done) {
-    srs_error_t err = srs_success;
-
-    if (msg.type != SrsMsgAMF0Command && msg.type != SrsMsgAMF3Command) {
-        // Acks, user control and the like are handled by the chunk layer; a player sends
-        // no media.
-        return err;
-    }
-
-    std::unique_ptr<SrsPacket> pkt;
-    if ((err = rtmp_->decode_message(msg, &pkt)) != srs_success) {
-        return srs_error_wrap(err, "decode player command");
-    }
-    if (!pkt) {
-        return err;
-    }
-
-    if (SrsPausePacket* pause = dynamic_cast<SrsPausePacket*>(pkt.get())) {
-        srs_trace("player %s at %d ms", pause->is_pause ? "paused" : "resumed", (int)pause->time_ms);
-        if ((err = rtmp_->on_play_client_pause(stream_id_, pause->is_pause)) != srs_success) {
-            return srs_error_wrap(err, "pause reply");
-        }
-        if (consumer_) {
-            consumer_->on_play_client_pause(pause->is_pause);
-        }
-        return err;
-    }
-    if (SrsReceiveAVPacket* av = dynamic_cast<SrsReceiveAVPacket*>(pkt.get())) {
-        srs_trace("player %s %s", av->command_name.c_str(), av->enabled ? "on" : "off");
-        if (!consumer_) {
-            return err;
-        }
-        if (av->command_name == SRS_CMD_RECEIVE_AUDIO) {
-            consumer_->set_receive_audio(av->enabled);
-        } else {
-            consumer_->set_receive_video(av->enabled);
-            // Video comes back at the next keyframe, after the current sequence header.
-            if (av->enabled && play_source_) {
-                play_source_->consumer_dumps(consumer_, true, false, false);
-            }
-        }
-        return err;
-    }
-    if (dynamic_cast<SrsCloseStreamPacket*>(pkt.get()) || dynamic_cast<SrsDeleteStreamPacket*>(pkt.get())) {
-        srs_trace("player closed the stream");
-        *done = true;
-    }
-    return err;
+    SrsLivePlayOptions options;
+    options.max_batch = SRS_RTMP_MW_MAX_MSGS;
+    options.duration = req_->duration;
+    options.osfd = skt_->osfd();
+    PlaySink sink(this, source);
+    SrsLivePlayLoop loop(consumer, &sink, options);
+    return loop.run();
 }

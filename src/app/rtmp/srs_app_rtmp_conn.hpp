@@ -27,13 +27,6 @@ class SrsPublishFeed;
 #define SRS_RTMP_REJECT_TIMEOUT (3 * SRS_UTIME_SECONDS)
 // How long a publisher that sent FCUnpublish may take to send deleteStream and close.
 #define SRS_RTMP_UNPUBLISH_LINGER (2 * SRS_UTIME_SECONDS)
-// How often a waiting player checks for kicks and the play duration.
-#define SRS_RTMP_PULSE SRS_PLAY_PULSE
-// How often a playing connection reads what its player sent (pause, closeStream, acks, the
-// end of the stream): between sends, with no coroutine of its own. Each check is a poll()
-// system call, 3-5 % of the CPU at 1000 players when made at every merged write (350 ms); a
-// player waits at most this long for its pause to be answered.
-#define SRS_RTMP_PLAY_READ_INTERVAL (500 * SRS_UTIME_MILLISECONDS)
 // The most messages sent in one writev.
 #define SRS_RTMP_MW_MAX_MSGS 256
 // What a client may make us hold until its publish is accepted (and all along for a player,
@@ -87,21 +80,17 @@ private:
     // Play.
     // lease: the admitted play, released (on_stop) when the play ends.
     srs_error_t playing(const std::shared_ptr<SrsConfig>& config, SrsClientLease* lease);
+    // Feeds the player through the live play loop, with this connection as its sink.
     srs_error_t do_playing(SrsLiveSource* source, SrsLiveConsumer* consumer);
-    // The player's messages, read between sends when there are some: one coroutine (one
-    // stack) per player, and no player parked in ST's I/O queue, which the scheduler walks on
-    // every dispatch. done is set when the player closed the stream.
-    srs_error_t read_play_messages(bool* done);
-    srs_error_t handle_play_message(const SrsMediaMessage& msg, bool* done);
+    // The RTMP sink of the play loop (srs_app_rtmp_conn.cpp): chunks and writes a batch, and
+    // reads the player's commands (pause, receiveAudio/Video, closeStream) between sends.
+    class PlaySink;
 
     // Admission by the server's lifecycle: how this client describes itself to the hooks, and
     // the admission of a publish or play, which answers the client with onStatus error when
     // the lifecycle refuses it.
     SrsHookRequest hook_request() const;
     srs_error_t check_access(const SrsConfig& config, int client_type, SrsClientLease* lease);
-
-    // The merged-write and queue settings a player runs with, at start and after a reload.
-    void log_play_settings(SrsLiveSource* source, SrsLiveConsumer* consumer, const char* when);
 
 private:
     SrsServer* server_;
@@ -123,9 +112,4 @@ private:
     std::string stage_ = "init";
     // Held once connect was admitted: on_close and leaving the statistics when it goes.
     SrsClientLease conn_lease_;
-
-    // Play state, for the player's messages.
-    SrsLiveConsumer* consumer_ = nullptr;
-    SrsLiveSource* play_source_ = nullptr;
-    std::vector<SrsMediaMessage> msgs_;
 };
