@@ -13,12 +13,10 @@ set(SRS_APP_FEATURE_FOLDERS rtmp http hls dvr cluster ffmpeg)
 set(SRS_APP_TOP_FOLDERS server)
 
 set(SRS_APP_FOLDER_DEBT
-    # The HLS session front end and the HTTP server know each other: the one lifecycle removes it.
+    # The HTTP server serves the HLS files and playlists itself (sessions, the m3u8 it rewrites):
+    # an HLS mount behind an HTTP handler interface would remove it.
     "http/srs_app_http_server.cpp>hls/srs_app_hls_muxer"
-    "http/srs_app_http_server.hpp>hls/srs_app_hls_session"
-    # The RTMP front end routes edge publishes and reads the server: publish routing moves to live.
-    "rtmp/srs_app_rtmp_conn.cpp>cluster/srs_app_edge"
-    "rtmp/srs_app_rtmp_conn.cpp>server/srs_app_server")
+    "http/srs_app_http_server.hpp>hls/srs_app_hls_session")
 
 set(SRS_APP_FOLDERS ${SRS_APP_BASE_FOLDERS} ${SRS_APP_FEATURE_FOLDERS} ${SRS_APP_TOP_FOLDERS})
 set(SRS_APP_INCLUDE_DIRS "")

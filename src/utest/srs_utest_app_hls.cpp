@@ -1,6 +1,7 @@
 // HLS muxer: segmenting rules, playlist text, window and cleanup, dispose, RAM storage,
 // republish and codec changes, with synthetic tags and with real ffmpeg media.
 #include <gtest/gtest.h>
+#include <srs_utest_shell.hpp>
 #include <srs_utest_temp_dir.hpp>
 
 #include <srs_app_hls_muxer.hpp>
@@ -32,23 +33,7 @@ bool has_tool(const char* name) {
 }
 
 std::string run(const std::string& cmd, int* status) {
-    std::string out;
-    // No child reads our stdin (ffmpeg would, and may leave its flags changed).
-    FILE* fp = popen((cmd + " </dev/null").c_str(), "r");
-    if (!fp) {
-        *status = -1;
-        return out;
-    }
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof(buf), fp)) > 0) {
-        out.append(buf, n);
-    }
-    *status = pclose(fp);
-    // The process blocked outside ST: let ST refresh its clock now, or the next coroutine IO
-    // with a timeout (in this or a later test) would time out at once.
-    srs_usleep(1);
-    return out;
+    return srs_utest::run_command(cmd, status);
 }
 
 // A temp dir per test.

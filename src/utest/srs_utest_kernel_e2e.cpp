@@ -1,6 +1,7 @@
 // End to end with real encoders and a real demuxer: ffmpeg makes the input, our FLV decoder
 // and TS muxer transmux it, ffprobe/ffmpeg check the output. Skipped without ffmpeg.
 #include <gtest/gtest.h>
+#include <srs_utest_shell.hpp>
 
 #include <srs_kernel_codec.hpp>
 #include <srs_kernel_flv.hpp>
@@ -26,21 +27,8 @@ bool has_tool(const char* name) {
     return system(cmd.c_str()) == 0;
 }
 
-// Runs a shell command; returns its stdout and sets *status.
 std::string run(const std::string& cmd, int* status) {
-    std::string out;
-    FILE* fp = popen(cmd.c_str(), "r");
-    if (!fp) {
-        *status = -1;
-        return out;
-    }
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof(buf), fp)) > 0) {
-        out.append(buf, n);
-    }
-    *status = pclose(fp);
-    return out;
+    return srs_utest::run_command(cmd, status);
 }
 
 // A temporary directory removed at the end of the test.

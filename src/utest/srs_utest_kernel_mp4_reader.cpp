@@ -1,6 +1,7 @@
 // The MP4 demuxer against files FFmpeg makes at test time (every sample checked against ffprobe's
 // packet list) and against hand-built broken files.
 #include <gtest/gtest.h>
+#include <srs_utest_shell.hpp>
 
 #include <srs_kernel_codec_config.hpp>
 #include <srs_kernel_mp4_reader.hpp>
@@ -16,19 +17,7 @@ using namespace srs_utest;
 namespace {
 
 std::string run(const std::string& cmd, int* status) {
-    std::string out;
-    FILE* fp = popen(cmd.c_str(), "r");
-    if (!fp) {
-        *status = -1;
-        return out;
-    }
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof(buf), fp)) > 0) {
-        out.append(buf, n);
-    }
-    *status = pclose(fp);
-    return out;
+    return srs_utest::run_command(cmd, status);
 }
 
 std::string read_file(const std::string& path) {

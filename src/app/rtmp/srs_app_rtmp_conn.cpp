@@ -1,10 +1,8 @@
 #include <srs_app_rtmp_conn.hpp>
 
 #include <srs_app_config.hpp>
-#include <srs_app_edge.hpp>
 #include <srs_app_play_loop.hpp>
 #include <srs_app_publish_feed.hpp>
-#include <srs_app_server.hpp>
 #include <srs_app_statistic.hpp>
 #include <srs_app_vhost.hpp>
 #include <srs_core_log.hpp>
@@ -24,7 +22,7 @@ bool srs_is_timeout(const srs_error_t& err) {
 
 }  // namespace
 
-SrsRtmpConn::SrsRtmpConn(SrsServer* server, SrsNetFd fd)
+SrsRtmpConn::SrsRtmpConn(ISrsFrontEndContext* server, SrsNetFd fd)
     : server_(server), fd_(std::move(fd)), cid_(srs_context_generate()), start_time_(srs_update_system_time()) {
     ip_ = srs_socket_peer_ip(fd_);
     port_ = srs_socket_peer_port(fd_);
@@ -161,7 +159,8 @@ srs_error_t SrsRtmpConn::connect_app(const SrsConfig& config) {
     // The lifecycle may refuse the client (refer.all, on_connect), and so may the edge's
     // token_traverse, which asks the origin whether it takes this client's connect: _error.
     err = server_->lifecycle().connect(
-        config, hook_request(), [this, &config] { return srs_edge_check_connect(config, *req_); }, &conn_lease_);
+        config, hook_request(), [this, &config] { return server_->check_cluster_connect(config, *req_); },
+        &conn_lease_);
     if (err != srs_success) {
         srs_error_t r = rtmp_->response_connect_reject(req_.get(), srs_error_summary(err));
         srs_error_reset(r);

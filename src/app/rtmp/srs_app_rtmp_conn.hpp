@@ -4,6 +4,7 @@
 
 #include <srs_app_client_lifecycle.hpp>
 #include <srs_app_conn.hpp>
+#include <srs_app_front_end.hpp>
 #include <srs_app_http_hooks.hpp>
 #include <srs_app_source.hpp>
 #include <srs_core_st.hpp>
@@ -13,7 +14,6 @@
 #include <string>
 #include <vector>
 
-class SrsServer;
 class SrsConfig;
 class SrsRequest;
 class SrsRtmpServer;
@@ -43,7 +43,7 @@ class SrsPublishFeed;
 // forced off by the one taking over.
 class SrsRtmpConn : public ISrsConnection, public ISrsCoroutineHandler, public ISrsLivePublisher {
 public:
-    SrsRtmpConn(SrsServer* server, SrsNetFd fd);
+    SrsRtmpConn(ISrsFrontEndContext* server, SrsNetFd fd);
     ~SrsRtmpConn() override;
     SRS_DISALLOW_COPY(SrsRtmpConn);
 
@@ -93,7 +93,7 @@ private:
     srs_error_t check_access(const SrsConfig& config, int client_type, SrsClientLease* lease);
 
 private:
-    SrsServer* server_;
+    ISrsFrontEndContext* server_;
     SrsNetFd fd_;
     std::string ip_;
     int port_;

@@ -1,6 +1,7 @@
 #include <srs_app_server.hpp>
 
 #include <srs_app_config.hpp>
+#include <srs_app_edge.hpp>
 #include <srs_app_exporter.hpp>
 #include <srs_app_http_conn.hpp>
 #include <srs_app_http_server.hpp>
@@ -154,6 +155,10 @@ srs_error_t SrsServer::on_tcp_client(SrsTcpListener* listener, SrsNetFd fd) {
         return srs_error_wrap(err, "create connection");
     }
     return conns_.add(std::move(conn));
+}
+
+srs_error_t SrsServer::check_cluster_connect(const SrsConfig& config, const SrsRequest& req) {
+    return srs_edge_check_connect(config, req);
 }
 
 srs_error_t SrsServer::create_connection(SrsTcpListener* listener, SrsNetFd fd, std::unique_ptr<ISrsConnection>* out) {

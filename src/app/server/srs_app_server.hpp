@@ -4,6 +4,7 @@
 
 #include <srs_app_client_lifecycle.hpp>
 #include <srs_app_conn.hpp>
+#include <srs_app_front_end.hpp>
 #include <srs_app_http_api.hpp>
 #include <srs_app_listener.hpp>
 #include <srs_app_process.hpp>
@@ -43,7 +44,10 @@ enum SrsListenerKind {
 };
 
 // The one server of the process.
-class SrsServer : public ISrsTcpHandler, public ISrsSignalHandler, public ISrsHttpApiServer {
+class SrsServer : public ISrsTcpHandler,
+                  public ISrsSignalHandler,
+                  public ISrsHttpApiServer,
+                  public ISrsFrontEndContext {
 public:
     explicit SrsServer(std::shared_ptr<SrsConfig> config);
     ~SrsServer() override;
@@ -51,10 +55,10 @@ public:
 
 public:
     // The running config snapshot; replaced as a whole on reload.
-    std::shared_ptr<SrsConfig> config() const { return config_; }
-    SrsConnectionManager& conns() { return conns_; }
+    std::shared_ptr<SrsConfig> config() const override { return config_; }
+    SrsConnectionManager& conns() override { return conns_; }
     // The live streams by vhost/app/stream.
-    SrsLiveSourceManager& sources() { return sources_; }
+    SrsLiveSourceManager& sources() override { return sources_; }
     // Pid file, resource limits, connection manager, signals and listeners.
     srs_error_t initialize();
     // The main loop; returns when the server quits.
@@ -75,9 +79,10 @@ public:
     // --- The features, as modules (srs_app_server_module.hpp) ---
 public:
     // The statistics that connections and sources report to (on_client, on_stream_publish...).
-    SrsStatistic* stat() { return api_ ? api_->stat() : nullptr; }
+    SrsStatistic* stat() override { return api_ ? api_->stat() : nullptr; }
     // Admits the RTMP clients (hooks, security, refer, statistics).
-    SrsClientLifecycle& lifecycle() { return lifecycle_; }
+    SrsClientLifecycle& lifecycle() override { return lifecycle_; }
+    srs_error_t check_cluster_connect(const SrsConfig& config, const SrsRequest& req) override;
     SrsSystemInfo* sysinfo() { return api_ ? api_->sysinfo() : nullptr; }
     // The HTTP API, where modules add their routes.
     SrsHttpApi* http_api() { return api_ ? api_->api() : nullptr; }
