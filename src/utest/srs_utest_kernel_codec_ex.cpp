@@ -103,7 +103,9 @@ TEST(KernelCodecExTest, Av1AndVp9) {
 
     // A temporal unit is one sample; CodedFrames of av01 has no composition time.
     std::string tu = bytes({0x12, 0x00, 0x32, 0x05, 0x10, 0x20, 0x30, 0x40, 0x50});
-    err = feed_video(&f, ex_video(SrsVideoFrameTypeKeyFrame, SrsExVideoPacketCodedFrames, SrsExVideoFourCCAV1, 0, tu));
+    // The format's samples point into the tag: it must outlive them.
+    std::string frame = ex_video(SrsVideoFrameTypeKeyFrame, SrsExVideoPacketCodedFrames, SrsExVideoFourCCAV1, 0, tu);
+    err = feed_video(&f, frame);
     ASSERT_TRUE(err == srs_success) << srs_error_desc(err);
     EXPECT_EQ(SrsVideoPacketCodedFrames, f.video().packet_type);
     EXPECT_TRUE(f.video().keyframe);
