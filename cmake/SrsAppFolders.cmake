@@ -4,19 +4,15 @@
 #   layers below src/app, never another feature;
 # - server wires everything and may use every folder.
 # The configure step reads every #include <srs_app_*.hpp> and fails on one that breaks the
-# rule, so a wrong dependency does not build. SRS_APP_FOLDER_DEBT lists the includes that
-# break it today, each to be removed by the lifecycle and play-loop work; the list may only
-# shrink (an entry that no longer occurs fails the configure step too, to keep it true).
+# rule, so a wrong dependency does not build. SRS_APP_FOLDER_DEBT lists the includes allowed
+# to break it ("from/file>to/header"); empty since the HLS files moved behind the HTTP server's
+# root handler, and it may only shrink (an entry that no longer occurs fails the configure step).
 
 set(SRS_APP_BASE_FOLDERS config live stats access net api)
 set(SRS_APP_FEATURE_FOLDERS rtmp http hls dvr cluster ffmpeg)
 set(SRS_APP_TOP_FOLDERS server)
 
-set(SRS_APP_FOLDER_DEBT
-    # The HTTP server serves the HLS files and playlists itself (sessions, the m3u8 it rewrites):
-    # an HLS mount behind an HTTP handler interface would remove it.
-    "http/srs_app_http_server.cpp>hls/srs_app_hls_muxer"
-    "http/srs_app_http_server.hpp>hls/srs_app_hls_session")
+set(SRS_APP_FOLDER_DEBT)
 
 set(SRS_APP_FOLDERS ${SRS_APP_BASE_FOLDERS} ${SRS_APP_FEATURE_FOLDERS} ${SRS_APP_TOP_FOLDERS})
 set(SRS_APP_INCLUDE_DIRS "")

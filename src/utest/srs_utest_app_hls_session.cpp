@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <srs_app_config.hpp>
+#include <srs_app_hls_http.hpp>
 #include <srs_app_hls_muxer.hpp>
 #include <srs_app_hls_session.hpp>
 #include <srs_app_http_server.hpp>
@@ -98,9 +99,9 @@ const char* kPlaylist =
 // a clock the test moves.
 struct RamHlsServer {
     explicit RamHlsServer(const std::string& conf_text)
-        : http(&sources, &store),
+        : http(&sources),
           sessions(http.streams()->lifecycle(), [this]() { return now; }),
-          h("/nonexistent-dir", &store, http.streams(), &sessions) {
+          h("/nonexistent-dir", &store, http.streams()->lifecycle(), &sessions) {
         srs_error_t err = http.apply(load(conf_text));
         EXPECT_TRUE(err == srs_success) << srs_error_desc(err);
         srs_error_reset(err);
@@ -113,7 +114,7 @@ struct RamHlsServer {
     SrsStatistic stat;
     srs_utime_t now = 1000 * SRS_UTIME_SECONDS;
     SrsHlsSessions sessions;
-    SrsHttpStaticHandler h;
+    SrsHlsHttpHandler h;
 };
 
 }  // namespace
@@ -311,12 +312,12 @@ TEST(AppHlsSessionTest, DiskPlaylistAnswersVariantAndIsRewritten) {
     std::shared_ptr<SrsConfig> conf =
         load("http_server { enabled on; dir " + dir + "; }\nvhost __defaultVhost__ { hls { enabled on; } }\n");
     SrsLiveSourceManager sources;
-    SrsHttpServer http(&sources, nullptr);
+    SrsHttpServer http(&sources);
     HTTP_ASSERT_OK(http.apply(conf));
     SrsStatistic stat;
     http.streams()->set_stat(&stat);
     SrsHlsSessions sessions(http.streams()->lifecycle());
-    SrsHttpStaticHandler h(dir, nullptr, http.streams(), &sessions);
+    SrsHlsHttpHandler h(dir, nullptr, http.streams()->lifecycle(), &sessions);
 
     MockHttpResponse r = get(&h, "/live/s.m3u8");
     std::string loc = variant_url(r);

@@ -6,6 +6,7 @@
 #include <srs_app_config.hpp>
 #include <srs_app_conn.hpp>
 #include <srs_app_hls.hpp>
+#include <srs_app_hls_http.hpp>
 #include <srs_app_http_conn.hpp>
 #include <srs_app_http_server.hpp>
 #include <srs_app_listener.hpp>
@@ -194,7 +195,8 @@ TEST(AppHttpE2eTest, FfmpegPlaysHttpFlvTsAndRamHls) {
         SrsHlsServer hls;
         hls.set_config(conf);
         SrsLiveSourceManager sources;
-        SrsHttpServer server(&sources, hls.store());
+        SrsHttpServer server(
+            &sources, [&hls](const std::string& d) { return std::make_shared<SrsHlsHttpHandler>(d, hls.store()); });
         ASSERT_TRUE(server.apply(conf) == srs_success);
         sources.add_handler_factory(&hls);
         sources.add_handler_factory(server.streams());

@@ -5,6 +5,7 @@
 
 #include <srs_app_config.hpp>
 #include <srs_app_hls.hpp>
+#include <srs_app_hls_http.hpp>
 #include <srs_app_http_server.hpp>
 #include <srs_app_http_stream.hpp>
 #include <srs_app_http_ts_cache.hpp>
@@ -138,7 +139,7 @@ TEST(AppHttpStreamTest, FlvPlayerGetsHeadersGopAndLive) {
         "vhost __defaultVhost__ { http_remux { enabled on; mount [vhost]/[app]/[stream].flv; } "
         "play { mw_latency 0; } }\n");
     SrsLiveSourceManager sources;
-    SrsHttpServer http(&sources, nullptr);
+    SrsHttpServer http(&sources);
     HTTP_ASSERT_OK(http.apply(conf));
     sources.add_handler_factory(http.streams());
     SrsStatistic stat;
@@ -218,7 +219,9 @@ namespace {
 
 // A server over a fresh source manager with one vhost config.
 struct Fixture {
-    explicit Fixture(const std::string& text) : conf(load(text)), http(&sources, hls.store()) {
+    explicit Fixture(const std::string& text)
+        : conf(load(text)),
+          http(&sources, [this](const std::string& d) { return std::make_shared<SrsHlsHttpHandler>(d, hls.store()); }) {
         srs_error_t err = http.apply(conf);
         EXPECT_TRUE(err == srs_success) << srs_error_desc(err);
         hls.set_config(conf);

@@ -340,7 +340,7 @@ TEST(AppVhostTest, HttpRemuxFollowsReload) {
         "play { mw_latency 0; } }\n");
     auto off = load("vhost __defaultVhost__ { http_remux { enabled off; } play { mw_latency 0; } }\n");
     SrsLiveSourceManager sources;
-    SrsHttpServer http(&sources, nullptr);
+    SrsHttpServer http(&sources);
     VH_ASSERT_OK(http.apply(flv));
     sources.add_handler_factory(http.streams());
     std::shared_ptr<SrsLiveSource> s;

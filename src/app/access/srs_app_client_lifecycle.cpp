@@ -72,6 +72,13 @@ void SrsClientLease::release() {
     }
 }
 
+SrsClientAsk srs_http_player_ask() {
+    SrsClientAsk ask;
+    ask.type = SrsAccessType::Play;
+    ask.refer_all = true;
+    return ask;
+}
+
 SrsClientLifecycle::SrsClientLifecycle(ConfigGetter config, StatGetter stat, ISrsHookCaller* hooks)
     : config_(std::move(config)), stat_(std::move(stat)), hooks_(hooks ? hooks : &http_hook_caller) {}
 

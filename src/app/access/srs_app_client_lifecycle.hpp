@@ -99,6 +99,11 @@ struct SrsClientAsk {
     bool checked = false;
 };
 
+// How an HTTP player (HTTP-FLV/TS/AAC/MP3 and HLS) asks the lifecycle to play: its peer IP
+// against the play rules, its Referer header against refer.all and refer.play (it has no
+// connect). Refused players are answered 403.
+SrsClientAsk srs_http_player_ask();
+
 // Admits clients and undoes their admission. One per server part that has clients; it reads
 // the running config and the statistics through the getters (either may give null: no checks
 // and no hooks without a config, no statistics without them).

@@ -314,13 +314,6 @@ SrsLiveConsumerConfig srs_http_stream_consumer_config(const SrsConfig& conf, con
     return srs_live_consumer_config_load(conf, vhost);
 }
 
-SrsClientAsk srs_http_player_ask() {
-    SrsClientAsk ask;
-    ask.type = SrsAccessType::Play;
-    ask.refer_all = true;
-    return ask;
-}
-
 SrsLiveStreamHandler::SrsLiveStreamHandler(SrsHttpStreamServer* server, const std::string& vhost,
                                            const std::string& app, const std::string& stream, SrsLiveStreamKind kind)
     : server_(server), vhost_(vhost), app_(app), stream_(stream), kind_(kind) {

@@ -60,11 +60,6 @@ bool srs_http_remux_match(const std::string& mount, const std::string& vhost, co
 // How a player is fed, from the vhost's play section (as for RTMP players).
 SrsLiveConsumerConfig srs_http_stream_consumer_config(const SrsConfig& conf, const std::string& vhost);
 
-// How an HTTP player (HTTP-FLV/TS/AAC/MP3 and HLS) asks the lifecycle to play: its peer IP
-// against the play rules, its Referer header against refer.all and refer.play (it has no
-// connect). Refused players are answered 403.
-SrsClientAsk srs_http_player_ask();
-
 class SrsHttpStreamServer;
 
 // The source handler that mounts a stream, told when a reload moved the running stream's mount.

@@ -4,6 +4,7 @@
 #include <srs_app_edge.hpp>
 #include <srs_app_exporter.hpp>
 #include <srs_app_http_conn.hpp>
+#include <srs_app_hls_session.hpp>
 #include <srs_app_http_server.hpp>
 #include <srs_app_rtmp_conn.hpp>
 #include <srs_app_source.hpp>
@@ -374,8 +375,8 @@ srs_error_t SrsServer::run() {
 ISrsConnection* SrsServer::find_connection(const std::string& cid) {
     ISrsConnection* c = conns_.find(cid);
     // HLS players are sessions, not connections: a kick ends the session at its next check.
-    if (!c && http_server()) {
-        c = http_server()->hls_sessions()->find_connection(cid);
+    if (!c && hls_ && hls_->hls_sessions()) {
+        c = hls_->hls_sessions()->find_connection(cid);
     }
     return c;
 }

@@ -12,6 +12,8 @@
 #include <srs_app_forward.hpp>
 #include <srs_app_hls.hpp>
 #include <srs_app_hls_hooks.hpp>
+#include <srs_app_hls_http.hpp>
+#include <srs_app_hls_session.hpp>
 #include <srs_app_http_server.hpp>
 #include <srs_app_ingest.hpp>
 #include <srs_app_kbps.hpp>
@@ -115,13 +117,18 @@ srs_error_t SrsHlsModule::initialize() {
     if ((err = hls_->start()) != srs_success) {
         return srs_error_wrap(err, "hls dispose timer");
     }
-    http_server_ = std::make_unique<SrsHttpServer>(&server_->sources(), hls_->store());
+    // The HTTP server's files are HLS's: from RAM or disk, with the players' checks and sessions.
+    http_server_ = std::make_unique<SrsHttpServer>(&server_->sources(), [this](const std::string& dir) {
+        return std::make_shared<SrsHlsHttpHandler>(dir, hls_->store(), http_server_->streams()->lifecycle(),
+                                                   hls_sessions_.get());
+    });
+    hls_sessions_ = std::make_unique<SrsHlsSessions>(http_server_->streams()->lifecycle());
     if ((err = http_server_->apply(server_->config())) != srs_success) {
         return srs_error_wrap(err, "http server");
     }
     http_server_->streams()->set_stat(server_->stat());
     // HLS player sessions end from their own ticking coroutine when no request comes.
-    if ((err = http_server_->hls_sessions()->start()) != srs_success) {
+    if ((err = hls_sessions_->start()) != srs_success) {
         return srs_error_wrap(err, "hls sessions");
     }
     server_->sources().add_handler_factory(hls_.get());

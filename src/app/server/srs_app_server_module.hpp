@@ -18,6 +18,7 @@ class SrsSampler;
 class SrsStatisticSourceFactory;
 class SrsHlsHookWorker;
 class SrsHlsServer;
+class SrsHlsSessions;
 class SrsHttpServer;
 class SrsDvrServer;
 class SrsForwardServer;
@@ -115,6 +116,8 @@ public:
 
     SrsHlsServer* hls() { return hls_.get(); }
     SrsHttpServer* http_server() { return http_server_.get(); }
+    // The HLS player sessions (hls_ctx), /api/v1/clients' "hls-play" connections.
+    SrsHlsSessions* hls_sessions() { return hls_sessions_.get(); }
     // on_hls/on_hls_notify of the HLS muxers, and on_dvr of the DVR.
     SrsHlsHookWorker* hooks() { return hls_hooks_.get(); }
 
@@ -124,6 +127,8 @@ private:
     std::unique_ptr<SrsHlsHookWorker> hls_hooks_;
     std::unique_ptr<SrsHlsServer> hls_;
     std::unique_ptr<SrsHttpServer> http_server_;
+    // After http_server_, whose lifecycle admits them (and whose "/" handler points here).
+    std::unique_ptr<SrsHlsSessions> hls_sessions_;
 };
 
 // `dvr`: recording to FLV/MP4 files, /api/v1/dvrs.

@@ -1,0 +1,106 @@
+#include <srs_app_hls_http.hpp>
+
+#include <srs_app_client_lifecycle.hpp>
+#include <srs_app_config.hpp>
+#include <srs_app_hls_muxer.hpp>
+#include <srs_app_hls_session.hpp>
+#include <srs_core_log.hpp>
+#include <srs_core_utility.hpp>
+#include <srs_protocol_http_response.hpp>
+
+#include <sys/stat.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace {
+
+// The config and vhost of an HLS request when its vhost gives sessions (hls_ctx on).
+bool hls_ctx_on(const SrsClientLifecycle* lifecycle, SrsHlsSessions* sessions, SrsHttpMessage* r,
+                std::shared_ptr<const SrsConfig>* conf, std::string* vhost) {
+    if (!lifecycle || !sessions || !(*conf = lifecycle->config())) {
+        return false;
+    }
+    *vhost = (*conf)->resolve_vhost(r->hostname());
+    return SrsHlsSessions::enabled(**conf, *vhost);
+}
+
+}  // namespace
+
+SrsHlsFileServer::SrsHlsFileServer(const std::string& dir, const SrsClientLifecycle* lifecycle,
+                                   SrsHlsSessions* sessions)
+    : SrsHttpFileServer(dir), lifecycle_(lifecycle), sessions_(sessions) {}
+
+srs_error_t SrsHlsFileServer::serve_file(ISrsHttpResponseWriter* w, SrsHttpMessage* r, const std::string& fullpath) {
+    std::shared_ptr<const SrsConfig> conf;
+    std::string vhost;
+    if (!hls_ctx_on(lifecycle_, sessions_, r, &conf, &vhost)) {
+        return SrsHttpFileServer::serve_file(w, r, fullpath);
+    }
+    std::string ext = srs_string_lower(r->ext());
+    if (ext == ".m3u8" && r->is_get()) {
+        std::ifstream f(fullpath, std::ios::binary);
+        std::stringstream ss;
+        ss << f.rdbuf();
+        if (!f) {
+            return srs_http_write_error(w, 404);
+        }
+        return sessions_->serve_playlist(w, r, *conf, vhost, ss.str());
+    }
+    struct stat st;
+    sessions_->on_request(r, ::stat(fullpath.c_str(), &st) == 0 ? (int64_t)st.st_size : 0);
+    return SrsHttpFileServer::serve_file(w, r, fullpath);
+}
+
+SrsHlsHttpHandler::SrsHlsHttpHandler(const std::string& dir, SrsHlsMemoryStore* store,
+                                     const SrsClientLifecycle* lifecycle, SrsHlsSessions* sessions)
+    : dir_(dir), store_(store), lifecycle_(lifecycle), sessions_(sessions), files_(dir, lifecycle, sessions) {}
+
+srs_error_t SrsHlsHttpHandler::serve_http(ISrsHttpResponseWriter* w, SrsHttpMessage* r) {
+    // HLS players are players of the vhost their Host names: `security` and `refer` apply to
+    // each playlist and segment request (cheap, local checks).
+    std::string ext = srs_string_lower(r->ext());
+    std::shared_ptr<const SrsConfig> conf = lifecycle_ ? lifecycle_->config() : nullptr;
+    if (conf && (ext == ".m3u8" || ext == ".ts")) {
+        std::string vhost = conf->resolve_vhost(r->hostname());
+        srs_error_t err = srs_success;
+        if (!vhost.empty()) {
+            SrsHookRequest client = srs_hook_request_of_http_player(r, "", vhost, "", "");
+            err = lifecycle_->check(*conf, srs_http_player_ask(), client);
+        }
+        if (err != srs_success) {
+            srs_warn("hls: %s get %s refused, 403: %s", r->peer_ip().c_str(), r->path().c_str(),
+                     srs_error_summary(err).c_str());
+            srs_error_reset(err);
+            return srs_http_write_error(w, 403);
+        }
+    }
+    if (store_ && (r->is_get() || r->is_head())) {
+        std::shared_ptr<const std::string> body = store_->get(r->path());
+        if (body) {
+            std::shared_ptr<const SrsConfig> cc;
+            std::string vhost;
+            if (hls_ctx_on(lifecycle_, sessions_, r, &cc, &vhost)) {
+                if (srs_string_lower(r->ext()) == ".m3u8" && r->is_get()) {
+                    return sessions_->serve_playlist(w, r, *cc, vhost, *body);
+                }
+                sessions_->on_request(r, (int64_t)body->size());
+            }
+            std::string ext = r->ext();
+            w->header()->set_content_type(srs_http_mime_type(ext));
+            // A live playlist changes every segment; segments never change.
+            if (srs_string_lower(ext) == ".m3u8") {
+                w->header()->set("Cache-Control", "no-cache");
+            }
+            w->header()->set_content_length((int64_t)body->size());
+            w->write_header(200);
+            // The body is shared: the window may drop the segment while it is being sent.
+            srs_error_t err = w->write(body->data(), (int)body->size());
+            if (err != srs_success) {
+                return err;
+            }
+            return w->final_request();
+        }
+    }
+    return files_.serve_http(w, r);
+}
