@@ -124,6 +124,25 @@ srs_error_t SrsHttpResponseWriter::send_all(iovec* iov, int iovcnt) {
     return err;
 }
 
+// The chunk-size line (hex digits, CRLF) into buf (at least 19 bytes); by hand, as snprintf
+// takes about 1 KiB of stack, and a live body writes a chunk per batch deep in each player's
+// coroutine: with snprintf, a stack page more per player.
+size_t srs_http_chunk_size_line(char* buf, size_t size) {
+    char digits[16];
+    int n = 0;
+    do {
+        digits[n++] = "0123456789abcdef"[size & 0xf];
+        size >>= 4;
+    } while (size);
+    size_t k = 0;
+    while (n) {
+        buf[k++] = digits[--n];
+    }
+    buf[k++] = '\r';
+    buf[k++] = '\n';
+    return k;
+}
+
 srs_error_t SrsHttpResponseWriter::send_body(const iovec* iov, int iovcnt, size_t size) {
     srs_error_t err = srs_success;
     if (final_) {
@@ -160,8 +179,7 @@ srs_error_t SrsHttpResponseWriter::send_body(const iovec* iov, int iovcnt, size_
     }
     if (framing_ == SrsHttpBodyChunked) {
         // RFC 7230 4.1: chunk-size in hex, CRLF, data, CRLF.
-        int n = snprintf(prefix, sizeof(prefix), "%zx\r\n", size);
-        iovs.push_back({prefix, (size_t)n});
+        iovs.push_back({prefix, srs_http_chunk_size_line(prefix, size)});
     }
     for (int i = 0; i < iovcnt; i++) {
         if (iov[i].iov_len > 0) {

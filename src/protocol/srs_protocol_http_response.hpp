@@ -100,3 +100,6 @@ srs_error_t srs_http_write_error(ISrsHttpResponseWriter* w, int code, const std:
 // The HTTP date of a wall-clock time (RFC 7231 7.1.1.1 IMF-fixdate), for Date and
 // Last-Modified.
 std::string srs_http_date(int64_t unix_seconds);
+// A chunked body's chunk-size line (RFC 7230 4.1: the size in lowercase hex, CRLF) into buf,
+// which holds at least 19 bytes; returns its length.
+size_t srs_http_chunk_size_line(char* buf, size_t size);

@@ -222,3 +222,13 @@ TEST(HttpResponseTest, HelpersAndDate) {
     EXPECT_STREQ("Range Not Satisfiable", srs_http_status_text(416));
     EXPECT_STREQ("Unknown", srs_http_status_text(599));
 }
+
+TEST(HttpResponseTest, ChunkSizeLine) {
+    char buf[19];
+    auto line = [&buf](size_t size) { return std::string(buf, srs_http_chunk_size_line(buf, size)); };
+    EXPECT_EQ("0\r\n", line(0));
+    EXPECT_EQ("f\r\n", line(15));
+    EXPECT_EQ("10\r\n", line(16));
+    EXPECT_EQ("1a2b3c\r\n", line(0x1a2b3c));
+    EXPECT_EQ("ffffffffffffffff\r\n", line(SIZE_MAX));
+}
