@@ -37,6 +37,7 @@ srs_error_t SrsLivePlayLoop::run() {
 
     last_data_ = srs_get_system_time();
     srs_utime_t last_read = 0;
+    bool sized = false;
     while (true) {
         // A kick or a quit interrupts the coroutine.
         if ((err = srs_coroutine_pull_current()) != srs_success) {
@@ -77,6 +78,12 @@ srs_error_t SrsLivePlayLoop::run() {
         int64_t before = nb_sent_;
         if ((err = send_queued(sndbuf.get())) != srs_success) {
             return err;
+        }
+        // The sizer's first estimate logs (a formatted line takes ~3 KiB of stack) about a
+        // second into the stream: trim once more after it, or that page stays with the player.
+        if (sndbuf && !sized && sndbuf->size()) {
+            sized = true;
+            srs_coroutine_trim_stack();
         }
 
         // Stream events, in order after the messages before them.
