@@ -321,7 +321,34 @@ SrsLiveStreamHandler::SrsLiveStreamHandler(SrsHttpStreamServer* server, const st
 }
 
 srs_error_t SrsLiveStreamHandler::serve_http(ISrsHttpResponseWriter* w, SrsHttpMessage* r) {
+    // On the heap, as the set-up's temporaries are off the stack (see start_player).
+    std::unique_ptr<SrsClientLease> lease = std::make_unique<SrsClientLease>();
+    std::shared_ptr<SrsLiveSource> source;
+    std::unique_ptr<SrsLiveConsumer> consumer;
+    bool answered = false;
+    srs_error_t err = start_player(w, r, lease.get(), &source, &consumer, &answered);
+    if (err != srs_success || answered) {
+        return err;
+    }
+
+    err = do_serve(w, r, consumer.get(), source.get());
+
+    server_->players_.erase(consumer.get());
+    server_->nb_players_--;
+    // on_stop, and the player leaves the statistics.
+    bool failed = err != srs_success && !srs_is_client_gracefully_close(err) && !srs_is_server_gracefully_close(err);
+    lease->set_end(failed ? SrsClientEnd::Failed : SrsClientEnd::Normal);
+    lease->release();
+    return err;
+}
+
+__attribute__((noinline)) srs_error_t SrsLiveStreamHandler::start_player(ISrsHttpResponseWriter* w, SrsHttpMessage* r,
+                                                                         SrsClientLease* lease,
+                                                                         std::shared_ptr<SrsLiveSource>* source,
+                                                                         std::unique_ptr<SrsLiveConsumer>* consumer,
+                                                                         bool* answered) {
     srs_error_t err = srs_success;
+    *answered = true;
     if (!r->is_get() && !r->is_head()) {
         w->header()->set("Allow", "GET, HEAD");
         return srs_http_write_error(w, 405);
@@ -332,13 +359,12 @@ srs_error_t SrsLiveStreamHandler::serve_http(ISrsHttpResponseWriter* w, SrsHttpM
 
     // The lifecycle admits the player (security, refer, on_play) once, before anything is set
     // up; a HEAD is no player: security and refer only.
-    SrsClientLease lease;
     SrsHookRequest hr = srs_hook_request_of_http_player(r, cid, vhost_, app_, stream_);
     if (conf) {
         if (r->is_head()) {
             err = server_->lifecycle()->check(*conf, srs_http_player_ask(), hr);
         } else {
-            err = server_->lifecycle()->admit(*conf, srs_http_player_ask(), hr, &lease);
+            err = server_->lifecycle()->admit(*conf, srs_http_player_ask(), hr, lease);
         }
         if (err != srs_success) {
             srs_warn("http-stream: %s play %s refused, 403: %s", r->peer_ip().c_str(), url_.c_str(),
@@ -347,12 +373,11 @@ srs_error_t SrsLiveStreamHandler::serve_http(ISrsHttpResponseWriter* w, SrsHttpM
             return srs_http_write_error(w, 403);
         }
     } else {
-        server_->lifecycle()->admit_unchecked(srs_http_player_ask(), hr, &lease);
+        server_->lifecycle()->admit_unchecked(srs_http_player_ask(), hr, lease);
     }
 
-    std::shared_ptr<SrsLiveSource> source;
-    if ((err = server_->sources()->fetch_or_create(vhost_, app_, stream_, source_config(conf.get(), vhost_),
-                                                   &source)) != srs_success) {
+    if ((err = server_->sources()->fetch_or_create(vhost_, app_, stream_, source_config(conf.get(), vhost_), source)) !=
+        srs_success) {
         return srs_error_wrap(err, "http-stream: source %s", url_.c_str());
     }
 
@@ -365,37 +390,26 @@ srs_error_t SrsLiveStreamHandler::serve_http(ISrsHttpResponseWriter* w, SrsHttpM
     }
 
     SrsLiveConsumerConfig cc = conf ? srs_http_stream_consumer_config(*conf, vhost_) : SrsLiveConsumerConfig();
-    std::unique_ptr<SrsLiveConsumer> consumer;
-    if ((err = source->create_consumer(cc, &consumer)) != srs_success) {
+    if ((err = (*source)->create_consumer(cc, consumer)) != srs_success) {
         return srs_error_wrap(err, "http-stream: consumer of %s", url_.c_str());
     }
     // Metadata only means something to FLV; the raw audio bodies skip video anyway.
-    source->consumer_dumps(consumer.get(), true, kind_ == SrsLiveStreamKind::Flv, true);
+    (*source)->consumer_dumps(consumer->get(), true, kind_ == SrsLiveStreamKind::Flv, true);
 
-    {
-        SrsStatisticRequest req;
-        req.vhost = vhost_;
-        req.app = app_;
-        req.stream = stream_;
-        req.tcUrl = "http://" + r->host() + r->path();
-        req.ip = r->peer_ip();
-        lease.join_stats(req, client_type(kind_), r->io());
-    }
+    SrsStatisticRequest req;
+    req.vhost = vhost_;
+    req.app = app_;
+    req.stream = stream_;
+    req.tcUrl = "http://" + r->host() + r->path();
+    req.ip = r->peer_ip();
+    lease->join_stats(req, client_type(kind_), r->io());
     server_->nb_players_++;
     // A reload that removes or changes this vhost's mount disconnects the player (remount).
-    server_->players_[consumer.get()] =
+    server_->players_[consumer->get()] =
         SrsHttpStreamServer::Player{vhost_, conf ? srs_http_remux_config_load(*conf, vhost_).mount : ""};
     srs_trace("http-stream: %s play %s as %s, consumers=%d", r->peer_ip().c_str(), url_.c_str(),
-              srs_live_stream_client_type(kind_), source->nb_consumers());
-
-    err = do_serve(w, r, consumer.get(), source.get());
-
-    server_->players_.erase(consumer.get());
-    server_->nb_players_--;
-    // on_stop, and the player leaves the statistics.
-    bool failed = err != srs_success && !srs_is_client_gracefully_close(err) && !srs_is_server_gracefully_close(err);
-    lease.set_end(failed ? SrsClientEnd::Failed : SrsClientEnd::Normal);
-    lease.release();
+              srs_live_stream_client_type(kind_), (*source)->nb_consumers());
+    *answered = false;
     return err;
 }
 
@@ -474,10 +488,24 @@ private:
 
 }  // namespace
 
+__attribute__((noinline)) void SrsLiveStreamHandler::body_tracks(SrsLiveSource* source, bool* has_audio,
+                                                                 bool* has_video) {
+    std::shared_ptr<const SrsConfig> conf = server_->config();
+    SrsHttpRemuxConfig rc = conf ? srs_http_remux_config_load(*conf, vhost_) : SrsHttpRemuxConfig();
+    *has_audio = rc.has_audio;
+    *has_video = rc.has_video;
+    const SrsLiveCodecInfo& codec = source->codec_info();
+    bool audio_seen = codec.audio_codec_id != 0;
+    bool video_seen = codec.video_codec_id != 0;
+    if (rc.guess_has_av && source->publishing() && (audio_seen || video_seen)) {
+        *has_audio = *has_audio && audio_seen;
+        *has_video = *has_video && video_seen;
+    }
+}
+
 srs_error_t SrsLiveStreamHandler::do_serve(ISrsHttpResponseWriter* w, SrsHttpMessage* r, SrsLiveConsumer* consumer,
                                            SrsLiveSource* source) {
     srs_error_t err = srs_success;
-    std::shared_ptr<const SrsConfig> conf = server_->config();
 
     // The client going away is seen by polling its socket between sends, in this coroutine;
     // an IO that is not a socket gets a reader coroutine instead.
@@ -490,16 +518,8 @@ srs_error_t SrsLiveStreamHandler::do_serve(ISrsHttpResponseWriter* w, SrsHttpMes
         }
     }
 
-    SrsHttpRemuxConfig rc = conf ? srs_http_remux_config_load(*conf, vhost_) : SrsHttpRemuxConfig();
-    bool has_audio = rc.has_audio, has_video = rc.has_video;
-    const SrsLiveCodecInfo& codec = source->codec_info();
-    bool audio_seen = codec.audio_codec_id != 0;
-    bool video_seen = codec.video_codec_id != 0;
-    if (rc.guess_has_av && source->publishing() && (audio_seen || video_seen)) {
-        has_audio = has_audio && audio_seen;
-        has_video = has_video && video_seen;
-    }
-
+    bool has_audio = false, has_video = false;
+    body_tracks(source, &has_audio, &has_video);
     HttpBodyWriter body(w);
     LiveEncoder enc(kind_, &body);
     // The head and the FLV header go out at once, so the client knows the stream exists.

@@ -82,8 +82,18 @@ public:
     const std::string& url() const { return url_; }
 
 private:
+    // The player's set-up: admission (security, refer, on_play), the source, the consumer, the
+    // statistics; answers HEAD, refusals and errors itself (*answered). Kept out of
+    // serve_http's frame (noinline): its temporaries are gone before the play loop runs, so
+    // the loop runs nearer the top of the coroutine's stack, in fewer pages per player.
+    srs_error_t start_player(ISrsHttpResponseWriter* w, SrsHttpMessage* r, SrsClientLease* lease,
+                             std::shared_ptr<SrsLiveSource>* source, std::unique_ptr<SrsLiveConsumer>* consumer,
+                             bool* answered);
     srs_error_t do_serve(ISrsHttpResponseWriter* w, SrsHttpMessage* r, SrsLiveConsumer* consumer,
                          SrsLiveSource* source);
+    // Whether the body announces audio and video (http_remux has_audio, has_video, guess_has_av);
+    // noinline, as start_player.
+    void body_tracks(SrsLiveSource* source, bool* has_audio, bool* has_video);
 
 private:
     SrsHttpStreamServer* server_;
