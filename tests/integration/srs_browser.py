@@ -66,11 +66,12 @@ def summary(r):
     return json.dumps({k: v for k, v in r.items() if k not in ("samples", "mse")}, sort_keys=True)
 
 
-def assert_played(test, r, width, height, fps, min_played=8.0, ratio=REALTIME_RATIO, max_stall=MAX_GAP):
+def assert_played(test, r, width, height, fps, min_played=8.0, ratio=REALTIME_RATIO, max_stall=MAX_GAP, note=""):
     """What a viewer would notice: the player started with no fatal error, currentTime advanced at
     least min_played seconds and `ratio` of the measured wall time, the picture never froze longer
-    than max_stall, it has the published size, and its frames were decoded (not just audio)."""
-    msg = summary(r)
+    than max_stall, it has the published size, and its frames were decoded (not just audio).
+    note goes into the failure message (say, how the publisher ended)."""
+    msg = (note + " " if note else "") + summary(r)
     test.assertEqual(0, r["exit"], msg)
     test.assertTrue(r["ok"] and r["started"] and not r["fatal"], msg)
     test.assertGreaterEqual(r["played_s"], min_played, msg)

@@ -55,7 +55,10 @@ class BrowserPlayersTest(unittest.TestCase):
     def check(self, player, path):
         r = srs_browser.play(player, self.url(path), seconds=SECONDS)
         print("%s %s: %s" % (player, path, srs_browser.summary(r)), file=sys.stderr)
-        srs_browser.assert_played(self, r, WIDTH, HEIGHT, FPS)
+        # A stall caused by the publisher is told apart from one caused by the server.
+        rc = self.pub.poll()
+        note = "" if rc is None else "the publisher ended (exit %s) while the player played;" % rc
+        srs_browser.assert_played(self, r, WIDTH, HEIGHT, FPS, note=note)
         return r
 
     def test_hls_ts_hlsjs(self):
