@@ -58,7 +58,14 @@ class BrowserPlayersTest(unittest.TestCase):
         # A stall caused by the publisher is told apart from one caused by the server.
         rc = self.pub.poll()
         note = "" if rc is None else "the publisher ended (exit %s) while the player played;" % rc
-        srs_browser.assert_played(self, r, WIDTH, HEIGHT, FPS, note=note)
+        try:
+            srs_browser.assert_played(self, r, WIDTH, HEIGHT, FPS, note=note)
+        except AssertionError as e:
+            # What the server wrote while the player stalled: the playlist and its warnings.
+            playlist = read_text(os.path.join(self.srs.dir, "html", "live", "s.m3u8"))
+            warns = [line for line in self.srs.log().splitlines() if "[Warn]" in line or "[Error]" in line]
+            raise AssertionError("%s\nplaylist:\n%s\nserver warnings:\n%s"
+                                 % (e, playlist, "\n".join(warns[-20:]))) from None
         return r
 
     def test_hls_ts_hlsjs(self):
