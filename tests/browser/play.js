@@ -5,6 +5,7 @@
 // Chromium's MediaSource accepts. The integration tests judge the numbers; this only measures.
 //
 //   node play.js --player hls|mpegts|dash|video|probe --url URL [--seconds 10] [--startup 20]
+//                [--pidfile PATH (gets Chromium's pid)] [--chromium /usr/bin/chromium]
 //
 // Exit codes: 0 measured (the caller checks the numbers), 1 a fatal player or media error, or
 // playback never started, 2 the harness failed (no browser, bad arguments), 3 the overall time
@@ -38,7 +39,8 @@ const PROBE_TYPES = [
 ];
 
 function parseArgs(argv) {
-    const o = {player: '', url: '', seconds: 10, startup: 20, chromium: process.env.CHROMIUM || '/usr/bin/chromium'};
+    const o = {player: '', url: '', seconds: 10, startup: 20, pidfile: '',
+               chromium: process.env.CHROMIUM || '/usr/bin/chromium'};
     for (let i = 0; i < argv.length; i += 2) {
         const k = argv[i].replace(/^--/, '');
         const v = argv[i + 1];
@@ -155,10 +157,10 @@ async function main() {
         const args = ['--autoplay-policy=no-user-gesture-required', '--mute-audio', '--disable-gpu',
                       '--disable-dev-shm-usage', '--no-first-run'];
         if (process.getuid && process.getuid() === 0) args.push('--no-sandbox');
-        // detached: false keeps Chromium in our process group, so a caller that kills the group
-        // after a hang takes the browser with it.
-        browser = await puppeteer.launch({executablePath: opts.chromium, headless: true, args, detached: false,
-                                          protocolTimeout: 20000});
+        browser = await puppeteer.launch({executablePath: opts.chromium, headless: true, args, protocolTimeout: 20000});
+        // Chromium puts itself in a session of its own, out of reach of a caller that kills our
+        // process group: the caller kills this pid's group when we could not close it ourselves.
+        if (opts.pidfile && browser.process()) fs.writeFileSync(opts.pidfile, String(browser.process().pid));
         result.browser = await browser.version();
         server = await serve(opts.player, opts.url);
         const page = await browser.newPage();

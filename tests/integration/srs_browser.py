@@ -8,8 +8,9 @@ import os
 import shutil
 import signal
 import subprocess
+import tempfile
 
-from srs_testlib import MAX_GAP, REALTIME_RATIO, ROOT
+from srs_testlib import MAX_GAP, REALTIME_RATIO, ROOT, read_text
 
 BROWSER_DIR = os.path.join(ROOT, "tests", "browser")
 PLAY_JS = os.path.join(BROWSER_DIR, "play.js")
@@ -35,23 +36,21 @@ def play(player, url, seconds=10, startup=20):
     why = missing()
     if why:
         raise AssertionError("browser test cannot run: %s (scripts/setup.sh installs it)" % why)
+    pidfile = tempfile.NamedTemporaryFile(prefix="srs-chromium-", suffix=".pid", delete=False).name
     cmd = ["node", PLAY_JS, "--player", player, "--seconds", str(seconds), "--startup", str(startup),
-           "--chromium", CHROMIUM]
+           "--chromium", CHROMIUM, "--pidfile", pidfile]
     if url:
         cmd += ["--url", url]
-    # Its own process group, Chromium included (play.js launches it undetached): whatever happens,
-    # the group is killed, so no browser outlives the test.
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
         out, err = p.communicate(timeout=startup + seconds + 45)
     except subprocess.TimeoutExpired:
         out, err = "", "play.js did not end in time"
     finally:
-        try:
-            os.killpg(p.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        # Whatever happened, no browser outlives the test: node's group, then Chromium's own.
+        _kill_group(p.pid)
         p.wait()
+        _kill_chromium(pidfile)
     lines = [line for line in out.splitlines() if line.startswith("{")]
     if not lines:
         raise AssertionError("play.js printed no result (exit %s): %s %s" % (p.returncode, out[-500:], err[-1500:]))
@@ -59,6 +58,35 @@ def play(player, url, seconds=10, startup=20):
     result["exit"] = p.returncode
     result["stderr"] = err[-1500:]
     return result
+
+
+def _kill_group(pgid):
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _kill_chromium(pidfile):
+    """Kills the Chromium that play.js recorded, if it still runs. Chromium starts a session of its
+    own (so the node group does not hold it), and its zygote and renderers are in the browser
+    process's group; its crash handlers exit with it."""
+    try:
+        with open(pidfile) as f:
+            pid = int(f.read().strip() or 0)
+    except (OSError, ValueError):
+        pid = 0
+    finally:
+        try:
+            os.unlink(pidfile)
+        except OSError:
+            pass
+    # The pid is checked to still be a Chromium browser: a pid reused since must not be killed.
+    try:
+        if pid > 0 and "chromium" in read_text("/proc/%d/cmdline" % pid) and os.getpgid(pid) == pid:
+            _kill_group(pid)
+    except ProcessLookupError:
+        pass
 
 
 def summary(r):
