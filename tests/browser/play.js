@@ -5,7 +5,8 @@
 // Chromium's MediaSource accepts. The integration tests judge the numbers; this only measures.
 //
 //   node play.js --player hls|mpegts|dash|video|probe --url URL [--seconds 10] [--startup 20]
-//                [--pidfile PATH (gets Chromium's pid)] [--chromium /usr/bin/chromium]
+//                [--pidfile PATH (gets Chromium's pid)] [--profile DIR (Chromium's user data dir)]
+//                [--chromium /usr/bin/chromium]
 //
 // Exit codes: 0 measured (the caller checks the numbers), 1 a fatal player or media error, or
 // playback never started, 2 the harness failed (no browser, bad arguments), 3 the overall time
@@ -39,7 +40,7 @@ const PROBE_TYPES = [
 ];
 
 function parseArgs(argv) {
-    const o = {player: '', url: '', seconds: 10, startup: 20, pidfile: '',
+    const o = {player: '', url: '', seconds: 10, startup: 20, pidfile: '', profile: '',
                chromium: process.env.CHROMIUM || '/usr/bin/chromium'};
     for (let i = 0; i < argv.length; i += 2) {
         const k = argv[i].replace(/^--/, '');
@@ -157,7 +158,10 @@ async function main() {
         const args = ['--autoplay-policy=no-user-gesture-required', '--mute-audio', '--disable-gpu',
                       '--disable-dev-shm-usage', '--no-first-run'];
         if (process.getuid && process.getuid() === 0) args.push('--no-sandbox');
-        browser = await puppeteer.launch({executablePath: opts.chromium, headless: true, args, protocolTimeout: 20000});
+        // A profile dir of the caller's is removed by the caller even after a kill; puppeteer's own
+        // temp profile would stay behind then.
+        browser = await puppeteer.launch({executablePath: opts.chromium, headless: true, args, protocolTimeout: 20000,
+                                          userDataDir: opts.profile || undefined});
         // Chromium puts itself in a session of its own, out of reach of a caller that kills our
         // process group: the caller kills this pid's group when we could not close it ourselves.
         if (opts.pidfile && browser.process()) fs.writeFileSync(opts.pidfile, String(browser.process().pid));

@@ -36,9 +36,10 @@ def play(player, url, seconds=10, startup=20):
     why = missing()
     if why:
         raise AssertionError("browser test cannot run: %s (scripts/setup.sh installs it)" % why)
-    pidfile = tempfile.NamedTemporaryFile(prefix="srs-chromium-", suffix=".pid", delete=False).name
+    tmp = tempfile.mkdtemp(prefix="srs-browser-")
+    pidfile = os.path.join(tmp, "chromium.pid")
     cmd = ["node", PLAY_JS, "--player", player, "--seconds", str(seconds), "--startup", str(startup),
-           "--chromium", CHROMIUM, "--pidfile", pidfile]
+           "--chromium", CHROMIUM, "--pidfile", pidfile, "--profile", os.path.join(tmp, "profile")]
     if url:
         cmd += ["--url", url]
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
@@ -51,6 +52,7 @@ def play(player, url, seconds=10, startup=20):
         _kill_group(p.pid)
         p.wait()
         _kill_chromium(pidfile)
+        shutil.rmtree(tmp, ignore_errors=True)
     lines = [line for line in out.splitlines() if line.startswith("{")]
     if not lines:
         raise AssertionError("play.js printed no result (exit %s): %s %s" % (p.returncode, out[-500:], err[-1500:]))
@@ -76,11 +78,6 @@ def _kill_chromium(pidfile):
             pid = int(f.read().strip() or 0)
     except (OSError, ValueError):
         pid = 0
-    finally:
-        try:
-            os.unlink(pidfile)
-        except OSError:
-            pass
     # The pid is checked to still be a Chromium browser: a pid reused since must not be killed.
     try:
         if pid > 0 and "chromium" in read_text("/proc/%d/cmdline" % pid) and os.getpgid(pid) == pid:
