@@ -1,0 +1,85 @@
+"""The server's outputs in a real browser: ffmpeg publishes H.264+AAC 640x360 in real time, and
+headless Chromium plays the HLS (TS) playlist with hls.js and the HTTP-FLV mount with mpegts.js,
+each for 10 s after start-up (tests/browser/play.js through srs_browser)."""
+
+import os
+import subprocess
+import sys
+import unittest
+
+import srs_browser
+import srs_testlib
+from srs_testlib import CONF_BASE, SrsProcess, read_text, stop_process, wait_for
+
+CONF = CONF_BASE + """
+http_server {{ enabled on; listen 127.0.0.1:{http}; dir {dir}/html; crossdomain on; }}
+vhost __defaultVhost__ {{
+    hls {{ enabled on; hls_fragment 2; hls_window 10; hls_path {dir}/html; }}
+    http_remux {{ enabled on; mount [vhost]/[app]/[stream].flv; }}
+}}
+"""
+
+WIDTH, HEIGHT, FPS = 640, 360, 25
+SECONDS = 10
+
+
+def publish(srs, seconds):
+    return subprocess.Popen(
+        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-re",
+         "-f", "lavfi", "-i", "testsrc2=size=%dx%d:rate=%d" % (WIDTH, HEIGHT, FPS),
+         "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100", "-t", str(seconds),
+         "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", str(2 * FPS),
+         "-c:a", "aac", "-ar", "44100", "-ac", "2", "-b:a", "64k",
+         "-f", "flv", "rtmp://127.0.0.1:%d/live/s" % srs.rtmp],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+class BrowserPlayersTest(unittest.TestCase):
+    def setUp(self):
+        # A machine without the browser fails here, before the server starts.
+        why = srs_browser.missing()
+        self.assertFalse(why, "browser test cannot run: %s (scripts/setup.sh installs it)" % why)
+        self.srs = SrsProcess(CONF)
+        self.srs.start()
+        # Outlives start-up and the measured window by far; tearDown stops it.
+        self.pub = publish(self.srs, 90)
+        self.srs.wait_publishing("s", proc=self.pub)
+
+    def tearDown(self):
+        stop_process(self.pub)
+        self.srs.cleanup()
+
+    def url(self, path):
+        return "http://127.0.0.1:%d%s" % (self.srs.http, path)
+
+    def check(self, player, path):
+        r = srs_browser.play(player, self.url(path), seconds=SECONDS)
+        print("%s %s: %s" % (player, path, srs_browser.summary(r)), file=sys.stderr)
+        # A stall caused by the publisher is told apart from one caused by the server.
+        rc = self.pub.poll()
+        note = "" if rc is None else "the publisher ended (exit %s) while the player played;" % rc
+        try:
+            srs_browser.assert_played(self, r, WIDTH, HEIGHT, FPS, note=note)
+        except AssertionError as e:
+            # What the server wrote while the player stalled: the playlist and its warnings.
+            playlist = read_text(os.path.join(self.srs.dir, "html", "live", "s.m3u8"))
+            warns = [line for line in self.srs.log().splitlines() if "[Warn]" in line or "[Error]" in line]
+            raise AssertionError("%s\nplaylist:\n%s\nserver warnings:\n%s"
+                                 % (e, playlist, "\n".join(warns[-20:]))) from None
+        return r
+
+    def test_hls_ts_hlsjs(self):
+        playlist = os.path.join(self.srs.dir, "html", "live", "s.m3u8")
+        # hls.js starts three segments behind the live edge: two segments listed let it start at once.
+        self.assertTrue(wait_for(lambda: read_text(playlist).count("#EXTINF") >= 2, 20, 0.2),
+                        "no HLS playlist:\n" + self.srs.log()[-2000:])
+        r = self.check("hls", "/live/s.m3u8")
+        # The codecs this Chromium's MSE takes, in the log for the issues that need others.
+        print("chromium %s MSE: %s" % (r.get("browser"), r.get("mse")), file=sys.stderr)
+
+    def test_http_flv_mpegts(self):
+        self.check("mpegts", "/live/s.flv")
+
+
+if __name__ == "__main__":
+    srs_testlib.main(verbosity=2)
