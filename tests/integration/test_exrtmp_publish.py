@@ -302,6 +302,25 @@ class ExRtmpPublishTest(unittest.TestCase):
             self.assertTrue(set(videos) <= (rewritten if name == "av01" else sent),
                             "%s player: %r" % (name, [video_tracks(v) for v in videos[:3]]))
 
+    def test_vp9_size_in_api(self):
+        # vpcC has no picture size: the server reads it from the first keyframe's uncompressed
+        # header (VP9 6.2), so the API shows it as for HEVC and AV1.
+        vp9 = os.path.join(self.tmp, "vp9_aac.mp4")
+        if not os.path.exists(vp9):
+            make_mp4(vp9, ["-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-s", "318x178"])
+        self.publish("vp9", vp9, 4)
+
+        def api_video():
+            with urllib.request.urlopen("http://127.0.0.1:%d/api/v1/streams/" % self.srs.api, timeout=5) as r:
+                streams = json.loads(r.read())["streams"]
+            s = [x for x in streams if x["name"] == "vp9"]
+            return s[0].get("video") if s else None
+        self.assertTrue(wait_for(lambda: (api_video() or {}).get("width") == 318, 10), api_video())
+        video = api_video()
+        self.assertEqual(("VP9", "Profile0", 318, 178), (video["codec"], video["profile"], video["width"],
+                                                         video["height"]), video)
+        self.finish_publish(4)
+
     def test_h264_aac_from_mp4_plays_over_http_flv_in_real_time(self):
         self.publish("h264", self.h264, PUBLISH_SECONDS + 4)
         url = "http://127.0.0.1:%d/live/h264.flv" % self.srs.http
