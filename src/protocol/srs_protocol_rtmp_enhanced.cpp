@@ -34,7 +34,7 @@ int srs_rtmp_enhanced_caps_ex() {
     return SrsRtmpCapsExMultitrack | SrsRtmpCapsExModEx | SrsRtmpCapsExTimestampNanoOffset;
 }
 
-void srs_rtmp_enhanced_announce(SrsAmf0Object* obj) {
+void srs_rtmp_enhanced_announce(SrsAmf0Object* obj, bool relay) {
     auto list = SrsAmf0Any::strict_array();
     auto video = SrsAmf0Any::object();
     auto audio = SrsAmf0Any::object();
@@ -45,6 +45,9 @@ void srs_rtmp_enhanced_announce(SrsAmf0Object* obj) {
     for (const std::string& f : srs_rtmp_enhanced_audio_fourccs()) {
         list->append(SrsAmf0Any::str(f));
         audio->set(f, SrsAmf0Any::number(SrsRtmpFourCcCanForward));
+    }
+    if (relay) {
+        list->append(SrsAmf0Any::str("*"));
     }
     obj->set("fourCcList", std::move(list));
     obj->set("videoFourCcInfoMap", std::move(video));

@@ -568,7 +568,7 @@ srs_error_t SrsRtmpClient::connect_app(const std::string& app, const std::string
     obj->set("pageUrl", SrsAmf0Any::str(req ? req->pageUrl : ""));
     obj->set("objectEncoding", SrsAmf0Any::number(0));
     // Without fourCcList an enhanced origin sends only what legacy RTMP can carry.
-    srs_rtmp_enhanced_announce(obj);
+    srs_rtmp_enhanced_announce(obj, true);
     if (req && req->args) {
         pkt.args = req->args->copy_object();
     }

@@ -152,6 +152,13 @@ srs_error_t SrsRtmpConn::connect_app(const SrsConfig& config) {
     srs_trace("connect app, tcUrl=%s, pageUrl=%s, swfUrl=%s, schema=%s, vhost=%s, port=%d, app=%s, param=%s",
               req_->tcUrl.c_str(), req_->pageUrl.c_str(), req_->swfUrl.c_str(), req_->schema.c_str(),
               req_->vhost.c_str(), req_->port, req_->app.c_str(), req_->param.c_str());
+    if (!req_->fourcc_list.empty() || req_->caps_ex) {
+        std::string list;
+        for (const std::string& f : req_->fourcc_list) {
+            list += (list.empty() ? "" : ",") + f;
+        }
+        srs_trace("connect app: enhanced RTMP client, fourCcList=%s, capsEx=%d", list.c_str(), req_->caps_ex);
+    }
 
     if ((err = resolve_vhost(config, true)) != srs_success) {
         return err;
