@@ -77,3 +77,18 @@ void srs_rtmp_enhanced_parse(const SrsAmf0Object* obj, SrsRtmpEnhancedCaps* caps
         caps->caps_ex = (int)ex->to_number();
     }
 }
+
+std::vector<std::string> SrsRtmpEnhancedCaps::accepted_fourccs() const {
+    if (!fourcc_list.empty()) {
+        return fourcc_list;
+    }
+    std::vector<std::string> out;
+    for (const auto* m : {&video_info, &audio_info}) {
+        for (const auto& kv : *m) {
+            if (kv.second & (SrsRtmpFourCcCanDecode | SrsRtmpFourCcCanForward)) {
+                out.push_back(kv.first);
+            }
+        }
+    }
+    return out;
+}

@@ -56,6 +56,9 @@ struct SrsRtmpEnhancedCaps {
     int caps_ex = 0;
 
     bool enhanced() const { return !fourcc_list.empty() || !video_info.empty() || !audio_info.empty(); }
+    // The FourCCs the peer takes: its fourCcList or, from a v2 peer that sent only the info maps,
+    // those it can decode or forward. Empty for a legacy peer.
+    std::vector<std::string> accepted_fourccs() const;
 };
 
 // Reads the enhanced properties of a connect command object or _result properties. Values of

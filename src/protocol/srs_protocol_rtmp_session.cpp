@@ -177,7 +177,7 @@ srs_error_t SrsRtmpServer::connect_app(SrsRequest* req) {
     req->args = pkt->args ? pkt->args->copy_object() : nullptr;
     SrsRtmpEnhancedCaps caps;
     srs_rtmp_enhanced_parse(obj, &caps);
-    req->fourcc_list = std::move(caps.fourcc_list);
+    req->fourcc_list = caps.accepted_fourccs();
     req->caps_ex = caps.caps_ex;
     if ((err = req->parse_tc_url()) != srs_success) {
         return srs_error_wrap(err, "connect");

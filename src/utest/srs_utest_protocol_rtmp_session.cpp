@@ -4,6 +4,7 @@
 #include <srs_core_utility.hpp>
 #include <srs_kernel_buffer.hpp>
 #include <srs_protocol_amf0.hpp>
+#include <srs_protocol_rtmp_enhanced.hpp>
 #include <srs_protocol_rtmp_handshake.hpp>
 #include <srs_protocol_rtmp_packet.hpp>
 #include <srs_protocol_rtmp_request.hpp>
@@ -948,6 +949,24 @@ TEST(ProtocolRtmpSessionTest, EnhancedConnectServerSide) {
     // The legacy properties are unchanged.
     EXPECT_EQ(SRS_RTMP_FMS_VERSION, res->props->get_string("fmsVer"));
     EXPECT_EQ(127, res->props->get_number("capabilities"));
+
+    // A v2 client with the info maps only: the FourCCs it can decode (1) or forward (4).
+    auto v2 = connect_packet("rtmp://127.0.0.1/live");
+    auto v2video = SrsAmf0Any::object();
+    v2video->set("hvc1", SrsAmf0Any::number(SrsRtmpFourCcCanDecode | SrsRtmpFourCcCanEncode));
+    v2video->set("av01", SrsAmf0Any::number(SrsRtmpFourCcCanEncode));
+    v2->command_object->set("videoFourCcInfoMap", std::move(v2video));
+    auto v2audio = SrsAmf0Any::object();
+    v2audio->set("*", SrsAmf0Any::number(SrsRtmpFourCcCanForward));
+    v2->command_object->set("audioFourCcInfoMap", std::move(v2audio));
+    ClientScript c3;
+    c3.send(*v2);
+    MockIO io3;
+    io3.in = c3.bytes();
+    SrsRtmpServer server3(&io3);
+    SrsRequest req3;
+    SRS_ASSERT_OK(server3.connect_app(&req3));
+    EXPECT_EQ((std::vector<std::string>{"hvc1", "*"}), req3.fourcc_list);
 
     // A legacy client announces nothing.
     ClientScript legacy;
