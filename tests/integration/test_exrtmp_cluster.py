@@ -15,7 +15,6 @@ import os
 import shutil
 import subprocess
 import tempfile
-import threading
 import unittest
 import urllib.error
 import urllib.parse
