@@ -8,9 +8,11 @@ what the server makes of them. Only what works with today's server is checked he
 - Multitrack and fourCcList (doc/enhanced-rtmp.md, "What an RTMP player gets"): srs_bench --tracks 2
   and a python ManyTracksManyCodecs publisher; legacy and enhanced python players check the tags
   they receive.
+- VP9+AAC: the API shows the VP9 picture size, read from the first keyframe (vpcC has none).
 
-AV1, VP9, Opus and multitrack video are published fine by the tool but the server does not carry
-them to HLS/DVR yet (doc/enhanced-rtmp.md, "What the server does with them today")."""
+HEVC in the HLS/HTTP-TS segments is in test_exrtmp_hevc_ts.py, forward and edge in
+test_exrtmp_cluster.py. AV1, VP9 and Opus in HLS/DVR MP4 are checked where those outputs are
+(doc/enhanced-rtmp.md)."""
 
 import json
 import os
