@@ -1,6 +1,6 @@
 // libFuzzer target: arbitrary bytes through the decoder configuration record parsers of the
-// enhanced RTMP codecs: hvcC (with its SPS), av1C (with its sequence header OBU), vpcC, dOps and
-// OpusHead. Input: [selector (mod 6)][record]. Checks that the spans the parsers return lie
+// enhanced RTMP codecs: hvcC (with its SPS), av1C (with its sequence header OBU), vpcC (and the
+// VP9 frame header), dOps and OpusHead. Input: [selector (mod 6)][record]. Checks that the spans the parsers return lie
 // inside the record.
 #include <srs_kernel_codec_config.hpp>
 
@@ -53,6 +53,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             SrsVpxConfigRecord rec;
             err = srs_vpx_parse_config_record(p, n, &rec);
             check_span(rec.codec_init_data, p, n);
+            // The same bytes as a VP9 frame (the vp09 CodedFrames the size comes from): the
+            // selectors of the corpus stay as they are.
+            srs_error_reset(err);
+            SrsVp9FrameHeader h;
+            err = srs_vp9_parse_frame_header(p, n, &h);
+            if (err == srs_success && (h.width < 0 || h.height < 0 || h.width > 65536 || h.height > 65536)) {
+                __builtin_trap();
+            }
             break;
         }
         default: {

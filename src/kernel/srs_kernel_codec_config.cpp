@@ -431,3 +431,95 @@ srs_error_t srs_opus_parse_config(const char* data, int size, SrsOpusConfigRecor
     }
     return srs_opus_parse_dops(data, size, rec);
 }
+
+namespace {
+
+// color_config() (VP9 spec 6.2.2); only the bit depth is kept.
+bool srs_vp9_color_config(SrsConfigBits& r, SrsVp9FrameHeader* h) {
+    uint32_t v = 0;
+    h->bit_depth = 8;
+    if (h->profile >= 2) {
+        if (!r.bits(1, &v)) {
+            return false;
+        }
+        h->bit_depth = v ? 12 : 10;
+    }
+    uint32_t color_space = 0;
+    if (!r.bits(3, &color_space)) {
+        return false;
+    }
+    // CS_RGB (7) has no color_range; profiles 1 and 3 signal the subsampling (and a reserved bit).
+    int n = color_space != 7 ? 1 : 0;
+    if (h->profile == 1 || h->profile == 3) {
+        n += color_space != 7 ? 3 : 1;
+    }
+    return r.skip(n);
+}
+
+}  // namespace
+
+srs_error_t srs_vp9_parse_frame_header(const char* data, int size, SrsVp9FrameHeader* h) {
+    *h = SrsVp9FrameHeader();
+    SrsConfigBits r(data, data ? size : 0);
+    uint32_t marker = 0, lo = 0, hi = 0, v = 0;
+    if (!r.bits(2, &marker) || !r.bits(1, &lo) || !r.bits(1, &hi)) {
+        return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED, "vp9: frame of %d bytes", size);
+    }
+    if (marker != 2) {
+        return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED, "vp9: frame_marker %u", marker);
+    }
+    h->profile = (int)((hi << 1) | lo);
+    if (h->profile == 3 && !r.skip(1)) {
+        return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED, "vp9: frame of %d bytes", size);
+    }
+    if (!r.bits(1, &v)) {
+        return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED, "vp9: frame of %d bytes", size);
+    }
+    h->show_existing_frame = v;
+    if (h->show_existing_frame) {
+        return srs_success;
+    }
+    uint32_t frame_type = 0, show_frame = 0, error_resilient = 0;
+    if (!r.bits(1, &frame_type) || !r.bits(1, &show_frame) || !r.bits(1, &error_resilient)) {
+        return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED, "vp9: frame of %d bytes", size);
+    }
+    // KEY_FRAME is 0.
+    h->keyframe = frame_type == 0;
+    if (!h->keyframe) {
+        v = 0;
+        if (!show_frame && !r.bits(1, &v)) {
+            return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED, "vp9: frame of %d bytes", size);
+        }
+        h->intra_only = !show_frame && v;
+        if (!h->intra_only) {
+            return srs_success;
+        }
+        // reset_frame_context.
+        if (!error_resilient && !r.skip(2)) {
+            return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED, "vp9: frame of %d bytes", size);
+        }
+    }
+    uint32_t sync = 0;
+    if (!r.bits(24, &sync)) {
+        return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED, "vp9: frame of %d bytes", size);
+    }
+    if (sync != 0x498342) {
+        return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED, "vp9: frame_sync_code 0x%06x", sync);
+    }
+    if (h->keyframe || h->profile > 0) {
+        if (!srs_vp9_color_config(r, h)) {
+            return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED, "vp9: frame of %d bytes", size);
+        }
+    }
+    // An intra-only frame says which references it refreshes before its size.
+    if (h->intra_only && !r.skip(8)) {
+        return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED, "vp9: frame of %d bytes", size);
+    }
+    uint32_t w = 0, hh = 0;
+    if (!r.bits(16, &w) || !r.bits(16, &hh)) {
+        return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED, "vp9: frame of %d bytes, no frame size", size);
+    }
+    h->width = (int)w + 1;
+    h->height = (int)hh + 1;
+    return srs_success;
+}

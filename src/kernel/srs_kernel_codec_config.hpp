@@ -92,6 +92,28 @@ struct SrsVpxConfigRecord {
 // box, which is what FFmpeg sends as the vp09 SequenceStart).
 srs_error_t srs_vpx_parse_config_record(const char* data, int size, SrsVpxConfigRecord* rec);
 
+// What the uncompressed header of a VP9 frame tells (VP9 bitstream spec 6.2).
+struct SrsVp9FrameHeader {
+    int profile = 0;
+    // show_existing_frame: a frame that only shows an earlier one, no other field follows.
+    bool show_existing_frame = false;
+    bool keyframe = false;
+    bool intra_only = false;
+    // 8, 10 or 12.
+    int bit_depth = 8;
+    // The frame size, for a keyframe or an intra-only frame; 0 for the others, which take theirs
+    // from a reference frame.
+    int width = 0;
+    int height = 0;
+};
+
+// Parses the start of the uncompressed header of a VP9 frame (a vp09 CodedFrames payload or an MP4
+// sample; of a superframe, the first frame, which starts the data): frame_marker, profile,
+// show_existing_frame, frame_type, and for a keyframe or an intra-only frame the sync code
+// 0x49 0x83 0x42, color_config() and frame_size(). vpcC has no picture size: the statistics take it
+// from here.
+srs_error_t srs_vp9_parse_frame_header(const char* data, int size, SrsVp9FrameHeader* h);
+
 // The Opus decoder setup, from dOps or OpusHead.
 struct SrsOpusConfigRecord {
     int channels = 0;

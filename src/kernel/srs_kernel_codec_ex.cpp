@@ -114,6 +114,17 @@ srs_error_t SrsFormat::parse_video_enhanced(const char* data, int size) {
             return srs_success;
     }
 
+    if (id == SrsVideoCodecIdVP9 && vcodec_ready_ && vcodec_.id == id && vcodec_.width == 0 && left > 0) {
+        // vpcC has no picture size: take it from the first keyframe (or intra-only frame). A
+        // header that does not parse only leaves the size unknown, the frame still passes.
+        SrsVp9FrameHeader h;
+        srs_error_t r = srs_vp9_parse_frame_header(p, left, &h);
+        if (r == srs_success && h.width > 0) {
+            vcodec_.width = h.width;
+            vcodec_.height = h.height;
+        }
+        srs_error_reset(r);
+    }
     if (id == SrsVideoCodecIdAV1 || id == SrsVideoCodecIdVP9) {
         // One sample: the muxers that carry these take the temporal unit / frame whole.
         if (left > 0) {
@@ -139,7 +150,7 @@ srs_error_t SrsFormat::on_video_sequence_header(SrsVideoCodecId id, const char* 
         cfg.width = rec.width;
         cfg.height = rec.height;
     } else if (id == SrsVideoCodecIdVP9) {
-        // vpcC has no picture size; the stats show 0 until a muxer needs more.
+        // vpcC has no picture size: the first keyframe gives it (parse_video_enhanced).
         SrsVpxConfigRecord rec;
         err = srs_vpx_parse_config_record(data, size, &rec);
         cfg.profile = rec.profile;
@@ -151,6 +162,12 @@ srs_error_t SrsFormat::on_video_sequence_header(SrsVideoCodecId id, const char* 
     cfg.id = id;
     if (id == SrsVideoCodecIdAV1 || id == SrsVideoCodecIdVP9) {
         cfg.extra.assign(data, size);
+    }
+    // A repeated vpcC (a publisher that resends it at each loop or keyframe) keeps the size the
+    // keyframes gave.
+    if (id == SrsVideoCodecIdVP9 && vcodec_ready_ && vcodec_.id == id && vcodec_.extra == cfg.extra) {
+        cfg.width = vcodec_.width;
+        cfg.height = vcodec_.height;
     }
     vcodec_ = std::move(cfg);
     vcodec_ready_ = true;

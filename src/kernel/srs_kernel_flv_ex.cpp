@@ -124,6 +124,7 @@ template <typename Track, typename Fn>
 srs_error_t srs_ex_parse_tracks(SrsExCursor& c, SrsAvMultitrackType type, uint8_t packet_type, uint32_t fourcc,
                                 std::vector<Track>* tracks, Fn parse_track) {
     while (c.left() > 0) {
+        int start = c.pos;
         if (type == SrsAvMultitrackManyTracksManyCodecs) {
             if (!c.need(4)) {
                 return srs_error_new(ERROR_KERNEL_FLV_TAG, "track %d: no fourcc", (int)tracks->size());
@@ -153,6 +154,8 @@ srs_error_t srs_ex_parse_tracks(SrsExCursor& c, SrsAvMultitrackType type, uint8_
         if (type == SrsAvMultitrackOneTrack) {
             break;
         }
+        tracks->back().raw.data = (const char*)c.data + start;
+        tracks->back().raw.size = c.pos - start;
     }
     if (tracks->empty()) {
         return srs_error_new(ERROR_KERNEL_FLV_TAG, "multitrack: no track");

@@ -105,6 +105,10 @@ struct SrsExVideoTrack {
     // What follows the header: the configuration record (SequenceStart), the coded frames
     // (CodedFrames/X), the AMF metadata (Metadata), or nothing (SequenceEnd).
     SrsSample payload;
+    // In a ManyTracks or ManyTracksManyCodecs tag: the track's bytes with its track header (FourCC,
+    // id, size), to copy the track whole into another tag (a player that excludes some tracks).
+    // Empty otherwise.
+    SrsSample raw;
     // The FourCC or the packet type is not one the spec defines: the track's bytes are consumed
     // whole and its payload is left uninterpreted; the caller logs it (once per stream) and drops it.
     bool unknown = false;
@@ -137,6 +141,8 @@ struct SrsExAudioTrack {
     // The legacy SoundFormat; 9 (ExHeader) for an enhanced tag.
     uint8_t sound_format = 0;
     SrsSample payload;
+    // As SrsExVideoTrack::raw.
+    SrsSample raw;
     bool unknown = false;
 };
 

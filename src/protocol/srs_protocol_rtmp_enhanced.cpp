@@ -34,7 +34,7 @@ int srs_rtmp_enhanced_caps_ex() {
     return SrsRtmpCapsExMultitrack | SrsRtmpCapsExModEx | SrsRtmpCapsExTimestampNanoOffset;
 }
 
-void srs_rtmp_enhanced_announce(SrsAmf0Object* obj) {
+void srs_rtmp_enhanced_announce(SrsAmf0Object* obj, bool relay) {
     auto list = SrsAmf0Any::strict_array();
     auto video = SrsAmf0Any::object();
     auto audio = SrsAmf0Any::object();
@@ -45,6 +45,9 @@ void srs_rtmp_enhanced_announce(SrsAmf0Object* obj) {
     for (const std::string& f : srs_rtmp_enhanced_audio_fourccs()) {
         list->append(SrsAmf0Any::str(f));
         audio->set(f, SrsAmf0Any::number(SrsRtmpFourCcCanForward));
+    }
+    if (relay) {
+        list->append(SrsAmf0Any::str("*"));
     }
     obj->set("fourCcList", std::move(list));
     obj->set("videoFourCcInfoMap", std::move(video));
@@ -73,4 +76,19 @@ void srs_rtmp_enhanced_parse(const SrsAmf0Object* obj, SrsRtmpEnhancedCaps* caps
     if (ex && ex->is_number()) {
         caps->caps_ex = (int)ex->to_number();
     }
+}
+
+std::vector<std::string> SrsRtmpEnhancedCaps::accepted_fourccs() const {
+    if (!fourcc_list.empty()) {
+        return fourcc_list;
+    }
+    std::vector<std::string> out;
+    for (const auto* m : {&video_info, &audio_info}) {
+        for (const auto& kv : *m) {
+            if (kv.second & (SrsRtmpFourCcCanDecode | SrsRtmpFourCcCanForward)) {
+                out.push_back(kv.first);
+            }
+        }
+    }
+    return out;
 }

@@ -41,7 +41,10 @@ int srs_rtmp_enhanced_caps_ex();
 
 // Adds fourCcList, videoFourCcInfoMap, audioFourCcInfoMap (every FourCC CanForward) and capsEx
 // to a connect command object (client) or to the properties of a connect _result (server).
-void srs_rtmp_enhanced_announce(SrsAmf0Object* obj);
+// relay adds "*" (any codec, enhanced-rtmp v2) to the fourCcList: the server's own client (edge,
+// forward, ingest) relays whatever it gets, so an origin that selects tracks by the list must
+// not leave any out.
+void srs_rtmp_enhanced_announce(SrsAmf0Object* obj, bool relay = false);
 
 // What a peer announced. Empty lists and 0 when it announced nothing (a legacy peer).
 struct SrsRtmpEnhancedCaps {
@@ -53,6 +56,9 @@ struct SrsRtmpEnhancedCaps {
     int caps_ex = 0;
 
     bool enhanced() const { return !fourcc_list.empty() || !video_info.empty() || !audio_info.empty(); }
+    // The FourCCs the peer takes: its fourCcList or, from a v2 peer that sent only the info maps,
+    // those it can decode or forward. Empty for a legacy peer.
+    std::vector<std::string> accepted_fourccs() const;
 };
 
 // Reads the enhanced properties of a connect command object or _result properties. Values of

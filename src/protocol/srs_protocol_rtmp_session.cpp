@@ -177,7 +177,7 @@ srs_error_t SrsRtmpServer::connect_app(SrsRequest* req) {
     req->args = pkt->args ? pkt->args->copy_object() : nullptr;
     SrsRtmpEnhancedCaps caps;
     srs_rtmp_enhanced_parse(obj, &caps);
-    req->fourcc_list = std::move(caps.fourcc_list);
+    req->fourcc_list = caps.accepted_fourccs();
     req->caps_ex = caps.caps_ex;
     if ((err = req->parse_tc_url()) != srs_success) {
         return srs_error_wrap(err, "connect");
@@ -568,7 +568,7 @@ srs_error_t SrsRtmpClient::connect_app(const std::string& app, const std::string
     obj->set("pageUrl", SrsAmf0Any::str(req ? req->pageUrl : ""));
     obj->set("objectEncoding", SrsAmf0Any::number(0));
     // Without fourCcList an enhanced origin sends only what legacy RTMP can carry.
-    srs_rtmp_enhanced_announce(obj);
+    srs_rtmp_enhanced_announce(obj, true);
     if (req && req->args) {
         pkt.args = req->args->copy_object();
     }

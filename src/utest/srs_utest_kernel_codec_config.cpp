@@ -316,3 +316,99 @@ TEST(KernelCodecConfigTest, OpusErrors) {
     err = srs_opus_parse_head(bad.data(), (int)bad.size(), &rec);
     EXPECT_EQ(ERROR_KERNEL_CODEC_UNSUPPORTED, srs_error_code(err));
 }
+
+TEST(KernelCodecConfigTest, Vp9FrameHeaderOfLibvpx) {
+    struct Case {
+        const std::string* frame;
+        int profile, bit_depth, width, height;
+    };
+    for (const Case& c : {Case{&kVp9Key320x240, 0, 8, 320, 240}, Case{&kVp9Key318x178Profile1, 1, 8, 318, 178},
+                          Case{&kVp9Key176x144Profile2, 2, 10, 176, 144}}) {
+        SrsVp9FrameHeader h;
+        srs_error_t err = srs_vp9_parse_frame_header(c.frame->data(), (int)c.frame->size(), &h);
+        ASSERT_TRUE(err == srs_success) << srs_error_desc(err);
+        EXPECT_TRUE(h.keyframe);
+        EXPECT_FALSE(h.show_existing_frame);
+        EXPECT_EQ(c.profile, h.profile);
+        EXPECT_EQ(c.bit_depth, h.bit_depth);
+        EXPECT_EQ(c.width, h.width);
+        EXPECT_EQ(c.height, h.height);
+    }
+
+    // An inter frame takes its size from a reference: none here.
+    SrsVp9FrameHeader h;
+    srs_error_t err = srs_vp9_parse_frame_header(kVp9Inter320x240.data(), (int)kVp9Inter320x240.size(), &h);
+    ASSERT_TRUE(err == srs_success) << srs_error_desc(err);
+    EXPECT_FALSE(h.keyframe);
+    EXPECT_FALSE(h.intra_only);
+    EXPECT_EQ(0, h.width);
+
+    // show_existing_frame (profile 0): [10][0][0][1][idx 3 bits], nothing else.
+    std::string show = bytes({0x88});
+    ASSERT_TRUE(srs_vp9_parse_frame_header(show.data(), 1, &h) == srs_success);
+    EXPECT_TRUE(h.show_existing_frame);
+    EXPECT_EQ(0, h.width);
+}
+
+TEST(KernelCodecConfigTest, Vp9IntraOnlyAndErrors) {
+    // An intra-only frame of profile 0 (VP9 6.2): marker 10, profile 00, show_existing 0,
+    // frame_type 1, show_frame 0, error_resilient 0, intra_only 1, reset_frame_context 00, the
+    // sync code, (no color_config in profile 0), refresh_frame_flags, then 639 and 359 (640x360),
+    // written bit by bit.
+    std::string bits =
+        "10"
+        "0"
+        "0"
+        "0"
+        "1"
+        "0"
+        "0"
+        "1"
+        "00";
+    auto put = [&bits](uint32_t v, int n) {
+        for (int i = n - 1; i >= 0; i--) {
+            bits += ((v >> i) & 1) ? '1' : '0';
+        }
+    };
+    put(0x498342, 24);
+    put(0xff, 8);
+    put(639, 16);
+    put(359, 16);
+    while (bits.size() % 8) {
+        bits += '0';
+    }
+    std::string frame;
+    for (size_t i = 0; i < bits.size(); i += 8) {
+        frame.push_back((char)std::stoi(bits.substr(i, 8), nullptr, 2));
+    }
+    SrsVp9FrameHeader h;
+    srs_error_t err = srs_vp9_parse_frame_header(frame.data(), (int)frame.size(), &h);
+    ASSERT_TRUE(err == srs_success) << srs_error_desc(err);
+    EXPECT_FALSE(h.keyframe);
+    EXPECT_TRUE(h.intra_only);
+    EXPECT_EQ(640, h.width);
+    EXPECT_EQ(360, h.height);
+
+    // The keyframe header ends in the 9th byte (8 + 24 + 4 + 32 bits): every shorter prefix fails
+    // and none is read past its end (ASan).
+    for (int n = 0; n < 9; n++) {
+        std::vector<char> copy(kVp9Key320x240.begin(), kVp9Key320x240.begin() + n);
+        err = srs_vp9_parse_frame_header(copy.data(), n, &h);
+        EXPECT_EQ(ERROR_KERNEL_CODEC_UNSUPPORTED, srs_error_code(err)) << n;
+        srs_error_reset(err);
+    }
+    // A wrong frame_marker, a wrong sync code.
+    std::string bad = kVp9Key320x240;
+    bad[0] = (char)0x42;
+    err = srs_vp9_parse_frame_header(bad.data(), (int)bad.size(), &h);
+    EXPECT_EQ(ERROR_KERNEL_CODEC_UNSUPPORTED, srs_error_code(err));
+    srs_error_reset(err);
+    bad = kVp9Key320x240;
+    bad[2] = 0x00;
+    err = srs_vp9_parse_frame_header(bad.data(), (int)bad.size(), &h);
+    EXPECT_EQ(ERROR_KERNEL_CODEC_UNSUPPORTED, srs_error_code(err));
+    srs_error_reset(err);
+    err = srs_vp9_parse_frame_header(nullptr, 0, &h);
+    EXPECT_EQ(ERROR_KERNEL_CODEC_UNSUPPORTED, srs_error_code(err));
+    srs_error_reset(err);
+}

@@ -11,6 +11,7 @@
 #include <srs_kernel_message.hpp>
 #include <srs_kernel_ts.hpp>
 #include <srs_utest_kernel_media.hpp>
+#include <srs_utest_kernel_records.hpp>
 
 #include <string>
 
@@ -18,20 +19,12 @@ using namespace srs_utest;
 
 namespace {
 
-std::string bytes(std::initializer_list<uint8_t> v) {
-    return std::string(v.begin(), v.end());
-}
-
 // libsvtav1 320x180, Main profile, level index 0 (2.0).
 const std::string kAv1c =
     bytes({0x81, 0x00, 0x0c, 0x00, 0x0a, 0x0b, 0x00, 0x00, 0x00, 0x04, 0x3c, 0xfe, 0xcc, 0x02, 0xf8, 0x00, 0x40});
 // libvpx-vp9 profile 0, level 1.1, 8-bit 4:2:0.
 const std::string kVpcc = bytes({0x01, 0x00, 0x00, 0x00, 0x00, 0x0b, 0x82, 0x02, 0x02, 0x02, 0x00, 0x00});
-// libopus stereo (dOps) and 5.1 (OpusHead).
-const std::string kDopsStereo = bytes({0x00, 0x02, 0x01, 0x38, 0x00, 0x00, 0xbb, 0x80, 0x00, 0x00, 0x00});
-const std::string kOpusHead51 =
-    bytes({0x4f, 0x70, 0x75, 0x73, 0x48, 0x65, 0x61, 0x64, 0x01, 0x06, 0x38, 0x01, 0x80, 0xbb,
-           0x00, 0x00, 0x00, 0x00, 0x01, 0x04, 0x02, 0x00, 0x04, 0x01, 0x02, 0x03, 0x05});
+// libopus stereo (dOps) and 5.1 (OpusHead): kDopsStereo and kOpusHead51 of the records.
 // AAC LC 44.1 kHz stereo.
 const std::string kAsc = std::string("\x12\x10", 2);
 
@@ -120,6 +113,44 @@ TEST(KernelCodecExTest, Av1AndVp9) {
     EXPECT_STREQ("VP9", srs_video_codec_id2str(f.vcodec().id));
     EXPECT_EQ("Profile0", srs_video_profile2str(SrsVideoCodecIdVP9, f.vcodec().profile));
     EXPECT_EQ("1.1", srs_video_level2str(SrsVideoCodecIdVP9, f.vcodec().level));
+
+    // vpcC has no picture size: the first keyframe's uncompressed header gives it (a real
+    // libvpx-vp9 320x240 keyframe); an inter frame before it changes nothing.
+    EXPECT_EQ(0, f.vcodec().width);
+    std::string inter =
+        ex_video(SrsVideoFrameTypeInterFrame, SrsExVideoPacketCodedFrames, SrsExVideoFourCCVP9, 0, kVp9Inter320x240);
+    ASSERT_TRUE((err = feed_video(&f, inter)) == srs_success) << srs_error_desc(err);
+    EXPECT_EQ(0, f.vcodec().width);
+    std::string key =
+        ex_video(SrsVideoFrameTypeKeyFrame, SrsExVideoPacketCodedFrames, SrsExVideoFourCCVP9, 0, kVp9Key320x240);
+    ASSERT_TRUE((err = feed_video(&f, key)) == srs_success) << srs_error_desc(err);
+    EXPECT_EQ(320, f.vcodec().width);
+    EXPECT_EQ(240, f.vcodec().height);
+    ASSERT_EQ(1u, f.video().samples.size());
+    EXPECT_EQ(kVp9Key320x240, std::string(f.video().samples[0].data, f.video().samples[0].size));
+    // The same vpcC again (sent at every loop) keeps the size; another one starts over, and its
+    // keyframe (a profile 1 318x178 one) gives the new size.
+    err = feed_video(&f,
+                     ex_video(SrsVideoFrameTypeKeyFrame, SrsExVideoPacketSequenceStart, SrsExVideoFourCCVP9, 0, kVpcc));
+    ASSERT_TRUE(err == srs_success) << srs_error_desc(err);
+    EXPECT_EQ(320, f.vcodec().width);
+    err = feed_video(
+        &f, ex_video(SrsVideoFrameTypeKeyFrame, SrsExVideoPacketSequenceStart, SrsExVideoFourCCVP9, 0, kVpccProfile1));
+    ASSERT_TRUE(err == srs_success) << srs_error_desc(err);
+    EXPECT_EQ(0, f.vcodec().width);
+    key = ex_video(SrsVideoFrameTypeKeyFrame, SrsExVideoPacketCodedFrames, SrsExVideoFourCCVP9, 0,
+                   kVp9Key318x178Profile1);
+    ASSERT_TRUE((err = feed_video(&f, key)) == srs_success) << srs_error_desc(err);
+    EXPECT_EQ(318, f.vcodec().width);
+    EXPECT_EQ(178, f.vcodec().height);
+    // A frame whose header does not parse leaves the size unknown and still passes.
+    err = feed_video(
+        &f, ex_video(SrsVideoFrameTypeKeyFrame, SrsExVideoPacketSequenceStart, SrsExVideoFourCCVP9, 0, kVpccProfile0));
+    ASSERT_TRUE(err == srs_success) << srs_error_desc(err);
+    key = ex_video(SrsVideoFrameTypeKeyFrame, SrsExVideoPacketCodedFrames, SrsExVideoFourCCVP9, 0, "\x82\x49");
+    ASSERT_TRUE((err = feed_video(&f, key)) == srs_success) << srs_error_desc(err);
+    EXPECT_EQ(0, f.vcodec().width);
+    EXPECT_EQ(1u, f.video().samples.size());
 
     // A broken av1C is an error of that sequence start, not a crash; the known config stays.
     err = feed_video(&f, ex_video(SrsVideoFrameTypeKeyFrame, SrsExVideoPacketSequenceStart, SrsExVideoFourCCAV1, 0,

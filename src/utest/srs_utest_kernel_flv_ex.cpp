@@ -335,6 +335,11 @@ TEST(KernelFlvExTest, MultitrackVideo) {
     EXPECT_EQ((uint32_t)SrsExVideoFourCCAV1, tag.tracks[2].fourcc);
     EXPECT_EQ(2, tag.tracks[2].track_id);
     EXPECT_EQ("ob", span(tag.tracks[2].payload));
+    // Each track's raw bytes, its header included, lie back to back after the 2-byte head.
+    EXPECT_EQ(s.data() + 2, tag.tracks[0].raw.data);
+    EXPECT_EQ(fourcc("hvc1") + bytes({0x00, 0x00, 0x00, (uint8_t)hevc.size()}) + hevc, span(tag.tracks[0].raw));
+    EXPECT_EQ(fourcc("zzzz") + bytes({0x01, 0x00, 0x00, 0x05}) + "12345", span(tag.tracks[1].raw));
+    EXPECT_EQ(fourcc("av01") + bytes({0x02, 0x00, 0x00, 0x02}) + "ob", span(tag.tracks[2].raw));
     expect_prefixes_in_bounds<SrsExVideoTag>(s, srs_flv_parse_video_tag);
 
     // A track size past the end, a track too short for its cts, no track at all.

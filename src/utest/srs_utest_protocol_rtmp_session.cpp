@@ -4,6 +4,7 @@
 #include <srs_core_utility.hpp>
 #include <srs_kernel_buffer.hpp>
 #include <srs_protocol_amf0.hpp>
+#include <srs_protocol_rtmp_enhanced.hpp>
 #include <srs_protocol_rtmp_handshake.hpp>
 #include <srs_protocol_rtmp_packet.hpp>
 #include <srs_protocol_rtmp_request.hpp>
@@ -886,10 +887,15 @@ std::string amf0_string_array(const std::vector<std::string>& v) {
 const std::vector<std::string> kServerFourCcs = {"av01", "vp09", "hvc1", "avc1", "Opus",
                                                  "mp4a", ".mp3", "ac-3", "ec-3", "fLaC"};
 
-void expect_enhanced_announce(const SrsAmf0Object* obj) {
+// relay: the server's own client, which adds "*" to its list.
+void expect_enhanced_announce(const SrsAmf0Object* obj, bool relay = false) {
     const SrsAmf0Any* list = obj->get_property("fourCcList");
     ASSERT_TRUE(list && list->is_strict_array());
-    EXPECT_EQ(amf0_string_array(kServerFourCcs), amf0_bytes(*list));
+    std::vector<std::string> want = kServerFourCcs;
+    if (relay) {
+        want.push_back("*");
+    }
+    EXPECT_EQ(amf0_string_array(want), amf0_bytes(*list));
     const SrsAmf0Any* video = obj->get_property("videoFourCcInfoMap");
     ASSERT_TRUE(video && video->to_properties());
     EXPECT_EQ(4, video->to_properties()->count());
@@ -944,6 +950,24 @@ TEST(ProtocolRtmpSessionTest, EnhancedConnectServerSide) {
     EXPECT_EQ(SRS_RTMP_FMS_VERSION, res->props->get_string("fmsVer"));
     EXPECT_EQ(127, res->props->get_number("capabilities"));
 
+    // A v2 client with the info maps only: the FourCCs it can decode (1) or forward (4).
+    auto v2 = connect_packet("rtmp://127.0.0.1/live");
+    auto v2video = SrsAmf0Any::object();
+    v2video->set("hvc1", SrsAmf0Any::number(SrsRtmpFourCcCanDecode | SrsRtmpFourCcCanEncode));
+    v2video->set("av01", SrsAmf0Any::number(SrsRtmpFourCcCanEncode));
+    v2->command_object->set("videoFourCcInfoMap", std::move(v2video));
+    auto v2audio = SrsAmf0Any::object();
+    v2audio->set("*", SrsAmf0Any::number(SrsRtmpFourCcCanForward));
+    v2->command_object->set("audioFourCcInfoMap", std::move(v2audio));
+    ClientScript c3;
+    c3.send(*v2);
+    MockIO io3;
+    io3.in = c3.bytes();
+    SrsRtmpServer server3(&io3);
+    SrsRequest req3;
+    SRS_ASSERT_OK(server3.connect_app(&req3));
+    EXPECT_EQ((std::vector<std::string>{"hvc1", "*"}), req3.fourcc_list);
+
     // A legacy client announces nothing.
     ClientScript legacy;
     legacy.send(*connect_packet("rtmp://127.0.0.1/live"));
@@ -972,5 +996,5 @@ TEST(ProtocolRtmpSessionTest, EnhancedConnectClientSide) {
     auto connect = sent.next_packet<SrsConnectAppPacket>();
     ASSERT_TRUE(connect);
     EXPECT_EQ("live", connect->command_object->get_string("app"));
-    expect_enhanced_announce(connect->command_object.get());
+    expect_enhanced_announce(connect->command_object.get(), true);
 }

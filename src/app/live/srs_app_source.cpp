@@ -175,6 +175,9 @@ srs_error_t SrsLiveSource::on_av_imp(const SrsMediaMessage& msg) {
         update_codec_info(msg);
     } else if (!(audio ? codec_.audio_codec_id : codec_.video_codec_id)) {
         update_codec_info(msg);
+    } else if (!audio && codec_.width == 0 && codec_.video_codec_id == SrsVideoCodecIdVP9 && msg.is_keyframe()) {
+        // VP9's size is in its keyframes, not in its sequence header.
+        update_codec_info(msg);
     }
 
     // Players first, so a slow handler never delays them.
@@ -286,6 +289,20 @@ srs_error_t SrsLiveSource::on_aggregate(const SrsMediaMessage& msg) {
 void SrsLiveSource::update_codec_info(const SrsMediaMessage& msg) {
     int size = msg.size();
     if (size < 1) {
+        return;
+    }
+
+    // VP9's sequence start (vpcC) has no picture size: the first keyframe after it has (its
+    // uncompressed header); parsed once per sequence, while the size is unknown.
+    if (msg.is_keyframe() && format_ && codec_.video_codec_id == SrsVideoCodecIdVP9 && codec_.width == 0) {
+        srs_error_t err = format_->on_video(msg.timestamp, msg.data(), size);
+        if (err == srs_success && format_->has_video_config() && format_->vcodec().width > 0) {
+            codec_.width = format_->vcodec().width;
+            codec_.height = format_->vcodec().height;
+            srs_trace("source %s: video VP9 %dx%d, from the keyframe's header", url_.c_str(), codec_.width,
+                      codec_.height);
+        }
+        srs_error_reset(err);
         return;
     }
 

@@ -3,6 +3,7 @@
 #include <srs_app_config.hpp>
 #include <srs_app_play_loop.hpp>
 #include <srs_app_publish_feed.hpp>
+#include <srs_app_rtmp_track_filter.hpp>
 #include <srs_app_statistic.hpp>
 #include <srs_app_vhost.hpp>
 #include <srs_core_log.hpp>
@@ -151,6 +152,13 @@ srs_error_t SrsRtmpConn::connect_app(const SrsConfig& config) {
     srs_trace("connect app, tcUrl=%s, pageUrl=%s, swfUrl=%s, schema=%s, vhost=%s, port=%d, app=%s, param=%s",
               req_->tcUrl.c_str(), req_->pageUrl.c_str(), req_->swfUrl.c_str(), req_->schema.c_str(),
               req_->vhost.c_str(), req_->port, req_->app.c_str(), req_->param.c_str());
+    if (!req_->fourcc_list.empty() || req_->caps_ex) {
+        std::string list;
+        for (const std::string& f : req_->fourcc_list) {
+            list += (list.empty() ? "" : ",") + f;
+        }
+        srs_trace("connect app: enhanced RTMP client, fourCcList=%s, capsEx=%d", list.c_str(), req_->caps_ex);
+    }
 
     if ((err = resolve_vhost(config, true)) != srs_success) {
         return err;
@@ -558,9 +566,29 @@ srs_error_t SrsRtmpConn::playing(const std::shared_ptr<SrsConfig>& config, SrsCl
 // The player's end of the play loop: RTMP chunks out, the player's commands in.
 class SrsRtmpConn::PlaySink : public ISrsLivePlaySink {
 public:
-    PlaySink(SrsRtmpConn* conn, SrsLiveSource* source) : conn_(conn), source_(source) {}
+    PlaySink(SrsRtmpConn* conn, SrsLiveSource* source)
+        : conn_(conn), source_(source), tracks_(conn->req_->fourcc_list) {
+        if (!tracks_.pass_all()) {
+            srs_trace("play %s: the player announced a fourCcList, it gets %s", source_->url().c_str(),
+                      tracks_.describe().c_str());
+        }
+    }
+
+    ~PlaySink() override {
+        if (tracks_.nb_dropped() || tracks_.nb_rewritten()) {
+            srs_trace("play %s: %lld messages left out and %lld rewritten for the player's fourCcList",
+                      source_->url().c_str(), (long long)tracks_.nb_dropped(), (long long)tracks_.nb_rewritten());
+        }
+    }
 
     srs_error_t write_batch(std::vector<SrsMediaMessage>& msgs) override {
+        // The common case (a legacy player, or one listing "*") costs one branch.
+        if (!tracks_.pass_all()) {
+            tracks_.filter(msgs);
+            if (msgs.empty()) {
+                return srs_success;
+            }
+        }
         for (SrsMediaMessage& m : msgs) {
             m.stream_id = conn_->stream_id_;
         }
@@ -663,6 +691,7 @@ private:
 private:
     SrsRtmpConn* conn_;
     SrsLiveSource* source_;
+    SrsRtmpTrackFilter tracks_;
 };
 
 srs_error_t SrsRtmpConn::do_playing(SrsLiveSource* source, SrsLiveConsumer* consumer) {
