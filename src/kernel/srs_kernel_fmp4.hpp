@@ -108,7 +108,9 @@ public:
     bool ready(bool want_video, bool want_audio) const;
     bool has_video() const { return video_.configured; }
     bool has_audio() const { return audio_.configured; }
-    // Bumped each time a track's configuration changes: a new init segment is due.
+    // Bumped each time a track's configuration changes: a new init segment is due. The samples
+    // queued before the change belong to the old one: flush() them before the new init
+    // segment (HLS/DASH), or end the body (HTTP-MP4, which has one init segment).
     uint32_t config_version() const { return config_version_; }
     // ftyp + moov of the configured tracks.
     std::string init_segment() const;

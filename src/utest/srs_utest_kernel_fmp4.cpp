@@ -1,7 +1,8 @@
 // Fragmented MP4: the boxes' bytes (ftyp/styp, moov with mvex/trex, moof/mfhd/traf/tfhd/tfdt/
 // trun with data offsets, mdat), the muxer's timing rules (held-back samples, durations,
 // continuity across fragments and republish, steps back, negative composition offsets, audio
-// snapping, the keyframe start), and a round trip through ffmpeg's encoders and ffprobe.
+// snapping, the keyframe start), and round trips through ffmpeg's encoders and ffprobe (H.264
+// + AAC from FLV, HEVC over enhanced RTMP tags).
 #include <gtest/gtest.h>
 #include <srs_utest_shell.hpp>
 
@@ -9,12 +10,14 @@
 #include <srs_kernel_fmp4.hpp>
 #include <srs_kernel_io.hpp>
 #include <srs_kernel_message.hpp>
+#include <srs_utest_kernel_media.hpp>
 
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -568,5 +571,121 @@ TEST(KernelFmp4Test, RoundTripThroughFfmpeg) {
     std::string pf = run(pts_cmd + flv + "' | sort -n | head -20", &status);
     EXPECT_FALSE(pm.empty());
     EXPECT_EQ(pf, pm);
+    run("rm -rf '" + dir + "'", &status);
+}
+
+namespace {
+
+// Splits an Annex B stream into NALUs (without start codes).
+std::vector<std::string> split_annexb(const std::string& s) {
+    std::vector<std::string> out;
+    size_t i = 0, start = std::string::npos;
+    while (i + 3 <= s.size()) {
+        if (s[i] == 0 && s[i + 1] == 0 && s[i + 2] == 1) {
+            if (start != std::string::npos) {
+                size_t end = i;
+                while (end > start && s[end - 1] == 0) {
+                    end--;
+                }
+                out.push_back(s.substr(start, end - start));
+            }
+            i += 3;
+            start = i;
+        } else {
+            i++;
+        }
+    }
+    if (start != std::string::npos && start < s.size()) {
+        out.push_back(s.substr(start));
+    }
+    return out;
+}
+
+}  // namespace
+
+// libx265 pictures over enhanced RTMP tags (hvc1 sequence start and coded frames) into hvc1
+// fragments, read back by ffprobe: hevc 320x240, every frame, no decode error.
+TEST(KernelFmp4Test, HevcOverEnhancedRtmpRoundTrip) {
+    if (!has_tool("ffmpeg") || !has_tool("ffprobe")) {
+        GTEST_SKIP() << "ffmpeg/ffprobe not installed";
+    }
+    int status = 0;
+    std::string encoders = run("ffmpeg -hide_banner -encoders 2>/dev/null", &status);
+    if (encoders.find("libx265") == std::string::npos) {
+        GTEST_SKIP() << "libx265 not available";
+    }
+    char tmpl[] = "/tmp/srs_utest_fmp4_XXXXXX";
+    ASSERT_TRUE(mkdtemp(tmpl) != nullptr);
+    std::string dir = tmpl;
+    std::string hevc = dir + "/in.hevc", mp4 = dir + "/out.mp4";
+    run("ffmpeg -v error -y -f lavfi -i testsrc2=size=320x240:rate=25 -frames:v 50 -c:v libx265 "
+        "-x265-params log-level=error:bframes=0:keyint=25 -f hevc '" +
+            hevc + "' 2>&1",
+        &status);
+    ASSERT_EQ(0, status);
+    std::ifstream in(hevc, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+
+    // Access units: a new one at a VCL NALU with first_slice_segment_in_pic_flag; parameter
+    // sets are the sequence header's, SEI joins the next picture.
+    std::string vps, sps, pps;
+    std::vector<std::vector<std::string>> aus;
+    std::vector<std::string> pending;
+    for (const std::string& n : split_annexb(bytes)) {
+        int type = ((uint8_t)n[0] >> 1) & 0x3f;
+        if (type == 32) {
+            vps = n;
+        } else if (type == 33) {
+            sps = n;
+        } else if (type == 34) {
+            pps = n;
+        } else if (type < 32) {
+            if (((uint8_t)n[2] & 0x80) || aus.empty()) {
+                aus.push_back(pending);
+                pending.clear();
+            }
+            aus.back().push_back(n);
+        } else {
+            pending.push_back(n);
+        }
+    }
+    ASSERT_EQ(50u, aus.size());
+
+    SrsFmp4Muxer mux;
+    std::string sh = std::string("\x90hvc1", 5) + srs_utest::make_hvcc(vps, sps, pps);
+    ASSERT_TRUE(mux.write_video(0, sh.data(), (int)sh.size()) == srs_success);
+    ASSERT_TRUE(mux.ready(true, false));
+    std::string out = mux.init_segment();
+    EXPECT_NE(std::string::npos, out.find("hvc1"));
+    EXPECT_NE(std::string::npos, out.find("hvcC"));
+    for (size_t i = 0; i < aus.size(); i++) {
+        bool key = i % 25 == 0;
+        // CodedFramesX: no composition time (no B-frames).
+        std::string tag = std::string(key ? "\x93" : "\xa3", 1) + "hvc1" + srs_utest::avcc_nalus(aus[i]);
+        srs_error_t err = mux.write_video((int64_t)i * 40, tag.data(), (int)tag.size());
+        ASSERT_TRUE(err == srs_success) << srs_error_desc(err);
+        if (mux.last_input().keyframe) {
+            ASSERT_TRUE(mux.fragment(false, &out) == srs_success);
+        }
+    }
+    ASSERT_TRUE(mux.flush(false, &out) == srs_success);
+    EXPECT_EQ(2u, mux.sequence_number());  // a GOP each
+    {
+        std::ofstream f(mp4, std::ios::binary);
+        f.write(out.data(), out.size());
+    }
+    std::string probe = run(
+        "ffprobe -v error -count_frames -show_entries stream=codec_name,codec_tag_string,width,height,nb_read_frames "
+        "-of default=noprint_wrappers=1 '" +
+            mp4 + "' 2>&1",
+        &status);
+    EXPECT_EQ(0, status) << probe;
+    EXPECT_NE(std::string::npos, probe.find("codec_name=hevc")) << probe;
+    EXPECT_NE(std::string::npos, probe.find("codec_tag_string=hvc1")) << probe;
+    EXPECT_NE(std::string::npos, probe.find("width=320")) << probe;
+    EXPECT_NE(std::string::npos, probe.find("nb_read_frames=50")) << probe;
+    std::string decode = run("ffmpeg -v error -i '" + mp4 + "' -f null - 2>&1", &status);
+    EXPECT_EQ(0, status);
+    EXPECT_EQ("", decode);
     run("rm -rf '" + dir + "'", &status);
 }
