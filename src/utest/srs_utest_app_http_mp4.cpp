@@ -1,5 +1,5 @@
 // The HTTP-MP4 body encoder: the init segment goes out with the first fragment, fragments end
-// before keyframes or after a second, a batch is one write, a missing track is waited for a
+// before keyframes or after half a second, a batch is one write, a missing track is waited for a
 // while, and a new codec configuration ends the body.
 #include <gtest/gtest.h>
 
@@ -76,10 +76,10 @@ TEST(AppHttpMp4Test, InitThenAFragmentPerGop) {
     EXPECT_TRUE(enc.init_sent());
     EXPECT_EQ(1, out.calls());
     EXPECT_EQ((std::vector<std::string>{"ftyp", "moov", "moof", "mdat"}), top_boxes(out.bytes()));
-    // A long GOP still gets a fragment per second.
+    // A long GOP still gets a fragment per SRS_HTTP_MP4_FRAGMENT_MS (600 ms of frames here).
     out.bytes().clear();
     std::vector<SrsMediaMessage> gop;
-    for (int i = 1; i <= 30; i++) {
+    for (int i = 1; i <= 15; i++) {
         gop.push_back(video(120 + i * 40, false));
     }
     ASSERT_TRUE(write(&enc, gop) == srs_success);
@@ -108,5 +108,8 @@ TEST(AppHttpMp4Test, WaitsForAnExpectedTrackThenStartsWithout) {
     EXPECT_EQ("ftyp", boxes[0]);
     EXPECT_EQ("moov", boxes[1]);
     EXPECT_EQ("moof", boxes[2]);
-    EXPECT_LE(boxes.size(), 2u + 2 * 3);  // 5.75 s of audio, the first 3 s waited
+    // 5.75 s of audio, the first 3 s dropped while waiting: the rest in 0.5 s fragments.
+    EXPECT_EQ(boxes.size(), 2u + 2 * enc.fragments());
+    EXPECT_GE(enc.fragments(), 4);
+    EXPECT_LE(enc.fragments(), 6);
 }

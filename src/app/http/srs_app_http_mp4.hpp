@@ -12,8 +12,8 @@
 #include <string>
 
 // The longest a fragment waits for a keyframe: a long GOP (or audio only) still reaches the
-// player every second.
-const int64_t SRS_HTTP_MP4_FRAGMENT_MS = 1000;
+// player twice a second, so with the merged-write delay on top a player never waits a second.
+const int64_t SRS_HTTP_MP4_FRAGMENT_MS = 500;
 // How long a player waits for the sequence header of a track it expects (the source said the
 // stream has it) before it starts without that track.
 const int64_t SRS_HTTP_MP4_WAIT_CONFIG_MS = 3000;
