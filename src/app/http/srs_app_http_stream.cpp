@@ -587,7 +587,8 @@ srs_error_t SrsHttpStreamServer::mount(const std::string& vhost, const std::stri
     size_t dot = pattern.rfind('.');
     SrsLiveStreamKind kind;
     if (dot == std::string::npos || !srs_live_stream_kind_from_ext(pattern.substr(dot), &kind)) {
-        return srs_error_new(ERROR_HTTP_LIVE_STREAM_EXT, "mount %s: not .flv, .ts, .aac, .mp3 or .mp4", rc.mount.c_str());
+        return srs_error_new(ERROR_HTTP_LIVE_STREAM_EXT, "mount %s: not .flv, .ts, .aac, .mp3 or .mp4",
+                             rc.mount.c_str());
     }
     std::string url = srs_live_stream_url(vhost, app, stream);
     unmount(vhost, app, stream);
