@@ -220,6 +220,44 @@ class HttpMp4Test(unittest.TestCase):
             print("%s: %d mp4 packets, %d flv packets, %d equal in a row" % (s, len(a), len(b), run_len))
             self.assertGreaterEqual(run_len, 3 * fps, s)
 
+    def test_player_before_publisher_and_unpublish_ends_body(self):
+        """A player of a stream not yet published waits for it (the mount's hijacker), gets the
+        init segment and fragments, and its body ends when the publisher leaves. The stream is
+        video only, where the player expected audio too: it starts without it after 3 s."""
+        result = {}
+
+        def reader():
+            types = []
+            try:
+                with urllib.request.urlopen(self.url("/live/late.mp4"), timeout=30) as r:
+                    result["ctype"] = r.headers.get("Content-Type")
+                    while True:
+                        size, typ = struct.unpack(">I4s", read_exact(r, 8))
+                        read_exact(r, size - 8)
+                        types.append(typ.decode("latin1"))
+            except EOFError:
+                result["eof"] = True
+            except Exception as e:  # noqa: BLE001 - reported by the assertions below
+                result["error"] = repr(e)
+            result["types"] = types
+
+        th = threading.Thread(target=reader)
+        th.start()
+        time.sleep(1)
+        late = srs_testlib.ffmpeg_publish_small("rtmp://127.0.0.1:%d/live/late" % self.srs.rtmp, 8)
+        try:
+            self.srs.wait_publishing("late", proc=late)
+            late.wait(timeout=30)
+        finally:
+            srs_testlib.stop_process(late)
+        th.join(timeout=20)
+        self.assertFalse(th.is_alive(), "the body did not end after the unpublish")
+        self.assertEqual("video/mp4", result.get("ctype"), result)
+        self.assertTrue(result.get("eof"), result)
+        types = result.get("types", [])
+        self.assertEqual(["ftyp", "moov"], types[:2], types[:10])
+        self.assertGreaterEqual(types.count("moof"), 4, types)
+
 
 if __name__ == "__main__":
     srs_testlib.main()

@@ -24,6 +24,10 @@ srs_error_t SrsHttpMp4Encoder::write_messages(const SrsMediaMessage* msgs, int c
             return srs_error_new(ERROR_KERNEL_MP4_MUX, "http-mp4: the stream's codec configuration changed");
         }
         const SrsFmp4Input& in = mux_.last_input();
+        if (in.sample) {
+            first_ts_ = first_ts_ < 0 ? in.timestamp : first_ts_;
+            last_ts_ = in.timestamp;
+        }
         bool cut_here = in.sample && ((in.video && in.keyframe) || mux_.queued_ms() >= SRS_HTTP_MP4_FRAGMENT_MS);
         if (cut_here && mux_.has_fragment() && (err = cut(&buf_)) != srs_success) {
             return srs_error_wrap(err, "http-mp4: fragment");
@@ -41,11 +45,11 @@ srs_error_t SrsHttpMp4Encoder::write_messages(const SrsMediaMessage* msgs, int c
 srs_error_t SrsHttpMp4Encoder::cut(std::string* out) {
     if (!init_sent_) {
         // A track the source announced may have its sequence header late: wait for it a while,
-        // then start with the tracks there are.
-        bool ready = mux_.ready(want_video_, want_audio_) ||
-                     (waited_ms_ >= SRS_HTTP_MP4_WAIT_CONFIG_MS && mux_.ready(false, false));
+        // then start with the tracks there are. Waited by the stream's clock: the samples
+        // dropped meanwhile are a GOP's worth at a time.
+        bool waited = first_ts_ >= 0 && last_ts_ - first_ts_ >= SRS_HTTP_MP4_WAIT_CONFIG_MS;
+        bool ready = mux_.ready(want_video_, want_audio_) || (waited && mux_.ready(false, false));
         if (!ready) {
-            waited_ms_ += mux_.queued_ms();
             mux_.discard();
             return srs_success;
         }

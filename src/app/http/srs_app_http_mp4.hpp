@@ -48,7 +48,9 @@ private:
     SrsFmp4Muxer mux_;
     bool init_sent_ = false;
     uint32_t init_version_ = 0;
-    int64_t waited_ms_ = 0;
+    // The first sample's timestamp (ms), -1 before: how long the init segment has waited.
+    int64_t first_ts_ = -1;
+    int64_t last_ts_ = 0;
     int fragments_ = 0;
     // Reused between batches.
     std::string buf_;
