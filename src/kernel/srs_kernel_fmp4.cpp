@@ -362,9 +362,13 @@ srs_error_t SrsFmp4Muxer::write_video(int64_t timestamp, const char* data, int s
         }
         video_.data.append(n.data, n.size);
     }
-    if ((err = queue(&video_, f.dts, f.cts, key)) != srs_success) {
+    bool queued = false;
+    if ((err = queue(&video_, f.dts, f.cts, key, &queued)) != srs_success || !queued) {
         video_.data.resize(before);
-        return srs_error_wrap(err, "fmp4 video");
+        if (err != srs_success) {
+            return srs_error_wrap(err, "fmp4 video");
+        }
+        return err;
     }
     video_.samples.back().size = (uint32_t)(video_.data.size() - before);
     input_.sample = true;
@@ -422,9 +426,13 @@ srs_error_t SrsFmp4Muxer::write_audio(int64_t timestamp, const char* data, int s
     for (const SrsSample& s : f.samples) {
         audio_.data.append(s.data, s.size);
     }
-    if ((err = queue(&audio_, f.dts, 0, true)) != srs_success) {
+    bool queued = false;
+    if ((err = queue(&audio_, f.dts, 0, true, &queued)) != srs_success || !queued) {
         audio_.data.resize(before);
-        return srs_error_wrap(err, "fmp4 audio");
+        if (err != srs_success) {
+            return srs_error_wrap(err, "fmp4 audio");
+        }
+        return err;
     }
     audio_.samples.back().size = (uint32_t)(audio_.data.size() - before);
     input_.sample = true;
@@ -461,11 +469,15 @@ int64_t SrsFmp4Muxer::map_time(Track* t, int64_t timestamp) {
     return v;
 }
 
-srs_error_t SrsFmp4Muxer::queue(Track* t, int64_t timestamp, int32_t cts_ms, bool sync) {
+srs_error_t SrsFmp4Muxer::queue(Track* t, int64_t timestamp, int32_t cts_ms, bool sync, bool* queued) {
+    *queued = false;
     int64_t v = map_time(t, timestamp);
-    if (v < 0) {
-        v = 0;
+    // A track's first sample before the stream's time 0 (audio a few ms ahead of the first
+    // keyframe) is dropped: every track starts at 0 or later.
+    if (v < 0 && t->last_dts < 0) {
+        return srs_success;
     }
+    v = std::max<int64_t>(v, 0);
     int64_t cts = ms_to_ts(cts_ms, t->mp4.timescale);
     // The earliest time the sample may take: the held-back sample's dts, or the end of a
     // sample whose duration is final (cut with a guessed one, or before a new epoch). A step
@@ -473,7 +485,10 @@ srs_error_t SrsFmp4Muxer::queue(Track* t, int64_t timestamp, int32_t cts_ms, boo
     if (t->last_dts >= 0) {
         int64_t floor = t->samples.size() > t->known ? t->last_dts : t->end();
         if (v < floor) {
-            cts += v - floor;
+            // Audio has no composition offsets: its pts moves with its dts.
+            if (t->mp4.kind == SrsMp4TrackKind::Video) {
+                cts += v - floor;
+            }
             v = floor;
         }
     }
@@ -496,6 +511,7 @@ srs_error_t SrsFmp4Muxer::queue(Track* t, int64_t timestamp, int32_t cts_ms, boo
     s.duration = t->default_duration();
     t->samples.push_back(s);
     t->last_dts = v;
+    *queued = true;
     return srs_success;
 }
 

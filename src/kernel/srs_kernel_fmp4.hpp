@@ -89,7 +89,8 @@ struct SrsFmp4Input {
 // Audio with a fixed frame size snaps to whole frames while the timestamps stay within half a
 // frame of them (FLV's milliseconds jitter by one), so durations are exact and gapless.
 // Samples before the first video keyframe are dropped when there is a video track, so the
-// first fragment starts with a sync sample on every track.
+// first fragment starts with a sync sample on every track; so are a track's first samples
+// that come out before time 0 (audio a little older than that keyframe).
 class SrsFmp4Muxer {
 public:
     SrsFmp4Muxer();
@@ -159,7 +160,8 @@ private:
     };
 
 private:
-    srs_error_t queue(Track* t, int64_t timestamp, int32_t cts_ms, bool sync);
+    // Queues the sample whose bytes were just appended to t->data; *queued false when dropped.
+    srs_error_t queue(Track* t, int64_t timestamp, int32_t cts_ms, bool sync, bool* queued);
     srs_error_t cut(bool all, bool styp, std::string* out);
     int64_t map_time(Track* t, int64_t timestamp);
 

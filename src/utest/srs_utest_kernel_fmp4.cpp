@@ -338,6 +338,8 @@ TEST(KernelFmp4Test, StartsAtKeyframeAndDropsEarlierSamples) {
     video(&m, 0, false);
     EXPECT_FALSE(m.last_input().sample);
     video(&m, 40, true);
+    audio(&m, 30);  // before the keyframe: before time 0
+    EXPECT_FALSE(m.last_input().sample);
     audio(&m, 46);
     audio(&m, 69);
     video(&m, 80, false);
