@@ -82,7 +82,11 @@ TEST(AppHttpStreamTest, KindsAndMounts) {
     EXPECT_STREQ("audio/aac", srs_live_stream_content_type(k));
     ASSERT_TRUE(srs_live_stream_kind_from_ext(".mp3", &k));
     EXPECT_STREQ("mp3-play", srs_live_stream_client_type(k));
-    EXPECT_FALSE(srs_live_stream_kind_from_ext(".mp4", &k));
+    ASSERT_TRUE(srs_live_stream_kind_from_ext(".MP4", &k));
+    EXPECT_EQ(SrsLiveStreamKind::Mp4, k);
+    EXPECT_STREQ("video/mp4", srs_live_stream_content_type(k));
+    EXPECT_STREQ("mp4-play", srs_live_stream_client_type(k));
+    EXPECT_FALSE(srs_live_stream_kind_from_ext(".m4s", &k));
     EXPECT_STREQ("flv-play", srs_live_stream_client_type(SrsLiveStreamKind::Flv));
 
     EXPECT_EQ("/live/s.flv",

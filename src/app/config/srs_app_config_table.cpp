@@ -831,7 +831,7 @@ std::vector<SrsConfSpec> build_table() {
 
     add(SrsConfSpec(K::vhost_http_remux)
             .reload(M::NotUsed)
-            .doc("HTTP live streaming of RTMP streams: FLV, TS, AAC or MP3 by the mount's extension."));
+            .doc("HTTP live streaming of RTMP streams: FLV, TS, AAC, MP3 or fragmented MP4 by the mount's extension."));
     add(SrsConfSpec(K::vhost_http_remux_enabled, "off")
             .reload(M::AtOnce,
                     "Publishing streams are mounted or unmounted at once; players of a removed mount are disconnected.")
@@ -854,7 +854,7 @@ std::vector<SrsConfSpec> build_table() {
     add(SrsConfSpec(K::vhost_http_remux_mount, "[vhost]/[app]/[stream].flv")
             .reload(M::AtOnce,
                     "Publishing streams move to the new mount at once; players of the old mount are disconnected.")
-            .doc("The URL path of streams; [vhost] [app] [stream]; the extension picks flv, ts, aac or mp3."));
+            .doc("The URL path of streams; [vhost] [app] [stream]; the extension picks flv, ts, aac, mp3 or mp4."));
     add(SrsConfSpec("vhost.http_remux.hstrs", T::Ignored).doc("SRS 2's hstrs, always on since SRS 3; ignored."));
 
     add(SrsConfSpec(K::vhost_http_static)

@@ -2,6 +2,7 @@
 
 #include <srs_app_config.hpp>
 #include <srs_app_http_hooks.hpp>
+#include <srs_app_http_mp4.hpp>
 #include <srs_app_http_ts_cache.hpp>
 #include <srs_app_play_loop.hpp>
 #include <srs_app_source.hpp>
@@ -59,12 +60,18 @@ public:
             case SrsLiveStreamKind::Mp3:
                 mp3_ = std::make_unique<SrsMp3StreamTransmuxer>(out);
                 break;
+            case SrsLiveStreamKind::Mp4:
+                break;
         }
     }
 
     srs_error_t write_header(bool has_audio, bool has_video) {
         if (flv_) {
             return flv_->write_header(has_audio, has_video);
+        }
+        if (kind_ == SrsLiveStreamKind::Mp4) {
+            // The init segment waits for the codecs; the tracks expected are known now.
+            mp4_ = std::make_unique<SrsHttpMp4Encoder>(out_, has_video, has_audio);
         }
         return srs_success;
     }
@@ -83,6 +90,8 @@ public:
                 return mp3_->write_messages(p, n);
             case SrsLiveStreamKind::Ts:
                 return write_ts(msgs, ts);
+            case SrsLiveStreamKind::Mp4:
+                return mp4_->write_messages(p, n);
         }
         return srs_success;
     }
@@ -116,6 +125,7 @@ private:
     std::vector<iovec> iovs_;
     std::unique_ptr<SrsAacStreamTransmuxer> aac_;
     std::unique_ptr<SrsMp3StreamTransmuxer> mp3_;
+    std::unique_ptr<SrsHttpMp4Encoder> mp4_;
 };
 
 SrsLiveSourceConfig source_config(const SrsConfig* conf, const std::string& vhost) {
@@ -132,6 +142,8 @@ SrsClientType client_type(SrsLiveStreamKind kind) {
             return SrsClientAacPlay;
         case SrsLiveStreamKind::Mp3:
             return SrsClientMp3Play;
+        case SrsLiveStreamKind::Mp4:
+            return SrsClientMp4Play;
     }
     return SrsClientFlvPlay;
 }
@@ -225,6 +237,8 @@ bool srs_live_stream_kind_from_ext(const std::string& ext, SrsLiveStreamKind* ki
         *kind = SrsLiveStreamKind::Aac;
     } else if (e == ".mp3") {
         *kind = SrsLiveStreamKind::Mp3;
+    } else if (e == ".mp4") {
+        *kind = SrsLiveStreamKind::Mp4;
     } else {
         return false;
     }
@@ -241,6 +255,8 @@ const char* srs_live_stream_content_type(SrsLiveStreamKind kind) {
             return "audio/aac";
         case SrsLiveStreamKind::Mp3:
             return "audio/mpeg";
+        case SrsLiveStreamKind::Mp4:
+            return "video/mp4";
     }
     return "application/octet-stream";
 }
@@ -584,7 +600,8 @@ srs_error_t SrsHttpStreamServer::mount(const std::string& vhost, const std::stri
     size_t dot = pattern.rfind('.');
     SrsLiveStreamKind kind;
     if (dot == std::string::npos || !srs_live_stream_kind_from_ext(pattern.substr(dot), &kind)) {
-        return srs_error_new(ERROR_HTTP_LIVE_STREAM_EXT, "mount %s: not .flv, .ts, .aac or .mp3", rc.mount.c_str());
+        return srs_error_new(ERROR_HTTP_LIVE_STREAM_EXT, "mount %s: not .flv, .ts, .aac, .mp3 or .mp4",
+                             rc.mount.c_str());
     }
     std::string url = srs_live_stream_url(vhost, app, stream);
     unmount(vhost, app, stream);

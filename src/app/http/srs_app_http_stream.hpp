@@ -1,5 +1,5 @@
 // HTTP live remux (vhost http_remux): a GET on a stream's mount plays it as a live FLV,
-// MPEG-TS, AAC (ADTS) or MP3 body, fed by a consumer of the live source exactly like an RTMP
+// MPEG-TS, AAC (ADTS), MP3 or fragmented MP4 body, fed by a consumer of the live source exactly like an RTMP
 // player (queue, merged write, slow-client drops). The mount is registered when the stream
 // publishes; a request before that waits for the publisher (SRS's hstrs).
 #pragma once
@@ -27,13 +27,15 @@ enum class SrsLiveStreamKind {
     Ts,
     Aac,
     Mp3,
+    // Fragmented MP4 (srs_app_http_mp4.hpp).
+    Mp4,
 };
 
-// ".flv", ".ts", ".aac", ".mp3" (any case); false for anything else.
+// ".flv", ".ts", ".aac", ".mp3", ".mp4" (any case); false for anything else.
 bool srs_live_stream_kind_from_ext(const std::string& ext, SrsLiveStreamKind* kind);
-// "video/x-flv", "video/MP2T", "audio/aac", "audio/mpeg".
+// "video/x-flv", "video/MP2T", "audio/aac", "audio/mpeg", "video/mp4".
 const char* srs_live_stream_content_type(SrsLiveStreamKind kind);
-// "flv-play", "ts-play", "aac-play", "mp3-play".
+// "flv-play", "ts-play", "aac-play", "mp3-play", "mp4-play".
 const char* srs_live_stream_client_type(SrsLiveStreamKind kind);
 
 // The http_remux section of a vhost.

@@ -41,6 +41,8 @@ const char* srs_client_type_string(SrsClientType type) {
             return "aac-play";
         case SrsClientMp3Play:
             return "mp3-play";
+        case SrsClientMp4Play:
+            return "mp4-play";
         case SrsClientFmlePublish:
             return "fmle-publish";
         case SrsClientFlashPublish:

@@ -31,6 +31,7 @@ enum SrsClientType {
     SrsClientTsPlay = 0x0115,
     SrsClientAacPlay = 0x0116,
     SrsClientMp3Play = 0x0117,
+    SrsClientMp4Play = 0x0118,
     SrsClientFmlePublish = 0x0210,
     SrsClientFlashPublish = 0x0211,
     SrsClientHaivisionPublish = 0x0212,
