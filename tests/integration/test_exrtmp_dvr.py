@@ -1,0 +1,182 @@
+"""DVR to MP4 of enhanced RTMP streams (issue 17): srs_bench publishes HEVC+AAC, AV1+Opus and
+VP9+Opus MP4 files made by ffmpeg at test time, the server records each session to .mp4, and the
+real readers check the file:
+
+- ffprobe: the codec, profile, picture size, sample rate and channels are the source file's (a
+  wrong sample entry or configuration box - avc1 for HEVC, a missing av1C/vpcC/dOps, a wrong
+  channel count - shows here, or makes ffprobe fail);
+- ffmpeg -c copy -f framemd5: per stream, the packets (size and MD5 of each) are the source's, in
+  order, loop after loop (the tool loops the file with the timestamps continuing). The recording
+  starts with the first packet the tool sends. The only allowance is at the end: the session
+  stops wherever the publish stopped, so the last loop is a prefix of the source (a partial GOP
+  at most); at least 80 % of the frames of the publish time must be there, as in the other
+  real-time checks.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+import srs_testlib
+from srs_testlib import ROOT, SrsProcess, have, wait_for
+
+CONFIG = srs_testlib.CONF_BASE + """
+vhost __defaultVhost__ {{
+    dvr {{ enabled on; dvr_path {dir}/dvr/[app]/[stream].mp4; dvr_plan session; }}
+}}
+"""
+
+FPS = 25
+SOURCE_SECONDS = 4
+PUBLISH_SECONDS = 6
+
+
+def bench_binary():
+    d = os.environ.get("SRS_BUILD_DIR") or os.path.join(ROOT, "build")
+    path = os.path.join(d, "srs_bench")
+    if not os.path.exists(path):
+        raise AssertionError("srs_bench not built: %s" % path)
+    return path
+
+
+def make_mp4(path, video_args, audio_args):
+    # Small and fast: 320x240, 4 s, the fastest presets (the CI machine has 2 cores).
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=%d" % FPS,
+                    "-f", "lavfi", "-i", "sine=sample_rate=48000", "-t", str(SOURCE_SECONDS), *video_args,
+                    "-g", str(FPS), *audio_args, path], check=True, timeout=120, capture_output=True)
+
+
+def probe_streams(path):
+    r = subprocess.run(["ffprobe", "-v", "error", "-of", "json", "-show_entries",
+                        "stream=codec_type,codec_name,codec_tag_string,profile,width,height,sample_rate,channels",
+                        path], capture_output=True, text=True, timeout=60)
+    if r.returncode != 0:
+        raise AssertionError("ffprobe %s: %s" % (path, r.stderr[-2000:]))
+    return {s["codec_type"]: s for s in json.loads(r.stdout)["streams"]}
+
+
+def packets(path):
+    """{codec_type: [(size, md5), ...]} from ffmpeg's framemd5 of a stream copy, in file order."""
+    types = {i: s["codec_type"] for i, s in enumerate(json.loads(subprocess.run(
+        ["ffprobe", "-v", "error", "-of", "json", "-show_entries", "stream=index,codec_type", path],
+        capture_output=True, text=True, timeout=60, check=True).stdout)["streams"])}
+    r = subprocess.run(["ffmpeg", "-v", "error", "-i", path, "-map", "0", "-c", "copy", "-f", "framemd5", "-"],
+                       capture_output=True, text=True, timeout=120)
+    if r.returncode != 0:
+        raise AssertionError("framemd5 %s: %s" % (path, r.stderr[-2000:]))
+    out = {}
+    for line in r.stdout.splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        # stream_index, dts, pts, duration, size, hash
+        f = [x.strip() for x in line.split(",")]
+        out.setdefault(types[int(f[0])], []).append((int(f[4]), f[5]))
+    return out
+
+
+class ExRtmpDvrTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        for tool in ("ffmpeg", "ffprobe"):
+            if not have(tool):
+                raise unittest.SkipTest("%s not installed" % tool)
+        cls.tmp = tempfile.mkdtemp(prefix="srs-exrtmp-dvr-")
+        cls.samples = {}
+        opus = ["-c:a", "libopus", "-b:a", "32k"]
+        for name, video, audio in (
+                ("hevc", ["-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "log-level=none:bframes=2"],
+                 ["-c:a", "aac", "-b:a", "32k"]),
+                ("av1", ["-c:v", "libsvtav1", "-preset", "12"], opus),
+                ("vp9", ["-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8"], opus)):
+            path = os.path.join(cls.tmp, name + ".mp4")
+            make_mp4(path, video, audio)
+            cls.samples[name] = path
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def setUp(self):
+        self.srs = SrsProcess(CONFIG)
+        self.srs.start()
+        self.bench = None
+
+    def tearDown(self):
+        if self.bench is not None:
+            srs_testlib.stop_process(self.bench)
+            self.bench.stdout.close()
+            self.bench.stderr.close()
+        self.srs.stop()
+        self.srs.assert_no_sanitizer_report()
+        self.srs.cleanup()
+
+    def record(self, stream, mp4):
+        """Publishes mp4 for PUBLISH_SECONDS and returns the DVR file of the session."""
+        url = "rtmp://127.0.0.1:%d/live/%s" % (self.srs.rtmp, stream)
+        self.bench = subprocess.Popen([bench_binary(), "-t", "rtmp-publish", "-u", url, "-i", mp4,
+                                       "-d", str(PUBLISH_SECONDS), "-n", "0"],
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.srs.wait_publishing(stream, proc=self.bench)
+        out, err = self.bench.communicate(timeout=PUBLISH_SECONDS + 30)
+        self.assertEqual(0, self.bench.returncode, (out + err).decode(errors="replace")[-2000:])
+        self.bench = None
+        dvr = os.path.join(self.srs.dir, "dvr", "live", stream + ".mp4")
+        self.assertTrue(wait_for(lambda: os.path.exists(dvr), 10), self.srs.log()[-3000:])
+        return dvr
+
+    def check(self, name, video_codec, audio_codec, video_profile, audio_profile, tags):
+        src = self.samples[name]
+        dvr = self.record(name, src)
+
+        want = probe_streams(src)
+        got = probe_streams(dvr)
+        self.assertEqual({"video", "audio"}, set(got), got)
+        fields = {"video": ("codec_name", "profile", "width", "height"),
+                  "audio": ("codec_name", "profile", "sample_rate", "channels")}
+        for kind, keys in fields.items():
+            self.assertEqual({k: want[kind].get(k) for k in keys}, {k: got[kind].get(k) for k in keys},
+                             "%s %s stream" % (name, kind))
+        # Pinned too, so that the source file changing (another ffmpeg) is noticed, not followed.
+        self.assertEqual((video_codec, video_profile, 320, 240),
+                         (got["video"]["codec_name"], got["video"].get("profile"), got["video"]["width"],
+                          got["video"]["height"]))
+        self.assertEqual((audio_codec, "48000", 1),
+                         (got["audio"]["codec_name"], got["audio"]["sample_rate"], got["audio"]["channels"]))
+        self.assertEqual(audio_profile, got["audio"].get("profile"))
+        # The sample entries (ffmpeg writes hev1 for libx265, the DVR hvc1: parameter sets in
+        # the hvcC only, as the sequence header carries them).
+        self.assertEqual(tags, (got["video"]["codec_tag_string"], got["audio"]["codec_tag_string"]))
+
+        src_packets = packets(src)
+        dvr_packets = packets(dvr)
+        for kind in ("video", "audio"):
+            s = src_packets[kind]
+            d = dvr_packets.get(kind, [])
+            per_second = len(s) / SOURCE_SECONDS
+            expected = per_second * PUBLISH_SECONDS
+            self.assertGreaterEqual(len(d), srs_testlib.REALTIME_RATIO * expected,
+                                    "%s %s: DVR has %d of %d packets" % (name, kind, len(d), expected))
+            # Real-time speed: at most one second more than the publish time.
+            self.assertLessEqual(len(d), expected + per_second, "%s %s: %d packets" % (name, kind, len(d)))
+            for i, p in enumerate(d):
+                if p != s[i % len(s)]:
+                    self.fail("%s %s packet %d (source packet %d of %d): DVR %s, source %s" %
+                              (name, kind, i, i % len(s), len(s), p, s[i % len(s)]))
+        self.assertEqual(FPS * SOURCE_SECONDS, len(src_packets["video"]))
+        return got
+
+    def test_hevc_aac(self):
+        self.check("hevc", "hevc", "aac", "Main", "LC", ("hvc1", "mp4a"))
+
+    def test_av1_opus(self):
+        self.check("av1", "av1", "opus", "Main", None, ("av01", "Opus"))
+
+    def test_vp9_opus(self):
+        self.check("vp9", "vp9", "opus", "Profile 0", None, ("vp09", "Opus"))
+
+
+if __name__ == "__main__":
+    srs_testlib.main()
