@@ -2,20 +2,25 @@
 VP9+Opus MP4 files made by ffmpeg at test time, the server records each session to .mp4, and the
 real readers check the file:
 
-- ffprobe: the codec, profile, picture size, sample rate and channels are the source file's (a
-  wrong sample entry or configuration box - avc1 for HEVC, a missing av1C/vpcC/dOps, a wrong
-  channel count - shows here, or makes ffprobe fail);
+- ffprobe: the codec, profile, picture size, sample rate and channels are the source file's, and
+  the sample entries are hvc1/av01/vp09 and mp4a/Opus;
+- the sample entries read from the file's boxes: the configuration box (hvcC, av1C, vpcC, dOps,
+  the esds's AudioSpecificConfig) byte for byte the one ffmpeg wrote in the source, with the same
+  picture size, channel count and rate in the entry (ffprobe alone does not notice a missing
+  av1C or a wrong Opus channelcount: checked by breaking them on purpose);
 - ffmpeg -c copy -f framemd5: per stream, the packets (size and MD5 of each) are the source's, in
   order, loop after loop (the tool loops the file with the timestamps continuing). The recording
   starts with the first packet the tool sends. The only allowance is at the end: the session
   stops wherever the publish stopped, so the last loop is a prefix of the source (a partial GOP
   at most); at least 80 % of the frames of the publish time must be there, as in the other
-  real-time checks.
+  real-time checks;
+- ffmpeg decodes the whole file without an error.
 """
 
 import json
 import os
 import shutil
+import struct
 import subprocess
 import tempfile
 import unittest
@@ -74,6 +79,84 @@ def packets(path):
         # stream_index, dts, pts, duration, size, hash
         f = [x.strip() for x in line.split(",")]
         out.setdefault(types[int(f[0])], []).append((int(f[4]), f[5]))
+    return out
+
+
+def boxes(data, start=0, end=None):
+    """(type, body) of the boxes in data[start:end] (14496-12 4.2: 32-bit size or 64-bit largesize)."""
+    end = len(data) if end is None else end
+    at = start
+    while at + 8 <= end:
+        size, kind = struct.unpack(">I4s", data[at:at + 8])
+        header = 8
+        if size == 1:
+            size = struct.unpack(">Q", data[at + 8:at + 16])[0]
+            header = 16
+        elif size == 0:
+            size = end - at
+        if size < header or at + size > end:
+            raise AssertionError("box %r of %d bytes at %d past %d" % (kind, size, at, end))
+        yield kind.decode("latin-1"), data[at + header:at + size]
+        at += size
+
+
+def child(body, path):
+    for kind, b in boxes(body):
+        if kind == path[0]:
+            return b if len(path) == 1 else child(b, path[1:])
+    return None
+
+
+def esds_dsi(body):
+    """The DecoderSpecificInfo (tag 5) of an esds body (after version/flags), 14496-1 7.2.6."""
+    data = body[4:]
+    at = 0
+    while at < len(data):
+        tag = data[at]
+        at += 1
+        size = 0
+        while True:
+            b = data[at]
+            at += 1
+            size = (size << 7) | (b & 0x7f)
+            if not b & 0x80:
+                break
+        if tag == 5:
+            return data[at:at + size]
+        # Descend: ES_Descriptor (3) has ES_ID and flags (3 bytes, no optional fields as written
+        # here and by ffmpeg), DecoderConfigDescriptor (4) has 13 fixed bytes.
+        at += {3: 3, 4: 13}.get(tag, size)
+    return b""
+
+
+def sample_entries(path):
+    """{handler: (entry type, fields, config box type, config)} of each track's first sample entry.
+    fields are (width, height) of a VisualSampleEntry or (channelcount, samplesize, samplerate) of
+    an AudioSampleEntry; config is the configuration box body (for esds: the AudioSpecificConfig)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    moov = child(data, ["moov"])
+    out = {}
+    for kind, trak in boxes(moov):
+        if kind != "trak":
+            continue
+        mdia = child(trak, ["mdia"])
+        handler = child(mdia, ["hdlr"])[8:12].decode("latin-1")
+        stsd = child(mdia, ["minf", "stbl", "stsd"])
+        (entry_type, entry), = list(boxes(stsd, 8))[:1]
+        if handler == "vide":
+            fields = struct.unpack(">HH", entry[24:28])
+            inner = entry[78:]
+        else:
+            fields = struct.unpack(">HHxxxxI", entry[16:28])
+            inner = entry[28:]
+        config_type, config = next(iter(boxes(inner)))
+        if config_type == "esds":
+            config = esds_dsi(config)
+            # The channel count of AAC is the AudioSpecificConfig's; ffmpeg writes 2 in the
+            # entry whatever it is (the 14496-12 template value), the server the real count.
+            fields = fields[1:]
+        out[handler] = (entry_type, fields, config_type, config)
     return out
 
 
@@ -150,6 +233,20 @@ class ExRtmpDvrTest(unittest.TestCase):
         # the hvcC only, as the sequence header carries them).
         self.assertEqual(tags, (got["video"]["codec_tag_string"], got["audio"]["codec_tag_string"]))
 
+        # The sample entries, byte for byte: the configuration records the tool read from the
+        # source's boxes (hvcC, av1C, vpcC; the dOps that went out as an OpusHead; the AAC
+        # AudioSpecificConfig) must come back as the source's boxes, with the same picture size,
+        # channel count and rate. ffprobe alone would not see a missing av1C (the key frames
+        # repeat the sequence header) or a wrong channelcount (read from dOps).
+        want_entries = sample_entries(src)
+        got_entries = sample_entries(dvr)
+        for handler in ("vide", "soun"):
+            w = want_entries[handler]
+            g = got_entries[handler]
+            self.assertEqual(w[1:3], g[1:3], "%s %s sample entry" % (name, handler))
+            self.assertEqual(w[3].hex(), g[3].hex(), "%s %s %s" % (name, handler, w[2]))
+        self.assertEqual(tags, (got_entries["vide"][0], got_entries["soun"][0]))
+
         src_packets = packets(src)
         dvr_packets = packets(dvr)
         for kind in ("video", "audio"):
@@ -166,6 +263,11 @@ class ExRtmpDvrTest(unittest.TestCase):
                     self.fail("%s %s packet %d (source packet %d of %d): DVR %s, source %s" %
                               (name, kind, i, i % len(s), len(s), p, s[i % len(s)]))
         self.assertEqual(FPS * SOURCE_SECONDS, len(src_packets["video"]))
+
+        # And it plays: every packet decodes without a word from ffmpeg.
+        r = subprocess.run(["ffmpeg", "-v", "error", "-i", dvr, "-f", "null", "-"], capture_output=True, text=True,
+                           timeout=120)
+        self.assertEqual((0, ""), (r.returncode, r.stderr.strip()), "%s: ffmpeg decoding the DVR file" % name)
         return got
 
     def test_hevc_aac(self):
