@@ -13,8 +13,11 @@ real readers check the file:
   starts with the first packet the tool sends. The only allowance is at the end: the session
   stops wherever the publish stopped, so the last loop is a prefix of the source (a partial GOP
   at most); at least 80 % of the frames of the publish time must be there, as in the other
-  real-time checks;
+  real-time checks; the video's composition offsets (B-frames) are the source's too;
 - ffmpeg decodes the whole file without an error.
+
+H.264+MP3 is published from an FLV (MP3 as legacy FLV tags, SoundFormat 2) and checked the same
+way, the sample entry being mp4a with an esds objectTypeIndication 0x6B.
 """
 
 import json
@@ -47,10 +50,10 @@ def bench_binary():
     return path
 
 
-def make_mp4(path, video_args, audio_args):
+def make_mp4(path, video_args, audio_args, rate=48000):
     # Small and fast: 320x240, 4 s, the fastest presets (the CI machine has 2 cores).
     subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=%d" % FPS,
-                    "-f", "lavfi", "-i", "sine=sample_rate=48000", "-t", str(SOURCE_SECONDS), *video_args,
+                    "-f", "lavfi", "-i", "sine=sample_rate=%d" % rate, "-t", str(SOURCE_SECONDS), *video_args,
                     "-g", str(FPS), *audio_args, path], check=True, timeout=120, capture_output=True)
 
 
@@ -107,26 +110,50 @@ def child(body, path):
     return None
 
 
-def esds_dsi(body):
-    """The DecoderSpecificInfo (tag 5) of an esds body (after version/flags), 14496-1 7.2.6."""
-    data = body[4:]
-    at = 0
-    while at < len(data):
-        tag = data[at]
+def descriptor(data, at):
+    """(tag, body start, body end) of the MPEG-4 descriptor at data[at] (14496-1 8.3.3: the size
+    in 7-bit groups, 1 to 4 bytes)."""
+    tag = data[at]
+    at += 1
+    size = 0
+    for _ in range(4):
+        b = data[at]
         at += 1
-        size = 0
-        while True:
-            b = data[at]
-            at += 1
-            size = (size << 7) | (b & 0x7f)
-            if not b & 0x80:
-                break
-        if tag == 5:
-            return data[at:at + size]
-        # Descend: ES_Descriptor (3) has ES_ID and flags (3 bytes, no optional fields as written
-        # here and by ffmpeg), DecoderConfigDescriptor (4) has 13 fixed bytes.
-        at += {3: 3, 4: 13}.get(tag, size)
-    return b""
+        size = (size << 7) | (b & 0x7f)
+        if not b & 0x80:
+            break
+    return tag, at, at + size
+
+
+def esds_fields(body):
+    """(objectTypeIndication, DecoderSpecificInfo) of an esds body (after version and flags):
+    ES_Descriptor (14496-1 7.2.6.5) > DecoderConfigDescriptor (7.2.6.6) > DecoderSpecificInfo."""
+    data = body[4:]
+    tag, at, end = descriptor(data, 0)
+    if tag != 3:
+        raise AssertionError("esds: tag %d, not an ES_Descriptor" % tag)
+    flags = data[at + 2]
+    at += 3
+    if flags & 0x80:
+        at += 2
+    if flags & 0x40:
+        at += 1 + data[at]
+    if flags & 0x20:
+        at += 2
+    while at < end:
+        tag, start, stop = descriptor(data, at)
+        if tag == 4:
+            oti = data[start]
+            dsi = b""
+            at = start + 13
+            while at < stop:
+                t, s, e = descriptor(data, at)
+                if t == 5:
+                    dsi = data[s:e]
+                at = e
+            return oti, dsi
+        at = stop
+    raise AssertionError("esds without a DecoderConfigDescriptor")
 
 
 def sample_entries(path):
@@ -152,12 +179,20 @@ def sample_entries(path):
             inner = entry[28:]
         config_type, config = next(iter(boxes(inner)))
         if config_type == "esds":
-            config = esds_dsi(config)
             # The channel count of AAC is the AudioSpecificConfig's; ffmpeg writes 2 in the
             # entry whatever it is (the 14496-12 template value), the server the real count.
-            fields = fields[1:]
+            # The objectTypeIndication (0x40 AAC, 0x6B/0x69 MP3) is added instead.
+            oti, config = esds_fields(config)
+            fields = fields[1:] + (oti,)
         out[handler] = (entry_type, fields, config_type, config)
     return out
+
+
+def composition_offsets(path):
+    """pts - dts in ms of each video packet, in decode order."""
+    r = subprocess.run(["ffprobe", "-v", "error", "-of", "json", "-select_streams", "v:0", "-show_entries",
+                        "packet=pts_time,dts_time", path], capture_output=True, text=True, timeout=60, check=True)
+    return [round((float(p["pts_time"]) - float(p["dts_time"])) * 1000) for p in json.loads(r.stdout)["packets"]]
 
 
 class ExRtmpDvrTest(unittest.TestCase):
@@ -177,6 +212,11 @@ class ExRtmpDvrTest(unittest.TestCase):
             path = os.path.join(cls.tmp, name + ".mp4")
             make_mp4(path, video, audio)
             cls.samples[name] = path
+        # MP3 comes as legacy FLV tags (SoundFormat 2): an FLV that the tool publishes as it is.
+        path = os.path.join(cls.tmp, "mp3.flv")
+        make_mp4(path, ["-c:v", "libx264", "-preset", "ultrafast", "-bf", "2"], ["-c:a", "libmp3lame", "-b:a", "64k"],
+                 44100)
+        cls.samples["mp3"] = path
 
     @classmethod
     def tearDownClass(cls):
@@ -210,7 +250,7 @@ class ExRtmpDvrTest(unittest.TestCase):
         self.assertTrue(wait_for(lambda: os.path.exists(dvr), 10), self.srs.log()[-3000:])
         return dvr
 
-    def check(self, name, video_codec, audio_codec, video_profile, audio_profile, tags):
+    def check(self, name, video_codec, audio_codec, video_profile, audio_profile, tags, rate="48000"):
         src = self.samples[name]
         dvr = self.record(name, src)
 
@@ -226,7 +266,7 @@ class ExRtmpDvrTest(unittest.TestCase):
         self.assertEqual((video_codec, video_profile, 320, 240),
                          (got["video"]["codec_name"], got["video"].get("profile"), got["video"]["width"],
                           got["video"]["height"]))
-        self.assertEqual((audio_codec, "48000", 1),
+        self.assertEqual((audio_codec, rate, 1),
                          (got["audio"]["codec_name"], got["audio"]["sample_rate"], got["audio"]["channels"]))
         self.assertEqual(audio_profile, got["audio"].get("profile"))
         # The sample entries (ffmpeg writes hev1 for libx265, the DVR hvc1: parameter sets in
@@ -238,14 +278,15 @@ class ExRtmpDvrTest(unittest.TestCase):
         # AudioSpecificConfig) must come back as the source's boxes, with the same picture size,
         # channel count and rate. ffprobe alone would not see a missing av1C (the key frames
         # repeat the sequence header) or a wrong channelcount (read from dOps).
-        want_entries = sample_entries(src)
         got_entries = sample_entries(dvr)
-        for handler in ("vide", "soun"):
-            w = want_entries[handler]
-            g = got_entries[handler]
-            self.assertEqual(w[1:3], g[1:3], "%s %s sample entry" % (name, handler))
-            self.assertEqual(w[3].hex(), g[3].hex(), "%s %s %s" % (name, handler, w[2]))
         self.assertEqual(tags, (got_entries["vide"][0], got_entries["soun"][0]))
+        if src.endswith(".mp4"):
+            want_entries = sample_entries(src)
+            for handler in ("vide", "soun"):
+                w = want_entries[handler]
+                g = got_entries[handler]
+                self.assertEqual(w[1:3], g[1:3], "%s %s sample entry" % (name, handler))
+                self.assertEqual(w[3].hex(), g[3].hex(), "%s %s %s" % (name, handler, w[2]))
 
         src_packets = packets(src)
         dvr_packets = packets(dvr)
@@ -263,12 +304,19 @@ class ExRtmpDvrTest(unittest.TestCase):
                     self.fail("%s %s packet %d (source packet %d of %d): DVR %s, source %s" %
                               (name, kind, i, i % len(s), len(s), p, s[i % len(s)]))
         self.assertEqual(FPS * SOURCE_SECONDS, len(src_packets["video"]))
+        # The composition offsets (B-frames of HEVC and H.264: ctts), loop after loop.
+        src_cts = composition_offsets(src)
+        got_cts = composition_offsets(dvr)
+        self.assertEqual(len(dvr_packets["video"]), len(got_cts))
+        self.assertEqual([src_cts[i % len(src_cts)] for i in range(len(got_cts))], got_cts, name)
+        if name == "hevc":
+            self.assertTrue(any(src_cts), "the HEVC source has B-frames")
 
         # And it plays: every packet decodes without a word from ffmpeg.
         r = subprocess.run(["ffmpeg", "-v", "error", "-i", dvr, "-f", "null", "-"], capture_output=True, text=True,
                            timeout=120)
         self.assertEqual((0, ""), (r.returncode, r.stderr.strip()), "%s: ffmpeg decoding the DVR file" % name)
-        return got
+        return got_entries
 
     def test_hevc_aac(self):
         self.check("hevc", "hevc", "aac", "Main", "LC", ("hvc1", "mp4a"))
@@ -278,6 +326,12 @@ class ExRtmpDvrTest(unittest.TestCase):
 
     def test_vp9_opus(self):
         self.check("vp9", "vp9", "opus", "Profile 0", None, ("vp09", "Opus"))
+
+    def test_h264_mp3_from_flv(self):
+        # MP3 in mp4a with the esds objectTypeIndication 0x6B (MPEG-1 audio, 44.1 kHz), no
+        # decoder specific info: what ffprobe needs to read it as mp3.
+        entries = self.check("mp3", "h264", "mp3", "Main", None, ("avc1", "mp4a"), "44100")
+        self.assertEqual(((16, 44100 << 16, 0x6B), "esds", b""), entries["soun"][1:])
 
 
 if __name__ == "__main__":
