@@ -188,6 +188,12 @@ srs_error_t srs_codec_string(const SrsMp4Track& t, std::string* out) {
         case SrsAudioCodecIdOpus:
             *out = srs_codec_string_opus();
             return srs_success;
+        case SrsAudioCodecIdAC3:
+            *out = srs_codec_string_ac3();
+            return srs_success;
+        case SrsAudioCodecIdEAC3:
+            *out = srs_codec_string_eac3();
+            return srs_success;
         default:
             return srs_codec_string_aac(t.asc, out);
     }

@@ -84,6 +84,34 @@ void put_descriptor(BoxBuilder* b, uint8_t tag, const std::string& body) {
     b->bytes(body);
 }
 
+// MSB-first bits of a byte span; reads past the end give 0 and set short_read.
+class BitReader {
+public:
+    BitReader(const char* data, int size) : p_((const uint8_t*)data), nbits_(size > 0 ? size * 8 : 0) {}
+    uint32_t bits(int n) {
+        uint32_t v = 0;
+        for (int i = 0; i < n; i++) {
+            if (pos_ >= nbits_) {
+                short_read_ = true;
+                return v;
+            }
+            v = (v << 1) | ((p_[pos_ >> 3] >> (7 - (pos_ & 7))) & 1);
+            pos_++;
+        }
+        return v;
+    }
+    bool short_read() const { return short_read_; }
+
+private:
+    const uint8_t* p_;
+    int nbits_;
+    int pos_ = 0;
+    bool short_read_ = false;
+};
+
+// Full-bandwidth channels of each AC-3 audio coding mode (ETSI TS 102 366 table 4.3).
+const int kAc3Channels[8] = {2, 1, 2, 3, 3, 4, 4, 5};
+
 }  // namespace
 
 uint32_t SrsMp4Track::last_sample_duration() const {
@@ -92,9 +120,17 @@ uint32_t SrsMp4Track::last_sample_duration() const {
         return (uint32_t)std::max<int64_t>(0, samples[n - 1].dts - samples[n - 2].dts);
     }
     if (kind == SrsMp4TrackKind::Audio && sample_rate > 0) {
-        // Samples per frame: Opus 20 ms (the usual frame), MP3 1152 (MPEG-1 layer III), AAC 1024.
+        // Samples per frame: Opus 20 ms (the usual frame), MP3 1152 (MPEG-1 layer III), AC-3 and
+        // E-AC-3 1536 (6 blocks), AAC 1024.
         SrsAudioCodecId codec = srs_mp4_track_acodec(*this);
-        uint64_t n = codec == SrsAudioCodecIdOpus ? 960 : (codec == SrsAudioCodecIdMP3 ? 1152 : 1024);
+        uint64_t n = 1024;
+        if (codec == SrsAudioCodecIdOpus) {
+            n = 960;
+        } else if (codec == SrsAudioCodecIdMP3) {
+            n = 1152;
+        } else if (codec == SrsAudioCodecIdAC3 || codec == SrsAudioCodecIdEAC3) {
+            n = 1536;
+        }
         return (uint32_t)(n * timescale / sample_rate);
     }
     return timescale / 25;
@@ -348,6 +384,95 @@ srs_error_t srs_vp9_parse_frame_size(const char* data, int size, int* width, int
     return srs_success;
 }
 
+srs_error_t srs_ac3_parse_dac3(const char* data, int size, std::string* dac3, int* sample_rate, int* channels) {
+    // 4.4.1 syncinfo: syncword 0x0B77, crc1, fscod, frmsizecod; 4.4.2 bsi: bsid, bsmod, acmod, the
+    // mix levels that acmod brings, lfeon.
+    BitReader br(data, size);
+    if (br.bits(16) != 0x0b77) {
+        return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED, "ac-3: no syncword");
+    }
+    br.bits(16);
+    uint32_t fscod = br.bits(2);
+    uint32_t frmsizecod = br.bits(6);
+    uint32_t bsid = br.bits(5);
+    uint32_t bsmod = br.bits(3);
+    uint32_t acmod = br.bits(3);
+    if ((acmod & 1) && acmod != 1) {
+        br.bits(2);  // cmixlev
+    }
+    if (acmod & 4) {
+        br.bits(2);  // surmixlev
+    }
+    if (acmod == 2) {
+        br.bits(2);  // dsurmod
+    }
+    uint32_t lfeon = br.bits(1);
+    // bsid 8 is AC-3, 6 its annex D alternate syntax; 9-10 lower rates, beyond is E-AC-3.
+    if (br.short_read() || fscod == 3 || frmsizecod > 37 || bsid > 10) {
+        return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED, "ac-3: fscod %u, frmsizecod %u, bsid %u of %d bytes",
+                             fscod, frmsizecod, bsid, size);
+    }
+    const int rates[3] = {48000, 44100, 32000};
+    *sample_rate = rates[fscod];
+    *channels = kAc3Channels[acmod] + (int)lfeon;
+    // F.4: fscod(2) bsid(5) bsmod(3) acmod(3) lfeon(1) bit_rate_code(5) reserved(5).
+    uint32_t v =
+        (fscod << 22) | (bsid << 17) | (bsmod << 14) | (acmod << 11) | (lfeon << 10) | ((frmsizecod >> 1) << 5);
+    dac3->assign({(char)(v >> 16), (char)(v >> 8), (char)v});
+    return srs_success;
+}
+
+srs_error_t srs_eac3_parse_dec3(const char* data, int size, std::string* dec3, int* sample_rate, int* channels) {
+    // E.1.2.1 syncinfo: syncword; E.1.2.2 bsi: strmtyp, substreamid, frmsiz, fscod, fscod2 or
+    // numblkscod, acmod, lfeon, bsid.
+    BitReader br(data, size);
+    if (br.bits(16) != 0x0b77) {
+        return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED, "e-ac-3: no syncword");
+    }
+    uint32_t strmtyp = br.bits(2);
+    uint32_t substreamid = br.bits(3);
+    uint32_t frmsiz = br.bits(11);
+    uint32_t fscod = br.bits(2);
+    uint32_t numblkscod = 3;
+    int rate = 0;
+    if (fscod == 3) {
+        uint32_t fscod2 = br.bits(2);
+        const int half[4] = {24000, 22050, 16000, 0};
+        rate = half[fscod2];
+    } else {
+        numblkscod = br.bits(2);
+        const int rates[3] = {48000, 44100, 32000};
+        rate = rates[fscod];
+    }
+    uint32_t acmod = br.bits(3);
+    uint32_t lfeon = br.bits(1);
+    uint32_t bsid = br.bits(5);
+    if (br.short_read() || rate == 0 || bsid <= 10 || bsid > 16) {
+        return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED, "e-ac-3: fscod %u, bsid %u of %d bytes", fscod, bsid,
+                             size);
+    }
+    // One independent substream 0 and nothing after it in the access unit.
+    uint32_t frame = (frmsiz + 1) * 2;
+    if (strmtyp != 0 || substreamid != 0 || frame != (uint32_t)size) {
+        return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED,
+                             "e-ac-3: stream type %u, substream %u, frame %u of %d bytes: one independent substream "
+                             "only",
+                             strmtyp, substreamid, frame, size);
+    }
+    *sample_rate = rate;
+    *channels = kAc3Channels[acmod] + (int)lfeon;
+    // The bitrate of this frame in kbps: frame bits over its duration (numblks * 256 samples).
+    const int blocks[4] = {1, 2, 3, 6};
+    uint32_t data_rate = (uint32_t)((uint64_t)frame * 8 * rate / (blocks[numblkscod] * 256) / 1000);
+    // F.6: data_rate(13) num_ind_sub(3), then per independent substream fscod(2) bsid(5)
+    // reserved(1) asvc(1) bsmod(3) acmod(3) lfeon(1) reserved(3) num_dep_sub(4) reserved(1).
+    // bsmod (0, complete main) sits deep in the bsi's optional fields and is left at 0.
+    uint64_t v = ((uint64_t)(data_rate & 0x1fff) << 27) | ((uint64_t)fscod << 22) | ((uint64_t)bsid << 17) |
+                 ((uint64_t)acmod << 9) | ((uint64_t)lfeon << 8);
+    dec3->assign({(char)(v >> 32), (char)(v >> 24), (char)(v >> 16), (char)(v >> 8), (char)v});
+    return srs_success;
+}
+
 srs_error_t srs_av1_strip_temporal_delimiters(const char* data, int size, std::vector<SrsSample>* out) {
     // AV1 5.3: obu_header (forbidden bit, obu_type, extension flag, has_size_field, reserved),
     // an extension byte, then leb128 obu_size when has_size_field.
@@ -444,22 +569,28 @@ std::string srs_mp4_stsd(const SrsMp4Track& t) {
         b.end();
         b.end();
     } else {
-        // 14496-12 8.5.2 AudioSampleEntry: 14496-14 5.6 mp4a (AAC, MP3) with its esds, or
+        // 14496-12 8.5.2 AudioSampleEntry: 14496-14 5.6 mp4a (AAC, MP3) with its esds,
         // Opus-ISOBMFF 4.3.1 Opus with its dOps (channelcount the OutputChannelCount, samplerate
-        // 48000: Opus always decodes at 48 kHz).
-        bool opus = srs_mp4_track_acodec(t) == SrsAudioCodecIdOpus;
+        // 48000: Opus always decodes at 48 kHz), or ETSI TS 102 366 F.3/F.5 ac-3/ec-3 with their
+        // dac3/dec3.
+        SrsAudioCodecId codec = srs_mp4_track_acodec(t);
+        bool opus = codec == SrsAudioCodecIdOpus;
+        bool ac3 = codec == SrsAudioCodecIdAC3;
+        bool eac3 = codec == SrsAudioCodecIdEAC3;
         uint32_t rate = opus ? 48000 : (uint32_t)t.sample_rate;
-        b.begin(opus ? "Opus" : "mp4a");
+        b.begin(opus ? "Opus" : (ac3 ? "ac-3" : (eac3 ? "ec-3" : "mp4a")));
         b.zeros(6);
         b.u16(1);
         b.zeros(8);
-        b.u16((uint16_t)t.channels);
+        // ETSI TS 102 366 F.3/F.5: the channel layout is in dac3/dec3, the entry says 2 (as
+        // FFmpeg writes it).
+        b.u16((uint16_t)(ac3 || eac3 ? 2 : t.channels));
         b.u16(16);  // samplesize
         b.u16(0);
         b.u16(0);
         b.u32((rate > 0xffff ? 0 : rate) << 16);
-        if (opus) {
-            b.begin("dOps");
+        if (opus || ac3 || eac3) {
+            b.begin(opus ? "dOps" : (ac3 ? "dac3" : "dec3"));
             b.bytes(t.config);
             b.end();
         } else {
@@ -864,7 +995,8 @@ srs_error_t SrsMp4Muxer::write_audio(int64_t timestamp, const char* data, int si
     }
     const SrsAudioFrame& f = format_->audio();
     SrsAudioCodecId id = f.codec == SrsAudioCodecIdMP38kHz ? SrsAudioCodecIdMP3 : f.codec;
-    if (id != SrsAudioCodecIdAAC && id != SrsAudioCodecIdOpus && id != SrsAudioCodecIdMP3) {
+    bool dolby = id == SrsAudioCodecIdAC3 || id == SrsAudioCodecIdEAC3;
+    if (id != SrsAudioCodecIdAAC && id != SrsAudioCodecIdOpus && id != SrsAudioCodecIdMP3 && !dolby) {
         if (!warned_audio_ && id != SrsAudioCodecIdReserved) {
             srs_warn("mp4: audio codec %s not supported, audio dropped", srs_audio_codec_id2str(f.codec));
             warned_audio_ = true;
@@ -872,7 +1004,30 @@ srs_error_t SrsMp4Muxer::write_audio(int64_t timestamp, const char* data, int si
         return err;
     }
     if (f.sequence_header) {
+        // AC-3 and E-AC-3 are configured from their first frame, whatever a SequenceStart says.
+        if (dolby) {
+            return err;
+        }
         return on_audio_config(id, format_->acodec());
+    }
+    if (dolby && !has_audio_config_ && !f.samples.empty()) {
+        const SrsSample& s = f.samples[0];
+        std::string config;
+        int rate = 0;
+        int channels = 0;
+        err = id == SrsAudioCodecIdAC3 ? srs_ac3_parse_dac3(s.data, s.size, &config, &rate, &channels)
+                                       : srs_eac3_parse_dec3(s.data, s.size, &config, &rate, &channels);
+        if (err != srs_success) {
+            srs_warn("mp4: %s frame dropped: %s", srs_audio_codec_id2str(id), srs_error_desc(err).c_str());
+            srs_error_reset(err);
+            return srs_success;
+        }
+        audio_.acodec = id;
+        audio_.asc.clear();
+        audio_.config = config;
+        audio_.sample_rate = rate;
+        audio_.channels = channels;
+        has_audio_config_ = true;
     }
     // MP3 has no sequence header: the format reads its configuration from the first frame.
     if (id == SrsAudioCodecIdMP3 && !has_audio_config_ && format_->has_audio_config()) {

@@ -71,7 +71,8 @@ struct SrsMp4Track {
     SrsAudioCodecId acodec = SrsAudioCodecIdReserved;
     // The configuration box body of the other codecs: the av1C AV1CodecConfigurationRecord
     // (AV1-ISOBMFF 2.3.3), the vpcC body with its FullBox version and flags (VP-ISOBMFF 2.2), the
-    // dOps body (Opus-ISOBMFF 4.3.2, see srs_mp4_opus_dops). MP3 has none.
+    // dOps body (Opus-ISOBMFF 4.3.2, see srs_mp4_opus_dops), the dac3 / dec3 body (ETSI TS 102 366
+    // F.4, F.6). MP3 has none.
     std::string config;
     // MP3: MPEG-1 (1) or MPEG-2/2.5 (2), for the esds objectTypeIndication.
     int mp3_version = 1;
@@ -99,7 +100,8 @@ std::string srs_mp4_edts(const SrsMp4Track& t);
 std::string srs_mp4_mdhd(const SrsMp4Track& t);
 std::string srs_mp4_hdlr(const SrsMp4Track& t);
 // The sample description: avc1/hvc1/av01/vp09 with avcC/hvcC/av1C/vpcC, mp4a (AAC or MP3) with
-// esds, Opus with dOps, as t.vcodec / t.acodec say (Reserved: avc1/hvc1 and AAC as before).
+// esds, Opus with dOps, ac-3/ec-3 with dac3/dec3, as t.vcodec / t.acodec say (Reserved: avc1/hvc1
+// and AAC as before).
 std::string srs_mp4_stsd(const SrsMp4Track& t);
 // AAC (objectTypeIndication 0x40 with the AudioSpecificConfig) or MP3 (0x6B MPEG-1, 0x69 MPEG-2).
 std::string srs_mp4_esds(const SrsMp4Track& t);
@@ -111,6 +113,13 @@ SrsAudioCodecId srs_mp4_track_acodec(const SrsMp4Track& t);
 // The picture size of a VP9 key frame's uncompressed header (VP9 bitstream 6.2); an error for
 // other frames (inter frames carry no size, show_existing_frame carries nothing).
 srs_error_t srs_vp9_parse_frame_size(const char* data, int size, int* width, int* height);
+// The dac3 body (ETSI TS 102 366 F.4), sampling rate and channel count (with the LFE) of an AC-3
+// syncframe (4.4.1 syncinfo, 4.4.2 bsi).
+srs_error_t srs_ac3_parse_dac3(const char* data, int size, std::string* dac3, int* sample_rate, int* channels);
+// The dec3 body (ETSI TS 102 366 F.6) of an E-AC-3 access unit of one independent substream
+// (E.1.2 bsi), its rate and channels; an error for dependent or further substreams, which the
+// one-substream dec3 written here cannot describe.
+srs_error_t srs_eac3_parse_dec3(const char* data, int size, std::string* dec3, int* sample_rate, int* channels);
 // The temporal unit of an AV1 sample with its temporal delimiter OBUs removed (AV1-ISOBMFF 2.4:
 // "OBUs of type OBU_TEMPORAL_DELIMITER ... SHOULD NOT be used"): spans into data, appended to out.
 // OBUs must carry obu_has_size_field, except the last one.
@@ -130,8 +139,8 @@ std::string srs_mp4_moov(const std::vector<const SrsMp4Track*>& tracks);
 
 // Writes an MP4 file from FLV audio/video tag bodies: open() writes ftyp and the mdat header,
 // each tag appends its sample to the mdat, close() patches the mdat size and writes the moov.
-// H.264/H.265/AV1/VP9 video and AAC/MP3/Opus audio are kept; other codecs (AC-3, E-AC-3, FLAC
-// and the legacy FLV ones) are dropped (logged once).
+// H.264/H.265/AV1/VP9 video and AAC/MP3/Opus/AC-3/E-AC-3 audio are kept; other codecs (FLAC and
+// the legacy FLV ones) are dropped (logged once).
 class SrsMp4Muxer {
 public:
     explicit SrsMp4Muxer(ISrsSeekWriter* writer);

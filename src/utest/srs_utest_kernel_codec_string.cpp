@@ -206,4 +206,10 @@ TEST(KernelCodecStringTest, FromConfigsAndTracks) {
     at.acodec = SrsAudioCodecIdMP3;
     ASSERT_TRUE(srs_codec_string(at, &s) == srs_success);
     EXPECT_EQ("mp4a.6B", s);
+    at.acodec = SrsAudioCodecIdAC3;
+    ASSERT_TRUE(srs_codec_string(at, &s) == srs_success);
+    EXPECT_EQ("ac-3", s);
+    at.acodec = SrsAudioCodecIdEAC3;
+    ASSERT_TRUE(srs_codec_string(at, &s) == srs_success);
+    EXPECT_EQ("ec-3", s);
 }

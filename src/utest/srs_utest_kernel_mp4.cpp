@@ -799,3 +799,107 @@ TEST(KernelMp4Test, MuxerLegacyMp3) {
     ASSERT_NE(std::string::npos, at);
     EXPECT_EQ(0x6B, (uint8_t)esds[at + 4 + 4 + 7]);
 }
+
+namespace {
+
+// The first bytes of FFmpeg 5.1's ac3 / eac3 encoder frames (sine, 48 kHz mono 96 kb/s; 44.1 kHz
+// 5.1 384 kb/s; E-AC-3 48 kHz stereo 96 kb/s, 384-byte frames; 5.1 256 kb/s, 1024-byte frames),
+// and the dac3/dec3 FFmpeg's MP4 muxer wrote for the same files.
+const std::string kAc3Mono = bytes({0x0b, 0x77, 0x48, 0x0d, 0x0c, 0x40, 0x2f, 0x84});
+const std::string kDac3Mono = bytes({0x10, 0x08, 0xc0});
+const std::string kAc351 = bytes({0x0b, 0x77, 0xac, 0x1f, 0x5c, 0x40, 0xeb, 0xf8, 0x40, 0x3e});
+const std::string kDac351 = bytes({0x50, 0x3d, 0xc0});
+std::string eac3_frame(const std::string& head, size_t size) {
+    return head + std::string(size - head.size(), '\0');
+}
+const std::string kEac3Stereo = eac3_frame(bytes({0x0b, 0x77, 0x00, 0xbf, 0x34, 0x87, 0xc0, 0x00}), 384);
+const std::string kDec3Stereo = bytes({0x03, 0x00, 0x20, 0x04, 0x00});
+const std::string kEac351 = eac3_frame(bytes({0x0b, 0x77, 0x01, 0xff, 0x3f, 0x87, 0xc0, 0x00}), 1024);
+const std::string kDec351 = bytes({0x08, 0x00, 0x20, 0x0f, 0x00});
+
+}  // namespace
+
+TEST(KernelMp4Test, Ac3AndEac3Config) {
+    std::string c;
+    int rate = 0;
+    int channels = 0;
+    ASSERT_TRUE(srs_ac3_parse_dac3(kAc3Mono.data(), (int)kAc3Mono.size(), &c, &rate, &channels) == srs_success);
+    EXPECT_EQ(kDac3Mono, c);
+    EXPECT_EQ(48000, rate);
+    EXPECT_EQ(1, channels);
+    // 3/2 with LFE: the centre and surround mix levels are skipped before lfeon.
+    ASSERT_TRUE(srs_ac3_parse_dac3(kAc351.data(), (int)kAc351.size(), &c, &rate, &channels) == srs_success);
+    EXPECT_EQ(kDac351, c);
+    EXPECT_EQ(44100, rate);
+    EXPECT_EQ(6, channels);
+
+    ASSERT_TRUE(srs_eac3_parse_dec3(kEac3Stereo.data(), (int)kEac3Stereo.size(), &c, &rate, &channels) == srs_success);
+    EXPECT_EQ(kDec3Stereo, c);
+    EXPECT_EQ(48000, rate);
+    EXPECT_EQ(2, channels);
+    ASSERT_TRUE(srs_eac3_parse_dec3(kEac351.data(), (int)kEac351.size(), &c, &rate, &channels) == srs_success);
+    EXPECT_EQ(kDec351, c);
+    EXPECT_EQ(6, channels);
+
+    // Errors: no syncword, truncated, E-AC-3 given as AC-3 (bsid 16) and back, a dependent
+    // substream, an access unit longer than its first frame.
+    for (const std::string& bad :
+         {std::string("\x0b\x76\x48\x0d\x0c\x40\x2f", 7), kAc3Mono.substr(0, 5), kEac3Stereo.substr(0, 8)}) {
+        srs_error_t err = srs_ac3_parse_dac3(bad.data(), (int)bad.size(), &c, &rate, &channels);
+        EXPECT_TRUE(err != srs_success);
+        srs_error_reset(err);
+    }
+    std::string dependent = kEac3Stereo;
+    dependent[2] = (char)(0x40 | dependent[2]);
+    for (const std::string& bad : {kAc3Mono, kEac3Stereo.substr(0, 5), kEac3Stereo + kEac3Stereo, dependent}) {
+        srs_error_t err = srs_eac3_parse_dec3(bad.data(), (int)bad.size(), &c, &rate, &channels);
+        EXPECT_TRUE(err != srs_success);
+        srs_error_reset(err);
+    }
+}
+
+TEST(KernelMp4Test, Ac3SampleEntries) {
+    // ETSI TS 102 366 F.3/F.5: ac-3 / ec-3 AudioSampleEntry (channelcount 2) with dac3 / dec3.
+    SrsMp4Track a;
+    a.kind = SrsMp4TrackKind::Audio;
+    a.acodec = SrsAudioCodecIdAC3;
+    a.config = kDac351;
+    a.sample_rate = 44100;
+    a.channels = 6;
+    std::string stsd = srs_mp4_stsd(a);
+    EXPECT_EQ("ac-3", stsd.substr(20, 4));
+    EXPECT_EQ(2u, rb16(stsd, 40));
+    EXPECT_EQ(44100u << 16, rb32(stsd, 48));
+    EXPECT_EQ(11u, rb32(stsd, 52));
+    EXPECT_EQ("dac3", stsd.substr(56, 4));
+    EXPECT_EQ(kDac351, box_body(stsd, "dac3"));
+    EXPECT_EQ(rb32(stsd, 0), stsd.size());
+    a.acodec = SrsAudioCodecIdEAC3;
+    a.config = kDec3Stereo;
+    stsd = srs_mp4_stsd(a);
+    EXPECT_EQ("ec-3", stsd.substr(20, 4));
+    EXPECT_EQ(kDec3Stereo, box_body(stsd, "dec3"));
+}
+
+TEST(KernelMp4Test, MuxerEnhancedEac3) {
+    MemSeekWriter w;
+    SrsMp4Muxer m(&w);
+    ASSERT_TRUE(m.open() == srs_success);
+    // A SequenceStart (whatever it carries) does not configure the track: the first frame does.
+    std::string sh = SrsExTagWriter::audio(0, SrsExAudioFourCCEAC3) + "xx";
+    ASSERT_TRUE(m.write_audio(0, sh.data(), sh.size()) == srs_success);
+    // A frame that does not parse is dropped, the next one configures the track.
+    std::string bad = SrsExTagWriter::audio(1, SrsExAudioFourCCEAC3) + "\x0b\x77";
+    ASSERT_TRUE(m.write_audio(0, bad.data(), bad.size()) == srs_success);
+    for (int i = 0; i < 3; i++) {
+        std::string tag = SrsExTagWriter::audio(1, SrsExAudioFourCCEAC3) + kEac3Stereo;
+        ASSERT_TRUE(m.write_audio(i * 32, tag.data(), tag.size()) == srs_success);
+    }
+    ASSERT_TRUE(m.close() == srs_success);
+    ASSERT_EQ(3u, m.audio().samples.size());
+    EXPECT_EQ(384u, m.audio().samples[0].size);
+    EXPECT_EQ(48000, m.audio().sample_rate);
+    std::string f = w.flat();
+    EXPECT_EQ(kEac3Stereo, f.substr(m.audio().samples[2].offset, m.audio().samples[2].size));
+    EXPECT_EQ(kDec3Stereo, box_body(file_stsd(f, 0), "dec3"));
+}

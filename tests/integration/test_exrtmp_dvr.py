@@ -16,10 +16,15 @@ real readers check the file:
   real-time checks; the video's composition offsets (B-frames) are the source's too;
 - ffmpeg decodes the whole file without an error.
 
+AC-3 and E-AC-3 (no tool at hand publishes them over RTMP) are sent as enhanced RTMP `ac-3` /
+`ec-3` CodedFrames by the python RTMP client, one frame per tag from ffmpeg's raw .ac3/.eac3
+output, and their dac3/dec3 must be the ones ffmpeg writes when it puts the same file in MP4.
+
 H.264+MP3 is published from an FLV (MP3 as legacy FLV tags, SoundFormat 2) and checked the same
 way, the sample entry being mp4a with an esds objectTypeIndication 0x6B.
 """
 
+import hashlib
 import json
 import os
 import shutil
@@ -29,6 +34,7 @@ import tempfile
 import unittest
 
 import srs_testlib
+from srs_rtmp_pyclient import RtmpClient
 from srs_testlib import ROOT, SrsProcess, have, wait_for
 
 CONFIG = srs_testlib.CONF_BASE + """
@@ -332,6 +338,47 @@ class ExRtmpDvrTest(unittest.TestCase):
         # decoder specific info: what ffprobe needs to read it as mp3.
         entries = self.check("mp3", "h264", "mp3", "Main", None, ("avc1", "mp4a"), "44100")
         self.assertEqual(((16, 44100 << 16, 0x6B), "esds", b""), entries["soun"][1:])
+
+
+    def test_ac3_eac3_enhanced_audio(self):
+        for codec, fourcc, channels in (("ac3", b"ac-3", 1), ("eac3", b"ec-3", 2)):
+            raw = os.path.join(self.tmp, "x." + codec)
+            ref = os.path.join(self.tmp, "ref_%s.mp4" % codec)
+            subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "sine=sample_rate=48000", "-t", "2",
+                            "-ac", str(channels), "-c:a", codec, "-b:a", "96k", raw], check=True, timeout=60)
+            subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", raw, "-c", "copy", ref], check=True, timeout=60)
+            r = subprocess.run(["ffprobe", "-v", "error", "-of", "json", "-show_entries", "packet=pos,size", raw],
+                               capture_output=True, text=True, timeout=60, check=True)
+            with open(raw, "rb") as f:
+                data = f.read()
+            frames = [data[int(p["pos"]):int(p["pos"]) + int(p["size"])] for p in json.loads(r.stdout)["packets"]]
+            self.assertGreater(len(frames), 50)
+
+            stream = "dolby_" + codec
+            c = RtmpClient("127.0.0.1", self.srs.rtmp)
+            c.handshake()
+            c.connect("live", extra={"fourCcList": [fourcc.decode()]})
+            c.publish(stream)
+            # 1536 samples at 48 kHz: 32 ms a frame. SoundFormat 9, AudioPacketType 1 (CodedFrames).
+            for i, frame in enumerate(frames):
+                c.send_media(8, bytes([0x91]) + fourcc + frame, i * 32)
+            c.unpublish(stream)
+            c.close()
+            dvr = os.path.join(self.srs.dir, "dvr", "live", stream + ".mp4")
+            self.assertTrue(wait_for(lambda: os.path.exists(dvr), 10), self.srs.log()[-3000:])
+
+            got = probe_streams(dvr)
+            self.assertEqual({"audio"}, set(got), got)
+            self.assertEqual((codec, fourcc.decode(), "48000", channels),
+                             (got["audio"]["codec_name"], got["audio"]["codec_tag_string"],
+                              got["audio"]["sample_rate"], got["audio"]["channels"]))
+            self.assertEqual(sample_entries(ref)["soun"], sample_entries(dvr)["soun"], codec)
+            # Every frame, in order, nothing else.
+            want = [(len(f), hashlib.md5(f).hexdigest()) for f in frames]
+            self.assertEqual(want, packets(dvr)["audio"], codec)
+            r = subprocess.run(["ffmpeg", "-v", "error", "-i", dvr, "-f", "null", "-"], capture_output=True,
+                               text=True, timeout=60)
+            self.assertEqual((0, ""), (r.returncode, r.stderr.strip()), codec)
 
 
 if __name__ == "__main__":
