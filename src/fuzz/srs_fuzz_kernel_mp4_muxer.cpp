@@ -1,7 +1,7 @@
 // libFuzzer target: arbitrary FLV audio/video tag bodies (legacy and enhanced RTMP) through the
 // MP4 muxer (SrsFormat, the AV1 temporal delimiter filter, the VP9 frame header, the Opus dOps,
-// MP3, the AC-3/E-AC-3 headers) into memory, then its moov. Input: records [type (1 byte: even audio, odd video)]
-// [size (2 bytes)][body], as srs_fuzz_kernel_media.
+// MP3, the AC-3/E-AC-3 headers) into memory, then its moov. Input: records [type (1 byte: even
+// audio, odd video)][size (2 bytes)][body], as srs_fuzz_kernel_media.
 #include <srs_kernel_io.hpp>
 #include <srs_kernel_mp4.hpp>
 
