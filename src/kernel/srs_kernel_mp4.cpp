@@ -327,22 +327,8 @@ SrsAudioCodecId srs_mp4_track_acodec(const SrsMp4Track& t) {
 
 srs_error_t srs_vp9_parse_frame_size(const char* data, int size, int* width, int* height) {
     // VP9 bitstream 6.2 uncompressed_header(), up to frame_size() of a key frame.
-    const uint8_t* p = (const uint8_t*)data;
-    int pos = 0;
-    int nbits = size > 0 ? size * 8 : 0;
-    bool short_read = false;
-    auto bits = [&](int n) {
-        uint32_t v = 0;
-        for (int i = 0; i < n; i++) {
-            if (pos >= nbits) {
-                short_read = true;
-                return v;
-            }
-            v = (v << 1) | ((p[pos >> 3] >> (7 - (pos & 7))) & 1);
-            pos++;
-        }
-        return v;
-    };
+    BitReader br(data, size);
+    auto bits = [&br](int n) { return br.bits(n); };
     if (bits(2) != 2) {
         return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED, "vp9: no frame marker");
     }
@@ -376,7 +362,7 @@ srs_error_t srs_vp9_parse_frame_size(const char* data, int size, int* width, int
     }
     int w = (int)bits(16) + 1;
     int h = (int)bits(16) + 1;
-    if (short_read) {
+    if (br.short_read()) {
         return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED, "vp9: key frame header of %d bytes", size);
     }
     *width = w;
