@@ -3,6 +3,7 @@
 #include <srs_core_io.hpp>
 #include <srs_core_log.hpp>
 #include <srs_kernel_codec.hpp>
+#include <srs_kernel_codec_config.hpp>
 #include <srs_kernel_io.hpp>
 
 #include <algorithm>
@@ -83,6 +84,34 @@ void put_descriptor(BoxBuilder* b, uint8_t tag, const std::string& body) {
     b->bytes(body);
 }
 
+// MSB-first bits of a byte span; reads past the end give 0 and set short_read.
+class BitReader {
+public:
+    BitReader(const char* data, int size) : p_((const uint8_t*)data), nbits_(size > 0 ? size * 8 : 0) {}
+    uint32_t bits(int n) {
+        uint32_t v = 0;
+        for (int i = 0; i < n; i++) {
+            if (pos_ >= nbits_) {
+                short_read_ = true;
+                return v;
+            }
+            v = (v << 1) | ((p_[pos_ >> 3] >> (7 - (pos_ & 7))) & 1);
+            pos_++;
+        }
+        return v;
+    }
+    bool short_read() const { return short_read_; }
+
+private:
+    const uint8_t* p_;
+    int nbits_;
+    int pos_ = 0;
+    bool short_read_ = false;
+};
+
+// Full-bandwidth channels of each AC-3 audio coding mode (ETSI TS 102 366 table 4.3).
+const int kAc3Channels[8] = {2, 1, 2, 3, 3, 4, 4, 5};
+
 }  // namespace
 
 uint32_t SrsMp4Track::last_sample_duration() const {
@@ -91,7 +120,18 @@ uint32_t SrsMp4Track::last_sample_duration() const {
         return (uint32_t)std::max<int64_t>(0, samples[n - 1].dts - samples[n - 2].dts);
     }
     if (kind == SrsMp4TrackKind::Audio && sample_rate > 0) {
-        return (uint32_t)(1024ULL * timescale / sample_rate);
+        // Samples per frame: Opus 20 ms (the usual frame), MP3 1152 (MPEG-1 layer III), AC-3 and
+        // E-AC-3 1536 (6 blocks), AAC 1024.
+        SrsAudioCodecId codec = srs_mp4_track_acodec(*this);
+        uint64_t n = 1024;
+        if (codec == SrsAudioCodecIdOpus) {
+            n = 960;
+        } else if (codec == SrsAudioCodecIdMP3) {
+            n = 1152;
+        } else if (codec == SrsAudioCodecIdAC3 || codec == SrsAudioCodecIdEAC3) {
+            n = 1536;
+        }
+        return (uint32_t)(n * timescale / sample_rate);
     }
     return timescale / 25;
 }
@@ -224,17 +264,20 @@ std::string srs_mp4_hdlr(const SrsMp4Track& t) {
 
 std::string srs_mp4_esds(const SrsMp4Track& t) {
     // 14496-14 5.6 esds: an ES_Descriptor (14496-1 7.2.6.5) with a DecoderConfigDescriptor
-    // (objectTypeIndication 0x40 Audio ISO/IEC 14496-3, streamType 5 audio, upStream 0,
-    // reserved 1) holding the AudioSpecificConfig, and an SLConfigDescriptor (predefined 2, MP4).
-    BoxBuilder dsi;
-    dsi.bytes(t.asc);
+    // (streamType 5 audio, upStream 0, reserved 1) and an SLConfigDescriptor (predefined 2, MP4).
+    // AAC: objectTypeIndication 0x40 (Audio ISO/IEC 14496-3) holding the AudioSpecificConfig.
+    // MP3: 0x6B (ISO/IEC 11172-3) or 0x69 (13818-3, the MPEG-2 low rates), no decoder specific
+    // info: the frame headers are the configuration (the values of the 14496-1 table 5 registry).
+    bool mp3 = srs_mp4_track_acodec(t) == SrsAudioCodecIdMP3;
     BoxBuilder dcd;
-    dcd.u8(0x40);
+    dcd.u8(mp3 ? (t.mp3_version == 1 ? 0x6B : 0x69) : 0x40);
     dcd.u8(0x15);
     dcd.u24(0);  // bufferSizeDB
     dcd.u32(0);  // maxBitrate
     dcd.u32(0);  // avgBitrate
-    put_descriptor(&dcd, 0x05, dsi.str());
+    if (!mp3) {
+        put_descriptor(&dcd, 0x05, t.asc);
+    }
     BoxBuilder es;
     es.u16((uint16_t)t.id);  // ES_ID
     es.u8(0);                // no dependency, URL or OCR stream
@@ -247,14 +290,252 @@ std::string srs_mp4_esds(const SrsMp4Track& t) {
     return b.str();
 }
 
+std::string srs_mp4_opus_dops(const SrsOpusConfigRecord& rec) {
+    // Opus-ISOBMFF 4.3.2 OpusSpecificBox: Version 0, then the OpusHead fields from
+    // OutputChannelCount on (RFC 7845 5.1), big-endian; the mapping table only when the family
+    // is not 0.
+    BoxBuilder b;
+    b.u8(0);
+    b.u8((uint8_t)rec.channels);
+    b.u16((uint16_t)rec.pre_skip);
+    b.u32(rec.input_sample_rate);
+    b.u16((uint16_t)rec.output_gain);
+    b.u8((uint8_t)rec.mapping_family);
+    if (rec.mapping_family != 0) {
+        b.u8((uint8_t)rec.stream_count);
+        b.u8((uint8_t)rec.coupled_count);
+        for (uint8_t m : rec.channel_mapping) {
+            b.u8(m);
+        }
+    }
+    return b.str();
+}
+
+SrsVideoCodecId srs_mp4_track_vcodec(const SrsMp4Track& t) {
+    if (t.vcodec != SrsVideoCodecIdReserved) {
+        return t.vcodec;
+    }
+    return t.hevc ? SrsVideoCodecIdHEVC : SrsVideoCodecIdAVC;
+}
+
+SrsAudioCodecId srs_mp4_track_acodec(const SrsMp4Track& t) {
+    if (t.acodec == SrsAudioCodecIdMP38kHz) {
+        return SrsAudioCodecIdMP3;
+    }
+    return t.acodec == SrsAudioCodecIdReserved ? SrsAudioCodecIdAAC : t.acodec;
+}
+
+srs_error_t srs_vp9_parse_frame_size(const char* data, int size, int* width, int* height) {
+    // VP9 bitstream 6.2 uncompressed_header(), up to frame_size() of a key frame.
+    BitReader br(data, size);
+    auto bits = [&br](int n) { return br.bits(n); };
+    if (bits(2) != 2) {
+        return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED, "vp9: no frame marker");
+    }
+    int low = bits(1);
+    int profile = (bits(1) << 1) | low;
+    if (profile == 3) {
+        bits(1);
+    }
+    if (bits(1)) {
+        return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED, "vp9: show_existing_frame has no size");
+    }
+    int frame_type = bits(1);
+    bits(2);  // show_frame, error_resilient_mode
+    if (frame_type != 0) {
+        return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED, "vp9: not a key frame");
+    }
+    if (bits(8) != 0x49 || bits(8) != 0x83 || bits(8) != 0x42) {
+        return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED, "vp9: no frame sync code");
+    }
+    // color_config(): 7 is CS_RGB.
+    if (profile >= 2) {
+        bits(1);
+    }
+    if (bits(3) != 7) {
+        bits(1);
+        if (profile == 1 || profile == 3) {
+            bits(3);
+        }
+    } else if (profile == 1 || profile == 3) {
+        bits(1);
+    }
+    int w = (int)bits(16) + 1;
+    int h = (int)bits(16) + 1;
+    if (br.short_read()) {
+        return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED, "vp9: key frame header of %d bytes", size);
+    }
+    *width = w;
+    *height = h;
+    return srs_success;
+}
+
+srs_error_t srs_ac3_parse_dac3(const char* data, int size, std::string* dac3, int* sample_rate, int* channels) {
+    // 4.4.1 syncinfo: syncword 0x0B77, crc1, fscod, frmsizecod; 4.4.2 bsi: bsid, bsmod, acmod, the
+    // mix levels that acmod brings, lfeon.
+    BitReader br(data, size);
+    if (br.bits(16) != 0x0b77) {
+        return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED, "ac-3: no syncword");
+    }
+    br.bits(16);
+    uint32_t fscod = br.bits(2);
+    uint32_t frmsizecod = br.bits(6);
+    uint32_t bsid = br.bits(5);
+    uint32_t bsmod = br.bits(3);
+    uint32_t acmod = br.bits(3);
+    if ((acmod & 1) && acmod != 1) {
+        br.bits(2);  // cmixlev
+    }
+    if (acmod & 4) {
+        br.bits(2);  // surmixlev
+    }
+    if (acmod == 2) {
+        br.bits(2);  // dsurmod
+    }
+    uint32_t lfeon = br.bits(1);
+    // bsid 8 is AC-3, 6 its annex D alternate syntax; 9-10 lower rates, beyond is E-AC-3.
+    if (br.short_read() || fscod == 3 || frmsizecod > 37 || bsid > 10) {
+        return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED, "ac-3: fscod %u, frmsizecod %u, bsid %u of %d bytes",
+                             fscod, frmsizecod, bsid, size);
+    }
+    const int rates[3] = {48000, 44100, 32000};
+    *sample_rate = rates[fscod];
+    *channels = kAc3Channels[acmod] + (int)lfeon;
+    // F.4: fscod(2) bsid(5) bsmod(3) acmod(3) lfeon(1) bit_rate_code(5) reserved(5).
+    uint32_t v =
+        (fscod << 22) | (bsid << 17) | (bsmod << 14) | (acmod << 11) | (lfeon << 10) | ((frmsizecod >> 1) << 5);
+    dac3->assign({(char)(v >> 16), (char)(v >> 8), (char)v});
+    return srs_success;
+}
+
+srs_error_t srs_eac3_parse_dec3(const char* data, int size, std::string* dec3, int* sample_rate, int* channels) {
+    // E.1.2.1 syncinfo: syncword; E.1.2.2 bsi: strmtyp, substreamid, frmsiz, fscod, fscod2 or
+    // numblkscod, acmod, lfeon, bsid.
+    BitReader br(data, size);
+    if (br.bits(16) != 0x0b77) {
+        return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED, "e-ac-3: no syncword");
+    }
+    uint32_t strmtyp = br.bits(2);
+    uint32_t substreamid = br.bits(3);
+    uint32_t frmsiz = br.bits(11);
+    uint32_t fscod = br.bits(2);
+    uint32_t numblkscod = 3;
+    int rate = 0;
+    if (fscod == 3) {
+        uint32_t fscod2 = br.bits(2);
+        const int half[4] = {24000, 22050, 16000, 0};
+        rate = half[fscod2];
+    } else {
+        numblkscod = br.bits(2);
+        const int rates[3] = {48000, 44100, 32000};
+        rate = rates[fscod];
+    }
+    uint32_t acmod = br.bits(3);
+    uint32_t lfeon = br.bits(1);
+    uint32_t bsid = br.bits(5);
+    if (br.short_read() || rate == 0 || bsid <= 10 || bsid > 16) {
+        return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED, "e-ac-3: fscod %u, bsid %u of %d bytes", fscod, bsid,
+                             size);
+    }
+    // One independent substream 0 and nothing after it in the access unit.
+    uint32_t frame = (frmsiz + 1) * 2;
+    if (strmtyp != 0 || substreamid != 0 || frame != (uint32_t)size) {
+        return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED,
+                             "e-ac-3: stream type %u, substream %u, frame %u of %d bytes: one independent substream "
+                             "only",
+                             strmtyp, substreamid, frame, size);
+    }
+    *sample_rate = rate;
+    *channels = kAc3Channels[acmod] + (int)lfeon;
+    // The bitrate of this frame in kbps: frame bits over its duration (numblks * 256 samples).
+    const int blocks[4] = {1, 2, 3, 6};
+    uint32_t data_rate = (uint32_t)((uint64_t)frame * 8 * rate / (blocks[numblkscod] * 256) / 1000);
+    // F.6: data_rate(13) num_ind_sub(3), then per independent substream fscod(2) bsid(5)
+    // reserved(1) asvc(1) bsmod(3) acmod(3) lfeon(1) reserved(3) num_dep_sub(4) reserved(1).
+    // bsmod (0, complete main) sits deep in the bsi's optional fields and is left at 0.
+    uint64_t v = ((uint64_t)(data_rate & 0x1fff) << 27) | ((uint64_t)fscod << 22) | ((uint64_t)bsid << 17) |
+                 ((uint64_t)acmod << 9) | ((uint64_t)lfeon << 8);
+    dec3->assign({(char)(v >> 32), (char)(v >> 24), (char)(v >> 16), (char)(v >> 8), (char)v});
+    return srs_success;
+}
+
+srs_error_t srs_av1_strip_temporal_delimiters(const char* data, int size, std::vector<SrsSample>* out) {
+    // AV1 5.3: obu_header (forbidden bit, obu_type, extension flag, has_size_field, reserved),
+    // an extension byte, then leb128 obu_size when has_size_field.
+    const int OBU_TEMPORAL_DELIMITER = 2;
+    int pos = 0;
+    while (pos < size) {
+        uint8_t h = (uint8_t)data[pos];
+        int type = (h >> 3) & 0x0f;
+        bool ext = (h >> 2) & 1;
+        bool has_size = (h >> 1) & 1;
+        int header = 1 + (ext ? 1 : 0);
+        if (!has_size) {
+            // Without a size the OBU runs to the end of the sample (AV1 5.2).
+            if (type != OBU_TEMPORAL_DELIMITER) {
+                out->push_back(SrsSample{data + pos, size - pos});
+            }
+            return srs_success;
+        }
+        uint64_t len = 0;
+        int i = 0;
+        for (; i < 8; i++) {
+            if (pos + header + i >= size) {
+                return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED, "av1: OBU size at %d past %d bytes", pos, size);
+            }
+            uint8_t c = (uint8_t)data[pos + header + i];
+            len |= (uint64_t)(c & 0x7f) << (7 * i);
+            if (!(c & 0x80)) {
+                break;
+            }
+        }
+        if (i == 8) {
+            return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED, "av1: OBU size at %d longer than 8 bytes", pos);
+        }
+        uint64_t total = (uint64_t)header + i + 1 + len;
+        if (total > (uint64_t)(size - pos)) {
+            return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED, "av1: OBU of %llu bytes at %d past %d bytes",
+                                 (unsigned long long)total, pos, size);
+        }
+        if (type != OBU_TEMPORAL_DELIMITER) {
+            // Adjacent OBUs stay one span.
+            if (!out->empty() && out->back().data + out->back().size == data + pos) {
+                out->back().size += (int)total;
+            } else {
+                out->push_back(SrsSample{data + pos, (int)total});
+            }
+        }
+        pos += (int)total;
+    }
+    return srs_success;
+}
+
 std::string srs_mp4_stsd(const SrsMp4Track& t) {
     BoxBuilder b;
     b.begin_full("stsd", 0, 0);
     b.u32(1);
     if (t.kind == SrsMp4TrackKind::Video) {
-        // 14496-12 8.5.2 VisualSampleEntry, 14496-15 5.4.2 avc1 with its avcC, or 8.4.1 hvc1
-        // (parameter sets in the hvcC, as the FLV sequence header carries them) with its hvcC.
-        b.begin(t.hevc ? "hvc1" : "avc1");
+        // 14496-12 8.5.2 VisualSampleEntry with the codec's configuration box: 14496-15 5.4.2
+        // avc1/avcC, 8.4.1 hvc1/hvcC (parameter sets in the hvcC, as the FLV sequence header
+        // carries them), AV1-ISOBMFF 2.2 av01/av1C, VP-ISOBMFF 2.1 vp09/vpcC (a FullBox: the
+        // body carries its version and flags).
+        SrsVideoCodecId codec = srs_mp4_track_vcodec(t);
+        const char* entry = "avc1";
+        const char* box = "avcC";
+        const std::string* config = &t.avcc;
+        if (codec == SrsVideoCodecIdHEVC) {
+            entry = "hvc1";
+            box = "hvcC";
+        } else if (codec == SrsVideoCodecIdAV1) {
+            entry = "av01";
+            box = "av1C";
+            config = &t.config;
+        } else if (codec == SrsVideoCodecIdVP9) {
+            entry = "vp09";
+            box = "vpcC";
+            config = &t.config;
+        }
+        b.begin(entry);
         b.zeros(6);
         b.u16(1);  // data_reference_index
         b.u16(0);
@@ -269,22 +550,38 @@ std::string srs_mp4_stsd(const SrsMp4Track& t) {
         b.zeros(32);    // compressorname
         b.u16(0x0018);  // depth
         b.u16(0xffff);  // pre_defined -1
-        b.begin(t.hevc ? "hvcC" : "avcC");
-        b.bytes(t.avcc);
+        b.begin(box);
+        b.bytes(*config);
         b.end();
         b.end();
     } else {
-        // 14496-12 8.5.2 AudioSampleEntry, 14496-14 5.6 mp4a.
-        b.begin("mp4a");
+        // 14496-12 8.5.2 AudioSampleEntry: 14496-14 5.6 mp4a (AAC, MP3) with its esds,
+        // Opus-ISOBMFF 4.3.1 Opus with its dOps (channelcount the OutputChannelCount, samplerate
+        // 48000: Opus always decodes at 48 kHz), or ETSI TS 102 366 F.3/F.5 ac-3/ec-3 with their
+        // dac3/dec3.
+        SrsAudioCodecId codec = srs_mp4_track_acodec(t);
+        bool opus = codec == SrsAudioCodecIdOpus;
+        bool ac3 = codec == SrsAudioCodecIdAC3;
+        bool eac3 = codec == SrsAudioCodecIdEAC3;
+        uint32_t rate = opus ? 48000 : (uint32_t)t.sample_rate;
+        b.begin(opus ? "Opus" : (ac3 ? "ac-3" : (eac3 ? "ec-3" : "mp4a")));
         b.zeros(6);
         b.u16(1);
         b.zeros(8);
-        b.u16((uint16_t)t.channels);
+        // ETSI TS 102 366 F.3/F.5: the channel layout is in dac3/dec3, the entry says 2 (as
+        // FFmpeg writes it).
+        b.u16((uint16_t)(ac3 || eac3 ? 2 : t.channels));
         b.u16(16);  // samplesize
         b.u16(0);
         b.u16(0);
-        b.u32((uint32_t)(t.sample_rate > 0xffff ? 0 : t.sample_rate) << 16);
-        b.bytes(srs_mp4_esds(t));
+        b.u32((rate > 0xffff ? 0 : rate) << 16);
+        if (opus || ac3 || eac3) {
+            b.begin(opus ? "dOps" : (ac3 ? "dac3" : "dec3"));
+            b.bytes(t.config);
+            b.end();
+        } else {
+            b.bytes(srs_mp4_esds(t));
+        }
         b.end();
     }
     b.end();
@@ -530,6 +827,41 @@ srs_error_t SrsMp4Muxer::write_sample(SrsMp4Track* t, const std::vector<iovec>& 
     return err;
 }
 
+srs_error_t SrsMp4Muxer::on_video_config(const SrsVideoCodecConfig& c) {
+    srs_error_t err = srs_success;
+    if (c.id != SrsVideoCodecIdAVC && c.id != SrsVideoCodecIdHEVC && c.id != SrsVideoCodecIdAV1 &&
+        c.id != SrsVideoCodecIdVP9) {
+        if (!warned_video_) {
+            srs_warn("mp4: video codec %s not supported, video dropped", srs_video_codec_id2str(c.id));
+            warned_video_ = true;
+        }
+        return err;
+    }
+    // One sample description per track: a new configuration after the first samples
+    // (a resolution change, another codec) cannot be described, the first one stays.
+    if (!video_.samples.empty()) {
+        if (video_.vcodec != c.id ||
+            (c.id == SrsVideoCodecIdAVC || c.id == SrsVideoCodecIdHEVC ? video_.avcc : video_.config) != c.extra) {
+            srs_warn("mp4: video configuration changed, the file keeps the first one");
+        }
+        return err;
+    }
+    video_.vcodec = c.id;
+    video_.hevc = c.id == SrsVideoCodecIdHEVC;
+    video_.avcc.clear();
+    video_.config.clear();
+    if (c.id == SrsVideoCodecIdAVC || c.id == SrsVideoCodecIdHEVC) {
+        video_.avcc = c.extra;
+    } else {
+        video_.config = c.extra;
+    }
+    // VP9's vpcC has no picture size: the first key frame gives it (write_video).
+    video_.width = c.width;
+    video_.height = c.height;
+    has_video_config_ = true;
+    return err;
+}
+
 srs_error_t SrsMp4Muxer::write_video(int64_t timestamp, const char* data, int size) {
     srs_error_t err = srs_success;
     // A tag that does not parse is the publisher's problem: dropped, the file goes on.
@@ -540,32 +872,48 @@ srs_error_t SrsMp4Muxer::write_video(int64_t timestamp, const char* data, int si
     }
     const SrsVideoFrame& f = format_->video();
     if (f.is_sequence_header()) {
-        const SrsVideoCodecConfig& c = format_->vcodec();
-        if (c.id != SrsVideoCodecIdAVC && c.id != SrsVideoCodecIdHEVC) {
-            if (!warned_video_) {
-                srs_warn("mp4: video codec %s not supported, video dropped", srs_video_codec_id2str(c.id));
-                warned_video_ = true;
-            }
-            return err;
-        }
-        // One sample description per track: a new configuration after the first samples
-        // (a resolution change) cannot be described, the first one stays.
-        if (!video_.samples.empty()) {
-            if (video_.avcc != c.extra) {
-                srs_warn("mp4: video configuration changed, the file keeps the first one");
-            }
-            return err;
-        }
-        video_.avcc = c.extra;
-        video_.hevc = c.id == SrsVideoCodecIdHEVC;
-        video_.width = c.width;
-        video_.height = c.height;
-        has_video_config_ = true;
+        return on_video_config(format_->vcodec());
+    }
+    if (!has_video_config_ || f.codec != video_.vcodec || f.samples.empty() ||
+        (f.packet_type != SrsVideoPacketCodedFrames && f.packet_type != SrsVideoPacketCodedFramesX)) {
         return err;
     }
-    if (!has_video_config_ || f.codec != (video_.hevc ? SrsVideoCodecIdHEVC : SrsVideoCodecIdAVC) ||
-        f.samples.empty()) {
-        return err;
+    bool key = f.keyframe || f.has_idr;
+    if (video_.vcodec == SrsVideoCodecIdAV1 || video_.vcodec == SrsVideoCodecIdVP9) {
+        // The sample is the temporal unit (AV1-ISOBMFF 2.4, without temporal delimiters) or the
+        // frame / superframe (VP-ISOBMFF 4) as sent.
+        const SrsSample& frame = f.samples[0];
+        obus_.clear();
+        if (video_.vcodec == SrsVideoCodecIdAV1) {
+            if ((err = srs_av1_strip_temporal_delimiters(frame.data, frame.size, &obus_)) != srs_success) {
+                srs_warn("mp4: av1 frame dropped: %s", srs_error_desc(err).c_str());
+                srs_error_reset(err);
+                return srs_success;
+            }
+        } else {
+            obus_.push_back(frame);
+            if (key && (video_.width == 0 || video_.height == 0)) {
+                int w = 0;
+                int h = 0;
+                if ((err = srs_vp9_parse_frame_size(frame.data, frame.size, &w, &h)) != srs_success) {
+                    srs_warn("mp4: vp9 key frame size unknown: %s", srs_error_desc(err).c_str());
+                    srs_error_reset(err);
+                } else {
+                    video_.width = w;
+                    video_.height = h;
+                }
+            }
+        }
+        iovs_.clear();
+        uint32_t total = 0;
+        for (const SrsSample& o : obus_) {
+            iovs_.push_back(iovec{const_cast<char*>(o.data), (size_t)o.size});
+            total += o.size;
+        }
+        if (total == 0) {
+            return err;
+        }
+        return write_sample(&video_, iovs_, total, f.dts, f.cts, key);
     }
     // The NALUs, each prefixed with its length in the avcC's lengthSizeMinusOne + 1 bytes
     // (14496-15 5.3.4.2): the input may be Annex B or use another length size.
@@ -587,8 +935,40 @@ srs_error_t SrsMp4Muxer::write_video(int64_t timestamp, const char* data, int si
         iovs_.push_back(iovec{const_cast<char*>(n.data), (size_t)n.size});
         total += ls + len;
     }
-    bool key = f.keyframe || f.has_idr;
     return write_sample(&video_, iovs_, total, f.dts, f.cts, key);
+}
+
+srs_error_t SrsMp4Muxer::on_audio_config(SrsAudioCodecId id, const SrsAudioCodecConfig& c) {
+    srs_error_t err = srs_success;
+    std::string config;
+    std::string asc;
+    if (id == SrsAudioCodecIdAAC) {
+        asc = c.extra;
+    } else if (id == SrsAudioCodecIdOpus) {
+        // The publisher sends dOps or an OpusHead (RFC 7845, little-endian, as FFmpeg and OBS
+        // do): the file always gets a dOps.
+        SrsOpusConfigRecord rec;
+        if ((err = srs_opus_parse_config(c.extra.data(), (int)c.extra.size(), &rec)) != srs_success) {
+            srs_warn("mp4: opus configuration dropped: %s", srs_error_desc(err).c_str());
+            srs_error_reset(err);
+            return srs_success;
+        }
+        config = srs_mp4_opus_dops(rec);
+    }
+    if (!audio_.samples.empty()) {
+        if (audio_.acodec != id || audio_.asc != asc || audio_.config != config) {
+            srs_warn("mp4: audio configuration changed, the file keeps the first one");
+        }
+        return err;
+    }
+    audio_.acodec = id;
+    audio_.asc = asc;
+    audio_.config = config;
+    audio_.sample_rate = id == SrsAudioCodecIdOpus ? 48000 : c.sample_rate;
+    audio_.channels = c.channels;
+    audio_.mp3_version = c.mp3_version == 2 ? 2 : 1;
+    has_audio_config_ = true;
+    return err;
 }
 
 srs_error_t SrsMp4Muxer::write_audio(int64_t timestamp, const char* data, int size) {
@@ -600,28 +980,48 @@ srs_error_t SrsMp4Muxer::write_audio(int64_t timestamp, const char* data, int si
         return srs_success;
     }
     const SrsAudioFrame& f = format_->audio();
-    if (f.codec != SrsAudioCodecIdAAC) {
-        if (!warned_audio_) {
+    SrsAudioCodecId id = f.codec == SrsAudioCodecIdMP38kHz ? SrsAudioCodecIdMP3 : f.codec;
+    bool dolby = id == SrsAudioCodecIdAC3 || id == SrsAudioCodecIdEAC3;
+    if (id != SrsAudioCodecIdAAC && id != SrsAudioCodecIdOpus && id != SrsAudioCodecIdMP3 && !dolby) {
+        if (!warned_audio_ && id != SrsAudioCodecIdReserved) {
             srs_warn("mp4: audio codec %s not supported, audio dropped", srs_audio_codec_id2str(f.codec));
             warned_audio_ = true;
         }
         return err;
     }
     if (f.sequence_header) {
-        const SrsAudioCodecConfig& c = format_->acodec();
-        if (!audio_.samples.empty()) {
-            if (audio_.asc != c.extra) {
-                srs_warn("mp4: audio configuration changed, the file keeps the first one");
-            }
+        // AC-3 and E-AC-3 are configured from their first frame, whatever a SequenceStart says.
+        if (dolby) {
             return err;
         }
-        audio_.asc = c.extra;
-        audio_.sample_rate = c.sample_rate;
-        audio_.channels = c.channels;
-        has_audio_config_ = true;
-        return err;
+        return on_audio_config(id, format_->acodec());
     }
-    if (!has_audio_config_ || f.samples.empty()) {
+    if (dolby && !has_audio_config_ && !f.samples.empty()) {
+        const SrsSample& s = f.samples[0];
+        std::string config;
+        int rate = 0;
+        int channels = 0;
+        err = id == SrsAudioCodecIdAC3 ? srs_ac3_parse_dac3(s.data, s.size, &config, &rate, &channels)
+                                       : srs_eac3_parse_dec3(s.data, s.size, &config, &rate, &channels);
+        if (err != srs_success) {
+            srs_warn("mp4: %s frame dropped: %s", srs_audio_codec_id2str(id), srs_error_desc(err).c_str());
+            srs_error_reset(err);
+            return srs_success;
+        }
+        audio_.acodec = id;
+        audio_.asc.clear();
+        audio_.config = config;
+        audio_.sample_rate = rate;
+        audio_.channels = channels;
+        has_audio_config_ = true;
+    }
+    // MP3 has no sequence header: the format reads its configuration from the first frame.
+    if (id == SrsAudioCodecIdMP3 && !has_audio_config_ && format_->has_audio_config()) {
+        if ((err = on_audio_config(id, format_->acodec())) != srs_success) {
+            return err;
+        }
+    }
+    if (!has_audio_config_ || id != audio_.acodec || f.samples.empty()) {
         return err;
     }
     iovs_.clear();

@@ -1,11 +1,14 @@
 // MP4 (ISO/IEC 14496-12 ISO base media file format, progressive, non-fragmented) for H.264
-// (ISO/IEC 14496-15 avc1/avcC), H.265 (14496-15 hvc1/hvcC) and AAC (ISO/IEC 14496-14 mp4a/esds): the DVR's .mp4 files.
-// The samples go into one mdat as they arrive; the moov, which indexes them, is written at the
-// end, when every sample's size, time and offset are known. No sockets: it writes through an
-// ISrsSeekWriter (a file, or memory in tests).
+// (ISO/IEC 14496-15 avc1/avcC), H.265 (14496-15 hvc1/hvcC), AV1 (AV1-ISOBMFF av01/av1C), VP9
+// (VP-ISOBMFF vp09/vpcC), AAC and MP3 (ISO/IEC 14496-14 mp4a/esds), Opus (Opus-ISOBMFF
+// Opus/dOps), AC-3 and E-AC-3 (ETSI TS 102 366 annex F ac-3/dac3, ec-3/dec3): the DVR's .mp4 files. The sample entries
+// (srs_mp4_stsd) are shared with the fragmented muxer. The samples go into one mdat as they arrive; the moov, which
+// indexes them, is written at the end, when every sample's size, time and offset are known. No sockets: it writes
+// through an ISrsSeekWriter (a file, or memory in tests).
 #pragma once
 
 #include <srs_core_error.hpp>
+#include <srs_kernel_codec.hpp>
 
 #include <sys/uio.h>
 
@@ -16,6 +19,7 @@
 
 class ISrsSeekWriter;
 class SrsFormat;
+struct SrsOpusConfigRecord;
 
 // Media timescale of both tracks: FLV timestamps are milliseconds.
 const uint32_t SRS_MP4_TIMESCALE = 1000;
@@ -59,11 +63,23 @@ struct SrsMp4Track {
     std::string asc;
     int sample_rate = 44100;
     int channels = 2;
+    // The codec of the sample entry. Reserved keeps the meaning of the fields above: video is
+    // H.264 (or H.265 with hevc) from avcc, audio is AAC from asc. AVC/HEVC use avcc, AAC uses asc
+    // whatever these say.
+    SrsVideoCodecId vcodec = SrsVideoCodecIdReserved;
+    SrsAudioCodecId acodec = SrsAudioCodecIdReserved;
+    // The configuration box body of the other codecs: the av1C AV1CodecConfigurationRecord
+    // (AV1-ISOBMFF 2.3.3), the vpcC body with its FullBox version and flags (VP-ISOBMFF 2.2), the
+    // dOps body (Opus-ISOBMFF 4.3.2, see srs_mp4_opus_dops), the dac3 / dec3 body (ETSI TS 102 366
+    // F.4, F.6). MP3 has none.
+    std::string config;
+    // MP3: MPEG-1 (1) or MPEG-2/2.5 (2), for the esds objectTypeIndication.
+    int mp3_version = 1;
     std::vector<SrsMp4Sample> samples;
     std::vector<SrsMp4Chunk> chunks;
 
     // The duration of the last sample: the previous sample's, else one video frame at 25 fps
-    // or one AAC frame (1024 samples).
+    // or one audio frame (AAC 1024 samples, MP3 1152, AC-3/E-AC-3 1536, Opus 20 ms).
     uint32_t last_sample_duration() const;
     // From the first sample's dts to the end of the last sample.
     uint64_t duration() const;
@@ -82,8 +98,31 @@ std::string srs_mp4_tkhd(const SrsMp4Track& t, uint64_t duration);
 std::string srs_mp4_edts(const SrsMp4Track& t);
 std::string srs_mp4_mdhd(const SrsMp4Track& t);
 std::string srs_mp4_hdlr(const SrsMp4Track& t);
+// The sample description: avc1/hvc1/av01/vp09 with avcC/hvcC/av1C/vpcC, mp4a (AAC or MP3) with
+// esds, Opus with dOps, ac-3/ec-3 with dac3/dec3, as t.vcodec / t.acodec say (Reserved: avc1/hvc1
+// and AAC as before).
 std::string srs_mp4_stsd(const SrsMp4Track& t);
+// AAC (objectTypeIndication 0x40 with the AudioSpecificConfig) or MP3 (0x6B MPEG-1, 0x69 MPEG-2).
 std::string srs_mp4_esds(const SrsMp4Track& t);
+// The dOps body (Opus-ISOBMFF 4.3.2, big-endian), whether the publisher sent dOps or an OpusHead.
+std::string srs_mp4_opus_dops(const SrsOpusConfigRecord& rec);
+// The video codec of a track (Reserved read as hvc1/avc1) and the audio codec (Reserved read as AAC).
+SrsVideoCodecId srs_mp4_track_vcodec(const SrsMp4Track& t);
+SrsAudioCodecId srs_mp4_track_acodec(const SrsMp4Track& t);
+// The picture size of a VP9 key frame's uncompressed header (VP9 bitstream 6.2); an error for
+// other frames (inter frames carry no size, show_existing_frame carries nothing).
+srs_error_t srs_vp9_parse_frame_size(const char* data, int size, int* width, int* height);
+// The dac3 body (ETSI TS 102 366 F.4), sampling rate and channel count (with the LFE) of an AC-3
+// syncframe (4.4.1 syncinfo, 4.4.2 bsi).
+srs_error_t srs_ac3_parse_dac3(const char* data, int size, std::string* dac3, int* sample_rate, int* channels);
+// The dec3 body (ETSI TS 102 366 F.6) of an E-AC-3 access unit of one independent substream
+// (E.1.2 bsi), its rate and channels; an error for dependent or further substreams, which the
+// one-substream dec3 written here cannot describe.
+srs_error_t srs_eac3_parse_dec3(const char* data, int size, std::string* dec3, int* sample_rate, int* channels);
+// The temporal unit of an AV1 sample with its temporal delimiter OBUs removed (AV1-ISOBMFF 2.4:
+// "OBUs of type OBU_TEMPORAL_DELIMITER ... SHOULD NOT be used"): spans into data, appended to out.
+// OBUs must carry obu_has_size_field, except the last one.
+srs_error_t srs_av1_strip_temporal_delimiters(const char* data, int size, std::vector<SrsSample>* out);
 std::string srs_mp4_stts(const SrsMp4Track& t);
 // Empty when every composition offset is 0; version 1 (signed offsets) when any is negative.
 std::string srs_mp4_ctts(const SrsMp4Track& t);
@@ -99,7 +138,8 @@ std::string srs_mp4_moov(const std::vector<const SrsMp4Track*>& tracks);
 
 // Writes an MP4 file from FLV audio/video tag bodies: open() writes ftyp and the mdat header,
 // each tag appends its sample to the mdat, close() patches the mdat size and writes the moov.
-// H.264/H.265 video and AAC audio are kept; other codecs are dropped (logged once).
+// H.264/H.265/AV1/VP9 video and AAC/MP3/Opus/AC-3/E-AC-3 audio are kept; other codecs (FLAC and
+// the legacy FLV ones) are dropped (logged once).
 class SrsMp4Muxer {
 public:
     explicit SrsMp4Muxer(ISrsSeekWriter* writer);
@@ -128,6 +168,8 @@ public:
     }
 
 private:
+    srs_error_t on_video_config(const SrsVideoCodecConfig& c);
+    srs_error_t on_audio_config(SrsAudioCodecId id, const SrsAudioCodecConfig& c);
     srs_error_t write_sample(SrsMp4Track* t, const std::vector<iovec>& iovs, uint32_t size, int64_t dts, int32_t cts,
                              bool keyframe);
 
@@ -144,7 +186,8 @@ private:
     SrsMp4Track* last_track_ = nullptr;
     bool warned_video_ = false;
     bool warned_audio_ = false;
-    // Scratch for the NALU length prefixes of a sample.
+    // Scratch for the NALU length prefixes of a sample, and the OBUs of an AV1 sample.
     std::vector<char> prefixes_;
     std::vector<iovec> iovs_;
+    std::vector<SrsSample> obus_;
 };

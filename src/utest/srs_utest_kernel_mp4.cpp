@@ -1,10 +1,14 @@
 // MP4 muxer: each box's bytes and fields (ftyp, mdat, stts, ctts, stss, stsc, stsz,
-// stco/co64, esds, avc1), the muxer end to end in memory (the sample table points at the
-// samples' bytes), the co64 switch past 4 GiB (faked offsets), and dropped input.
+// stco/co64, esds, avc1, hvc1, av01/av1C, vp09/vpcC, Opus/dOps, mp4a for MP3), the muxer end to
+// end in memory (the sample table points at the samples' bytes) for legacy and enhanced RTMP
+// tags, the co64 switch past 4 GiB (faked offsets), and dropped input.
 #include <gtest/gtest.h>
 
+#include <srs_kernel_codec_config.hpp>
+#include <srs_kernel_flv_ex.hpp>
 #include <srs_kernel_io.hpp>
 #include <srs_kernel_mp4.hpp>
+#include <srs_utest_kernel_records.hpp>
 
 #include <cstring>
 #include <map>
@@ -453,11 +457,11 @@ TEST(KernelMp4Test, MuxerAnnexBAndDroppedInput) {
     MemSeekWriter w;
     SrsMp4Muxer m(&w);
     ASSERT_TRUE(m.open() == srs_success);
-    // Frames before any sequence header, garbage and MP3 are dropped, not errors.
+    // Frames before any sequence header, garbage and Speex (SoundFormat 11) are dropped, not errors.
     std::string early = flv_avc_frame(true, 0, "\x65\x01");
     EXPECT_TRUE(m.write_video(0, early.data(), early.size()) == srs_success);
     EXPECT_TRUE(m.write_video(0, "\x17", 1) == srs_success);
-    EXPECT_TRUE(m.write_audio(0, "\x2f\xff\xfb\x90\x00", 5) == srs_success);
+    EXPECT_TRUE(m.write_audio(0, "\xb6\x01\x02\x03\x04", 5) == srs_success);
     std::string sh = flv_avc_sh();
     ASSERT_TRUE(m.write_video(0, sh.data(), sh.size()) == srs_success);
     // Annex B payload: two NALUs with start codes become length-prefixed.
@@ -507,4 +511,395 @@ TEST(KernelMp4Test, MuxerHevc) {
     ASSERT_NE(std::string::npos, at);
     EXPECT_EQ(hvcc, stsd.substr(at + 4, hvcc.size()));
     EXPECT_EQ(std::string("\x00\x00\x00\x04\x26\x01\xaf\x00", 8), f.substr(m.video().samples[0].offset, 8));
+}
+
+namespace {
+
+using srs_utest::bytes;
+
+// The start of the first frame of libvpx-vp9 (FFmpeg 5.1, -deadline realtime) at 320x240: a key
+// frame, profile 0; frame_width_minus_1 319 and frame_height_minus_1 239 follow the sync code.
+const std::string kVp9Key320x240 = bytes({0x82, 0x49, 0x83, 0x42, 0x00, 0x13, 0xf0, 0x0e, 0xf6, 0x06, 0x38, 0x24});
+
+// The offset of a box's body inside a sample entry string, after its 8-byte header.
+std::string box_body(const std::string& data, const char* type) {
+    size_t at = data.find(type);
+    if (at == std::string::npos || at < 4) {
+        return "";
+    }
+    return data.substr(at + 4, rb32(data, at - 4) - 8);
+}
+
+uint16_t rb16(const std::string& s, size_t at) {
+    return (uint16_t)(((uint8_t)s[at] << 8) | (uint8_t)s[at + 1]);
+}
+
+// The moov's sample description of the track of that handler, from a whole file.
+std::string file_stsd(const std::string& f, int trak) {
+    return find_box(f.substr(32 + rb64(f, 40)), {"moov", "trak"}, trak);
+}
+
+}  // namespace
+
+TEST(KernelMp4Test, Av1SampleEntry) {
+    // AV1-ISOBMFF 2.2: av01 is a VisualSampleEntry with the av1C (2.3) body as sent.
+    SrsMp4Track v;
+    v.vcodec = SrsVideoCodecIdAV1;
+    v.config = srs_utest::kAv1cSvt;
+    v.width = 320;
+    v.height = 180;
+    std::string stsd = srs_mp4_stsd(v);
+    EXPECT_EQ("stsd", stsd.substr(4, 4));
+    EXPECT_EQ(1u, rb32(stsd, 12));
+    // The entry: size, "av01", 6 reserved, data_reference_index 1, 16 pre_defined/reserved,
+    // width, height at 32/34 of the entry.
+    EXPECT_EQ("av01", stsd.substr(20, 4));
+    EXPECT_EQ(rb32(stsd, 0) - 16, rb32(stsd, 16));
+    EXPECT_EQ(1u, rb16(stsd, 30));
+    EXPECT_EQ(320u, rb16(stsd, 48));
+    EXPECT_EQ(180u, rb16(stsd, 50));
+    EXPECT_EQ(0x18u, rb16(stsd, 16 + 82));
+    // The configuration box right after the 86-byte VisualSampleEntry.
+    EXPECT_EQ(8 + srs_utest::kAv1cSvt.size(), rb32(stsd, 16 + 86));
+    EXPECT_EQ("av1C", stsd.substr(16 + 90, 4));
+    EXPECT_EQ(srs_utest::kAv1cSvt, stsd.substr(16 + 94));
+}
+
+TEST(KernelMp4Test, Vp9SampleEntry) {
+    // VP-ISOBMFF 2.1/2.2: vp09 with the vpcC FullBox (version 1) whose body carries version and flags.
+    SrsMp4Track v;
+    v.vcodec = SrsVideoCodecIdVP9;
+    v.config = srs_utest::kVpccProfile0;
+    v.width = 320;
+    v.height = 240;
+    std::string stsd = srs_mp4_stsd(v);
+    EXPECT_EQ("vp09", stsd.substr(20, 4));
+    EXPECT_EQ(320u, rb16(stsd, 48));
+    EXPECT_EQ(240u, rb16(stsd, 50));
+    EXPECT_EQ("vpcC", stsd.substr(16 + 90, 4));
+    std::string body = box_body(stsd, "vpcC");
+    EXPECT_EQ(srs_utest::kVpccProfile0, body);
+    EXPECT_EQ(1, body[0]);  // version 1
+    EXPECT_EQ(rb32(stsd, 0), stsd.size());
+}
+
+TEST(KernelMp4Test, HevcSampleEntryByCodecOrFlag) {
+    // vcodec HEVC and the older hevc flag give the same hvc1 entry.
+    SrsMp4Track a;
+    a.vcodec = SrsVideoCodecIdHEVC;
+    a.avcc = srs_utest::kHvccMain;
+    SrsMp4Track b;
+    b.hevc = true;
+    b.avcc = srs_utest::kHvccMain;
+    EXPECT_EQ(srs_mp4_stsd(a), srs_mp4_stsd(b));
+    EXPECT_EQ("hvc1", srs_mp4_stsd(a).substr(20, 4));
+    EXPECT_EQ(srs_utest::kHvccMain, box_body(srs_mp4_stsd(a), "hvcC"));
+}
+
+TEST(KernelMp4Test, OpusSampleEntryAndDops) {
+    // Opus-ISOBMFF 4.3.2: dOps from an OpusHead (RFC 7845, little-endian) is the big-endian box
+    // FFmpeg writes: the records are from the same libopus files.
+    SrsOpusConfigRecord rec;
+    ASSERT_TRUE(srs_opus_parse_config(srs_utest::kOpusHeadStereo.data(), (int)srs_utest::kOpusHeadStereo.size(),
+                                      &rec) == srs_success);
+    EXPECT_EQ(srs_utest::kDopsStereo, srs_mp4_opus_dops(rec));
+    ASSERT_TRUE(srs_opus_parse_config(srs_utest::kOpusHead51.data(), (int)srs_utest::kOpusHead51.size(), &rec) ==
+                srs_success);
+    EXPECT_EQ(srs_utest::kDops51, srs_mp4_opus_dops(rec));
+    ASSERT_TRUE(srs_opus_parse_config(srs_utest::kDopsMono.data(), (int)srs_utest::kDopsMono.size(), &rec) ==
+                srs_success);
+    EXPECT_EQ(srs_utest::kDopsMono, srs_mp4_opus_dops(rec));
+
+    SrsMp4Track a;
+    a.kind = SrsMp4TrackKind::Audio;
+    a.acodec = SrsAudioCodecIdOpus;
+    a.config = srs_utest::kDops51;
+    a.channels = 6;
+    // A rate other than 48000 in the track does not reach the entry: Opus decodes at 48 kHz.
+    a.sample_rate = 44100;
+    std::string stsd = srs_mp4_stsd(a);
+    EXPECT_EQ("Opus", stsd.substr(20, 4));
+    EXPECT_EQ(1u, rb16(stsd, 30));
+    EXPECT_EQ(6u, rb16(stsd, 40));   // channelcount
+    EXPECT_EQ(16u, rb16(stsd, 42));  // samplesize
+    EXPECT_EQ(48000u << 16, rb32(stsd, 48));
+    EXPECT_EQ("dOps", stsd.substr(16 + 40, 4));
+    EXPECT_EQ(srs_utest::kDops51, box_body(stsd, "dOps"));
+    EXPECT_EQ(std::string::npos, stsd.find("esds"));
+}
+
+TEST(KernelMp4Test, Mp3Esds) {
+    // 14496-1 objectTypeIndication 0x6B (11172-3) for MPEG-1, 0x69 (13818-3) for MPEG-2 rates,
+    // and no DecoderSpecificInfo.
+    SrsMp4Track a;
+    a.kind = SrsMp4TrackKind::Audio;
+    a.id = 2;
+    a.acodec = SrsAudioCodecIdMP3;
+    a.sample_rate = 44100;
+    std::string esds = srs_mp4_esds(a);
+    EXPECT_EQ(0x6B, (uint8_t)esds[19]);
+    EXPECT_EQ(0x15, esds[20]);
+    EXPECT_EQ(std::string("\x06\x01\x02", 3), esds.substr(esds.size() - 3));
+    // ES_Descriptor 3 + 5 + DecoderConfigDescriptor 2 + 13 + SLConfig 3 bytes, no tag 5.
+    EXPECT_EQ(12u + 2 + 3 + 2 + 13 + 3, esds.size());
+    a.mp3_version = 2;
+    EXPECT_EQ(0x69, (uint8_t)srs_mp4_esds(a)[19]);
+    std::string stsd = srs_mp4_stsd(a);
+    EXPECT_EQ("mp4a", stsd.substr(20, 4));
+    EXPECT_EQ(44100u << 16, rb32(stsd, 48));
+}
+
+TEST(KernelMp4Test, Vp9FrameSize) {
+    int w = 0;
+    int h = 0;
+    ASSERT_TRUE(srs_vp9_parse_frame_size(kVp9Key320x240.data(), (int)kVp9Key320x240.size(), &w, &h) == srs_success);
+    EXPECT_EQ(320, w);
+    EXPECT_EQ(240, h);
+    // Truncated, an inter frame (frame_type 1), show_existing_frame, no frame marker: errors.
+    srs_error_t err = srs_vp9_parse_frame_size(kVp9Key320x240.data(), 6, &w, &h);
+    EXPECT_TRUE(err != srs_success);
+    srs_error_reset(err);
+    std::string inter = kVp9Key320x240;
+    inter[0] = (char)0x86;
+    err = srs_vp9_parse_frame_size(inter.data(), (int)inter.size(), &w, &h);
+    EXPECT_TRUE(err != srs_success);
+    srs_error_reset(err);
+    err = srs_vp9_parse_frame_size("\x88", 1, &w, &h);
+    EXPECT_TRUE(err != srs_success);
+    srs_error_reset(err);
+    err = srs_vp9_parse_frame_size("\x02\x49", 2, &w, &h);
+    EXPECT_TRUE(err != srs_success);
+    srs_error_reset(err);
+    err = srs_vp9_parse_frame_size(nullptr, 0, &w, &h);
+    EXPECT_TRUE(err != srs_success);
+    srs_error_reset(err);
+}
+
+TEST(KernelMp4Test, Av1TemporalDelimitersStripped) {
+    // TD (type 2, size 0), a sequence header (type 1, 2 bytes), a frame (type 6, 3 bytes), a
+    // TD, then a padding OBU (type 15) without size field to the end.
+    const std::string td = bytes({0x12, 0x00});
+    const std::string seq = bytes({0x0a, 0x02, 0xaa, 0xbb});
+    const std::string frame = bytes({0x32, 0x03, 0x01, 0x02, 0x03});
+    const std::string tail = bytes({0x78, 0x09, 0x09});
+    std::string tu = td + seq + frame + td + tail;
+    std::vector<SrsSample> out;
+    ASSERT_TRUE(srs_av1_strip_temporal_delimiters(tu.data(), (int)tu.size(), &out) == srs_success);
+    std::string got;
+    for (const SrsSample& s : out) {
+        got.append(s.data, s.size);
+    }
+    EXPECT_EQ(seq + frame + tail, got);
+    // Adjacent OBUs are one span.
+    EXPECT_EQ(2u, out.size());
+
+    // An OBU with the extension byte keeps it.
+    const std::string ext = bytes({0x36, 0x08, 0x01, 0x7f});
+    out.clear();
+    ASSERT_TRUE(srs_av1_strip_temporal_delimiters(ext.data(), (int)ext.size(), &out) == srs_success);
+    ASSERT_EQ(1u, out.size());
+    EXPECT_EQ(4, out[0].size);
+
+    // A size past the end, or a leb128 that does not end: errors, nothing read past the buffer.
+    for (const std::string& bad : {bytes({0x32, 0x05, 0x01}), bytes({0x32, 0x80}),
+                                   bytes({0x32, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01})}) {
+        out.clear();
+        srs_error_t err = srs_av1_strip_temporal_delimiters(bad.data(), (int)bad.size(), &out);
+        EXPECT_TRUE(err != srs_success);
+        srs_error_reset(err);
+    }
+}
+
+TEST(KernelMp4Test, MuxerEnhancedAv1Opus) {
+    MemSeekWriter w;
+    SrsMp4Muxer m(&w);
+    ASSERT_TRUE(m.open() == srs_success);
+    // av01 SequenceStart with the av1C, a key frame with a temporal delimiter and an inter frame.
+    std::string sh = SrsExTagWriter::video(1, 0, SrsExVideoFourCCAV1, 0) + srs_utest::kAv1cSvt;
+    ASSERT_TRUE(m.write_video(0, sh.data(), sh.size()) == srs_success);
+    const std::string key_obus = bytes({0x32, 0x03, 0x10, 0x20, 0x30});
+    std::string key = SrsExTagWriter::video(1, 1, SrsExVideoFourCCAV1, 0) + bytes({0x12, 0x00}) + key_obus;
+    ASSERT_TRUE(m.write_video(0, key.data(), key.size()) == srs_success);
+    const std::string inter_obus = bytes({0x32, 0x01, 0x40});
+    std::string inter = SrsExTagWriter::video(2, 1, SrsExVideoFourCCAV1, 0) + inter_obus;
+    ASSERT_TRUE(m.write_video(40, inter.data(), inter.size()) == srs_success);
+    // Opus SequenceStart with an OpusHead, then two 20 ms packets.
+    std::string ash = SrsExTagWriter::audio(0, SrsExAudioFourCCOpus) + srs_utest::kOpusHeadStereo;
+    ASSERT_TRUE(m.write_audio(0, ash.data(), ash.size()) == srs_success);
+    for (int i = 0; i < 2; i++) {
+        std::string a = SrsExTagWriter::audio(1, SrsExAudioFourCCOpus) + std::string(10 + i, (char)('a' + i));
+        ASSERT_TRUE(m.write_audio(i * 20, a.data(), a.size()) == srs_success);
+    }
+    ASSERT_TRUE(m.close() == srs_success);
+
+    ASSERT_EQ(2u, m.video().samples.size());
+    EXPECT_TRUE(m.video().samples[0].keyframe);
+    EXPECT_FALSE(m.video().samples[1].keyframe);
+    EXPECT_EQ(320, m.video().width);
+    EXPECT_EQ(180, m.video().height);
+    std::string f = w.flat();
+    EXPECT_EQ(key_obus, f.substr(m.video().samples[0].offset, m.video().samples[0].size));
+    EXPECT_EQ(inter_obus, f.substr(m.video().samples[1].offset, m.video().samples[1].size));
+    ASSERT_EQ(2u, m.audio().samples.size());
+    EXPECT_EQ(std::string(11, 'b'), f.substr(m.audio().samples[1].offset, m.audio().samples[1].size));
+
+    std::string vtrak = file_stsd(f, 0);
+    std::string atrak = file_stsd(f, 1);
+    EXPECT_EQ(srs_utest::kAv1cSvt, box_body(vtrak, "av1C"));
+    EXPECT_NE(std::string::npos, vtrak.find("av01"));
+    EXPECT_EQ(srs_utest::kDopsStereo, box_body(atrak, "dOps"));
+    // The Opus track's last sample lasts as the one before: 20 ms.
+    std::string stts = find_box(atrak, {"trak", "mdia", "minf", "stbl", "stts"});
+    ASSERT_FALSE(stts.empty());
+    EXPECT_EQ(1u, rb32(stts, 12));
+    EXPECT_EQ(2u, rb32(stts, 16));
+    EXPECT_EQ(20u, rb32(stts, 20));
+}
+
+TEST(KernelMp4Test, MuxerEnhancedVp9SizeFromKeyFrame) {
+    MemSeekWriter w;
+    SrsMp4Muxer m(&w);
+    ASSERT_TRUE(m.open() == srs_success);
+    std::string sh = SrsExTagWriter::video(1, 0, SrsExVideoFourCCVP9, 0) + srs_utest::kVpccProfile0;
+    ASSERT_TRUE(m.write_video(0, sh.data(), sh.size()) == srs_success);
+    std::string key = SrsExTagWriter::video(1, 1, SrsExVideoFourCCVP9, 0) + kVp9Key320x240;
+    ASSERT_TRUE(m.write_video(0, key.data(), key.size()) == srs_success);
+    ASSERT_TRUE(m.close() == srs_success);
+    ASSERT_EQ(1u, m.video().samples.size());
+    std::string f = w.flat();
+    EXPECT_EQ(kVp9Key320x240, f.substr(m.video().samples[0].offset, m.video().samples[0].size));
+    std::string trak = file_stsd(f, 0);
+    EXPECT_EQ(srs_utest::kVpccProfile0, box_body(trak, "vpcC"));
+    // tkhd width/height (16.16) and the entry's.
+    std::string tkhd = find_box(trak, {"trak", "tkhd"});
+    ASSERT_FALSE(tkhd.empty());
+    EXPECT_EQ(320u << 16, rb32(tkhd, 84));
+    EXPECT_EQ(240u << 16, rb32(tkhd, 88));
+}
+
+TEST(KernelMp4Test, MuxerLegacyMp3) {
+    MemSeekWriter w;
+    SrsMp4Muxer m(&w);
+    ASSERT_TRUE(m.open() == srs_success);
+    // FLV SoundFormat 2 (MP3), MPEG-1 layer III 44.1 kHz stereo frames: no sequence header.
+    std::string frame = bytes({0xff, 0xfb, 0x90, 0x00}) + std::string(100, '\x11');
+    std::string tag = std::string("\x2f", 1) + frame;
+    ASSERT_TRUE(m.write_audio(0, tag.data(), tag.size()) == srs_success);
+    ASSERT_TRUE(m.write_audio(26, tag.data(), tag.size()) == srs_success);
+    ASSERT_TRUE(m.close() == srs_success);
+    ASSERT_EQ(2u, m.audio().samples.size());
+    EXPECT_EQ(SrsAudioCodecIdMP3, m.audio().acodec);
+    EXPECT_EQ(44100, m.audio().sample_rate);
+    EXPECT_EQ(2, m.audio().channels);
+    std::string f = w.flat();
+    EXPECT_EQ(frame, f.substr(m.audio().samples[0].offset, m.audio().samples[0].size));
+    std::string trak = file_stsd(f, 0);
+    std::string esds = find_box(trak, {"trak", "mdia", "minf", "stbl", "stsd"});
+    size_t at = esds.find("esds");
+    ASSERT_NE(std::string::npos, at);
+    EXPECT_EQ(0x6B, (uint8_t)esds[at + 4 + 4 + 7]);
+}
+
+namespace {
+
+// The first bytes of FFmpeg 5.1's ac3 / eac3 encoder frames (sine, 48 kHz mono 96 kb/s; 44.1 kHz
+// 5.1 384 kb/s; E-AC-3 48 kHz stereo 96 kb/s, 384-byte frames; 5.1 256 kb/s, 1024-byte frames),
+// and the dac3/dec3 FFmpeg's MP4 muxer wrote for the same files.
+const std::string kAc3Mono = bytes({0x0b, 0x77, 0x48, 0x0d, 0x0c, 0x40, 0x2f, 0x84});
+const std::string kDac3Mono = bytes({0x10, 0x08, 0xc0});
+const std::string kAc351 = bytes({0x0b, 0x77, 0xac, 0x1f, 0x5c, 0x40, 0xeb, 0xf8, 0x40, 0x3e});
+const std::string kDac351 = bytes({0x50, 0x3d, 0xc0});
+std::string eac3_frame(const std::string& head, size_t size) {
+    return head + std::string(size - head.size(), '\0');
+}
+const std::string kEac3Stereo = eac3_frame(bytes({0x0b, 0x77, 0x00, 0xbf, 0x34, 0x87, 0xc0, 0x00}), 384);
+const std::string kDec3Stereo = bytes({0x03, 0x00, 0x20, 0x04, 0x00});
+const std::string kEac351 = eac3_frame(bytes({0x0b, 0x77, 0x01, 0xff, 0x3f, 0x87, 0xc0, 0x00}), 1024);
+const std::string kDec351 = bytes({0x08, 0x00, 0x20, 0x0f, 0x00});
+
+}  // namespace
+
+TEST(KernelMp4Test, Ac3AndEac3Config) {
+    std::string c;
+    int rate = 0;
+    int channels = 0;
+    ASSERT_TRUE(srs_ac3_parse_dac3(kAc3Mono.data(), (int)kAc3Mono.size(), &c, &rate, &channels) == srs_success);
+    EXPECT_EQ(kDac3Mono, c);
+    EXPECT_EQ(48000, rate);
+    EXPECT_EQ(1, channels);
+    // 3/2 with LFE: the centre and surround mix levels are skipped before lfeon.
+    ASSERT_TRUE(srs_ac3_parse_dac3(kAc351.data(), (int)kAc351.size(), &c, &rate, &channels) == srs_success);
+    EXPECT_EQ(kDac351, c);
+    EXPECT_EQ(44100, rate);
+    EXPECT_EQ(6, channels);
+
+    ASSERT_TRUE(srs_eac3_parse_dec3(kEac3Stereo.data(), (int)kEac3Stereo.size(), &c, &rate, &channels) == srs_success);
+    EXPECT_EQ(kDec3Stereo, c);
+    EXPECT_EQ(48000, rate);
+    EXPECT_EQ(2, channels);
+    ASSERT_TRUE(srs_eac3_parse_dec3(kEac351.data(), (int)kEac351.size(), &c, &rate, &channels) == srs_success);
+    EXPECT_EQ(kDec351, c);
+    EXPECT_EQ(6, channels);
+
+    // Errors: no syncword, truncated, E-AC-3 given as AC-3 (bsid 16) and back, a dependent
+    // substream, an access unit longer than its first frame.
+    for (const std::string& bad :
+         {std::string("\x0b\x76\x48\x0d\x0c\x40\x2f", 7), kAc3Mono.substr(0, 5), kEac3Stereo.substr(0, 8)}) {
+        srs_error_t err = srs_ac3_parse_dac3(bad.data(), (int)bad.size(), &c, &rate, &channels);
+        EXPECT_TRUE(err != srs_success);
+        srs_error_reset(err);
+    }
+    std::string dependent = kEac3Stereo;
+    dependent[2] = (char)(0x40 | dependent[2]);
+    for (const std::string& bad : {kAc3Mono, kEac3Stereo.substr(0, 5), kEac3Stereo + kEac3Stereo, dependent}) {
+        srs_error_t err = srs_eac3_parse_dec3(bad.data(), (int)bad.size(), &c, &rate, &channels);
+        EXPECT_TRUE(err != srs_success);
+        srs_error_reset(err);
+    }
+}
+
+TEST(KernelMp4Test, Ac3SampleEntries) {
+    // ETSI TS 102 366 F.3/F.5: ac-3 / ec-3 AudioSampleEntry (channelcount 2) with dac3 / dec3.
+    SrsMp4Track a;
+    a.kind = SrsMp4TrackKind::Audio;
+    a.acodec = SrsAudioCodecIdAC3;
+    a.config = kDac351;
+    a.sample_rate = 44100;
+    a.channels = 6;
+    std::string stsd = srs_mp4_stsd(a);
+    EXPECT_EQ("ac-3", stsd.substr(20, 4));
+    EXPECT_EQ(2u, rb16(stsd, 40));
+    EXPECT_EQ(44100u << 16, rb32(stsd, 48));
+    EXPECT_EQ(11u, rb32(stsd, 52));
+    EXPECT_EQ("dac3", stsd.substr(56, 4));
+    EXPECT_EQ(kDac351, box_body(stsd, "dac3"));
+    EXPECT_EQ(rb32(stsd, 0), stsd.size());
+    a.acodec = SrsAudioCodecIdEAC3;
+    a.config = kDec3Stereo;
+    stsd = srs_mp4_stsd(a);
+    EXPECT_EQ("ec-3", stsd.substr(20, 4));
+    EXPECT_EQ(kDec3Stereo, box_body(stsd, "dec3"));
+}
+
+TEST(KernelMp4Test, MuxerEnhancedEac3) {
+    MemSeekWriter w;
+    SrsMp4Muxer m(&w);
+    ASSERT_TRUE(m.open() == srs_success);
+    // A SequenceStart (whatever it carries) does not configure the track: the first frame does.
+    std::string sh = SrsExTagWriter::audio(0, SrsExAudioFourCCEAC3) + "xx";
+    ASSERT_TRUE(m.write_audio(0, sh.data(), sh.size()) == srs_success);
+    // A frame that does not parse is dropped, the next one configures the track.
+    std::string bad = SrsExTagWriter::audio(1, SrsExAudioFourCCEAC3) + "\x0b\x77";
+    ASSERT_TRUE(m.write_audio(0, bad.data(), bad.size()) == srs_success);
+    for (int i = 0; i < 3; i++) {
+        std::string tag = SrsExTagWriter::audio(1, SrsExAudioFourCCEAC3) + kEac3Stereo;
+        ASSERT_TRUE(m.write_audio(i * 32, tag.data(), tag.size()) == srs_success);
+    }
+    ASSERT_TRUE(m.close() == srs_success);
+    ASSERT_EQ(3u, m.audio().samples.size());
+    EXPECT_EQ(384u, m.audio().samples[0].size);
+    EXPECT_EQ(48000, m.audio().sample_rate);
+    std::string f = w.flat();
+    EXPECT_EQ(kEac3Stereo, f.substr(m.audio().samples[2].offset, m.audio().samples[2].size));
+    EXPECT_EQ(kDec3Stereo, box_body(file_stsd(f, 0), "dec3"));
 }

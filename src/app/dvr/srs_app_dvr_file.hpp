@@ -139,7 +139,8 @@ private:
     bool offset_set_ = false;
 };
 
-// One MP4 file being recorded (H.264 + AAC, see srs_kernel_mp4.hpp), to path + ".tmp".
+// One MP4 file being recorded (H.264, HEVC, AV1, VP9 with AAC, MP3, Opus: see srs_kernel_mp4.hpp), to
+// path + ".tmp".
 class SrsDvrMp4File : public SrsDvrFile {
 public:
     SrsDvrMp4File();
