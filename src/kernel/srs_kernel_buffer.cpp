@@ -128,49 +128,72 @@ void SrsBuffer::write_bytes(const char* data, int size) {
     }
 }
 
-int8_t SrsBitBuffer::read_bit() {
-    if (!cb_left_) {
-        cb_ = stream_->read_1bytes();
-        cb_left_ = 8;
+bool SrsBitReader::bits(int n, uint32_t* v) {
+    if (n < 0 || n > 32 || pos_ + n > nbits_) {
+        failed_ = true;
+        return false;
     }
-    int8_t v = (cb_ >> (cb_left_ - 1)) & 0x01;
-    cb_left_--;
-    return v;
+    uint32_t r = 0;
+    for (int i = 0; i < n; i++, pos_++) {
+        r = (r << 1) | ((data_[pos_ >> 3] >> (7 - (pos_ & 7))) & 1);
+    }
+    *v = r;
+    return true;
 }
 
-uint32_t SrsBitBuffer::read_bits(int n) {
-    uint32_t v = 0;
-    for (int i = 0; i < n; i++) {
-        v = (v << 1) | (uint32_t)read_bit();
+bool SrsBitReader::skip(int n) {
+    if (n < 0 || pos_ + n > nbits_) {
+        failed_ = true;
+        return false;
     }
-    return v;
+    pos_ += n;
+    return true;
 }
 
-bool SrsBitBuffer::read_ue(uint32_t* v) {
-    int leading_zeros = 0;
+bool SrsBitReader::ue(uint32_t* v) {
+    int zeros = 0;
+    uint32_t bit = 0;
     while (true) {
-        if (left_bits() < 1) {
+        if (!bits(1, &bit)) {
             return false;
         }
-        if (read_bit()) {
+        if (bit) {
             break;
         }
-        if (++leading_zeros > 31) {
+        if (++zeros > 31) {
+            failed_ = true;
             return false;
         }
     }
-    if (left_bits() < leading_zeros) {
+    uint32_t rest = 0;
+    if (!bits(zeros, &rest)) {
         return false;
     }
-    *v = (uint32_t)((1ULL << leading_zeros) - 1 + read_bits(leading_zeros));
+    *v = (uint32_t)((1ULL << zeros) - 1 + rest);
     return true;
 }
 
-bool SrsBitBuffer::read_se(int32_t* v) {
-    uint32_t u = 0;
-    if (!read_ue(&u)) {
+bool SrsBitReader::se(int32_t* v) {
+    uint32_t k = 0;
+    if (!ue(&k)) {
         return false;
     }
-    *v = (u & 1) ? (int32_t)((u + 1) / 2) : -(int32_t)(u / 2);
+    *v = (k & 1) ? (int32_t)((k + 1) / 2) : -(int32_t)(k / 2);
     return true;
+}
+
+bool SrsBitReader::skip_uvlc() {
+    int zeros = 0;
+    uint32_t bit = 0;
+    while (true) {
+        if (!bits(1, &bit)) {
+            return false;
+        }
+        if (bit) {
+            break;
+        }
+        zeros++;
+    }
+    // 32 leading zeros or more is the spec's (1 << 32) - 1 with no value bits.
+    return zeros >= 32 || skip(zeros);
 }

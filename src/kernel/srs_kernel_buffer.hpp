@@ -50,22 +50,32 @@ private:
     int size_;
 };
 
-// Reads bits MSB first, for codec headers (SPS, AudioSpecificConfig).
-class SrsBitBuffer {
+// Reads bits MSB first from bytes, for codec headers (H.264/H.265 SPS, AudioSpecificConfig,
+// the AV1 sequence header, the VP9 frame header, AC-3 bsi). Bounds-checked: a read past the end
+// reads nothing, returns false (or 0) and is remembered in failed(), so a parser may check each
+// read or once at its end.
+class SrsBitReader {
 public:
-    explicit SrsBitBuffer(SrsBuffer* b) : stream_(b) {}
-    bool empty() const { return cb_left_ == 0 && stream_->empty(); }
-    // The number of bits left.
-    int left_bits() const { return cb_left_ + stream_->left() * 8; }
-    int8_t read_bit();
-    // Reads n (<= 32) bits.
-    uint32_t read_bits(int n);
-    // Exp-Golomb unsigned, for H.264/H.265 syntax; false when the bits run out.
-    bool read_ue(uint32_t* v);
-    bool read_se(int32_t* v);
+    SrsBitReader(const char* data, int size) : data_((const uint8_t*)data), nbits_(size > 0 ? (int64_t)size * 8 : 0) {}
+    // n (0..32) bits into *v; false when fewer are left.
+    bool bits(int n, uint32_t* v);
+    // n (0..32) bits; 0 when fewer are left.
+    uint32_t u(int n) {
+        uint32_t v = 0;
+        return bits(n, &v) ? v : 0;
+    }
+    bool skip(int n);
+    // Exp-Golomb ue(v) and se(v) (H.264 9.1), at most 31 leading zeros.
+    bool ue(uint32_t* v);
+    bool se(int32_t* v);
+    // AV1 uvlc() (AV1 spec 4.10.3), skipped (the value is not kept).
+    bool skip_uvlc();
+    int64_t left_bits() const { return nbits_ - pos_; }
+    bool failed() const { return failed_; }
 
 private:
-    SrsBuffer* stream_;
-    int8_t cb_ = 0;
-    int cb_left_ = 0;
+    const uint8_t* data_;
+    int64_t nbits_;
+    int64_t pos_ = 0;
+    bool failed_ = false;
 };

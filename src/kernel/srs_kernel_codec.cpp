@@ -7,38 +7,6 @@
 
 namespace {
 
-// A bounds-checked bit reader over an RBSP: every read reports underflow instead of
-// running past the end, so a malformed SPS fails cleanly.
-class SrsBitReader {
-public:
-    SrsBitReader(const char* data, int size) : buf_(const_cast<char*>(data), size), bits_(&buf_) {}
-
-    bool bits(int n, uint32_t* v) {
-        if (n < 0 || n > 32 || bits_.left_bits() < n) {
-            return false;
-        }
-        *v = bits_.read_bits(n);
-        return true;
-    }
-    bool skip(int n) {
-        while (n > 0) {
-            int step = n > 32 ? 32 : n;
-            uint32_t ignored = 0;
-            if (!bits(step, &ignored)) {
-                return false;
-            }
-            n -= step;
-        }
-        return true;
-    }
-    bool ue(uint32_t* v) { return bits_.read_ue(v); }
-    bool se(int32_t* v) { return bits_.read_se(v); }
-
-private:
-    SrsBuffer buf_;
-    SrsBitBuffer bits_;
-};
-
 const int kAacSampleRates[16] = {96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050,
                                  16000, 12000, 11025, 8000,  7350,  0,     0,     0};
 

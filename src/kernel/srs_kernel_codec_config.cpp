@@ -6,52 +6,6 @@
 
 namespace {
 
-// A bounds-checked MSB-first bit reader: reads report running out instead of reading past the end.
-class SrsConfigBits {
-public:
-    SrsConfigBits(const char* data, int size) : data_((const uint8_t*)data), bits_((int64_t)size * 8) {}
-
-    bool bits(int n, uint32_t* v) {
-        if (n < 0 || n > 32 || pos_ + n > bits_) {
-            return false;
-        }
-        uint32_t r = 0;
-        for (int i = 0; i < n; i++, pos_++) {
-            r = (r << 1) | ((data_[pos_ >> 3] >> (7 - (pos_ & 7))) & 1);
-        }
-        *v = r;
-        return true;
-    }
-    bool skip(int n) {
-        if (n < 0 || pos_ + n > bits_) {
-            return false;
-        }
-        pos_ += n;
-        return true;
-    }
-    // AV1 uvlc() (AV1 spec 4.10.3); only skipped here, so the value is not kept.
-    bool skip_uvlc() {
-        int zeros = 0;
-        uint32_t bit = 0;
-        while (true) {
-            if (!bits(1, &bit)) {
-                return false;
-            }
-            if (bit) {
-                break;
-            }
-            zeros++;
-        }
-        // 32 leading zeros or more is the spec's (1 << 32) - 1 with no value bits.
-        return zeros >= 32 || skip(zeros);
-    }
-
-private:
-    const uint8_t* data_;
-    int64_t bits_;
-    int64_t pos_ = 0;
-};
-
 // leb128() (AV1 spec 4.10.5): at most 8 bytes, the value within 32 bits.
 bool srs_av1_leb128(SrsBuffer& b, uint32_t* v) {
     uint64_t value = 0;
@@ -157,7 +111,7 @@ srs_error_t srs_hevc_parse_config_record(const char* data, int size, SrsHevcConf
 }
 
 srs_error_t srs_av1_parse_sequence_header(const char* data, int size, SrsAv1ConfigRecord* rec) {
-    SrsConfigBits br(data, size);
+    SrsBitReader br(data, size);
     uint32_t profile = 0, still = 0, reduced = 0;
     if (!br.bits(3, &profile) || !br.bits(1, &still) || !br.bits(1, &reduced)) {
         return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED, "av1 sequence header: %d bytes", size);
@@ -435,7 +389,7 @@ srs_error_t srs_opus_parse_config(const char* data, int size, SrsOpusConfigRecor
 namespace {
 
 // color_config() (VP9 spec 6.2.2); only the bit depth is kept.
-bool srs_vp9_color_config(SrsConfigBits& r, SrsVp9FrameHeader* h) {
+bool srs_vp9_color_config(SrsBitReader& r, SrsVp9FrameHeader* h) {
     uint32_t v = 0;
     h->bit_depth = 8;
     if (h->profile >= 2) {
@@ -460,7 +414,7 @@ bool srs_vp9_color_config(SrsConfigBits& r, SrsVp9FrameHeader* h) {
 
 srs_error_t srs_vp9_parse_frame_header(const char* data, int size, SrsVp9FrameHeader* h) {
     *h = SrsVp9FrameHeader();
-    SrsConfigBits r(data, data ? size : 0);
+    SrsBitReader r(data, data ? size : 0);
     uint32_t marker = 0, lo = 0, hi = 0, v = 0;
     if (!r.bits(2, &marker) || !r.bits(1, &lo) || !r.bits(1, &hi)) {
         return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED, "vp9: frame of %d bytes", size);

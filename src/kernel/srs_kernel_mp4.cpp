@@ -2,6 +2,7 @@
 
 #include <srs_core_io.hpp>
 #include <srs_core_log.hpp>
+#include <srs_kernel_buffer.hpp>
 #include <srs_kernel_codec.hpp>
 #include <srs_kernel_codec_config.hpp>
 #include <srs_kernel_io.hpp>
@@ -83,31 +84,6 @@ void put_descriptor(BoxBuilder* b, uint8_t tag, const std::string& body) {
     }
     b->bytes(body);
 }
-
-// MSB-first bits of a byte span; reads past the end give 0 and set short_read.
-class BitReader {
-public:
-    BitReader(const char* data, int size) : p_((const uint8_t*)data), nbits_(size > 0 ? size * 8 : 0) {}
-    uint32_t bits(int n) {
-        uint32_t v = 0;
-        for (int i = 0; i < n; i++) {
-            if (pos_ >= nbits_) {
-                short_read_ = true;
-                return v;
-            }
-            v = (v << 1) | ((p_[pos_ >> 3] >> (7 - (pos_ & 7))) & 1);
-            pos_++;
-        }
-        return v;
-    }
-    bool short_read() const { return short_read_; }
-
-private:
-    const uint8_t* p_;
-    int nbits_;
-    int pos_ = 0;
-    bool short_read_ = false;
-};
 
 // Full-bandwidth channels of each AC-3 audio coding mode (ETSI TS 102 366 table 4.3).
 const int kAc3Channels[8] = {2, 1, 2, 3, 3, 4, 4, 5};
@@ -326,75 +302,44 @@ SrsAudioCodecId srs_mp4_track_acodec(const SrsMp4Track& t) {
 }
 
 srs_error_t srs_vp9_parse_frame_size(const char* data, int size, int* width, int* height) {
-    // VP9 bitstream 6.2 uncompressed_header(), up to frame_size() of a key frame.
-    BitReader br(data, size);
-    auto bits = [&br](int n) { return br.bits(n); };
-    if (bits(2) != 2) {
-        return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED, "vp9: no frame marker");
+    SrsVp9FrameHeader h;
+    srs_error_t err = srs_vp9_parse_frame_header(data, size, &h);
+    if (err != srs_success) {
+        return srs_error_wrap(err, "vp9 frame size");
     }
-    int low = bits(1);
-    int profile = (bits(1) << 1) | low;
-    if (profile == 3) {
-        bits(1);
-    }
-    if (bits(1)) {
-        return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED, "vp9: show_existing_frame has no size");
-    }
-    int frame_type = bits(1);
-    bits(2);  // show_frame, error_resilient_mode
-    if (frame_type != 0) {
+    if (!h.keyframe) {
         return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED, "vp9: not a key frame");
     }
-    if (bits(8) != 0x49 || bits(8) != 0x83 || bits(8) != 0x42) {
-        return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED, "vp9: no frame sync code");
-    }
-    // color_config(): 7 is CS_RGB.
-    if (profile >= 2) {
-        bits(1);
-    }
-    if (bits(3) != 7) {
-        bits(1);
-        if (profile == 1 || profile == 3) {
-            bits(3);
-        }
-    } else if (profile == 1 || profile == 3) {
-        bits(1);
-    }
-    int w = (int)bits(16) + 1;
-    int h = (int)bits(16) + 1;
-    if (br.short_read()) {
-        return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED, "vp9: key frame header of %d bytes", size);
-    }
-    *width = w;
-    *height = h;
+    *width = h.width;
+    *height = h.height;
     return srs_success;
 }
 
 srs_error_t srs_ac3_parse_dac3(const char* data, int size, std::string* dac3, int* sample_rate, int* channels) {
     // 4.4.1 syncinfo: syncword 0x0B77, crc1, fscod, frmsizecod; 4.4.2 bsi: bsid, bsmod, acmod, the
     // mix levels that acmod brings, lfeon.
-    BitReader br(data, size);
-    if (br.bits(16) != 0x0b77) {
+    SrsBitReader br(data, size);
+    if (br.u(16) != 0x0b77) {
         return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED, "ac-3: no syncword");
     }
-    br.bits(16);
-    uint32_t fscod = br.bits(2);
-    uint32_t frmsizecod = br.bits(6);
-    uint32_t bsid = br.bits(5);
-    uint32_t bsmod = br.bits(3);
-    uint32_t acmod = br.bits(3);
+    br.u(16);
+    uint32_t fscod = br.u(2);
+    uint32_t frmsizecod = br.u(6);
+    uint32_t bsid = br.u(5);
+    uint32_t bsmod = br.u(3);
+    uint32_t acmod = br.u(3);
     if ((acmod & 1) && acmod != 1) {
-        br.bits(2);  // cmixlev
+        br.u(2);  // cmixlev
     }
     if (acmod & 4) {
-        br.bits(2);  // surmixlev
+        br.u(2);  // surmixlev
     }
     if (acmod == 2) {
-        br.bits(2);  // dsurmod
+        br.u(2);  // dsurmod
     }
-    uint32_t lfeon = br.bits(1);
+    uint32_t lfeon = br.u(1);
     // bsid 8 is AC-3, 6 its annex D alternate syntax; 9-10 lower rates, beyond is E-AC-3.
-    if (br.short_read() || fscod == 3 || frmsizecod > 37 || bsid > 10) {
+    if (br.failed() || fscod == 3 || frmsizecod > 37 || bsid > 10) {
         return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED, "ac-3: fscod %u, frmsizecod %u, bsid %u of %d bytes",
                              fscod, frmsizecod, bsid, size);
     }
@@ -411,29 +356,29 @@ srs_error_t srs_ac3_parse_dac3(const char* data, int size, std::string* dac3, in
 srs_error_t srs_eac3_parse_dec3(const char* data, int size, std::string* dec3, int* sample_rate, int* channels) {
     // E.1.2.1 syncinfo: syncword; E.1.2.2 bsi: strmtyp, substreamid, frmsiz, fscod, fscod2 or
     // numblkscod, acmod, lfeon, bsid.
-    BitReader br(data, size);
-    if (br.bits(16) != 0x0b77) {
+    SrsBitReader br(data, size);
+    if (br.u(16) != 0x0b77) {
         return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED, "e-ac-3: no syncword");
     }
-    uint32_t strmtyp = br.bits(2);
-    uint32_t substreamid = br.bits(3);
-    uint32_t frmsiz = br.bits(11);
-    uint32_t fscod = br.bits(2);
+    uint32_t strmtyp = br.u(2);
+    uint32_t substreamid = br.u(3);
+    uint32_t frmsiz = br.u(11);
+    uint32_t fscod = br.u(2);
     uint32_t numblkscod = 3;
     int rate = 0;
     if (fscod == 3) {
-        uint32_t fscod2 = br.bits(2);
+        uint32_t fscod2 = br.u(2);
         const int half[4] = {24000, 22050, 16000, 0};
         rate = half[fscod2];
     } else {
-        numblkscod = br.bits(2);
+        numblkscod = br.u(2);
         const int rates[3] = {48000, 44100, 32000};
         rate = rates[fscod];
     }
-    uint32_t acmod = br.bits(3);
-    uint32_t lfeon = br.bits(1);
-    uint32_t bsid = br.bits(5);
-    if (br.short_read() || rate == 0 || bsid <= 10 || bsid > 16) {
+    uint32_t acmod = br.u(3);
+    uint32_t lfeon = br.u(1);
+    uint32_t bsid = br.u(5);
+    if (br.failed() || rate == 0 || bsid <= 10 || bsid > 16) {
         return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED, "e-ac-3: fscod %u, bsid %u of %d bytes", fscod, bsid,
                              size);
     }

@@ -39,22 +39,45 @@ TEST(KernelBufferTest, BigAndLittleEndianRoundTrip) {
 TEST(KernelBufferTest, BitsAndExpGolomb) {
     // 1 | 010 | 011 | 00100 -> ue: 0, 1, 2, 3 ; then se from 00101 (ue 4 -> -2)
     char data[] = {(char)0xa6, (char)0x42, (char)0x80};
-    SrsBuffer b(data, sizeof(data));
-    SrsBitBuffer bb(&b);
+    SrsBitReader bb(data, sizeof(data));
     uint32_t v = 99;
-    ASSERT_TRUE(bb.read_ue(&v));
+    ASSERT_TRUE(bb.ue(&v));
     EXPECT_EQ(0u, v);
-    ASSERT_TRUE(bb.read_ue(&v));
+    ASSERT_TRUE(bb.ue(&v));
     EXPECT_EQ(1u, v);
-    ASSERT_TRUE(bb.read_ue(&v));
+    ASSERT_TRUE(bb.ue(&v));
     EXPECT_EQ(2u, v);
-    ASSERT_TRUE(bb.read_ue(&v));
+    ASSERT_TRUE(bb.ue(&v));
     EXPECT_EQ(3u, v);
     int32_t s = 0;
-    ASSERT_TRUE(bb.read_se(&s));
+    ASSERT_TRUE(bb.se(&s));
     EXPECT_EQ(-2, s);
     // Only zeros left: no terminating 1 bit.
-    EXPECT_FALSE(bb.read_ue(&v));
+    EXPECT_FALSE(bb.ue(&v));
+    EXPECT_TRUE(bb.failed());
+}
+
+TEST(KernelBufferTest, BitsBoundsAndUvlc) {
+    char data[] = {(char)0xb5, (char)0x01};
+    SrsBitReader r(data, sizeof(data));
+    uint32_t v = 0;
+    ASSERT_TRUE(r.bits(3, &v));
+    EXPECT_EQ(5u, v);
+    EXPECT_EQ(0x15u, r.u(5));
+    EXPECT_EQ(8, r.left_bits());
+    EXPECT_FALSE(r.failed());
+    // uvlc 0000000 1 -> 7 leading zeros, then 7 value bits that are not there.
+    EXPECT_FALSE(r.skip_uvlc());
+    EXPECT_TRUE(r.failed());
+    // A read past the end reads nothing and gives 0.
+    SrsBitReader s(data, 1);
+    EXPECT_EQ(0u, s.u(9));
+    EXPECT_TRUE(s.failed());
+    EXPECT_EQ(8, s.left_bits());
+    EXPECT_FALSE(s.bits(33, &v));
+    EXPECT_FALSE(s.skip(9));
+    ASSERT_TRUE(s.skip(8));
+    EXPECT_EQ(0, s.left_bits());
 }
 
 TEST(KernelMessageTest, CopiesShareThePayload) {
