@@ -1,5 +1,6 @@
 #include <srs_kernel_buffer.hpp>
 
+#include <cstdint>
 #include <cstring>
 
 int8_t SrsBuffer::read_1bytes() {
@@ -150,23 +151,24 @@ bool SrsBitReader::skip(int n) {
     return true;
 }
 
-bool SrsBitReader::ue(uint32_t* v) {
-    int zeros = 0;
+bool SrsBitReader::leading_zeros(int max, int* zeros) {
     uint32_t bit = 0;
-    while (true) {
+    for (*zeros = 0; *zeros <= max; (*zeros)++) {
         if (!bits(1, &bit)) {
             return false;
         }
         if (bit) {
-            break;
-        }
-        if (++zeros > 31) {
-            failed_ = true;
-            return false;
+            return true;
         }
     }
+    failed_ = true;
+    return false;
+}
+
+bool SrsBitReader::ue(uint32_t* v) {
+    int zeros = 0;
     uint32_t rest = 0;
-    if (!bits(zeros, &rest)) {
+    if (!leading_zeros(31, &zeros) || !bits(zeros, &rest)) {
         return false;
     }
     *v = (uint32_t)((1ULL << zeros) - 1 + rest);
@@ -183,17 +185,10 @@ bool SrsBitReader::se(int32_t* v) {
 }
 
 bool SrsBitReader::skip_uvlc() {
-    int zeros = 0;
-    uint32_t bit = 0;
-    while (true) {
-        if (!bits(1, &bit)) {
-            return false;
-        }
-        if (bit) {
-            break;
-        }
-        zeros++;
-    }
     // 32 leading zeros or more is the spec's (1 << 32) - 1 with no value bits.
+    int zeros = 0;
+    if (!leading_zeros(INT32_MAX - 1, &zeros)) {
+        return false;
+    }
     return zeros >= 32 || skip(zeros);
 }

@@ -74,6 +74,10 @@ public:
     bool failed() const { return failed_; }
 
 private:
+    // Reads 0 bits up to a 1 (at most max of them before it): their count.
+    bool leading_zeros(int max, int* zeros);
+
+private:
     const uint8_t* data_;
     int64_t nbits_;
     int64_t pos_ = 0;
