@@ -129,29 +129,33 @@ std::string srs_codec_string_eac3() {
     return "ec-3";
 }
 
-srs_error_t srs_codec_string(const SrsVideoCodecConfig& c, std::string* out) {
-    switch (c.id) {
+namespace {
+
+// The string of a video codec from its configuration record (avcC, hvcC, av1C or vpcC).
+srs_error_t video_codec_string(SrsVideoCodecId id, const std::string& record, std::string* out) {
+    switch (id) {
         case SrsVideoCodecIdAVC:
-            return srs_codec_string_avc(c.extra, out);
+            return srs_codec_string_avc(record, out);
         case SrsVideoCodecIdHEVC:
-            return srs_codec_string_hevc(c.extra, out);
+            return srs_codec_string_hevc(record, out);
         case SrsVideoCodecIdAV1:
-            return srs_codec_string_av1(c.extra, out);
+            return srs_codec_string_av1(record, out);
         case SrsVideoCodecIdVP9:
-            return srs_codec_string_vp9(c.extra, out);
+            return srs_codec_string_vp9(record, out);
         default:
             return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED, "codec string: video codec %s",
-                                 srs_video_codec_id2str(c.id));
+                                 srs_video_codec_id2str(id));
     }
 }
 
-srs_error_t srs_codec_string(const SrsAudioCodecConfig& c, std::string* out) {
-    switch (c.id) {
+// The string of an audio codec; asc is AAC's AudioSpecificConfig.
+srs_error_t audio_codec_string(SrsAudioCodecId id, const std::string& asc, int mp3_version, std::string* out) {
+    switch (id) {
         case SrsAudioCodecIdAAC:
-            return srs_codec_string_aac(c.extra, out);
+            return srs_codec_string_aac(asc, out);
         case SrsAudioCodecIdMP3:
         case SrsAudioCodecIdMP38kHz:
-            *out = srs_codec_string_mp3(c.mp3_version);
+            *out = srs_codec_string_mp3(mp3_version);
             return srs_success;
         case SrsAudioCodecIdOpus:
             *out = srs_codec_string_opus();
@@ -164,37 +168,25 @@ srs_error_t srs_codec_string(const SrsAudioCodecConfig& c, std::string* out) {
             return srs_success;
         default:
             return srs_error_new(ERROR_KERNEL_CODEC_UNSUPPORTED, "codec string: audio codec %s",
-                                 srs_audio_codec_id2str(c.id));
+                                 srs_audio_codec_id2str(id));
     }
+}
+
+}  // namespace
+
+srs_error_t srs_codec_string(const SrsVideoCodecConfig& c, std::string* out) {
+    return video_codec_string(c.id, c.extra, out);
+}
+
+srs_error_t srs_codec_string(const SrsAudioCodecConfig& c, std::string* out) {
+    return audio_codec_string(c.id, c.extra, c.mp3_version, out);
 }
 
 srs_error_t srs_codec_string(const SrsMp4Track& t, std::string* out) {
     if (t.kind == SrsMp4TrackKind::Video) {
-        switch (srs_mp4_track_vcodec(t)) {
-            case SrsVideoCodecIdHEVC:
-                return srs_codec_string_hevc(t.avcc, out);
-            case SrsVideoCodecIdAV1:
-                return srs_codec_string_av1(t.config, out);
-            case SrsVideoCodecIdVP9:
-                return srs_codec_string_vp9(t.config, out);
-            default:
-                return srs_codec_string_avc(t.avcc, out);
-        }
+        SrsVideoCodecId id = srs_mp4_track_vcodec(t);
+        bool in_config = id == SrsVideoCodecIdAV1 || id == SrsVideoCodecIdVP9;
+        return video_codec_string(id, in_config ? t.config : t.avcc, out);
     }
-    switch (srs_mp4_track_acodec(t)) {
-        case SrsAudioCodecIdMP3:
-            *out = srs_codec_string_mp3(t.mp3_version);
-            return srs_success;
-        case SrsAudioCodecIdOpus:
-            *out = srs_codec_string_opus();
-            return srs_success;
-        case SrsAudioCodecIdAC3:
-            *out = srs_codec_string_ac3();
-            return srs_success;
-        case SrsAudioCodecIdEAC3:
-            *out = srs_codec_string_eac3();
-            return srs_success;
-        default:
-            return srs_codec_string_aac(t.asc, out);
-    }
+    return audio_codec_string(srs_mp4_track_acodec(t), t.asc, t.mp3_version, out);
 }
