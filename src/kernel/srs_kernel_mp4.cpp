@@ -6,71 +6,14 @@
 #include <srs_kernel_codec.hpp>
 #include <srs_kernel_codec_config.hpp>
 #include <srs_kernel_io.hpp>
+#include <srs_kernel_mp4_box.hpp>
 
 #include <algorithm>
 
 namespace {
 
-// Builds boxes into a string: big-endian fields (14496-12 uses network byte order), and nested
-// boxes whose 32-bit size is filled in when they end.
-class BoxBuilder {
-public:
-    void u8(uint8_t v) { s_.push_back((char)v); }
-    void u16(uint16_t v) {
-        u8(v >> 8);
-        u8(v & 0xff);
-    }
-    void u24(uint32_t v) {
-        u8((v >> 16) & 0xff);
-        u16(v & 0xffff);
-    }
-    void u32(uint32_t v) {
-        u16(v >> 16);
-        u16(v & 0xffff);
-    }
-    void u64(uint64_t v) {
-        u32((uint32_t)(v >> 32));
-        u32((uint32_t)v);
-    }
-    void zeros(int n) { s_.append(n, '\0'); }
-    void bytes(const std::string& b) { s_.append(b); }
-    void fourcc(const char* t) { s_.append(t, 4); }
-    // A box: size placeholder and type.
-    void begin(const char* type) {
-        open_.push_back(s_.size());
-        u32(0);
-        fourcc(type);
-    }
-    // A full box: a box with version and flags (14496-12 4.2).
-    void begin_full(const char* type, uint8_t version, uint32_t flags) {
-        begin(type);
-        u8(version);
-        u24(flags);
-    }
-    void end() {
-        size_t start = open_.back();
-        open_.pop_back();
-        uint32_t size = (uint32_t)(s_.size() - start);
-        for (int i = 0; i < 4; i++) {
-            s_[start + i] = (char)((size >> (24 - 8 * i)) & 0xff);
-        }
-    }
-    // The unity matrix of mvhd/tkhd: {0x00010000,0,0, 0,0x00010000,0, 0,0,0x40000000}.
-    void matrix() {
-        const uint32_t m[9] = {0x00010000, 0, 0, 0, 0x00010000, 0, 0, 0, 0x40000000};
-        for (uint32_t v : m) {
-            u32(v);
-        }
-    }
-    const std::string& str() const { return s_; }
-
-private:
-    std::string s_;
-    std::vector<size_t> open_;
-};
-
 // An MPEG-4 descriptor (14496-1 8.3.3): tag, then the size in 7-bit groups.
-void put_descriptor(BoxBuilder* b, uint8_t tag, const std::string& body) {
+void put_descriptor(SrsMp4BoxWriter* b, uint8_t tag, const std::string& body) {
     b->u8(tag);
     uint32_t n = (uint32_t)body.size();
     uint8_t groups[4];
@@ -130,7 +73,7 @@ void SrsMp4Track::add_sample(const SrsMp4Sample& s, bool contiguous) {
 
 std::string srs_mp4_ftyp() {
     // 14496-12 4.3: major brand isom, minor version 512, compatible brands as ffmpeg's mp4 muxer.
-    BoxBuilder b;
+    SrsMp4BoxWriter b;
     b.begin("ftyp");
     b.fourcc("isom");
     b.u32(512);
@@ -142,7 +85,7 @@ std::string srs_mp4_ftyp() {
 }
 
 std::string srs_mp4_mdat_header(uint64_t largesize) {
-    BoxBuilder b;
+    SrsMp4BoxWriter b;
     b.u32(1);
     b.fourcc("mdat");
     b.u64(largesize);
@@ -151,7 +94,7 @@ std::string srs_mp4_mdat_header(uint64_t largesize) {
 
 std::string srs_mp4_mvhd(uint64_t duration, uint32_t next_track_id) {
     // 14496-12 8.2.2, version 0 (32-bit times: 49 days of ms).
-    BoxBuilder b;
+    SrsMp4BoxWriter b;
     b.begin_full("mvhd", 0, 0);
     b.u32(0);  // creation_time
     b.u32(0);  // modification_time
@@ -169,7 +112,7 @@ std::string srs_mp4_mvhd(uint64_t duration, uint32_t next_track_id) {
 
 std::string srs_mp4_tkhd(const SrsMp4Track& t, uint64_t duration) {
     // 14496-12 8.3.2, version 0; flags track_enabled | track_in_movie.
-    BoxBuilder b;
+    SrsMp4BoxWriter b;
     b.begin_full("tkhd", 0, 0x03);
     b.u32(0);  // creation_time
     b.u32(0);  // modification_time
@@ -193,7 +136,7 @@ std::string srs_mp4_edts(const SrsMp4Track& t) {
         return "";
     }
     // 14496-12 8.6.6: movie timescale durations; media_time -1 is an empty edit.
-    BoxBuilder b;
+    SrsMp4BoxWriter b;
     b.begin("edts");
     b.begin_full("elst", 0, 0);
     b.u32(2);
@@ -212,7 +155,7 @@ std::string srs_mp4_edts(const SrsMp4Track& t) {
 
 std::string srs_mp4_mdhd(const SrsMp4Track& t) {
     // 14496-12 8.4.2; language "und" packed as three 5-bit letters - 0x60.
-    BoxBuilder b;
+    SrsMp4BoxWriter b;
     b.begin_full("mdhd", 0, 0);
     b.u32(0);
     b.u32(0);
@@ -227,7 +170,7 @@ std::string srs_mp4_mdhd(const SrsMp4Track& t) {
 std::string srs_mp4_hdlr(const SrsMp4Track& t) {
     // 14496-12 8.4.3.
     bool video = t.kind == SrsMp4TrackKind::Video;
-    BoxBuilder b;
+    SrsMp4BoxWriter b;
     b.begin_full("hdlr", 0, 0);
     b.u32(0);  // pre_defined
     b.fourcc(video ? "vide" : "soun");
@@ -245,7 +188,7 @@ std::string srs_mp4_esds(const SrsMp4Track& t) {
     // MP3: 0x6B (ISO/IEC 11172-3) or 0x69 (13818-3, the MPEG-2 low rates), no decoder specific
     // info: the frame headers are the configuration (the values of the 14496-1 table 5 registry).
     bool mp3 = srs_mp4_track_acodec(t) == SrsAudioCodecIdMP3;
-    BoxBuilder dcd;
+    SrsMp4BoxWriter dcd;
     dcd.u8(mp3 ? (t.mp3_version == 1 ? 0x6B : 0x69) : 0x40);
     dcd.u8(0x15);
     dcd.u24(0);  // bufferSizeDB
@@ -254,12 +197,12 @@ std::string srs_mp4_esds(const SrsMp4Track& t) {
     if (!mp3) {
         put_descriptor(&dcd, 0x05, t.asc);
     }
-    BoxBuilder es;
+    SrsMp4BoxWriter es;
     es.u16((uint16_t)t.id);  // ES_ID
     es.u8(0);                // no dependency, URL or OCR stream
     put_descriptor(&es, 0x04, dcd.str());
     put_descriptor(&es, 0x06, std::string(1, '\x02'));
-    BoxBuilder b;
+    SrsMp4BoxWriter b;
     b.begin_full("esds", 0, 0);
     put_descriptor(&b, 0x03, es.str());
     b.end();
@@ -270,7 +213,7 @@ std::string srs_mp4_opus_dops(const SrsOpusConfigRecord& rec) {
     // Opus-ISOBMFF 4.3.2 OpusSpecificBox: Version 0, then the OpusHead fields from
     // OutputChannelCount on (RFC 7845 5.1), big-endian; the mapping table only when the family
     // is not 0.
-    BoxBuilder b;
+    SrsMp4BoxWriter b;
     b.u8(0);
     b.u8((uint8_t)rec.channels);
     b.u16((uint16_t)rec.pre_skip);
@@ -456,7 +399,7 @@ srs_error_t srs_av1_strip_temporal_delimiters(const char* data, int size, std::v
 }
 
 std::string srs_mp4_stsd(const SrsMp4Track& t) {
-    BoxBuilder b;
+    SrsMp4BoxWriter b;
     b.begin_full("stsd", 0, 0);
     b.u32(1);
     if (t.kind == SrsMp4TrackKind::Video) {
@@ -545,7 +488,7 @@ std::string srs_mp4_stts(const SrsMp4Track& t) {
             runs.push_back({1, d});
         }
     }
-    BoxBuilder b;
+    SrsMp4BoxWriter b;
     b.begin_full("stts", 0, 0);
     b.u32((uint32_t)runs.size());
     for (auto& r : runs) {
@@ -575,7 +518,7 @@ std::string srs_mp4_ctts(const SrsMp4Track& t) {
             runs.push_back({1, s.cts});
         }
     }
-    BoxBuilder b;
+    SrsMp4BoxWriter b;
     b.begin_full("ctts", negative ? 1 : 0, 0);
     b.u32((uint32_t)runs.size());
     for (auto& r : runs) {
@@ -597,7 +540,7 @@ std::string srs_mp4_stss(const SrsMp4Track& t) {
             keys.push_back((uint32_t)i + 1);
         }
     }
-    BoxBuilder b;
+    SrsMp4BoxWriter b;
     b.begin_full("stss", 0, 0);
     b.u32((uint32_t)keys.size());
     for (uint32_t k : keys) {
@@ -609,7 +552,7 @@ std::string srs_mp4_stss(const SrsMp4Track& t) {
 
 std::string srs_mp4_stsc(const SrsMp4Track& t) {
     // 14496-12 8.7.4: an entry where the samples per chunk change (first_chunk is 1-based).
-    BoxBuilder body;
+    SrsMp4BoxWriter body;
     uint32_t entries = 0;
     for (size_t i = 0; i < t.chunks.size(); i++) {
         if (i > 0 && t.chunks[i].nb_samples == t.chunks[i - 1].nb_samples) {
@@ -620,7 +563,7 @@ std::string srs_mp4_stsc(const SrsMp4Track& t) {
         body.u32(1);  // sample_description_index
         entries++;
     }
-    BoxBuilder b;
+    SrsMp4BoxWriter b;
     b.begin_full("stsc", 0, 0);
     b.u32(entries);
     b.bytes(body.str());
@@ -630,7 +573,7 @@ std::string srs_mp4_stsc(const SrsMp4Track& t) {
 
 std::string srs_mp4_stsz(const SrsMp4Track& t) {
     // 14496-12 8.7.3.2: sample_size 0, then every size.
-    BoxBuilder b;
+    SrsMp4BoxWriter b;
     b.begin_full("stsz", 0, 0);
     b.u32(0);
     b.u32((uint32_t)t.samples.size());
@@ -647,7 +590,7 @@ std::string srs_mp4_stco(const SrsMp4Track& t) {
     for (const SrsMp4Chunk& c : t.chunks) {
         large |= c.offset > SRS_MP4_STCO_MAX;
     }
-    BoxBuilder b;
+    SrsMp4BoxWriter b;
     b.begin_full(large ? "co64" : "stco", 0, 0);
     b.u32((uint32_t)t.chunks.size());
     for (const SrsMp4Chunk& c : t.chunks) {
@@ -663,7 +606,7 @@ std::string srs_mp4_stco(const SrsMp4Track& t) {
 
 std::string srs_mp4_trak(const SrsMp4Track& t) {
     bool video = t.kind == SrsMp4TrackKind::Video;
-    BoxBuilder b;
+    SrsMp4BoxWriter b;
     b.begin("trak");
     // The track's presentation in the movie: its gap (edit list) and its media.
     uint64_t start = t.samples.empty() ? 0 : (uint64_t)std::max<int64_t>(0, t.samples.front().dts);
@@ -717,7 +660,7 @@ std::string srs_mp4_moov(const std::vector<const SrsMp4Track*>& tracks) {
         duration = std::max(duration, start + t->duration());
         next_id = std::max(next_id, t->id + 1);
     }
-    BoxBuilder b;
+    SrsMp4BoxWriter b;
     b.begin("moov");
     b.bytes(srs_mp4_mvhd(duration, next_id));
     for (const SrsMp4Track* t : tracks) {
