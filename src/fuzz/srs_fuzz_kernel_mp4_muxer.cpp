@@ -2,6 +2,8 @@
 // MP4 muxer (SrsFormat, the AV1 temporal delimiter filter, the VP9 frame header, the Opus dOps,
 // MP3, the AC-3/E-AC-3 headers) into memory, then its moov. Input: records [type (1 byte: even
 // audio, odd video)][size (2 bytes)][body], as srs_fuzz_kernel_media.
+#include "srs_fuzz_records.hpp"
+
 #include <srs_kernel_io.hpp>
 #include <srs_kernel_mp4.hpp>
 
@@ -56,22 +58,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     SrsMp4Muxer m(&w);
     srs_error_t err = m.open();
     srs_error_reset(err);
-    size_t pos = 0;
     int64_t timestamp = 0;
-    while (pos + 3 <= size) {
-        bool video = data[pos] & 1;
-        size_t n = ((size_t)data[pos + 1] << 8) | data[pos + 2];
-        pos += 3;
-        if (n > size - pos) {
-            n = size - pos;
-        }
-        const char* body = (const char*)data + pos;
+    srs_fuzz_each_record(data, size, [&m, &timestamp](uint8_t type, const char* body, int n) {
         // Time goes back now and then: the muxer must keep its tables monotonic.
-        timestamp += (data[pos - 3] & 0x80) ? -7 : 20;
-        err = video ? m.write_video(timestamp, body, (int)n) : m.write_audio(timestamp, body, (int)n);
-        srs_error_reset(err);
-        pos += n;
-    }
+        timestamp += (type & 0x80) ? -7 : 20;
+        srs_error_t e = (type & 1) ? m.write_video(timestamp, body, n) : m.write_audio(timestamp, body, n);
+        srs_error_reset(e);
+    });
     err = m.close();
     srs_error_reset(err);
     // Every sample the tables index is inside the file, and the file is as long as the muxer says.
