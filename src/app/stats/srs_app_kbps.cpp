@@ -47,17 +47,13 @@ int SrsRateWindow::kbps() const {
 
 SrsKbps::SrsKbps(srs_utime_t now)
     : recv_30s_(30 * SRS_UTIME_SECONDS, 5 * SRS_UTIME_SECONDS),
-      send_30s_(30 * SRS_UTIME_SECONDS, 5 * SRS_UTIME_SECONDS),
-      recv_5m_(5 * SRS_UTIME_MINUTES, 30 * SRS_UTIME_SECONDS),
-      send_5m_(5 * SRS_UTIME_MINUTES, 30 * SRS_UTIME_SECONDS) {
+      send_30s_(30 * SRS_UTIME_SECONDS, 5 * SRS_UTIME_SECONDS) {
     sample(now);
 }
 
 void SrsKbps::sample(srs_utime_t now) {
     recv_30s_.sample(now, recv_bytes_);
     send_30s_.sample(now, send_bytes_);
-    recv_5m_.sample(now, recv_bytes_);
-    send_5m_.sample(now, send_bytes_);
 }
 
 SrsSampler::SrsSampler(srs_utime_t interval) : interval_(interval) {}

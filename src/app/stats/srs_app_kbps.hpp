@@ -1,5 +1,5 @@
-// Byte counters and their rates (kbps) over sliding windows of 30 seconds and 5 minutes,
-// sampled periodically so the hot path only adds to an integer.
+// Byte counters and their rates (kbps) over a sliding window of 30 seconds, sampled
+// periodically so the hot path only adds to an integer.
 #pragma once
 
 #include <srs_core_st.hpp>
@@ -29,7 +29,9 @@ private:
         srs_utime_t at = 0;
         int64_t bytes = 0;
     };
-    static constexpr int kCapacity = 12;
+    // 30 s at 5 s spacing, with room for the points at both ends: a few hundred bytes a window,
+    // held by every client in the statistics.
+    static constexpr int kCapacity = 8;
 
     srs_utime_t window_;
     srs_utime_t spacing_;
@@ -40,8 +42,8 @@ private:
     bool has_last_ = false;
 };
 
-// Bytes received and sent, with their rates over 30 s and 5 min (SRS's kbps.recv_30s,
-// kbps.send_30s). add_delta() is a pair of additions; sample() runs from a timer.
+// Bytes received and sent, with their rates over 30 s (SRS's kbps.recv_30s, kbps.send_30s; the
+// API shows no other window, so no other is kept). add_delta() is a pair of additions; sample() runs from a timer.
 class SrsKbps {
 public:
     // The rates start counting from now, so a stream sampled once already has a rate.
@@ -58,16 +60,12 @@ public:
     int64_t get_send_bytes() const { return send_bytes_; }
     int get_recv_kbps_30s() const { return recv_30s_.kbps(); }
     int get_send_kbps_30s() const { return send_30s_.kbps(); }
-    int get_recv_kbps_5m() const { return recv_5m_.kbps(); }
-    int get_send_kbps_5m() const { return send_5m_.kbps(); }
 
 private:
     int64_t recv_bytes_ = 0;
     int64_t send_bytes_ = 0;
     SrsRateWindow recv_30s_;
     SrsRateWindow send_30s_;
-    SrsRateWindow recv_5m_;
-    SrsRateWindow send_5m_;
 };
 
 // Something updated by the sampler's timer (statistics, system info).
