@@ -74,6 +74,24 @@ srs_log_file {dir}/srs.log;
 pid {dir}/srs.pid;
 """
 
+# An origin for edges and forwarders: the API (to list its clients and streams) and a default vhost
+# with nothing else on.
+ORIGIN_CONF = CONF_BASE + """
+http_api {{ enabled on; listen 127.0.0.1:{api}; }}
+vhost __defaultVhost__ {{ }}
+"""
+
+
+def edge_conf(origins, vhost):
+    """The config of an edge that pulls from origins (["host:port", ...]) for its players, with the
+    API and the HTTP server; vhost: the default vhost's other directives (the remuxers)."""
+    return CONF_BASE + """
+http_api {{ enabled on; listen 127.0.0.1:{api}; }}
+http_server {{ enabled on; listen 127.0.0.1:{http}; dir {dir}/html; }}
+vhost __defaultVhost__ {{
+    cluster {{ mode remote; origin %s; }}%s}}
+""" % (" ".join(origins), vhost)
+
 
 # Set by the SRS_SANITIZE=ON tree's ctest. RSS says nothing about the server's memory there
 # (ASan holds freed blocks in its quarantine and adds shadow memory): memory bounds are checked

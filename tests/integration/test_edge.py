@@ -20,19 +20,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import srs_testlib as T  # noqa: E402
 from srs_rtmp_pyclient import RtmpClient, RtmpError  # noqa: E402
 
-ORIGIN = T.CONF_BASE + """
-http_api {{ enabled on; listen 127.0.0.1:{api}; }}
-vhost __defaultVhost__ {{ }}
-"""
-
-EDGE = T.CONF_BASE + """
-http_api {{ enabled on; listen 127.0.0.1:{api}; }}
-http_server {{ enabled on; listen 127.0.0.1:{http}; dir {dir}/html; }}
-vhost __defaultVhost__ {{
-    cluster {{ mode remote; origin ORIGINS; }}
+EDGE_VHOST = """
     http_remux {{ enabled on; mount [vhost]/[app]/[stream].flv; }}
     hls {{ enabled on; hls_fragment 1; hls_window 4; hls_path {dir}/html; }}
-}}
 """
 
 CLUSTER_ORIGIN = T.CONF_BASE + """
@@ -54,7 +44,7 @@ def play_clients(srs):
 
 def edge_of(origins):
     """An edge (not started) pulling from origins, a list of "host:port"."""
-    return T.SrsProcess(EDGE.replace("ORIGINS", " ".join(origins)), name="edge")
+    return T.SrsProcess(T.edge_conf(origins, EDGE_VHOST), name="edge")
 
 
 class Player(threading.Thread):
@@ -159,7 +149,7 @@ class EdgeTest(unittest.TestCase):
         return p
 
     def test_play_identical_one_upstream_idle_close(self):
-        origin = self.start(T.SrsProcess(ORIGIN, name="origin"))
+        origin = self.start(T.SrsProcess(T.ORIGIN_CONF, name="origin"))
         edge = self.start(edge_of(["127.0.0.1:%d" % origin.rtmp]))
         self.publish(origin, "s")
         server_id = api(origin.api, "/api/v1/versions")["server"]
@@ -219,8 +209,8 @@ class EdgeTest(unittest.TestCase):
         self.assertIn("no player left", edge.log())
 
     def test_failover(self):
-        o1 = self.start(T.SrsProcess(ORIGIN, name="o1"))
-        o2 = self.start(T.SrsProcess(ORIGIN, name="o2"))
+        o1 = self.start(T.SrsProcess(T.ORIGIN_CONF, name="o1"))
+        o2 = self.start(T.SrsProcess(T.ORIGIN_CONF, name="o2"))
         dead = T.free_port()
         edge = self.start(edge_of(["127.0.0.1:%d" % dead, "127.0.0.1:%d" % o1.rtmp, "127.0.0.1:%d" % o2.rtmp]))
         self.publish(o1, "f")
@@ -278,7 +268,7 @@ class EdgeTest(unittest.TestCase):
         self.assertNotEqual(0, api(o2.api, "/api/v1/clusters?vhost=__defaultVhost__&app=live&stream=c")["code"])
 
     def test_publish_on_edge_reaches_origin(self):
-        origin = self.start(T.SrsProcess(ORIGIN, name="origin"))
+        origin = self.start(T.SrsProcess(T.ORIGIN_CONF, name="origin"))
         # The first origin is dead: the push moves on to the live one.
         edge = self.start(edge_of(["127.0.0.1:%d" % T.free_port(), "127.0.0.1:%d" % origin.rtmp]))
         self.publish(edge, "up")
@@ -301,7 +291,7 @@ class EdgeTest(unittest.TestCase):
     @unittest.skipUnless(T.have("curl") and T.have("ffprobe"), "needs curl and ffprobe")
     def test_http_flv_first_player(self):
         # An HTTP-FLV player alone starts the pull (the stream is not mounted at the edge yet).
-        origin = self.start(T.SrsProcess(ORIGIN, name="origin"))
+        origin = self.start(T.SrsProcess(T.ORIGIN_CONF, name="origin"))
         edge = self.start(edge_of(["127.0.0.1:%d" % origin.rtmp]))
         self.publish(origin, "h")
         out = os.path.join(edge.dir, "h.flv")
@@ -313,10 +303,10 @@ class EdgeTest(unittest.TestCase):
     def test_token_traverse(self):
         # The origin takes only clients of pages at example.com; the edge has no rule of its own
         # and asks the origin with each client's connect.
-        origin = self.start(T.SrsProcess(ORIGIN.replace("vhost __defaultVhost__ {{ }}",
-                                                        "vhost __defaultVhost__ {{ refer {{ enabled on; "
-                                                        "all example.com; }} }}"), name="origin"))
-        edge = T.SrsProcess(EDGE.replace("ORIGINS", "127.0.0.1:%d" % origin.rtmp)
+        origin = self.start(T.SrsProcess(T.ORIGIN_CONF.replace("vhost __defaultVhost__ {{ }}",
+                                                               "vhost __defaultVhost__ {{ refer {{ enabled on; "
+                                                               "all example.com; }} }}"), name="origin"))
+        edge = T.SrsProcess(T.edge_conf(["127.0.0.1:%d" % origin.rtmp], EDGE_VHOST)
                             .replace("mode remote;", "mode remote; token_traverse on;"), name="edge")
         self.start(edge)
 

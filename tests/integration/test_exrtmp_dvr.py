@@ -25,17 +25,15 @@ way, the sample entry being mp4a with an esds objectTypeIndication 0x6B.
 """
 
 import hashlib
-import json
 import os
-import shutil
 import struct
 import subprocess
-import tempfile
-import unittest
 
+import srs_exrtmp
 import srs_testlib
+from srs_exrtmp import AAC, FPS, SOURCE_SECONDS, decode, framemd5_packets, probe_json, video_packets
 from srs_rtmp_pyclient import RtmpClient
-from srs_testlib import ROOT, SrsProcess, have, wait_for
+from srs_testlib import wait_for
 
 CONFIG = srs_testlib.CONF_BASE + """
 vhost __defaultVhost__ {{
@@ -43,52 +41,13 @@ vhost __defaultVhost__ {{
 }}
 """
 
-FPS = 25
-SOURCE_SECONDS = 4
 PUBLISH_SECONDS = 6
 
 
-def bench_binary():
-    d = os.environ.get("SRS_BUILD_DIR") or os.path.join(ROOT, "build")
-    path = os.path.join(d, "srs_bench")
-    if not os.path.exists(path):
-        raise AssertionError("srs_bench not built: %s" % path)
-    return path
-
-
-def make_mp4(path, video_args, audio_args, rate=48000):
-    # Small and fast: 320x240, 4 s, the fastest presets (the CI machine has 2 cores).
-    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=%d" % FPS,
-                    "-f", "lavfi", "-i", "sine=sample_rate=%d" % rate, "-t", str(SOURCE_SECONDS), *video_args,
-                    "-g", str(FPS), *audio_args, path], check=True, timeout=120, capture_output=True)
-
-
 def probe_streams(path):
-    r = subprocess.run(["ffprobe", "-v", "error", "-of", "json", "-show_entries",
-                        "stream=codec_type,codec_name,codec_tag_string,profile,width,height,sample_rate,channels",
-                        path], capture_output=True, text=True, timeout=60)
-    if r.returncode != 0:
-        raise AssertionError("ffprobe %s: %s" % (path, r.stderr[-2000:]))
-    return {s["codec_type"]: s for s in json.loads(r.stdout)["streams"]}
-
-
-def packets(path):
-    """{codec_type: [(size, md5), ...]} from ffmpeg's framemd5 of a stream copy, in file order."""
-    types = {i: s["codec_type"] for i, s in enumerate(json.loads(subprocess.run(
-        ["ffprobe", "-v", "error", "-of", "json", "-show_entries", "stream=index,codec_type", path],
-        capture_output=True, text=True, timeout=60, check=True).stdout)["streams"])}
-    r = subprocess.run(["ffmpeg", "-v", "error", "-i", path, "-map", "0", "-c", "copy", "-f", "framemd5", "-"],
-                       capture_output=True, text=True, timeout=120)
-    if r.returncode != 0:
-        raise AssertionError("framemd5 %s: %s" % (path, r.stderr[-2000:]))
-    out = {}
-    for line in r.stdout.splitlines():
-        if line.startswith("#") or not line.strip():
-            continue
-        # stream_index, dts, pts, duration, size, hash
-        f = [x.strip() for x in line.split(",")]
-        out.setdefault(types[int(f[0])], []).append((int(f[4]), f[5]))
-    return out
+    d = probe_json(path, "-show_entries",
+                   "stream=codec_type,codec_name,codec_tag_string,profile,width,height,sample_rate,channels")
+    return {s["codec_type"]: s for s in d["streams"]}
 
 
 def boxes(data, start=0, end=None):
@@ -196,62 +155,27 @@ def sample_entries(path):
 
 def composition_offsets(path):
     """pts - dts in ms of each video packet, in decode order."""
-    r = subprocess.run(["ffprobe", "-v", "error", "-of", "json", "-select_streams", "v:0", "-show_entries",
-                        "packet=pts_time,dts_time", path], capture_output=True, text=True, timeout=60, check=True)
-    return [round((float(p["pts_time"]) - float(p["dts_time"])) * 1000) for p in json.loads(r.stdout)["packets"]]
+    return [cts for _, cts in video_packets(path)]
 
 
-class ExRtmpDvrTest(unittest.TestCase):
+class ExRtmpDvrTest(srs_exrtmp.ExRtmpTestCase):
+    CONFIG = CONFIG
+
     @classmethod
-    def setUpClass(cls):
-        for tool in ("ffmpeg", "ffprobe"):
-            if not have(tool):
-                raise unittest.SkipTest("%s not installed" % tool)
-        cls.tmp = tempfile.mkdtemp(prefix="srs-exrtmp-dvr-")
-        cls.samples = {}
+    def make_samples(cls):
+        # The fastest presets (the CI machine has 2 cores).
         opus = ["-c:a", "libopus", "-b:a", "32k"]
-        for name, video, audio in (
-                ("hevc", ["-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "log-level=none:bframes=2"],
-                 ["-c:a", "aac", "-b:a", "32k"]),
-                ("av1", ["-c:v", "libsvtav1", "-preset", "12"], opus),
-                ("vp9", ["-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8"], opus)):
-            path = os.path.join(cls.tmp, name + ".mp4")
-            make_mp4(path, video, audio)
-            cls.samples[name] = path
+        cls.sample("hevc", ["-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "log-level=none:bframes=2"],
+                   AAC + ["-b:a", "32k"])
+        cls.sample("av1", ["-c:v", "libsvtav1", "-preset", "12"], opus)
+        cls.sample("vp9", ["-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8"], opus)
         # MP3 comes as legacy FLV tags (SoundFormat 2): an FLV that the tool publishes as it is.
-        path = os.path.join(cls.tmp, "mp3.flv")
-        make_mp4(path, ["-c:v", "libx264", "-preset", "ultrafast", "-bf", "2"], ["-c:a", "libmp3lame", "-b:a", "64k"],
-                 44100)
-        cls.samples["mp3"] = path
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.tmp, ignore_errors=True)
-
-    def setUp(self):
-        self.srs = SrsProcess(CONFIG)
-        self.srs.start()
-        self.bench = None
-
-    def tearDown(self):
-        if self.bench is not None:
-            srs_testlib.stop_process(self.bench)
-            self.bench.stdout.close()
-            self.bench.stderr.close()
-        self.srs.stop()
-        self.srs.assert_no_sanitizer_report()
-        self.srs.cleanup()
+        cls.sample("mp3", ["-c:v", "libx264", "-preset", "ultrafast", "-bf", "2"],
+                   ["-c:a", "libmp3lame", "-b:a", "64k"], 44100, ext="flv")
 
     def record(self, stream, mp4):
         """Publishes mp4 for PUBLISH_SECONDS and returns the DVR file of the session."""
-        url = "rtmp://127.0.0.1:%d/live/%s" % (self.srs.rtmp, stream)
-        self.bench = subprocess.Popen([bench_binary(), "-t", "rtmp-publish", "-u", url, "-i", mp4,
-                                       "-d", str(PUBLISH_SECONDS), "-n", "0"],
-                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        self.srs.wait_publishing(stream, proc=self.bench)
-        out, err = self.bench.communicate(timeout=PUBLISH_SECONDS + 30)
-        self.assertEqual(0, self.bench.returncode, (out + err).decode(errors="replace")[-2000:])
-        self.bench = None
+        self.finish_publish(self.publish_sample(self.srs, stream, mp4, PUBLISH_SECONDS), PUBLISH_SECONDS)
         dvr = os.path.join(self.srs.dir, "dvr", "live", stream + ".mp4")
         self.assertTrue(wait_for(lambda: os.path.exists(dvr), 10), self.srs.log()[-3000:])
         return dvr
@@ -294,8 +218,8 @@ class ExRtmpDvrTest(unittest.TestCase):
                 self.assertEqual(w[1:3], g[1:3], "%s %s sample entry" % (name, handler))
                 self.assertEqual(w[3].hex(), g[3].hex(), "%s %s %s" % (name, handler, w[2]))
 
-        src_packets = packets(src)
-        dvr_packets = packets(dvr)
+        src_packets = framemd5_packets(src)
+        dvr_packets = framemd5_packets(dvr)
         for kind in ("video", "audio"):
             s = src_packets[kind]
             d = dvr_packets.get(kind, [])
@@ -319,9 +243,7 @@ class ExRtmpDvrTest(unittest.TestCase):
             self.assertTrue(any(src_cts), "the HEVC source has B-frames")
 
         # And it plays: every packet decodes without a word from ffmpeg.
-        r = subprocess.run(["ffmpeg", "-v", "error", "-i", dvr, "-f", "null", "-"], capture_output=True, text=True,
-                           timeout=120)
-        self.assertEqual((0, ""), (r.returncode, r.stderr.strip()), "%s: ffmpeg decoding the DVR file" % name)
+        self.assertEqual((0, ""), decode(dvr), "%s: ffmpeg decoding the DVR file" % name)
         return got_entries
 
     def test_hevc_aac(self):
@@ -339,7 +261,6 @@ class ExRtmpDvrTest(unittest.TestCase):
         entries = self.check("mp3", "h264", "mp3", "Main", None, ("avc1", "mp4a"), "44100")
         self.assertEqual(((16, 44100 << 16, 0x6B), "esds", b""), entries["soun"][1:])
 
-
     def test_ac3_eac3_enhanced_audio(self):
         for codec, fourcc, channels in (("ac3", b"ac-3", 1), ("eac3", b"ec-3", 2)):
             raw = os.path.join(self.tmp, "x." + codec)
@@ -347,11 +268,10 @@ class ExRtmpDvrTest(unittest.TestCase):
             subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "sine=sample_rate=48000", "-t", "2",
                             "-ac", str(channels), "-c:a", codec, "-b:a", "96k", raw], check=True, timeout=60)
             subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", raw, "-c", "copy", ref], check=True, timeout=60)
-            r = subprocess.run(["ffprobe", "-v", "error", "-of", "json", "-show_entries", "packet=pos,size", raw],
-                               capture_output=True, text=True, timeout=60, check=True)
             with open(raw, "rb") as f:
                 data = f.read()
-            frames = [data[int(p["pos"]):int(p["pos"]) + int(p["size"])] for p in json.loads(r.stdout)["packets"]]
+            frames = [data[int(p["pos"]):int(p["pos"]) + int(p["size"])]
+                      for p in probe_json(raw, "-show_entries", "packet=pos,size")["packets"]]
             self.assertGreater(len(frames), 50)
 
             stream = "dolby_" + codec
@@ -375,10 +295,8 @@ class ExRtmpDvrTest(unittest.TestCase):
             self.assertEqual(sample_entries(ref)["soun"], sample_entries(dvr)["soun"], codec)
             # Every frame, in order, nothing else.
             want = [(len(f), hashlib.md5(f).hexdigest()) for f in frames]
-            self.assertEqual(want, packets(dvr)["audio"], codec)
-            r = subprocess.run(["ffmpeg", "-v", "error", "-i", dvr, "-f", "null", "-"], capture_output=True,
-                               text=True, timeout=60)
-            self.assertEqual((0, ""), (r.returncode, r.stderr.strip()), codec)
+            self.assertEqual(want, framemd5_packets(dvr)["audio"], codec)
+            self.assertEqual((0, ""), decode(dvr, timeout=60), codec)
 
 
 if __name__ == "__main__":

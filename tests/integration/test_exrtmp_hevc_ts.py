@@ -8,18 +8,13 @@ VPS, SPS and PPS before an IRAP slice (the TS is parsed here), `ffmpeg -c copy -
 its packets and ffmpeg decodes it without a single error; ffmpeg decodes the HTTP-TS stream too."""
 
 import os
-import shutil
-import subprocess
-import tempfile
 import time
-import unittest
-import urllib.error
-import urllib.parse
 import urllib.request
 
+import srs_exrtmp
 import srs_testlib
-from srs_testlib import SrsProcess, have, wait_for
-from test_exrtmp_publish import FPS, bench_binary, make_mp4, probe_json
+from srs_exrtmp import FPS, HEVC, HEVC_AAC, decode, framemd5_packets, hls_segments, http_get, stream_summary
+from srs_testlib import wait_for
 
 CONFIG = srs_testlib.CONF_BASE + """
 http_api {{ enabled on; listen 127.0.0.1:{api}; }}
@@ -87,58 +82,19 @@ def hevc_nal_types(annexb):
         i += 3
 
 
-class HevcTsTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        for tool in ("ffmpeg", "ffprobe"):
-            if not have(tool):
-                raise unittest.SkipTest("%s not installed" % tool)
-        cls.tmp = tempfile.mkdtemp(prefix="srs-hevc-ts-")
-        cls.hevc = os.path.join(cls.tmp, "hevc_aac.mp4")
-        make_mp4(cls.hevc, ["-c:v", "libx265", "-x265-params", "log-level=none"])
+class HevcTsTest(srs_exrtmp.ExRtmpTestCase):
+    CONFIG = CONFIG
 
     @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.tmp, ignore_errors=True)
+    def make_samples(cls):
+        cls.sample("hevc", HEVC)
 
     def setUp(self):
-        self.srs = SrsProcess(CONFIG)
-        self.srs.start()
-        url = "rtmp://127.0.0.1:%d/live/hevc" % self.srs.rtmp
-        self.bench = subprocess.Popen([bench_binary(), "-t", "rtmp-publish", "-u", url, "-i", self.hevc,
-                                       "-d", str(PUBLISH_SECONDS), "-n", "0"],
-                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        self.srs.wait_publishing("hevc", proc=self.bench)
-
-    def tearDown(self):
-        srs_testlib.stop_process(self.bench)
-        self.bench.stdout.close()
-        self.bench.stderr.close()
-        self.srs.stop()
-        self.srs.assert_no_sanitizer_report()
-        self.srs.cleanup()
-
-    def get(self, path):
-        with urllib.request.urlopen("http://127.0.0.1:%d%s" % (self.srs.http, path), timeout=5) as r:
-            return r.read()
+        super().setUp()
+        self.publish_sample(self.srs, "hevc", self.samples["hevc"], PUBLISH_SECONDS)
 
     def segments(self):
-        path = "/live/hevc.m3u8"
-        try:
-            text = self.get(path).decode()
-        except urllib.error.HTTPError:
-            return []
-        uris = [urllib.parse.urljoin(path, x) for x in text.splitlines() if x and not x.startswith("#")]
-        if len(uris) == 1 and ".m3u8" in uris[0]:
-            path = uris[0]
-            text = self.get(path).decode()
-            uris = [urllib.parse.urljoin(path, x) for x in text.splitlines() if x and not x.startswith("#")]
-        return uris
-
-    def assert_hevc_aac(self, url_or_path, what):
-        d = probe_json(url_or_path, "-show_entries", "stream=codec_name,profile,width,height")
-        got = sorted((s["codec_name"], s.get("profile"), s.get("width"), s.get("height")) for s in d["streams"])
-        self.assertEqual([("aac", "LC", None, None), ("hevc", "Main", 320, 240)], got, what)
+        return hls_segments(self.srs.http, "/live/hevc.m3u8")
 
     def test_hls_segments_start_with_parameter_sets(self):
         # Segments 1 and 2 (2 s, cut at a keyframe; the source has one every second): they start
@@ -150,7 +106,7 @@ class HevcTsTest(unittest.TestCase):
         for n, uri in enumerate(uris[1:3], 1):
             seg = os.path.join(self.srs.dir, "seg%d.ts" % n)
             with open(seg, "wb") as f:
-                f.write(self.get(uri))
+                f.write(http_get(self.srs.http, uri))
             with open(seg, "rb") as f:
                 streams, pes = ts_streams_and_video_pes(f.read())
             self.assertIn(HEVC_STREAM_TYPE, streams.values(), "segment %s: %r" % (uri, streams))
@@ -162,24 +118,17 @@ class HevcTsTest(unittest.TestCase):
             self.assertTrue(vcl and 16 <= vcl[0] <= 21, "segment %s starts with NAL types %r" % (uri, types))
             before = types[:types.index(vcl[0])]
             self.assertTrue({VPS, SPS, PPS} <= set(before), "segment %s starts with NAL types %r" % (uri, types))
-            self.assert_hevc_aac(seg, "segment %s alone" % uri)
+            self.assertEqual(HEVC_AAC, stream_summary(seg), "segment %s alone" % uri)
             # The segment read alone: every packet copied, every frame decoded, not one error.
-            r = subprocess.run(["ffmpeg", "-v", "error", "-i", seg, "-map", "0:v", "-c", "copy", "-f", "framemd5",
-                                "-"], capture_output=True, text=True, timeout=60)
-            self.assertEqual(0, r.returncode, r.stderr[-2000:])
-            packets = [x for x in r.stdout.splitlines() if x and not x.startswith("#")]
+            packets = framemd5_packets(seg).get("video", [])
             self.assertGreaterEqual(len(packets), FPS // 2, "segment %s: %d video packets" % (uri, len(packets)))
-            r = subprocess.run(["ffmpeg", "-v", "error", "-i", seg, "-f", "null", "-"], capture_output=True, text=True,
-                               timeout=60)
-            self.assertEqual((0, ""), (r.returncode, r.stderr.strip()), "ffmpeg decoding segment %s alone" % uri)
+            self.assertEqual((0, ""), decode(seg, timeout=60), "ffmpeg decoding segment %s alone" % uri)
 
     def test_http_ts_mount(self):
         url = "http://127.0.0.1:%d/ts/live/hevc.ts" % self.srs.http
-        self.assert_hevc_aac(url, "HTTP-TS")
+        self.assertEqual(HEVC_AAC, stream_summary(url), "HTTP-TS")
         # Two seconds of the live stream, from where the player joined, decode without an error.
-        r = subprocess.run(["ffmpeg", "-v", "error", "-i", url, "-t", "2", "-f", "null", "-"], capture_output=True,
-                           text=True, timeout=60)
-        self.assertEqual((0, ""), (r.returncode, r.stderr.strip()), "ffmpeg decoding HTTP-TS")
+        self.assertEqual((0, ""), decode(url, "-t", "2", timeout=60), "ffmpeg decoding HTTP-TS")
         # And the video PES of what a player reads starts with the parameter sets and an IRAP.
         data = b""
         with urllib.request.urlopen(url, timeout=5) as r:

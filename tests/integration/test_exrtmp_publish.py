@@ -14,21 +14,17 @@ HEVC in the HLS/HTTP-TS segments is in test_exrtmp_hevc_ts.py, forward and edge 
 test_exrtmp_cluster.py. AV1, VP9 and Opus in HLS/DVR MP4 are checked where those outputs are
 (doc/enhanced-rtmp.md)."""
 
-import json
 import os
-import shutil
 import socket
 import subprocess
-import tempfile
 import threading
 import time
-import unittest
-import urllib.parse
-import urllib.request
 
+import srs_exrtmp
 import srs_testlib
+from srs_exrtmp import FPS, HEVC, SOURCE_SECONDS, decode, hls_playlist, http_get, probe_json, video_packets
 from srs_rtmp_pyclient import AUDIO, VIDEO, RtmpClient
-from srs_testlib import ROOT, SrsProcess, have, wait_for
+from srs_testlib import wait_for
 
 CONFIG = srs_testlib.CONF_BASE + """
 http_api {{ enabled on; listen 127.0.0.1:{api}; }}
@@ -40,38 +36,7 @@ vhost __defaultVhost__ {{
 }}
 """
 
-FPS = 25
-SOURCE_SECONDS = 4
 PUBLISH_SECONDS = 8
-
-
-def bench_binary():
-    d = os.environ.get("SRS_BUILD_DIR") or os.path.join(ROOT, "build")
-    path = os.path.join(d, "srs_bench")
-    if not os.path.exists(path):
-        raise AssertionError("srs_bench not built: %s" % path)
-    return path
-
-
-def make_mp4(path, video_args):
-    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=%d" % FPS,
-                    "-f", "lavfi", "-i", "sine=sample_rate=48000", "-t", str(SOURCE_SECONDS), *video_args,
-                    "-g", str(FPS), "-c:a", "aac", path], check=True, timeout=120)
-
-
-def probe_json(url, *args):
-    r = subprocess.run(["ffprobe", "-v", "error", "-of", "json", *args, url], capture_output=True, text=True,
-                       timeout=60)
-    if r.returncode != 0:
-        raise AssertionError("ffprobe %s: %s" % (url, r.stderr[-2000:]))
-    return json.loads(r.stdout)
-
-
-def video_packets(path):
-    """(size, pts - dts in ms) of each video packet, in decode order."""
-    d = probe_json(path, "-select_streams", "v:0", "-show_entries", "packet=size,pts_time,dts_time")
-    return [(int(p["size"]), round((float(p["pts_time"]) - float(p["dts_time"])) * 1000))
-            for p in d.get("packets", [])]
 
 
 def play_collect(port, stream, seconds, fourccs=None):
@@ -121,67 +86,30 @@ def video_tracks(payload):
     return mt, tracks
 
 
-class ExRtmpPublishTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        for tool in ("ffmpeg", "ffprobe"):
-            if not have(tool):
-                raise unittest.SkipTest("%s not installed" % tool)
-        cls.tmp = tempfile.mkdtemp(prefix="srs-exrtmp-")
-        cls.hevc = os.path.join(cls.tmp, "hevc_aac.mp4")
-        make_mp4(cls.hevc, ["-c:v", "libx265", "-x265-params", "log-level=none"])
-        cls.h264 = os.path.join(cls.tmp, "h264_aac.mp4")
-        make_mp4(cls.h264, ["-c:v", "libx264", "-bf", "2"])
+class ExRtmpPublishTest(srs_exrtmp.ExRtmpTestCase):
+    CONFIG = CONFIG
 
     @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.tmp, ignore_errors=True)
+    def make_samples(cls):
+        cls.sample("hevc", HEVC)
+        cls.sample("h264", ["-c:v", "libx264", "-bf", "2"])
 
-    def setUp(self):
-        self.srs = SrsProcess(CONFIG)
-        self.srs.start()
-        self.bench = None
-
-    def tearDown(self):
-        if self.bench is not None:
-            srs_testlib.stop_process(self.bench)
-            self.bench.stdout.close()
-        self.srs.stop()
-        self.srs.assert_no_sanitizer_report()
-        self.srs.cleanup()
-
-    def publish(self, stream, mp4, seconds, extra=()):
-        url = "rtmp://127.0.0.1:%d/live/%s" % (self.srs.rtmp, stream)
-        self.bench = subprocess.Popen([bench_binary(), "-t", "rtmp-publish", "-u", url, "-i", mp4,
-                                       "-d", str(seconds), "-n", "0", *extra],
-                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        self.srs.wait_publishing(stream, proc=self.bench)
-
-    def finish_publish(self, seconds):
-        out, err = self.bench.communicate(timeout=seconds + 30)
-        self.assertEqual(0, self.bench.returncode, (out + err).decode(errors="replace")[-2000:])
-        self.bench = None
+    def publish(self, stream, name, seconds, extra=()):
+        return self.publish_sample(self.srs, stream, self.samples[name], seconds, extra)
 
     def test_hevc_aac_to_hls_dvr_and_api(self):
-        self.publish("hevc", self.hevc, PUBLISH_SECONDS)
-
-        def api_video():
-            with urllib.request.urlopen("http://127.0.0.1:%d/api/v1/streams/" % self.srs.api, timeout=5) as r:
-                streams = json.loads(r.read())["streams"]
-            s = [x for x in streams if x["name"] == "hevc"]
-            return s[0].get("video") if s else None
-        self.assertTrue(wait_for(lambda: (api_video() or {}).get("codec") == "HEVC", 10), api_video())
-        video = api_video()
+        bench = self.publish("hevc", "hevc", PUBLISH_SECONDS)
+        video = self.wait_api_video(self.srs, "hevc", "codec", "HEVC")
         self.assertEqual(("Main", 320, 240), (video["profile"], video["width"], video["height"]), video)
 
-        self.finish_publish(PUBLISH_SECONDS)
+        self.finish_publish(bench, PUBLISH_SECONDS)
         dvr = os.path.join(self.srs.dir, "dvr", "live", "hevc.mp4")
         self.assertTrue(wait_for(lambda: os.path.exists(dvr), 10), self.srs.log()[-3000:])
 
         # The DVR's HEVC packets are the source's, in order, loop after loop, with their
         # composition times: a tag the server misread (a wrong header length, a lost cts, a
         # dropped frame) breaks the sequence.
-        src = video_packets(self.hevc)
+        src = video_packets(self.samples["hevc"])
         self.assertEqual(FPS * SOURCE_SECONDS, len(src))
         self.assertTrue(any(cts != 0 for _, cts in src), "the source has B-frames")
         got = video_packets(dvr)
@@ -199,22 +127,12 @@ class ExRtmpPublishTest(unittest.TestCase):
         # HLS over HTTP, as a player reads it from the first segment: HEVC 320x240 and AAC, every
         # frame decodes. The playlist is live (no ENDLIST: ffmpeg would wait for more), so its
         # segments are fetched as a player does and read back to back.
-        host = "http://127.0.0.1:%d" % self.srs.http
-
-        def uris(path):
-            with urllib.request.urlopen(urllib.parse.urljoin(host, path), timeout=5) as r:
-                text = r.read().decode()
-            return text, [urllib.parse.urljoin(path, x) for x in text.splitlines() if x and not x.startswith("#")]
-        playlist, segments = uris("/live/hevc.m3u8")
-        # The server answers with a variant playlist that names the session's media playlist.
-        if len(segments) == 1 and ".m3u8" in segments[0]:
-            playlist, segments = uris(segments[0])
+        playlist, segments = hls_playlist(self.srs.http, "/live/hevc.m3u8")
         self.assertGreaterEqual(len(segments), PUBLISH_SECONDS // 2, playlist)
         ts = os.path.join(self.srs.dir, "hls.ts")
         with open(ts, "wb") as f:
             for seg in segments:
-                with urllib.request.urlopen(urllib.parse.urljoin(host, seg), timeout=5) as r:
-                    f.write(r.read())
+                f.write(http_get(self.srs.http, seg))
         d = probe_json(ts, "-count_packets", "-show_entries", "stream=codec_name,width,height,nb_read_packets")
         codecs = {s["codec_name"]: s for s in d["streams"]}
         self.assertEqual({"hevc", "aac"}, set(codecs), d)
@@ -223,10 +141,7 @@ class ExRtmpPublishTest(unittest.TestCase):
         listed = sum(float(x.split(":")[1].rstrip(",")) for x in playlist.splitlines() if x.startswith("#EXTINF:"))
         self.assertGreaterEqual(listed, PUBLISH_SECONDS - 3, playlist)
         self.assertGreaterEqual(int(codecs["hevc"]["nb_read_packets"]), 0.9 * listed * FPS, (d, playlist))
-        r = subprocess.run(["ffmpeg", "-v", "error", "-i", ts, "-f", "null", "-"], capture_output=True, text=True,
-                           timeout=120)
-        self.assertEqual(0, r.returncode, r.stderr[-2000:])
-        self.assertEqual("", r.stderr.strip(), "ffmpeg decoding the HLS stream")
+        self.assertEqual((0, ""), decode(ts), "ffmpeg decoding the HLS stream")
 
     def play_all(self, stream, seconds, lists):
         """Plays stream with one client per fourCcList of lists (None: a legacy player) at once."""
@@ -248,7 +163,7 @@ class ExRtmpPublishTest(unittest.TestCase):
         # the audio legacy AAC. The rule (doc/enhanced-rtmp.md): a legacy player and one that lists
         # hvc1 get the messages as published; one that lists other codecs only gets no video and
         # still its legacy AAC.
-        self.publish("mt", self.hevc, PUBLISH_SECONDS, ["--tracks", "2"])
+        bench = self.publish("mt", "hevc", PUBLISH_SECONDS, ["--tracks", "2"])
         legacy, hevc, other = self.play_all("mt", 3, [None, ["hvc1", "mp4a"], ["av01", "vp09"]])
         for name, got in (("legacy", legacy), ("hvc1", hevc)):
             videos = [p for t, p in got if t == VIDEO]
@@ -260,7 +175,7 @@ class ExRtmpPublishTest(unittest.TestCase):
             self.assertTrue(all(a[0] >> 4 == 10 for a in audios), name)
         self.assertEqual([], [p[:8] for t, p in other if t == VIDEO], "a player of av01/vp09 got hvc1 video")
         self.assertGreater(len([p for t, p in other if t == AUDIO]), 0, "a player of av01/vp09 lost its AAC")
-        self.finish_publish(PUBLISH_SECONDS)
+        self.finish_publish(bench, PUBLISH_SECONDS)
         self.assertIn("messages left out and 0 rewritten for the player's fourCcList", self.srs.log())
 
     def test_multitrack_many_codecs_rewritten_per_player(self):
@@ -307,24 +222,15 @@ class ExRtmpPublishTest(unittest.TestCase):
     def test_vp9_size_in_api(self):
         # vpcC has no picture size: the server reads it from the first keyframe's uncompressed
         # header (VP9 6.2), so the API shows it as for HEVC and AV1.
-        vp9 = os.path.join(self.tmp, "vp9_aac.mp4")
-        if not os.path.exists(vp9):
-            make_mp4(vp9, ["-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-s", "318x178"])
-        self.publish("vp9", vp9, 4)
-
-        def api_video():
-            with urllib.request.urlopen("http://127.0.0.1:%d/api/v1/streams/" % self.srs.api, timeout=5) as r:
-                streams = json.loads(r.read())["streams"]
-            s = [x for x in streams if x["name"] == "vp9"]
-            return s[0].get("video") if s else None
-        self.assertTrue(wait_for(lambda: (api_video() or {}).get("width") == 318, 10), api_video())
-        video = api_video()
+        self.sample("vp9", ["-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-s", "318x178"])
+        bench = self.publish("vp9", "vp9", 4)
+        video = self.wait_api_video(self.srs, "vp9", "width", 318)
         self.assertEqual(("VP9", "Profile0", 318, 178), (video["codec"], video["profile"], video["width"],
                                                          video["height"]), video)
-        self.finish_publish(4)
+        self.finish_publish(bench, 4)
 
     def test_h264_aac_from_mp4_plays_over_http_flv_in_real_time(self):
-        self.publish("h264", self.h264, PUBLISH_SECONDS + 4)
+        self.publish("h264", "h264", PUBLISH_SECONDS + 4)
         url = "http://127.0.0.1:%d/live/h264.flv" % self.srs.http
         # ffprobe prints each packet as it reads it: its arrival time against its timestamp is
         # what a viewer sees.
