@@ -1,8 +1,9 @@
 // MP4 (ISO/IEC 14496-12 ISO base media file format, progressive, non-fragmented) for H.264
 // (ISO/IEC 14496-15 avc1/avcC), H.265 (14496-15 hvc1/hvcC), AV1 (AV1-ISOBMFF av01/av1C), VP9
 // (VP-ISOBMFF vp09/vpcC), AAC and MP3 (ISO/IEC 14496-14 mp4a/esds), Opus (Opus-ISOBMFF
-// Opus/dOps), AC-3 and E-AC-3 (ETSI TS 102 366 annex F ac-3/dac3, ec-3/dec3): the DVR's .mp4 files. The sample entries
-// (srs_mp4_stsd) are shared with the fragmented muxer. The samples go into one mdat as they arrive; the moov, which
+// Opus/dOps), AC-3 and E-AC-3 (ETSI TS 102 366 annex F ac-3/dac3, ec-3/dec3): the DVR's .mp4 files. The track set-up
+// (srs_mp4_track_set_video/_audio, srs_mp4_video_sample) and the sample entries (srs_mp4_stsd) are
+// shared with the fragmented muxer. The samples go into one mdat as they arrive; the moov, which
 // indexes them, is written at the end, when every sample's size, time and offset are known. No sockets: it writes
 // through an ISrsSeekWriter (a file, or memory in tests).
 #pragma once
