@@ -228,38 +228,48 @@ std::string srs_fmp4_mdat_header(uint64_t payload) {
     return b.str();
 }
 
-bool srs_fmp4_track_setup(const SrsFormat& format, SrsMp4TrackKind kind, SrsMp4Track* t, uint32_t* frame_samples) {
+srs_error_t srs_fmp4_track_setup(const SrsFormat& format, SrsMp4TrackKind kind, SrsMp4Track* t, uint32_t* frame_samples,
+                                 bool* ready) {
+    srs_error_t err = srs_success;
     *frame_samples = 0;
+    *ready = false;
     t->kind = kind;
     if (kind == SrsMp4TrackKind::Video) {
-        const SrsVideoCodecConfig& c = format.vcodec();
-        if (c.id != SrsVideoCodecIdAVC && c.id != SrsVideoCodecIdHEVC) {
-            return false;
+        if (!srs_mp4_video_supported(format.vcodec().id)) {
+            return err;
         }
+        srs_mp4_track_set_video(format.vcodec(), t);
         t->id = 1;
         t->timescale = SRS_FMP4_VIDEO_TIMESCALE;
-        t->avcc = c.extra;
-        t->hevc = c.id == SrsVideoCodecIdHEVC;
-        t->width = c.width;
-        t->height = c.height;
-        return true;
+        *ready = true;
+        return err;
     }
-    const SrsAudioCodecConfig& c = format.acodec();
-    if (c.id != SrsAudioCodecIdAAC || c.sample_rate <= 0) {
-        return false;
+    if ((err = srs_mp4_track_set_audio(format, t, ready)) != srs_success || !*ready) {
+        return err;
+    }
+    if (t->sample_rate <= 0) {
+        *ready = false;
+        return err;
     }
     t->id = 2;
-    // Audio counts its own samples: a frame is a whole number of ticks.
-    t->timescale = (uint32_t)c.sample_rate;
-    t->asc = c.extra;
-    t->sample_rate = c.sample_rate;
-    t->channels = c.channels;
-    // 14496-3 4.5.1.1: an AAC-LC/Main raw_data_block is 1024 samples; HE-AAC's rate in the
-    // config may be the core's or the output's, so it is not snapped.
-    if (c.aac_object == SrsAacObjectTypeAacLC || c.aac_object == SrsAacObjectTypeAacMain) {
+    // Audio counts its own samples: a frame is a whole number of ticks (Opus: 48 kHz, its
+    // decoding rate, whatever the encoder's input was).
+    t->timescale = (uint32_t)t->sample_rate;
+    // The codecs whose frames have a fixed number of samples: 14496-3 4.5.1.1, an AAC-LC/Main
+    // raw_data_block is 1024 (HE-AAC's rate in the config may be the core's or the output's, so
+    // it is not snapped); an MPEG-1 layer III frame 1152 (11172-3 2.4.2.1); an AC-3 syncframe
+    // 1536 (ETSI TS 102 366 4.1; E-AC-3 frames may hold 1, 2, 3 or 6 blocks). Opus packets are
+    // 2.5 to 120 ms.
+    SrsAudioCodecId codec = srs_mp4_track_acodec(*t);
+    SrsAacObjectType aac = format.acodec().aac_object;
+    if (codec == SrsAudioCodecIdAAC && (aac == SrsAacObjectTypeAacLC || aac == SrsAacObjectTypeAacMain)) {
         *frame_samples = 1024;
+    } else if (codec == SrsAudioCodecIdMP3 && t->mp3_version == 1) {
+        *frame_samples = 1152;
+    } else if (codec == SrsAudioCodecIdAC3) {
+        *frame_samples = 1536;
     }
-    return true;
+    return err;
 }
 
 int64_t SrsFmp4Muxer::Track::end() const {
@@ -291,18 +301,18 @@ SrsFmp4Muxer::SrsFmp4Muxer() : format_(std::make_unique<SrsFormat>()) {
 SrsFmp4Muxer::~SrsFmp4Muxer() = default;
 
 bool SrsFmp4Muxer::ready(bool want_video, bool want_audio) const {
-    if (!video_.configured && !audio_.configured) {
+    if (!video_.described() && !audio_.described()) {
         return false;
     }
-    return (!want_video || video_.configured) && (!want_audio || audio_.configured);
+    return (!want_video || video_.described()) && (!want_audio || audio_.described());
 }
 
 std::string SrsFmp4Muxer::init_segment() const {
     std::vector<const SrsMp4Track*> tracks;
-    if (video_.configured) {
+    if (video_.described()) {
         tracks.push_back(&video_.mp4);
     }
-    if (audio_.configured) {
+    if (audio_.described()) {
         tracks.push_back(&audio_.mp4);
     }
     return srs_fmp4_ftyp() + srs_fmp4_moov(tracks);
@@ -321,15 +331,19 @@ srs_error_t SrsFmp4Muxer::write_video(int64_t timestamp, const char* data, int s
     if (f.is_sequence_header()) {
         SrsMp4Track t = video_.mp4;
         uint32_t frame_samples = 0;
-        if (!srs_fmp4_track_setup(*format_, SrsMp4TrackKind::Video, &t, &frame_samples)) {
+        bool ready = false;
+        if ((err = srs_fmp4_track_setup(*format_, SrsMp4TrackKind::Video, &t, &frame_samples, &ready)) != srs_success ||
+            !ready) {
             if (!warned_video_) {
-                srs_warn("fmp4: video codec %s not supported, video dropped",
-                         srs_video_codec_id2str(format_->vcodec().id));
+                srs_warn("fmp4: video codec %s not supported, video dropped: %s",
+                         srs_video_codec_id2str(format_->vcodec().id), srs_error_desc(err).c_str());
                 warned_video_ = true;
             }
-            return err;
+            srs_error_reset(err);
+            return srs_success;
         }
-        if (!video_.configured || t.avcc != video_.mp4.avcc || t.hevc != video_.mp4.hevc) {
+        // A repeated sequence header keeps the track (and the VP9 size its key frame gave).
+        if (!video_.configured || !srs_mp4_track_same_entry(t, video_.mp4)) {
             video_.mp4 = t;
             video_.frame_samples = frame_samples;
             video_.configured = true;
@@ -337,30 +351,33 @@ srs_error_t SrsFmp4Muxer::write_video(int64_t timestamp, const char* data, int s
         }
         return err;
     }
-    if (!video_.configured || f.samples.empty() ||
-        f.codec != (video_.mp4.hevc ? SrsVideoCodecIdHEVC : SrsVideoCodecIdAVC)) {
+    if (!video_.configured || f.codec != video_.mp4.vcodec) {
         return err;
     }
     bool key = f.keyframe || f.has_idr;
     if (wait_keyframe_ && !key) {
         return err;
     }
+    bool was_complete = video_.described();
+    uint32_t bytes = 0;
+    err = srs_mp4_video_sample(f, format_->vcodec().nalu_length_size, &video_.mp4, &prefixes_, &obus_, &iovs_, &bytes);
+    if (err != srs_success) {
+        srs_warn("fmp4: video frame dropped: %s", srs_error_desc(err).c_str());
+        srs_error_reset(err);
+        return srs_success;
+    }
+    // Nothing to carry, or a VP9 track that still waits for a key frame with its size.
+    if (bytes == 0 || !video_.described()) {
+        return err;
+    }
+    if (!was_complete) {
+        config_version_++;
+    }
     wait_keyframe_ = false;
 
-    // The NALUs, each prefixed with its length in the avcC's lengthSizeMinusOne + 1 bytes
-    // (14496-15 5.3.4.2): the input may be Annex B or use another length size.
-    int ls = format_->vcodec().nalu_length_size;
     size_t before = video_.data.size();
-    for (const SrsSample& n : f.samples) {
-        uint32_t len = (uint32_t)n.size;
-        if (ls < 4 && len >= (1u << (8 * ls))) {
-            video_.data.resize(before);
-            return srs_error_new(ERROR_KERNEL_MP4_MUX, "fmp4: NALU of %u bytes for a %d-byte length", len, ls);
-        }
-        for (int k = 0; k < ls; k++) {
-            video_.data.push_back((char)((len >> (8 * (ls - 1 - k))) & 0xff));
-        }
-        video_.data.append(n.data, n.size);
+    for (const iovec& v : iovs_) {
+        video_.data.append((const char*)v.iov_base, v.iov_len);
     }
     bool queued = false;
     if ((err = queue(&video_, f.dts, f.cts, key, &queued)) != srs_success || !queued) {
@@ -387,17 +404,25 @@ srs_error_t SrsFmp4Muxer::write_audio(int64_t timestamp, const char* data, int s
         return srs_success;
     }
     const SrsAudioFrame& f = format_->audio();
-    if (f.sequence_header) {
+    SrsAudioCodecId id = srs_mp4_audio_codec(f.codec);
+    if (id == SrsAudioCodecIdReserved) {
+        if (!warned_audio_ && f.codec != SrsAudioCodecIdReserved) {
+            srs_warn("fmp4: audio codec %s not supported, audio dropped", srs_audio_codec_id2str(f.codec));
+            warned_audio_ = true;
+        }
+        return err;
+    }
+    // A sequence header, or a frame that configures the codecs without one (MP3, AC-3, E-AC-3).
+    if (f.sequence_header || !audio_.configured) {
         SrsMp4Track t = audio_.mp4;
         uint32_t frame_samples = 0;
-        if (!srs_fmp4_track_setup(*format_, SrsMp4TrackKind::Audio, &t, &frame_samples)) {
-            if (!warned_audio_) {
-                srs_warn("fmp4: audio codec %s not supported, audio dropped", srs_audio_codec_id2str(f.codec));
-                warned_audio_ = true;
-            }
-            return err;
+        bool ready = false;
+        if ((err = srs_fmp4_track_setup(*format_, SrsMp4TrackKind::Audio, &t, &frame_samples, &ready)) != srs_success) {
+            srs_warn("fmp4: audio tag dropped: %s", srs_error_desc(err).c_str());
+            srs_error_reset(err);
+            return srs_success;
         }
-        if (!audio_.configured || t.asc != audio_.mp4.asc) {
+        if (ready && (!audio_.configured || !srs_mp4_track_same_entry(t, audio_.mp4))) {
             // A new rate is a new timescale: the times so far mean nothing in it.
             if (audio_.configured && t.timescale != audio_.mp4.timescale && audio_.last_dts >= 0) {
                 int64_t end_ms = ts_to_ms_ceil(audio_.end(), audio_.mp4.timescale);
@@ -413,9 +438,8 @@ srs_error_t SrsFmp4Muxer::write_audio(int64_t timestamp, const char* data, int s
             audio_.configured = true;
             config_version_++;
         }
-        return err;
     }
-    if (!audio_.configured || f.samples.empty() || f.codec != SrsAudioCodecIdAAC) {
+    if (f.sequence_header || !audio_.configured || f.samples.empty() || id != audio_.mp4.acodec) {
         return err;
     }
     // Both tracks start at the first video keyframe.

@@ -5,9 +5,9 @@
 // decides where a fragment ends (before a keyframe for a segment, at any sample for an LL-HLS
 // part), decode times stay continuous across fragments and across a republish (new_epoch()).
 //
-// The moov's boxes come from srs_kernel_mp4 (tkhd, mdhd, hdlr, stsd...): a codec the
-// progressive writer can describe, this one can fragment, once srs_fmp4_track_setup() knows
-// how to fill its SrsMp4Track.
+// The moov's boxes (tkhd, mdhd, hdlr, stsd...), each track's sample entry and each video
+// sample's bytes come from srs_kernel_mp4, shared with the DVR's progressive writer: every codec
+// it carries (H.264, H.265, AV1, VP9; AAC, Opus, MP3, AC-3, E-AC-3) is fragmented the same way.
 #pragma once
 
 #include <srs_core_error.hpp>
@@ -61,11 +61,14 @@ std::string srs_fmp4_moof(uint32_t sequence_number, const std::vector<SrsFmp4Run
 // The mdat header of a payload of size bytes (32-bit size, or largesize past 4 GiB).
 std::string srs_fmp4_mdat_header(uint64_t payload);
 
-// Fills a track's codec description (SrsMp4Track, for the stsd) from the format's sequence
-// header; false for a codec the muxer cannot carry (the track is left out). frame_samples is
-// the fixed number of audio samples per frame (1024 for AAC) that audio timing snaps to, 0
-// when unknown. The only codec-specific set-up: a new codec is a case here and its stsd entry.
-bool srs_fmp4_track_setup(const SrsFormat& format, SrsMp4TrackKind kind, SrsMp4Track* t, uint32_t* frame_samples);
+// Sets up a track for fragments from the format's state: its sample entry as the DVR's MP4 has
+// it (srs_mp4_track_set_video / srs_mp4_track_set_audio, shared), then what fragments add: the
+// track id, the timescale (video 90 kHz, audio its sampling rate) and frame_samples, the fixed
+// number of audio samples per frame that audio timing snaps to (AAC-LC 1024, MP3 1152, AC-3
+// 1536; 0 when it varies). *ready false for a codec not carried or a configuration not there
+// yet (MP3, AC-3, E-AC-3 take theirs from a frame); an error when it does not parse.
+srs_error_t srs_fmp4_track_setup(const SrsFormat& format, SrsMp4TrackKind kind, SrsMp4Track* t, uint32_t* frame_samples,
+                                 bool* ready);
 
 // What the last write_video / write_audio did, for the caller's cutting rule.
 struct SrsFmp4Input {
@@ -99,16 +102,18 @@ public:
 
 public:
     // An FLV video tag body (E.4.3, or an enhanced RTMP one): a sequence header sets the track,
-    // a coded frame is queued with its NALUs length-prefixed as the avcC/hvcC says. Tags that
-    // do not parse, or of a codec not supported, are dropped (a warning once), not an error.
+    // a coded frame is queued as srs_mp4_video_sample makes it (NALUs length-prefixed as the
+    // avcC/hvcC says, AV1 without temporal delimiters, VP9 as sent; a VP9 track is described once
+    // its first key frame gives the size). Tags that do not parse, or of a codec not supported,
+    // are dropped (a warning once), not an error.
     srs_error_t write_video(int64_t timestamp, const char* data, int size);
     srs_error_t write_audio(int64_t timestamp, const char* data, int size);
     const SrsFmp4Input& last_input() const { return input_; }
 
     // Whether each track that is wanted has its configuration, so the init segment can be made.
     bool ready(bool want_video, bool want_audio) const;
-    bool has_video() const { return video_.configured; }
-    bool has_audio() const { return audio_.configured; }
+    bool has_video() const { return video_.described(); }
+    bool has_audio() const { return audio_.described(); }
     // Bumped each time a track's configuration changes: a new init segment is due. The samples
     // queued before the change belong to the old one: flush() them before the new init
     // segment (HLS/DASH), or end the body (HTTP-MP4, which has one init segment).
@@ -157,6 +162,8 @@ private:
         int64_t end() const;
         // A frame's guessed duration before any real one is known.
         uint32_t default_duration() const;
+        // Configured and its sample entry complete (a VP9 track has its key frame's size).
+        bool described() const { return configured && srs_mp4_track_complete(mp4); }
     };
 
 private:
@@ -180,4 +187,8 @@ private:
     bool warned_video_ = false;
     bool warned_audio_ = false;
     std::vector<SrsFmp4Run> runs_;
+    // Scratch for srs_mp4_video_sample: NALU length prefixes, AV1 OBU spans, the sample's spans.
+    std::vector<char> prefixes_;
+    std::vector<SrsSample> obus_;
+    std::vector<iovec> iovs_;
 };

@@ -672,6 +672,186 @@ std::string srs_mp4_moov(const std::vector<const SrsMp4Track*>& tracks) {
     return b.str();
 }
 
+bool srs_mp4_video_supported(SrsVideoCodecId id) {
+    return id == SrsVideoCodecIdAVC || id == SrsVideoCodecIdHEVC || id == SrsVideoCodecIdAV1 ||
+           id == SrsVideoCodecIdVP9;
+}
+
+SrsAudioCodecId srs_mp4_audio_codec(SrsAudioCodecId id) {
+    if (id == SrsAudioCodecIdMP38kHz) {
+        return SrsAudioCodecIdMP3;
+    }
+    if (id == SrsAudioCodecIdAAC || id == SrsAudioCodecIdOpus || id == SrsAudioCodecIdMP3 || id == SrsAudioCodecIdAC3 ||
+        id == SrsAudioCodecIdEAC3) {
+        return id;
+    }
+    return SrsAudioCodecIdReserved;
+}
+
+void srs_mp4_track_set_video(const SrsVideoCodecConfig& c, SrsMp4Track* t) {
+    t->vcodec = c.id;
+    t->hevc = c.id == SrsVideoCodecIdHEVC;
+    t->avcc.clear();
+    t->config.clear();
+    if (c.id == SrsVideoCodecIdAVC || c.id == SrsVideoCodecIdHEVC) {
+        t->avcc = c.extra;
+    } else {
+        t->config = c.extra;
+    }
+    t->width = c.width;
+    t->height = c.height;
+}
+
+srs_error_t srs_mp4_track_set_audio(const SrsFormat& format, SrsMp4Track* t, bool* ready) {
+    srs_error_t err = srs_success;
+    *ready = false;
+    const SrsAudioFrame& f = format.audio();
+    const SrsAudioCodecConfig& c = format.acodec();
+    SrsAudioCodecId id = srs_mp4_audio_codec(f.codec);
+    std::string asc;
+    std::string config;
+    int rate = c.sample_rate;
+    int channels = c.channels;
+    if (id == SrsAudioCodecIdAAC) {
+        if (!f.sequence_header) {
+            return err;
+        }
+        asc = c.extra;
+    } else if (id == SrsAudioCodecIdOpus) {
+        if (!f.sequence_header) {
+            return err;
+        }
+        // The publisher sends dOps or an OpusHead (RFC 7845, little-endian, as FFmpeg and OBS
+        // do): the file always gets a dOps. Opus always decodes at 48 kHz.
+        SrsOpusConfigRecord rec;
+        if ((err = srs_opus_parse_config(c.extra.data(), (int)c.extra.size(), &rec)) != srs_success) {
+            return srs_error_wrap(err, "mp4: opus configuration");
+        }
+        config = srs_mp4_opus_dops(rec);
+        rate = 48000;
+    } else if (id == SrsAudioCodecIdMP3) {
+        // MP3 has no sequence header: the format reads its configuration from a frame.
+        if (!format.has_audio_config()) {
+            return err;
+        }
+    } else if (id == SrsAudioCodecIdAC3 || id == SrsAudioCodecIdEAC3) {
+        // Configured from a frame, whatever a SequenceStart says.
+        if (f.sequence_header || f.samples.empty()) {
+            return err;
+        }
+        const SrsSample& s = f.samples[0];
+        err = id == SrsAudioCodecIdAC3 ? srs_ac3_parse_dac3(s.data, s.size, &config, &rate, &channels)
+                                       : srs_eac3_parse_dec3(s.data, s.size, &config, &rate, &channels);
+        if (err != srs_success) {
+            return srs_error_wrap(err, "mp4: %s frame", srs_audio_codec_id2str(id));
+        }
+    } else {
+        return err;
+    }
+    t->acodec = id;
+    t->asc = asc;
+    t->config = config;
+    t->sample_rate = rate;
+    t->channels = channels;
+    t->mp3_version = c.mp3_version == 2 ? 2 : 1;
+    *ready = true;
+    return err;
+}
+
+bool srs_mp4_track_complete(const SrsMp4Track& t) {
+    if (t.kind == SrsMp4TrackKind::Video && t.vcodec == SrsVideoCodecIdVP9) {
+        return t.width > 0 && t.height > 0;
+    }
+    return true;
+}
+
+bool srs_mp4_track_same_entry(const SrsMp4Track& a, const SrsMp4Track& b) {
+    // The picture size follows from the configuration records, or (VP9) from the first key
+    // frame, which a repeated sequence header does not bring again.
+    if (a.kind == SrsMp4TrackKind::Video) {
+        return srs_mp4_track_vcodec(a) == srs_mp4_track_vcodec(b) && a.avcc == b.avcc && a.config == b.config;
+    }
+    return srs_mp4_track_acodec(a) == srs_mp4_track_acodec(b) && a.asc == b.asc && a.config == b.config &&
+           a.sample_rate == b.sample_rate && a.channels == b.channels && a.mp3_version == b.mp3_version;
+}
+
+void srs_mp4_track_copy_entry(const SrsMp4Track& from, SrsMp4Track* to) {
+    to->avcc = from.avcc;
+    to->hevc = from.hevc;
+    to->width = from.width;
+    to->height = from.height;
+    to->asc = from.asc;
+    to->sample_rate = from.sample_rate;
+    to->channels = from.channels;
+    to->vcodec = from.vcodec;
+    to->acodec = from.acodec;
+    to->config = from.config;
+    to->mp3_version = from.mp3_version;
+}
+
+srs_error_t srs_mp4_video_sample(const SrsVideoFrame& f, int nalu_length_size, SrsMp4Track* t,
+                                 std::vector<char>* prefixes, std::vector<SrsSample>* obus, std::vector<iovec>* iovs,
+                                 uint32_t* size) {
+    srs_error_t err = srs_success;
+    *size = 0;
+    iovs->clear();
+    if (f.samples.empty() ||
+        (f.packet_type != SrsVideoPacketCodedFrames && f.packet_type != SrsVideoPacketCodedFramesX)) {
+        return err;
+    }
+    SrsVideoCodecId codec = srs_mp4_track_vcodec(*t);
+    if (codec == SrsVideoCodecIdAV1 || codec == SrsVideoCodecIdVP9) {
+        // The sample is the temporal unit (AV1-ISOBMFF 2.4, without temporal delimiters) or the
+        // frame / superframe (VP-ISOBMFF 4) as sent.
+        const SrsSample& frame = f.samples[0];
+        obus->clear();
+        if (codec == SrsVideoCodecIdAV1) {
+            if ((err = srs_av1_strip_temporal_delimiters(frame.data, frame.size, obus)) != srs_success) {
+                return srs_error_wrap(err, "mp4: av1 temporal unit");
+            }
+        } else {
+            obus->push_back(frame);
+            bool key = f.keyframe || f.has_idr;
+            if (key && !srs_mp4_track_complete(*t)) {
+                SrsVp9FrameHeader h;
+                if ((err = srs_vp9_parse_frame_header(frame.data, frame.size, &h)) != srs_success) {
+                    return srs_error_wrap(err, "mp4: vp9 key frame");
+                }
+                t->width = h.width;
+                t->height = h.height;
+            }
+        }
+        uint32_t total = 0;
+        for (const SrsSample& o : *obus) {
+            iovs->push_back(iovec{const_cast<char*>(o.data), (size_t)o.size});
+            total += o.size;
+        }
+        *size = total;
+        return err;
+    }
+    // The input may be Annex B or use another length size than the avcC's.
+    int ls = nalu_length_size;
+    prefixes->resize(f.samples.size() * 4);
+    uint32_t total = 0;
+    for (size_t i = 0; i < f.samples.size(); i++) {
+        const SrsSample& n = f.samples[i];
+        char* p = &(*prefixes)[i * 4];
+        uint32_t len = (uint32_t)n.size;
+        if (ls < 4 && len >= (1u << (8 * ls))) {
+            iovs->clear();
+            return srs_error_new(ERROR_KERNEL_MP4_MUX, "mp4: NALU of %u bytes for a %d-byte length", len, ls);
+        }
+        for (int k = 0; k < ls; k++) {
+            p[k] = (char)((len >> (8 * (ls - 1 - k))) & 0xff);
+        }
+        iovs->push_back(iovec{p, (size_t)ls});
+        iovs->push_back(iovec{const_cast<char*>(n.data), (size_t)n.size});
+        total += ls + len;
+    }
+    *size = total;
+    return err;
+}
+
 SrsMp4Muxer::SrsMp4Muxer(ISrsSeekWriter* writer) : writer_(writer), format_(std::make_unique<SrsFormat>()) {
     video_.kind = SrsMp4TrackKind::Video;
     video_.id = 1;
@@ -717,35 +897,25 @@ srs_error_t SrsMp4Muxer::write_sample(SrsMp4Track* t, const std::vector<iovec>& 
 
 srs_error_t SrsMp4Muxer::on_video_config(const SrsVideoCodecConfig& c) {
     srs_error_t err = srs_success;
-    if (c.id != SrsVideoCodecIdAVC && c.id != SrsVideoCodecIdHEVC && c.id != SrsVideoCodecIdAV1 &&
-        c.id != SrsVideoCodecIdVP9) {
+    if (!srs_mp4_video_supported(c.id)) {
         if (!warned_video_) {
             srs_warn("mp4: video codec %s not supported, video dropped", srs_video_codec_id2str(c.id));
             warned_video_ = true;
         }
         return err;
     }
+    SrsMp4Track t;
+    t.kind = SrsMp4TrackKind::Video;
+    srs_mp4_track_set_video(c, &t);
     // One sample description per track: a new configuration after the first samples
     // (a resolution change, another codec) cannot be described, the first one stays.
     if (!video_.samples.empty()) {
-        if (video_.vcodec != c.id ||
-            (c.id == SrsVideoCodecIdAVC || c.id == SrsVideoCodecIdHEVC ? video_.avcc : video_.config) != c.extra) {
+        if (!srs_mp4_track_same_entry(video_, t)) {
             srs_warn("mp4: video configuration changed, the file keeps the first one");
         }
         return err;
     }
-    video_.vcodec = c.id;
-    video_.hevc = c.id == SrsVideoCodecIdHEVC;
-    video_.avcc.clear();
-    video_.config.clear();
-    if (c.id == SrsVideoCodecIdAVC || c.id == SrsVideoCodecIdHEVC) {
-        video_.avcc = c.extra;
-    } else {
-        video_.config = c.extra;
-    }
-    // VP9's vpcC has no picture size: the first key frame gives it (write_video).
-    video_.width = c.width;
-    video_.height = c.height;
+    srs_mp4_track_copy_entry(t, &video_);
     has_video_config_ = true;
     return err;
 }
@@ -762,101 +932,20 @@ srs_error_t SrsMp4Muxer::write_video(int64_t timestamp, const char* data, int si
     if (f.is_sequence_header()) {
         return on_video_config(format_->vcodec());
     }
-    if (!has_video_config_ || f.codec != video_.vcodec || f.samples.empty() ||
-        (f.packet_type != SrsVideoPacketCodedFrames && f.packet_type != SrsVideoPacketCodedFramesX)) {
+    if (!has_video_config_ || f.codec != video_.vcodec) {
         return err;
     }
-    bool key = f.keyframe || f.has_idr;
-    if (video_.vcodec == SrsVideoCodecIdAV1 || video_.vcodec == SrsVideoCodecIdVP9) {
-        // The sample is the temporal unit (AV1-ISOBMFF 2.4, without temporal delimiters) or the
-        // frame / superframe (VP-ISOBMFF 4) as sent.
-        const SrsSample& frame = f.samples[0];
-        obus_.clear();
-        if (video_.vcodec == SrsVideoCodecIdAV1) {
-            if ((err = srs_av1_strip_temporal_delimiters(frame.data, frame.size, &obus_)) != srs_success) {
-                srs_warn("mp4: av1 frame dropped: %s", srs_error_desc(err).c_str());
-                srs_error_reset(err);
-                return srs_success;
-            }
-        } else {
-            obus_.push_back(frame);
-            if (key && (video_.width == 0 || video_.height == 0)) {
-                int w = 0;
-                int h = 0;
-                if ((err = srs_vp9_parse_frame_size(frame.data, frame.size, &w, &h)) != srs_success) {
-                    srs_warn("mp4: vp9 key frame size unknown: %s", srs_error_desc(err).c_str());
-                    srs_error_reset(err);
-                } else {
-                    video_.width = w;
-                    video_.height = h;
-                }
-            }
-        }
-        iovs_.clear();
-        uint32_t total = 0;
-        for (const SrsSample& o : obus_) {
-            iovs_.push_back(iovec{const_cast<char*>(o.data), (size_t)o.size});
-            total += o.size;
-        }
-        if (total == 0) {
-            return err;
-        }
-        return write_sample(&video_, iovs_, total, f.dts, f.cts, key);
-    }
-    // The NALUs, each prefixed with its length in the avcC's lengthSizeMinusOne + 1 bytes
-    // (14496-15 5.3.4.2): the input may be Annex B or use another length size.
-    int ls = format_->vcodec().nalu_length_size;
-    prefixes_.resize(f.samples.size() * 4);
-    iovs_.clear();
     uint32_t total = 0;
-    for (size_t i = 0; i < f.samples.size(); i++) {
-        const SrsSample& n = f.samples[i];
-        char* p = &prefixes_[i * 4];
-        uint32_t len = (uint32_t)n.size;
-        if (ls < 4 && len >= (1u << (8 * ls))) {
-            return srs_error_new(ERROR_KERNEL_MP4_MUX, "mp4: NALU of %u bytes for a %d-byte length", len, ls);
-        }
-        for (int k = 0; k < ls; k++) {
-            p[k] = (char)((len >> (8 * (ls - 1 - k))) & 0xff);
-        }
-        iovs_.push_back(iovec{p, (size_t)ls});
-        iovs_.push_back(iovec{const_cast<char*>(n.data), (size_t)n.size});
-        total += ls + len;
+    err = srs_mp4_video_sample(f, format_->vcodec().nalu_length_size, &video_, &prefixes_, &obus_, &iovs_, &total);
+    if (err != srs_success) {
+        srs_warn("mp4: video frame dropped: %s", srs_error_desc(err).c_str());
+        srs_error_reset(err);
+        return srs_success;
     }
-    return write_sample(&video_, iovs_, total, f.dts, f.cts, key);
-}
-
-srs_error_t SrsMp4Muxer::on_audio_config(SrsAudioCodecId id, const SrsAudioCodecConfig& c) {
-    srs_error_t err = srs_success;
-    std::string config;
-    std::string asc;
-    if (id == SrsAudioCodecIdAAC) {
-        asc = c.extra;
-    } else if (id == SrsAudioCodecIdOpus) {
-        // The publisher sends dOps or an OpusHead (RFC 7845, little-endian, as FFmpeg and OBS
-        // do): the file always gets a dOps.
-        SrsOpusConfigRecord rec;
-        if ((err = srs_opus_parse_config(c.extra.data(), (int)c.extra.size(), &rec)) != srs_success) {
-            srs_warn("mp4: opus configuration dropped: %s", srs_error_desc(err).c_str());
-            srs_error_reset(err);
-            return srs_success;
-        }
-        config = srs_mp4_opus_dops(rec);
-    }
-    if (!audio_.samples.empty()) {
-        if (audio_.acodec != id || audio_.asc != asc || audio_.config != config) {
-            srs_warn("mp4: audio configuration changed, the file keeps the first one");
-        }
+    if (total == 0) {
         return err;
     }
-    audio_.acodec = id;
-    audio_.asc = asc;
-    audio_.config = config;
-    audio_.sample_rate = id == SrsAudioCodecIdOpus ? 48000 : c.sample_rate;
-    audio_.channels = c.channels;
-    audio_.mp3_version = c.mp3_version == 2 ? 2 : 1;
-    has_audio_config_ = true;
-    return err;
+    return write_sample(&video_, iovs_, total, f.dts, f.cts, f.keyframe || f.has_idr);
 }
 
 srs_error_t SrsMp4Muxer::write_audio(int64_t timestamp, const char* data, int size) {
@@ -868,48 +957,34 @@ srs_error_t SrsMp4Muxer::write_audio(int64_t timestamp, const char* data, int si
         return srs_success;
     }
     const SrsAudioFrame& f = format_->audio();
-    SrsAudioCodecId id = f.codec == SrsAudioCodecIdMP38kHz ? SrsAudioCodecIdMP3 : f.codec;
-    bool dolby = id == SrsAudioCodecIdAC3 || id == SrsAudioCodecIdEAC3;
-    if (id != SrsAudioCodecIdAAC && id != SrsAudioCodecIdOpus && id != SrsAudioCodecIdMP3 && !dolby) {
-        if (!warned_audio_ && id != SrsAudioCodecIdReserved) {
+    SrsAudioCodecId id = srs_mp4_audio_codec(f.codec);
+    if (id == SrsAudioCodecIdReserved) {
+        if (!warned_audio_ && f.codec != SrsAudioCodecIdReserved) {
             srs_warn("mp4: audio codec %s not supported, audio dropped", srs_audio_codec_id2str(f.codec));
             warned_audio_ = true;
         }
         return err;
     }
-    if (f.sequence_header) {
-        // AC-3 and E-AC-3 are configured from their first frame, whatever a SequenceStart says.
-        if (dolby) {
-            return err;
-        }
-        return on_audio_config(id, format_->acodec());
-    }
-    if (dolby && !has_audio_config_ && !f.samples.empty()) {
-        const SrsSample& s = f.samples[0];
-        std::string config;
-        int rate = 0;
-        int channels = 0;
-        err = id == SrsAudioCodecIdAC3 ? srs_ac3_parse_dac3(s.data, s.size, &config, &rate, &channels)
-                                       : srs_eac3_parse_dec3(s.data, s.size, &config, &rate, &channels);
-        if (err != srs_success) {
-            srs_warn("mp4: %s frame dropped: %s", srs_audio_codec_id2str(id), srs_error_desc(err).c_str());
+    // A sequence header, or a frame that configures the codecs without one (MP3, AC-3, E-AC-3).
+    if (f.sequence_header || !has_audio_config_) {
+        SrsMp4Track t;
+        t.kind = SrsMp4TrackKind::Audio;
+        bool ready = false;
+        if ((err = srs_mp4_track_set_audio(*format_, &t, &ready)) != srs_success) {
+            srs_warn("mp4: audio tag dropped: %s", srs_error_desc(err).c_str());
             srs_error_reset(err);
             return srs_success;
         }
-        audio_.acodec = id;
-        audio_.asc.clear();
-        audio_.config = config;
-        audio_.sample_rate = rate;
-        audio_.channels = channels;
-        has_audio_config_ = true;
-    }
-    // MP3 has no sequence header: the format reads its configuration from the first frame.
-    if (id == SrsAudioCodecIdMP3 && !has_audio_config_ && format_->has_audio_config()) {
-        if ((err = on_audio_config(id, format_->acodec())) != srs_success) {
-            return err;
+        if (ready && !audio_.samples.empty()) {
+            if (!srs_mp4_track_same_entry(audio_, t)) {
+                srs_warn("mp4: audio configuration changed, the file keeps the first one");
+            }
+        } else if (ready) {
+            srs_mp4_track_copy_entry(t, &audio_);
+            has_audio_config_ = true;
         }
     }
-    if (!has_audio_config_ || id != audio_.acodec || f.samples.empty()) {
+    if (f.sequence_header || !has_audio_config_ || id != audio_.acodec || f.samples.empty()) {
         return err;
     }
     iovs_.clear();

@@ -1,8 +1,9 @@
 // MP4 (ISO/IEC 14496-12 ISO base media file format, progressive, non-fragmented) for H.264
 // (ISO/IEC 14496-15 avc1/avcC), H.265 (14496-15 hvc1/hvcC), AV1 (AV1-ISOBMFF av01/av1C), VP9
 // (VP-ISOBMFF vp09/vpcC), AAC and MP3 (ISO/IEC 14496-14 mp4a/esds), Opus (Opus-ISOBMFF
-// Opus/dOps), AC-3 and E-AC-3 (ETSI TS 102 366 annex F ac-3/dac3, ec-3/dec3): the DVR's .mp4 files. The sample entries
-// (srs_mp4_stsd) are shared with the fragmented muxer. The samples go into one mdat as they arrive; the moov, which
+// Opus/dOps), AC-3 and E-AC-3 (ETSI TS 102 366 annex F ac-3/dac3, ec-3/dec3): the DVR's .mp4 files. The track set-up
+// (srs_mp4_track_set_video/_audio, srs_mp4_video_sample) and the sample entries (srs_mp4_stsd) are
+// shared with the fragmented muxer. The samples go into one mdat as they arrive; the moov, which
 // indexes them, is written at the end, when every sample's size, time and offset are known. No sockets: it writes
 // through an ISrsSeekWriter (a file, or memory in tests).
 #pragma once
@@ -136,6 +137,40 @@ std::string srs_mp4_trak(const SrsMp4Track& t);
 // The moov of the tracks (those without samples are left out).
 std::string srs_mp4_moov(const std::vector<const SrsMp4Track*>& tracks);
 
+// The sample entry of a track, set up alike by the progressive muxer (SrsMp4Muxer, the DVR) and
+// the fragmented one (SrsFmp4Muxer): which codecs MP4 carries here and how each is described is
+// written once, below; a new codec is a case in these functions and in srs_mp4_stsd.
+//
+// Whether a video codec is carried: H.264, H.265, AV1, VP9.
+bool srs_mp4_video_supported(SrsVideoCodecId id);
+// The codec an audio track is described as (MP3 8 kHz is MP3), or Reserved for one that is not
+// carried (FLAC, the legacy FLV codecs).
+SrsAudioCodecId srs_mp4_audio_codec(SrsAudioCodecId id);
+// Sets t's video sample entry (codec, avcC/hvcC or av1C/vpcC, size) from a sequence header of a
+// supported codec. VP9's vpcC has no picture size: t stays incomplete until srs_mp4_video_sample
+// reads a key frame's.
+void srs_mp4_track_set_video(const SrsVideoCodecConfig& c, SrsMp4Track* t);
+// Sets t's audio sample entry from the last audio tag the format parsed; *ready tells whether it
+// could: AAC and Opus from their sequence header (the dOps from a dOps or an OpusHead), MP3 from
+// its sequence header or its first frame (the format reads its header), AC-3 and E-AC-3 from a
+// frame (dac3/dec3; a SequenceStart is not used). An error when the configuration does not parse.
+srs_error_t srs_mp4_track_set_audio(const SrsFormat& format, SrsMp4Track* t, bool* ready);
+// Whether the sample entry is complete: VP9 waits for a key frame's picture size.
+bool srs_mp4_track_complete(const SrsMp4Track& t);
+// Whether two tracks have the same sample entry (codec, configuration, size, rate, channels).
+bool srs_mp4_track_same_entry(const SrsMp4Track& a, const SrsMp4Track& b);
+// Copies the sample entry fields (not the id, timescale or samples).
+void srs_mp4_track_copy_entry(const SrsMp4Track& from, SrsMp4Track* to);
+// The bytes of a video sample of t's codec from a coded frame, as spans for writev: the NALUs
+// each prefixed with its length in nalu_length_size bytes (14496-15 5.3.4.2; the prefixes are
+// written in *prefixes, which must outlive the spans), the AV1 temporal unit without its temporal
+// delimiters (AV1-ISOBMFF 2.4; the spans of the OBUs in *obus), or the VP9 frame / superframe as
+// sent (VP-ISOBMFF 4), whose key frame gives an incomplete VP9 track its picture size. *size 0:
+// nothing to write (not coded frames). An error for a frame that cannot be a sample.
+srs_error_t srs_mp4_video_sample(const SrsVideoFrame& f, int nalu_length_size, SrsMp4Track* t,
+                                 std::vector<char>* prefixes, std::vector<SrsSample>* obus, std::vector<iovec>* iovs,
+                                 uint32_t* size);
+
 // Writes an MP4 file from FLV audio/video tag bodies: open() writes ftyp and the mdat header,
 // each tag appends its sample to the mdat, close() patches the mdat size and writes the moov.
 // H.264/H.265/AV1/VP9 video and AAC/MP3/Opus/AC-3/E-AC-3 audio are kept; other codecs (FLAC and
@@ -169,7 +204,6 @@ public:
 
 private:
     srs_error_t on_video_config(const SrsVideoCodecConfig& c);
-    srs_error_t on_audio_config(SrsAudioCodecId id, const SrsAudioCodecConfig& c);
     srs_error_t write_sample(SrsMp4Track* t, const std::vector<iovec>& iovs, uint32_t size, int64_t dts, int32_t cts,
                              bool keyframe);
 

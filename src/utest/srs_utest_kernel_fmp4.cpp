@@ -2,15 +2,19 @@
 // trun with data offsets, mdat), the muxer's timing rules (held-back samples, durations,
 // continuity across fragments and republish, steps back, negative composition offsets, audio
 // snapping, the keyframe start), and round trips through ffmpeg's encoders and ffprobe (H.264
-// + AAC from FLV, HEVC over enhanced RTMP tags).
+// + AAC from FLV, HEVC over enhanced RTMP tags, AV1 + Opus from an FFmpeg MP4); the sample
+// entries of AV1, VP9, Opus, MP3 and AC-3 tracks are the DVR muxer's, byte for byte.
 #include <gtest/gtest.h>
 #include <srs_utest_shell.hpp>
 
 #include <srs_kernel_flv.hpp>
+#include <srs_kernel_flv_ex.hpp>
 #include <srs_kernel_fmp4.hpp>
 #include <srs_kernel_io.hpp>
 #include <srs_kernel_message.hpp>
+#include <srs_kernel_mp4_reader.hpp>
 #include <srs_utest_kernel_media.hpp>
+#include <srs_utest_kernel_records.hpp>
 
 #include <unistd.h>
 
@@ -458,8 +462,9 @@ TEST(KernelFmp4Test, DroppedAndUnsupportedInput) {
     EXPECT_TRUE(m.write_video(0, vp6.data(), (int)vp6.size()) == srs_success);
     video(&m, 0, true);
     audio(&m, 0);
-    std::string mp3("\x2f\xff\xfb\x90\x00", 5);
-    EXPECT_TRUE(m.write_audio(0, mp3.data(), (int)mp3.size()) == srs_success);
+    // Speex (FLV SoundFormat 11): not carried in MP4 here.
+    std::string speex("\xb6\x01\x02\x03", 4);
+    EXPECT_TRUE(m.write_audio(0, speex.data(), (int)speex.size()) == srs_success);
     EXPECT_FALSE(m.has_fragment());
     EXPECT_FALSE(m.has_audio());
     EXPECT_FALSE(m.has_video());
@@ -689,5 +694,218 @@ TEST(KernelFmp4Test, HevcOverEnhancedRtmpRoundTrip) {
     std::string decode = run("ffmpeg -v error -i '" + mp4 + "' -f null - 2>&1", &status);
     EXPECT_EQ(0, status);
     EXPECT_EQ("", decode);
+    run("rm -rf '" + dir + "'", &status);
+}
+
+namespace {
+
+// The DVR muxer writes its file nowhere: only its tracks' sample entries are compared.
+class NullSeekWriter : public ISrsSeekWriter {
+public:
+    srs_error_t write(const void*, size_t size, ssize_t* nwrite) override {
+        if (nwrite) {
+            *nwrite = size;
+        }
+        return srs_success;
+    }
+    srs_error_t writev(const iovec* iov, int n, ssize_t* nwrite) override {
+        size_t size = 0;
+        for (int i = 0; i < n; i++) {
+            size += iov[i].iov_len;
+        }
+        return write(nullptr, size, nwrite);
+    }
+    srs_error_t seek(int64_t) override { return srs_success; }
+};
+
+struct EntryCase {
+    const char* name;
+    // Tags in order: (video?, body).
+    std::vector<std::pair<bool, std::string>> tags;
+    const char* entry;
+};
+
+std::string dolby_ac3_frame() {
+    // FFmpeg's ac3 encoder, 48 kHz mono 96 kb/s: syncinfo and bsi, then the frame's body.
+    return std::string("\x0b\x77\x48\x0d\x0c\x40\x2f\x84", 8) + std::string(184, '\x55');
+}
+
+std::vector<EntryCase> entry_cases() {
+    std::string av1_key = std::string("\x12\x00", 2) + std::string("\x32\x03\x10\x20\x30", 5);
+    return {
+        {"av01",
+         {{true, SrsExTagWriter::video(1, 0, SrsExVideoFourCCAV1, 0) + srs_utest::kAv1cSvt},
+          {true, SrsExTagWriter::video(1, 1, SrsExVideoFourCCAV1, 0) + av1_key}},
+         "av01"},
+        // The vpcC has no size: the init segment waits for the key frame's 320x240.
+        {"vp09",
+         {{true, SrsExTagWriter::video(1, 0, SrsExVideoFourCCVP9, 0) + srs_utest::kVpccProfile0},
+          {true, SrsExTagWriter::video(1, 1, SrsExVideoFourCCVP9, 0) + srs_utest::kVp9Key320x240}},
+         "vp09"},
+        {"Opus",
+         {{false, SrsExTagWriter::audio(0, SrsExAudioFourCCOpus) + srs_utest::kOpusHeadStereo},
+          {false, SrsExTagWriter::audio(1, SrsExAudioFourCCOpus) + std::string(10, 'o')}},
+         "Opus"},
+        {"mp3", {{false, std::string("\x2f\xff\xfb\x90\x00", 5) + std::string(100, '\x11')}}, "mp4a"},
+        {"ac-3", {{false, SrsExTagWriter::audio(1, SrsExAudioFourCCAC3) + dolby_ac3_frame()}}, "ac-3"},
+    };
+}
+
+}  // namespace
+
+// One description per codec: the fMP4 init segment's stsd is the one the DVR's MP4 file gets for
+// the same tags (srs_mp4_track_set_video / srs_mp4_track_set_audio, shared).
+TEST(KernelFmp4Test, SampleEntriesAreTheDvrOnes) {
+    for (const EntryCase& c : entry_cases()) {
+        SCOPED_TRACE(c.name);
+        NullSeekWriter w;
+        SrsMp4Muxer dvr(&w);
+        ASSERT_TRUE(dvr.open() == srs_success);
+        SrsFmp4Muxer m;
+        bool video = c.tags[0].first;
+        for (size_t i = 0; i < c.tags.size(); i++) {
+            const std::string& b = c.tags[i].second;
+            if (c.tags[i].first) {
+                ASSERT_TRUE(dvr.write_video(0, b.data(), (int)b.size()) == srs_success);
+                ASSERT_TRUE(m.write_video(0, b.data(), (int)b.size()) == srs_success);
+            } else {
+                ASSERT_TRUE(dvr.write_audio(0, b.data(), (int)b.size()) == srs_success);
+                ASSERT_TRUE(m.write_audio(0, b.data(), (int)b.size()) == srs_success);
+            }
+            // Only a VP9 track waits for its first frame to be described.
+            if (i == 0 && c.tags.size() > 1) {
+                EXPECT_EQ(std::string(c.name) != "vp09", m.ready(video, !video));
+            }
+        }
+        ASSERT_TRUE(m.ready(video, !video));
+        const SrsMp4Track& t = video ? dvr.video() : dvr.audio();
+        ASSERT_EQ(1u, t.samples.size());
+        std::string expected = srs_mp4_stsd(t);
+        std::string init = m.init_segment();
+        std::string stsd = find_box(init, {"moov", "trak", "mdia", "minf", "stbl", "stsd"});
+        ASSERT_FALSE(stsd.empty());
+        EXPECT_EQ(expected, stsd);
+        EXPECT_EQ(c.entry, stsd.substr(20, 4));
+        // The fragment carries the same sample bytes as the DVR's mdat.
+        std::string frag;
+        ASSERT_TRUE(m.flush(false, &frag) == srs_success);
+        ASSERT_EQ(1u, m.last_runs().size());
+        ASSERT_EQ(1u, m.last_runs()[0].samples.size());
+        EXPECT_EQ(t.samples[0].size, m.last_runs()[0].samples[0].size);
+        std::string mdhd = find_box(init, {"moov", "trak", "mdia", "mdhd"});
+        uint32_t timescale = rb32(mdhd, 20);
+        if (std::string(c.name) == "vp09") {
+            EXPECT_EQ(320, t.width);
+            std::string tkhd = find_box(init, {"moov", "trak", "tkhd"});
+            EXPECT_EQ(320u << 16, rb32(tkhd, 84));
+            EXPECT_EQ(240u << 16, rb32(tkhd, 88));
+        }
+        // Opus counts in 48 kHz, its decoding rate; the others in their sampling rate or 90 kHz.
+        if (std::string(c.name) == "Opus" || std::string(c.name) == "ac-3") {
+            EXPECT_EQ(48000u, timescale);
+        } else if (std::string(c.name) == "mp3") {
+            EXPECT_EQ(44100u, timescale);
+        } else {
+            EXPECT_EQ(90000u, timescale);
+        }
+    }
+}
+
+// FFmpeg encodes AV1 (libaom) + Opus into an MP4; its samples go through enhanced RTMP tags (av01
+// and Opus sequence starts and coded frames) into fragments, which ffprobe and ffmpeg read back:
+// av1 320x240 and opus, every packet, the packets' bytes equal to the source file's.
+TEST(KernelFmp4Test, Av1OpusRoundTrip) {
+    if (!has_tool("ffmpeg") || !has_tool("ffprobe")) {
+        GTEST_SKIP() << "ffmpeg/ffprobe not installed";
+    }
+    char tmpl[] = "/tmp/srs_utest_fmp4_XXXXXX";
+    ASSERT_TRUE(mkdtemp(tmpl) != nullptr);
+    std::string dir = tmpl;
+    std::string src = dir + "/in.mp4", out_path = dir + "/out.mp4";
+    int status = 0;
+    std::string log =
+        run("ffmpeg -v error -y -f lavfi -i testsrc2=size=320x240:rate=25 -f lavfi -i "
+            "sine=sample_rate=48000 -t 3 -c:v libaom-av1 -cpu-used 8 -g 25 -c:a libopus '" +
+                src + "' 2>&1",
+            &status);
+    ASSERT_EQ(0, status) << log;
+    std::string data;
+    {
+        std::ifstream f(src, std::ios::binary);
+        data.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+    }
+    SrsMp4Demuxer demux;
+    srs_error_t err = demux.parse(data.data(), data.size());
+    ASSERT_TRUE(err == srs_success) << srs_error_desc(err);
+    ASSERT_EQ(2u, demux.tracks().size());
+    ASSERT_EQ(SrsMp4Codec::AV1, demux.tracks()[0].codec);
+    ASSERT_EQ(SrsMp4Codec::Opus, demux.tracks()[1].codec);
+    std::string head;
+    ASSERT_TRUE(srs_opus_dops_to_head(demux.tracks()[1].config, &head) == srs_success);
+
+    SrsFmp4Muxer mux;
+    std::string vsh = SrsExTagWriter::video(1, 0, SrsExVideoFourCCAV1, 0) + demux.tracks()[0].config;
+    std::string ash = SrsExTagWriter::audio(0, SrsExAudioFourCCOpus) + head;
+    ASSERT_TRUE(mux.write_video(0, vsh.data(), (int)vsh.size()) == srs_success);
+    ASSERT_TRUE(mux.write_audio(0, ash.data(), (int)ash.size()) == srs_success);
+    ASSERT_TRUE(mux.ready(true, true));
+    std::string out = mux.init_segment();
+    int fragments = 0;
+    for (const SrsMp4ReaderSample& s : demux.samples()) {
+        std::string payload(demux.sample_data(s), s.size);
+        if (s.track == 0) {
+            std::string tag = SrsExTagWriter::video(s.keyframe ? 1 : 2, 1, SrsExVideoFourCCAV1, s.cts_ms) + payload;
+            ASSERT_TRUE(mux.write_video(s.dts_ms, tag.data(), (int)tag.size()) == srs_success);
+        } else {
+            std::string tag = SrsExTagWriter::audio(1, SrsExAudioFourCCOpus) + payload;
+            ASSERT_TRUE(mux.write_audio(s.dts_ms, tag.data(), (int)tag.size()) == srs_success);
+        }
+        if (mux.last_input().keyframe && mux.has_fragment()) {
+            ASSERT_TRUE(mux.fragment(false, &out) == srs_success);
+            fragments++;
+        }
+    }
+    ASSERT_TRUE(mux.flush(false, &out) == srs_success);
+    EXPECT_GE(fragments, 2);
+    {
+        std::ofstream f(out_path, std::ios::binary);
+        f.write(out.data(), out.size());
+    }
+    std::string probe =
+        run("ffprobe -v error -count_packets -show_entries stream=codec_name,width,height,sample_rate,nb_read_packets "
+            "-of default=noprint_wrappers=1 '" +
+                out_path + "' 2>&1",
+            &status);
+    EXPECT_EQ(0, status) << probe;
+    EXPECT_NE(std::string::npos, probe.find("codec_name=av1")) << probe;
+    EXPECT_NE(std::string::npos, probe.find("width=320")) << probe;
+    EXPECT_NE(std::string::npos, probe.find("height=240")) << probe;
+    EXPECT_NE(std::string::npos, probe.find("codec_name=opus")) << probe;
+    EXPECT_NE(std::string::npos, probe.find("sample_rate=48000")) << probe;
+    EXPECT_NE(std::string::npos, probe.find("nb_read_packets=75")) << probe;
+    std::string decode = run("ffmpeg -v error -i '" + out_path + "' -f null - 2>&1", &status);
+    EXPECT_EQ(0, status);
+    EXPECT_EQ("", decode);
+    // Every packet of both streams, byte for byte (the hashes; AV1 has no temporal delimiters in
+    // either file), but the audio that the edit list puts before the first picture (Opus's
+    // pre-skip): the fragments start every track at the first keyframe.
+    size_t early_audio = 0;
+    for (const SrsMp4ReaderSample& s : demux.samples()) {
+        early_audio += s.track == 1 && s.dts_ms < 0;
+    }
+    EXPECT_LE(early_audio, 1u);
+    for (const char* map : {"0:v", "0:a"}) {
+        std::string cmd = std::string("ffmpeg -v error -i '%s' -map ") + map +
+                          " -c copy -f framemd5 - 2>/dev/null | grep -v '^#' | awk -F, '{print $NF}'";
+        std::vector<char> a(cmd.size() + out_path.size() + 1), b(cmd.size() + src.size() + 1);
+        snprintf(a.data(), a.size(), cmd.c_str(), out_path.c_str());
+        snprintf(b.data(), b.size(), cmd.c_str(), src.c_str());
+        std::string hm = run(a.data(), &status), hs = run(b.data(), &status);
+        EXPECT_GT(std::count(hs.begin(), hs.end(), '\n'), 70) << map;
+        for (size_t k = 0; map[2] == 'a' && k < early_audio; k++) {
+            hs.erase(0, hs.find('\n') + 1);
+        }
+        EXPECT_TRUE(hs == hm) << map << ": the packets differ";
+    }
     run("rm -rf '" + dir + "'", &status);
 }

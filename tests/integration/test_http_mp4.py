@@ -3,12 +3,22 @@ to a vhost whose http_remux mount is .mp4 and to one whose mount is .flv; the .m
 as a player sees it: Content-Type video/mp4, an init segment (ftyp iso6, moov), then fragments
 that keep up with the wall clock (our own box reader times each fragment's arrival); ffprobe
 sees h264 320x240 + aac 44100; `ffmpeg -c copy` reads 8 s of it; and its packets (framemd5
-hashes) are the same bytes as those of the HTTP-FLV mount of the same stream."""
+hashes) are the same bytes as those of the HTTP-FLV mount of the same stream.
 
+AV1 + Opus and VP9 + Opus: srs_bench publishes an MP4 made by ffmpeg at test time (enhanced RTMP
+av01/vp09 and Opus tags, looped); ffprobe sees av1/vp9 320x240 + opus 48000 on the .mp4 mount, and
+`ffmpeg -c copy -f framemd5` reads 8 s of it at >= 80 % of real time, whose packets are the
+source's, in order from a keyframe on (the loop's wrap included), the audio starting with the
+video."""
+
+import json
+import os
 import re
+import shutil
 import struct
 import subprocess
 import threading
+import tempfile
 import time
 import unittest
 import urllib.request
@@ -257,6 +267,132 @@ class HttpMp4Test(unittest.TestCase):
         types = result.get("types", [])
         self.assertEqual(["ftyp", "moov"], types[:2], types[:10])
         self.assertGreaterEqual(types.count("moof"), 4, types)
+
+
+def bench_binary():
+    d = os.environ.get("SRS_BUILD_DIR") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "build")
+    path = os.path.join(d, "srs_bench")
+    if not os.path.exists(path):
+        raise AssertionError("srs_bench not built: %s" % path)
+    return path
+
+
+def packet_list(url, seconds=None, timeout=60):
+    """{stream index: [(pts in s, size, md5)]} of a stream copy through ffmpeg's framemd5."""
+    cmd = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-i", url]
+    if seconds:
+        cmd += ["-t", str(seconds)]
+    r = run(cmd + ["-map", "0", "-c", "copy", "-f", "framemd5", "-"], timeout=timeout)
+    if r.returncode != 0:
+        raise AssertionError("framemd5 %s: %s" % (url, r.stderr[-2000:]))
+    tb, out = {}, {}
+    for line in r.stdout.splitlines():
+        m = re.match(r"#tb (\d+): (\d+)/(\d+)", line)
+        if m:
+            tb[int(m.group(1))] = int(m.group(2)) / int(m.group(3))
+        if line.startswith("#") or not line.strip():
+            continue
+        f = [x.strip() for x in line.split(",")]
+        i = int(f[0])
+        out.setdefault(i, []).append((int(f[2]) * tb[i], int(f[4]), f[5]))
+    return out
+
+
+def keyframe_indexes(path):
+    r = run(["ffprobe", "-v", "error", "-select_streams", "v", "-show_entries", "packet=flags", "-of", "json", path])
+    return [i for i, p in enumerate(json.loads(r.stdout)["packets"]) if "K" in p["flags"]]
+
+
+SOURCE_SECONDS = 4
+
+
+@unittest.skipUnless(have("ffmpeg") and have("ffprobe"), "ffmpeg/ffprobe not installed")
+class HttpMp4EnhancedTest(unittest.TestCase):
+    """AV1/VP9 + Opus from the enhanced RTMP publisher, played on the .mp4 mount."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="srs-http-mp4-")
+        cls.samples = {}
+        opus = ["-c:a", "libopus", "-b:a", "32k"]
+        for name, video in (("av1", ["-c:v", "libsvtav1", "-preset", "12"]),
+                            ("vp9", ["-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8"])):
+            path = os.path.join(cls.tmp, name + ".mp4")
+            run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-f", "lavfi",
+                 "-i", "sine=sample_rate=48000", "-t", str(SOURCE_SECONDS), *video, "-g", "25", *opus, path],
+                timeout=120, check=True)
+            cls.samples[name] = path
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def setUp(self):
+        self.srs = SrsProcess(CONF)
+        self.srs.start()
+        self.bench = None
+
+    def tearDown(self):
+        if self.bench is not None:
+            srs_testlib.stop_process(self.bench)
+        self.srs.stop()
+        self.srs.assert_no_sanitizer_report()
+        self.srs.cleanup()
+
+    def check(self, name, codec):
+        src = self.samples[name]
+        self.bench = subprocess.Popen([bench_binary(), "-t", "rtmp-publish", "-u",
+                                       "rtmp://127.0.0.1:%d/live/%s" % (self.srs.rtmp, name), "-i", src,
+                                       "-d", "40", "-n", "0"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.srs.wait_publishing(name, proc=self.bench)
+        url = "http://127.0.0.1:%d/live/%s.mp4" % (self.srs.http, name)
+        r = run(["ffprobe", "-v", "error", "-show_entries", "stream=codec_name,width,height,sample_rate",
+                 "-of", "default=noprint_wrappers=1", url], timeout=30)
+        self.assertEqual(0, r.returncode, r.stderr)
+        for want in ("codec_name=" + codec, "width=320", "height=240", "codec_name=opus", "sample_rate=48000"):
+            self.assertIn(want, r.stdout, name)
+
+        # 8 s of media, at the pace of the live stream after the GOP cache's burst (a GOP is 1 s).
+        t = time.monotonic()
+        got = packet_list(url, 8, timeout=40)
+        wall = time.monotonic() - t
+        print("%s: %.2f s of wall time for 8 s of media" % (name, wall))
+        self.assertLessEqual(wall, (8 - 1) / srs_testlib.REALTIME_RATIO + 2, "%s: %.1f s of wall time" % (name, wall))
+        want = packet_list(src)
+        self.assertEqual([0, 1], sorted(got), got.keys())
+        sv, sa = want[0], want[1]
+        gv, ga = got[0], got[1]
+        self.assertEqual(25 * SOURCE_SECONDS, len(sv))
+        # A player sees >= 80 % of 8 s of packets (the -t cut takes the last ones).
+        self.assertGreaterEqual(len(gv), srs_testlib.REALTIME_RATIO * 8 * 25, "%s video packets" % name)
+        self.assertGreaterEqual(len(ga), srs_testlib.REALTIME_RATIO * 8 * 50, "%s audio packets" % name)
+        # Video: from one of the source's keyframes on, every packet in order, byte for byte, the
+        # loop's wrap included; nothing lost at the start but what comes before that keyframe.
+        keys = keyframe_indexes(src)
+        starts = [k for k in keys if sv[k][1:] == gv[0][1:]]
+        self.assertTrue(starts, "%s: the first video packet is no source keyframe" % name)
+        k = starts[0]
+        for i, p in enumerate(gv):
+            self.assertEqual(sv[(k + i) % len(sv)][1:], p[1:], "%s video packet %d (source %d)" %
+                             (name, i, (k + i) % len(sv)))
+        # Audio: every packet in order from its first, which comes with the keyframe (within a
+        # packet's 20 ms; Opus's priming packet before the first picture of the file may go).
+        first = [j for j, p in enumerate(sa) if p[1:] == ga[0][1:]]
+        self.assertTrue(first, "%s: the first audio packet is not the source's" % name)
+        j = first[0]
+        for i, p in enumerate(ga):
+            self.assertEqual(sa[(j + i) % len(sa)][1:], p[1:], "%s audio packet %d" % (name, i))
+        lead = (sa[j][0] - sv[k][0]) % SOURCE_SECONDS
+        lead = lead - SOURCE_SECONDS if lead > SOURCE_SECONDS / 2 else lead
+        self.assertLessEqual(abs(lead), 0.03, "%s: audio starts %.3f s from the video" % (name, lead))
+        print("%s: %d video packets from source keyframe %d, %d audio packets from %d, all equal" %
+              (name, len(gv), k, len(ga), j))
+
+    def test_av1_opus(self):
+        self.check("av1", "av1")
+
+    def test_vp9_opus(self):
+        self.check("vp9", "vp9")
 
 
 if __name__ == "__main__":
