@@ -2,66 +2,14 @@
 
 #include <srs_core_log.hpp>
 #include <srs_kernel_codec.hpp>
+#include <srs_kernel_mp4_box.hpp>
 
 #include <algorithm>
 #include <cstdlib>
 
 namespace {
 
-// Big-endian box writer (14496-12 uses network byte order) with nested sizes filled in at the
-// end of each box, and patchable fields (trun data offsets).
-class Fmp4Box {
-public:
-    void u8(uint8_t v) { s_.push_back((char)v); }
-    void u16(uint16_t v) {
-        u8(v >> 8);
-        u8(v & 0xff);
-    }
-    void u24(uint32_t v) {
-        u8((v >> 16) & 0xff);
-        u16(v & 0xffff);
-    }
-    void u32(uint32_t v) {
-        u16(v >> 16);
-        u16(v & 0xffff);
-    }
-    void u64(uint64_t v) {
-        u32((uint32_t)(v >> 32));
-        u32((uint32_t)v);
-    }
-    void zeros(int n) { s_.append(n, '\0'); }
-    void bytes(const std::string& b) { s_.append(b); }
-    void fourcc(const char* t) { s_.append(t, 4); }
-    void begin(const char* type) {
-        open_.push_back(s_.size());
-        u32(0);
-        fourcc(type);
-    }
-    // A full box (14496-12 4.2): version and 24-bit flags after the type.
-    void begin_full(const char* type, uint8_t version, uint32_t flags) {
-        begin(type);
-        u8(version);
-        u24(flags);
-    }
-    void end() {
-        size_t start = open_.back();
-        open_.pop_back();
-        patch32(start, (uint32_t)(s_.size() - start));
-    }
-    size_t pos() const { return s_.size(); }
-    void patch32(size_t at, uint32_t v) {
-        for (int i = 0; i < 4; i++) {
-            s_[at + i] = (char)((v >> (24 - 8 * i)) & 0xff);
-        }
-    }
-    std::string& str() { return s_; }
-
-private:
-    std::string s_;
-    std::vector<size_t> open_;
-};
-
-void brands(Fmp4Box* b, const char* type, const char* major, std::initializer_list<const char*> compatible) {
+void brands(SrsMp4BoxWriter* b, const char* type, const char* major, std::initializer_list<const char*> compatible) {
     b->begin(type);
     b->fourcc(major);
     b->u32(0);  // minor_version
@@ -74,7 +22,7 @@ void brands(Fmp4Box* b, const char* type, const char* major, std::initializer_li
 // A trak with no samples (14496-12 8.8.1: the samples are in the fragments): the progressive
 // writer's boxes, without stss/ctts/edts, which only describe samples of the moov.
 std::string fmp4_trak(const SrsMp4Track& t) {
-    Fmp4Box b;
+    SrsMp4BoxWriter b;
     b.begin("trak");
     b.bytes(srs_mp4_tkhd(t, 0));
     b.begin("mdia");
@@ -123,13 +71,13 @@ int64_t ts_to_ms_ceil(int64_t v, uint32_t timescale) {
 }  // namespace
 
 std::string srs_fmp4_ftyp() {
-    Fmp4Box b;
+    SrsMp4BoxWriter b;
     brands(&b, "ftyp", "iso6", {"iso6", "cmfc", "iso5", "dash"});
     return b.str();
 }
 
 std::string srs_fmp4_styp() {
-    Fmp4Box b;
+    SrsMp4BoxWriter b;
     brands(&b, "styp", "msdh", {"msdh", "msix", "cmfs"});
     return b.str();
 }
@@ -139,7 +87,7 @@ std::string srs_fmp4_moov(const std::vector<const SrsMp4Track*>& tracks) {
     for (const SrsMp4Track* t : tracks) {
         next_id = std::max(next_id, t->id + 1);
     }
-    Fmp4Box b;
+    SrsMp4BoxWriter b;
     b.begin("moov");
     // A live presentation has no duration yet (14496-12 8.8.1: the fragments extend it).
     b.bytes(srs_mp4_mvhd(0, next_id));
@@ -163,7 +111,7 @@ std::string srs_fmp4_moov(const std::vector<const SrsMp4Track*>& tracks) {
 }
 
 std::string srs_fmp4_moof(uint32_t sequence_number, const std::vector<SrsFmp4Run>& runs) {
-    Fmp4Box b;
+    SrsMp4BoxWriter b;
     b.begin("moof");
     // 14496-12 8.8.5 mfhd.
     b.begin_full("mfhd", 0, 0);
@@ -216,7 +164,7 @@ std::string srs_fmp4_moof(uint32_t sequence_number, const std::vector<SrsFmp4Run
 }
 
 std::string srs_fmp4_mdat_header(uint64_t payload) {
-    Fmp4Box b;
+    SrsMp4BoxWriter b;
     if (payload + 8 <= 0xffffffffULL) {
         b.u32((uint32_t)(payload + 8));
         b.fourcc("mdat");

@@ -110,9 +110,6 @@ std::string srs_mp4_opus_dops(const SrsOpusConfigRecord& rec);
 // The video codec of a track (Reserved read as hvc1/avc1) and the audio codec (Reserved read as AAC).
 SrsVideoCodecId srs_mp4_track_vcodec(const SrsMp4Track& t);
 SrsAudioCodecId srs_mp4_track_acodec(const SrsMp4Track& t);
-// The picture size of a VP9 key frame's uncompressed header (VP9 bitstream 6.2); an error for
-// other frames (inter frames carry no size, show_existing_frame carries nothing).
-srs_error_t srs_vp9_parse_frame_size(const char* data, int size, int* width, int* height);
 // The dac3 body (ETSI TS 102 366 F.4), sampling rate and channel count (with the LFE) of an AC-3
 // syncframe (4.4.1 syncinfo, 4.4.2 bsi).
 srs_error_t srs_ac3_parse_dac3(const char* data, int size, std::string* dac3, int* sample_rate, int* channels);

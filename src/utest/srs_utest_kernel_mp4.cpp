@@ -649,30 +649,28 @@ TEST(KernelMp4Test, Mp3Esds) {
     EXPECT_EQ(44100u << 16, rb32(stsd, 48));
 }
 
-TEST(KernelMp4Test, Vp9FrameSize) {
-    int w = 0;
-    int h = 0;
-    ASSERT_TRUE(srs_vp9_parse_frame_size(kVp9Key320x240.data(), (int)kVp9Key320x240.size(), &w, &h) == srs_success);
-    EXPECT_EQ(320, w);
-    EXPECT_EQ(240, h);
-    // Truncated, an inter frame (frame_type 1), show_existing_frame, no frame marker: errors.
-    srs_error_t err = srs_vp9_parse_frame_size(kVp9Key320x240.data(), 6, &w, &h);
-    EXPECT_TRUE(err != srs_success);
-    srs_error_reset(err);
+TEST(KernelMp4Test, Vp9KeyFrameSize) {
+    // The MP4 tracks take VP9's size from the key frame header (vpcC has none).
+    SrsVp9FrameHeader h;
+    ASSERT_TRUE(srs_vp9_parse_frame_header(kVp9Key320x240.data(), (int)kVp9Key320x240.size(), &h) == srs_success);
+    EXPECT_TRUE(h.keyframe);
+    EXPECT_EQ(320, h.width);
+    EXPECT_EQ(240, h.height);
+    // Truncated, no frame marker, nothing: errors. An inter frame (frame_type 1) and
+    // show_existing_frame carry no size.
+    for (const std::string& bad : {kVp9Key320x240.substr(0, 6), std::string("\x02\x49", 2), std::string()}) {
+        srs_error_t err = srs_vp9_parse_frame_header(bad.data(), (int)bad.size(), &h);
+        EXPECT_TRUE(err != srs_success);
+        srs_error_reset(err);
+    }
     std::string inter = kVp9Key320x240;
     inter[0] = (char)0x86;
-    err = srs_vp9_parse_frame_size(inter.data(), (int)inter.size(), &w, &h);
-    EXPECT_TRUE(err != srs_success);
-    srs_error_reset(err);
-    err = srs_vp9_parse_frame_size("\x88", 1, &w, &h);
-    EXPECT_TRUE(err != srs_success);
-    srs_error_reset(err);
-    err = srs_vp9_parse_frame_size("\x02\x49", 2, &w, &h);
-    EXPECT_TRUE(err != srs_success);
-    srs_error_reset(err);
-    err = srs_vp9_parse_frame_size(nullptr, 0, &w, &h);
-    EXPECT_TRUE(err != srs_success);
-    srs_error_reset(err);
+    for (const std::string& sizeless : {inter, std::string("\x88", 1)}) {
+        SrsVp9FrameHeader n;
+        srs_error_t err = srs_vp9_parse_frame_header(sizeless.data(), (int)sizeless.size(), &n);
+        EXPECT_TRUE(err != srs_success || (!n.keyframe && n.width == 0));
+        srs_error_reset(err);
+    }
 }
 
 TEST(KernelMp4Test, Av1TemporalDelimitersStripped) {
