@@ -19,47 +19,6 @@ void brands(SrsMp4BoxWriter* b, const char* type, const char* major, std::initia
     b->end();
 }
 
-// A trak with no samples (14496-12 8.8.1: the samples are in the fragments): the progressive
-// writer's boxes, without stss/ctts/edts, which only describe samples of the moov.
-std::string fmp4_trak(const SrsMp4Track& t) {
-    SrsMp4BoxWriter b;
-    b.begin("trak");
-    b.bytes(srs_mp4_tkhd(t, 0));
-    b.begin("mdia");
-    b.bytes(srs_mp4_mdhd(t));
-    b.bytes(srs_mp4_hdlr(t));
-    b.begin("minf");
-    if (t.kind == SrsMp4TrackKind::Video) {
-        // 14496-12 12.1.2 vmhd (flags 1), 12.2.2 smhd.
-        b.begin_full("vmhd", 0, 1);
-        b.zeros(8);
-        b.end();
-    } else {
-        b.begin_full("smhd", 0, 0);
-        b.zeros(4);
-        b.end();
-    }
-    // 14496-12 8.7.1: one self-contained (flags 1) data reference.
-    b.begin("dinf");
-    b.begin_full("dref", 0, 0);
-    b.u32(1);
-    b.begin_full("url ", 0, 1);
-    b.end();
-    b.end();
-    b.end();
-    b.begin("stbl");
-    b.bytes(srs_mp4_stsd(t));
-    b.bytes(srs_mp4_stts(t));
-    b.bytes(srs_mp4_stsc(t));
-    b.bytes(srs_mp4_stsz(t));
-    b.bytes(srs_mp4_stco(t));
-    b.end();
-    b.end();
-    b.end();
-    b.end();
-    return b.str();
-}
-
 // Milliseconds to a timescale, and back rounding up (an end time must not move earlier).
 int64_t ms_to_ts(int64_t ms, uint32_t timescale) {
     return ms * (int64_t)timescale / 1000;
@@ -92,7 +51,7 @@ std::string srs_fmp4_moov(const std::vector<const SrsMp4Track*>& tracks) {
     // A live presentation has no duration yet (14496-12 8.8.1: the fragments extend it).
     b.bytes(srs_mp4_mvhd(0, next_id));
     for (const SrsMp4Track* t : tracks) {
-        b.bytes(fmp4_trak(*t));
+        b.bytes(srs_mp4_trak(*t, true));
     }
     // 14496-12 8.8.1 mvex, 8.8.3 trex: defaults are all given per sample in each trun.
     b.begin("mvex");

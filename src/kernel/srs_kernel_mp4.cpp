@@ -412,14 +412,16 @@ std::string srs_mp4_stco(const SrsMp4Track& t) {
     return b.str();
 }
 
-std::string srs_mp4_trak(const SrsMp4Track& t) {
+std::string srs_mp4_trak(const SrsMp4Track& t, bool fragmented) {
     bool video = t.kind == SrsMp4TrackKind::Video;
     SrsMp4BoxWriter b;
     b.begin("trak");
     // The track's presentation in the movie: its gap (edit list) and its media.
     uint64_t start = t.samples.empty() ? 0 : (uint64_t)std::max<int64_t>(0, t.samples.front().dts);
     b.bytes(srs_mp4_tkhd(t, start + t.duration()));
-    b.bytes(srs_mp4_edts(t));
+    if (!fragmented) {
+        b.bytes(srs_mp4_edts(t));
+    }
     b.begin("mdia");
     b.bytes(srs_mp4_mdhd(t));
     b.bytes(srs_mp4_hdlr(t));
@@ -445,8 +447,10 @@ std::string srs_mp4_trak(const SrsMp4Track& t) {
     b.begin("stbl");
     b.bytes(srs_mp4_stsd(t));
     b.bytes(srs_mp4_stts(t));
-    b.bytes(srs_mp4_ctts(t));
-    b.bytes(srs_mp4_stss(t));
+    if (!fragmented) {
+        b.bytes(srs_mp4_ctts(t));
+        b.bytes(srs_mp4_stss(t));
+    }
     b.bytes(srs_mp4_stsc(t));
     b.bytes(srs_mp4_stsz(t));
     b.bytes(srs_mp4_stco(t));

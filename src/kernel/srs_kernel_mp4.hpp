@@ -130,7 +130,9 @@ std::string srs_mp4_stsc(const SrsMp4Track& t);
 std::string srs_mp4_stsz(const SrsMp4Track& t);
 // stco, or co64 when any chunk offset does not fit in 32 bits.
 std::string srs_mp4_stco(const SrsMp4Track& t);
-std::string srs_mp4_trak(const SrsMp4Track& t);
+// fragmented: the trak of a fragmented file's init segment (14496-12 8.8.1: its samples are in
+// the fragments, whose flags tell sync samples): empty tables, without stss, ctts and edts.
+std::string srs_mp4_trak(const SrsMp4Track& t, bool fragmented = false);
 // The moov of the tracks (those without samples are left out).
 std::string srs_mp4_moov(const std::vector<const SrsMp4Track*>& tracks);
 
