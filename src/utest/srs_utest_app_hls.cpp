@@ -27,10 +27,7 @@ using namespace srs_utest;
 
 namespace {
 
-bool has_tool(const char* name) {
-    std::string cmd = std::string("command -v ") + name + " >/dev/null 2>&1";
-    return system(cmd.c_str()) == 0;
-}
+using srs_utest::has_tool;
 
 std::string run(const std::string& cmd, int* status) {
     return srs_utest::run_command(cmd, status);

@@ -15,6 +15,7 @@
 #include <srs_kernel_flv.hpp>
 #include <srs_kernel_io.hpp>
 #include <srs_kernel_message.hpp>
+#include <srs_utest_shell.hpp>
 
 #include <fcntl.h>
 #include <spawn.h>
@@ -30,10 +31,7 @@ extern char** environ;
 
 namespace {
 
-bool has_tool(const char* name) {
-    std::string cmd = std::string("command -v ") + name + " >/dev/null 2>&1";
-    return system(cmd.c_str()) == 0;
-}
+using srs_utest::has_tool;
 
 std::string read_file(const std::string& path) {
     std::ifstream f(path, std::ios::binary);

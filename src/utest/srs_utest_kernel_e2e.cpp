@@ -10,6 +10,7 @@
 #include <srs_kernel_raw_audio.hpp>
 #include <srs_kernel_ts.hpp>
 #include <srs_utest_kernel_media.hpp>
+#include <srs_utest_mp4_boxes.hpp>
 
 #include <unistd.h>
 
@@ -22,10 +23,12 @@ using namespace srs_utest;
 
 namespace {
 
-bool has_tool(const char* name) {
-    std::string cmd = std::string("command -v ") + name + " >/dev/null 2>&1";
-    return system(cmd.c_str()) == 0;
-}
+using srs_utest::find_box;
+using srs_utest::rb32;
+using srs_utest::rb64;
+using srs_utest::split_annexb;
+
+using srs_utest::has_tool;
 
 std::string run(const std::string& cmd, int* status) {
     return srs_utest::run_command(cmd, status);
@@ -56,31 +59,6 @@ std::string read_file(const std::string& path) {
     std::stringstream ss;
     ss << f.rdbuf();
     return ss.str();
-}
-
-// Splits an Annex B stream into NALUs (without start codes).
-std::vector<std::string> split_annexb(const std::string& s) {
-    std::vector<std::string> out;
-    size_t i = 0, start = std::string::npos;
-    while (i + 3 <= s.size()) {
-        if (s[i] == 0 && s[i + 1] == 0 && s[i + 2] == 1) {
-            if (start != std::string::npos) {
-                size_t end = i;
-                while (end > start && s[end - 1] == 0) {
-                    end--;
-                }
-                out.push_back(s.substr(start, end - start));
-            }
-            i += 3;
-            start = i;
-        } else {
-            i++;
-        }
-    }
-    if (start != std::string::npos && start < s.size()) {
-        out.push_back(s.substr(start));
-    }
-    return out;
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include <srs_kernel_mp4_reader.hpp>
 #include <srs_utest_kernel_media.hpp>
 #include <srs_utest_kernel_records.hpp>
+#include <srs_utest_mp4_boxes.hpp>
 
 #include <unistd.h>
 
@@ -27,43 +28,10 @@
 
 namespace {
 
-uint32_t rb32(const std::string& s, size_t at) {
-    return ((uint32_t)(uint8_t)s[at] << 24) | ((uint32_t)(uint8_t)s[at + 1] << 16) |
-           ((uint32_t)(uint8_t)s[at + 2] << 8) | (uint32_t)(uint8_t)s[at + 3];
-}
-uint64_t rb64(const std::string& s, size_t at) {
-    return ((uint64_t)rb32(s, at) << 32) | rb32(s, at + 4);
-}
-
-// The box at a path of nested containers ("moof/traf/trun"), whole; index picks among the
-// siblings of the last type. Empty when absent.
-std::string find_box(const std::string& data, const std::vector<std::string>& path, int index = 0) {
-    std::string cur = data;
-    size_t start = 0;
-    for (size_t level = 0; level < path.size(); level++) {
-        bool found = false;
-        int seen = 0;
-        size_t at = start;
-        while (at + 8 <= cur.size()) {
-            uint64_t size = rb32(cur, at);
-            std::string type = cur.substr(at + 4, 4);
-            if (size < 8 || at + size > cur.size()) {
-                return "";
-            }
-            if (type == path[level] && (level + 1 < path.size() || seen++ == index)) {
-                cur = cur.substr(at, size);
-                start = 8;
-                found = true;
-                break;
-            }
-            at += size;
-        }
-        if (!found) {
-            return "";
-        }
-    }
-    return cur;
-}
+using srs_utest::find_box;
+using srs_utest::rb32;
+using srs_utest::rb64;
+using srs_utest::split_annexb;
 
 // The top-level box types of a byte stream, in order.
 std::vector<std::string> top_boxes(const std::string& data) {
@@ -475,10 +443,7 @@ TEST(KernelFmp4Test, DroppedAndUnsupportedInput) {
 
 namespace {
 
-bool has_tool(const char* name) {
-    std::string cmd = std::string("command -v ") + name + " >/dev/null 2>&1";
-    return system(cmd.c_str()) == 0;
-}
+using srs_utest::has_tool;
 
 // In a subshell: run_command's </dev/null must reach the first command of a pipeline only.
 std::string run(const std::string& cmd, int* status) {
@@ -580,35 +545,6 @@ TEST(KernelFmp4Test, RoundTripThroughFfmpeg) {
     EXPECT_EQ(pf, pm);
     run("rm -rf '" + dir + "'", &status);
 }
-
-namespace {
-
-// Splits an Annex B stream into NALUs (without start codes).
-std::vector<std::string> split_annexb(const std::string& s) {
-    std::vector<std::string> out;
-    size_t i = 0, start = std::string::npos;
-    while (i + 3 <= s.size()) {
-        if (s[i] == 0 && s[i + 1] == 0 && s[i + 2] == 1) {
-            if (start != std::string::npos) {
-                size_t end = i;
-                while (end > start && s[end - 1] == 0) {
-                    end--;
-                }
-                out.push_back(s.substr(start, end - start));
-            }
-            i += 3;
-            start = i;
-        } else {
-            i++;
-        }
-    }
-    if (start != std::string::npos && start < s.size()) {
-        out.push_back(s.substr(start));
-    }
-    return out;
-}
-
-}  // namespace
 
 // libx265 pictures over enhanced RTMP tags (hvc1 sequence start and coded frames) into hvc1
 // fragments, read back by ffprobe: hevc 320x240, every frame, no decode error.

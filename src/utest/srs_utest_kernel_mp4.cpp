@@ -9,6 +9,7 @@
 #include <srs_kernel_io.hpp>
 #include <srs_kernel_mp4.hpp>
 #include <srs_utest_kernel_records.hpp>
+#include <srs_utest_mp4_boxes.hpp>
 
 #include <cstring>
 #include <map>
@@ -16,6 +17,11 @@
 #include <vector>
 
 namespace {
+
+using srs_utest::find_box;
+using srs_utest::rb32;
+using srs_utest::rb64;
+using srs_utest::split_annexb;
 
 // Collects writes at their offsets, sparse (a skipped gigabyte costs nothing).
 class MemSeekWriter : public ISrsSeekWriter {
@@ -60,47 +66,6 @@ private:
     uint64_t pos_ = 0;
     std::map<uint64_t, std::string> writes_;
 };
-
-uint32_t rb32(const std::string& s, size_t at) {
-    return ((uint32_t)(uint8_t)s[at] << 24) | ((uint32_t)(uint8_t)s[at + 1] << 16) |
-           ((uint32_t)(uint8_t)s[at + 2] << 8) | (uint32_t)(uint8_t)s[at + 3];
-}
-uint64_t rb64(const std::string& s, size_t at) {
-    return ((uint64_t)rb32(s, at) << 32) | rb32(s, at + 4);
-}
-
-// The box of type at a path of nested containers ("moov/trak/mdia"), the whole box; the
-// index picks among siblings of the last type. Empty when absent.
-std::string find_box(const std::string& data, const std::vector<std::string>& path, int index = 0) {
-    std::string cur = data;
-    size_t start = 0;
-    for (size_t level = 0; level < path.size(); level++) {
-        bool found = false;
-        int seen = 0;
-        size_t at = start;
-        while (at + 8 <= cur.size()) {
-            uint64_t size = rb32(cur, at);
-            std::string type = cur.substr(at + 4, 4);
-            if (size == 1) {
-                size = rb64(cur, at + 8);
-            }
-            if (size < 8 || at + size > cur.size()) {
-                return "";
-            }
-            if (type == path[level] && (level + 1 < path.size() || seen++ == index)) {
-                cur = cur.substr(at, size);
-                start = 8;
-                found = true;
-                break;
-            }
-            at += size;
-        }
-        if (!found) {
-            return "";
-        }
-    }
-    return cur;
-}
 
 // H.264 baseline 64x48 parameter sets (from x264) and the avcC holding them (14496-15 5.3.3.1).
 const std::string kSps("\x67\x42\xc0\x0a\xdc\x47\xb0\x11\x00\x00\x03\x00\x01\x00\x00\x03\x00\x32\x0f\x12\x27\x80", 22);

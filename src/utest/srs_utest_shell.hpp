@@ -5,6 +5,7 @@
 #include <srs_core_st.hpp>
 
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 namespace srs_utest {
@@ -29,6 +30,12 @@ inline std::string run_command(const std::string& cmd, int* status) {
     // with a timeout (in this or a later test) would time out at once.
     srs_usleep(1);
     return out;
+}
+
+// Whether a tool is on the PATH.
+inline bool has_tool(const char* name) {
+    std::string cmd = std::string("command -v ") + name + " >/dev/null 2>&1";
+    return system(cmd.c_str()) == 0;
 }
 
 }  // namespace srs_utest

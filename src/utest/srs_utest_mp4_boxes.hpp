@@ -1,0 +1,81 @@
+// Readers for the tests of the MP4 writers (DVR MP4, fMP4) and of the Annex B outputs: big-endian
+// fields, a box found by its path, and an Annex B stream split into NALUs.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace srs_utest {
+
+inline uint32_t rb32(const std::string& s, size_t at) {
+    return ((uint32_t)(uint8_t)s[at] << 24) | ((uint32_t)(uint8_t)s[at + 1] << 16) |
+           ((uint32_t)(uint8_t)s[at + 2] << 8) | (uint32_t)(uint8_t)s[at + 3];
+}
+inline uint64_t rb64(const std::string& s, size_t at) {
+    return ((uint64_t)rb32(s, at) << 32) | rb32(s, at + 4);
+}
+
+// The box at a path of nested containers ("moov/trak/mdia", "moof/traf/trun"), the whole box
+// (a 64-bit largesize is read too); index picks among the siblings of the last type. Empty when
+// absent or when a size is out of bounds.
+inline std::string find_box(const std::string& data, const std::vector<std::string>& path, int index = 0) {
+    std::string cur = data;
+    size_t start = 0;
+    for (size_t level = 0; level < path.size(); level++) {
+        bool found = false;
+        int seen = 0;
+        size_t at = start;
+        while (at + 8 <= cur.size()) {
+            uint64_t size = rb32(cur, at);
+            std::string type = cur.substr(at + 4, 4);
+            if (size == 1) {
+                if (at + 16 > cur.size()) {
+                    return "";
+                }
+                size = rb64(cur, at + 8);
+            }
+            if (size < 8 || at + size > cur.size()) {
+                return "";
+            }
+            if (type == path[level] && (level + 1 < path.size() || seen++ == index)) {
+                cur = cur.substr(at, size);
+                start = 8;
+                found = true;
+                break;
+            }
+            at += size;
+        }
+        if (!found) {
+            return "";
+        }
+    }
+    return cur;
+}
+
+// Splits an Annex B stream into NALUs (without start codes).
+inline std::vector<std::string> split_annexb(const std::string& s) {
+    std::vector<std::string> out;
+    size_t i = 0, start = std::string::npos;
+    while (i + 3 <= s.size()) {
+        if (s[i] == 0 && s[i + 1] == 0 && s[i + 2] == 1) {
+            if (start != std::string::npos) {
+                size_t end = i;
+                while (end > start && s[end - 1] == 0) {
+                    end--;
+                }
+                out.push_back(s.substr(start, end - start));
+            }
+            i += 3;
+            start = i;
+        } else {
+            i++;
+        }
+    }
+    if (start != std::string::npos && start < s.size()) {
+        out.push_back(s.substr(start));
+    }
+    return out;
+}
+
+}  // namespace srs_utest
