@@ -142,30 +142,8 @@ TEST(KernelE2eTest, HevcOverEnhancedRtmpToTs) {
         &status);
     ASSERT_EQ(0, status);
 
-    // Group NALUs into access units: a new one starts at a VCL NALU whose
-    // first_slice_segment_in_pic_flag is set; parameter sets and SEI join the next picture.
-    std::vector<std::string> nalus = split_annexb(read_file(hevc));
     std::string vps, sps, pps;
-    std::vector<std::vector<std::string>> aus;
-    std::vector<std::string> pending;
-    for (const std::string& n : nalus) {
-        int type = ((uint8_t)n[0] >> 1) & 0x3f;
-        if (type == 32) {
-            vps = n;
-        } else if (type == 33) {
-            sps = n;
-        } else if (type == 34) {
-            pps = n;
-        } else if (type < 32) {
-            if (((uint8_t)n[2] & 0x80) || aus.empty()) {
-                aus.push_back(pending);
-                pending.clear();
-            }
-            aus.back().push_back(n);
-        } else {
-            pending.push_back(n);
-        }
-    }
+    std::vector<std::vector<std::string>> aus = srs_utest::hevc_access_units(read_file(hevc), &vps, &sps, &pps);
     ASSERT_EQ(25u, aus.size());
     ASSERT_FALSE(vps.empty() || sps.empty() || pps.empty());
 

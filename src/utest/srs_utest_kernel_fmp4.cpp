@@ -569,29 +569,8 @@ TEST(KernelFmp4Test, HevcOverEnhancedRtmpRoundTrip) {
     std::ifstream in(hevc, std::ios::binary);
     std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 
-    // Access units: a new one at a VCL NALU with first_slice_segment_in_pic_flag; parameter
-    // sets are the sequence header's, SEI joins the next picture.
     std::string vps, sps, pps;
-    std::vector<std::vector<std::string>> aus;
-    std::vector<std::string> pending;
-    for (const std::string& n : split_annexb(bytes)) {
-        int type = ((uint8_t)n[0] >> 1) & 0x3f;
-        if (type == 32) {
-            vps = n;
-        } else if (type == 33) {
-            sps = n;
-        } else if (type == 34) {
-            pps = n;
-        } else if (type < 32) {
-            if (((uint8_t)n[2] & 0x80) || aus.empty()) {
-                aus.push_back(pending);
-                pending.clear();
-            }
-            aus.back().push_back(n);
-        } else {
-            pending.push_back(n);
-        }
-    }
+    std::vector<std::vector<std::string>> aus = srs_utest::hevc_access_units(bytes, &vps, &sps, &pps);
     ASSERT_EQ(50u, aus.size());
 
     SrsFmp4Muxer mux;

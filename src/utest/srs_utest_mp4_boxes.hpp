@@ -1,5 +1,5 @@
 // Readers for the tests of the MP4 writers (DVR MP4, fMP4) and of the Annex B outputs: big-endian
-// fields, a box found by its path, and an Annex B stream split into NALUs.
+// fields, a box found by its path, an Annex B stream split into NALUs or HEVC access units.
 #pragma once
 
 #include <cstdint>
@@ -76,6 +76,34 @@ inline std::vector<std::string> split_annexb(const std::string& s) {
         out.push_back(s.substr(start));
     }
     return out;
+}
+
+// An HEVC Annex B stream (libx265's) as access units: a new one starts at a VCL NALU whose
+// first_slice_segment_in_pic_flag is set; SEI joins the next picture; the parameter sets go to
+// vps, sps and pps instead.
+inline std::vector<std::vector<std::string>> hevc_access_units(const std::string& annexb, std::string* vps,
+                                                               std::string* sps, std::string* pps) {
+    std::vector<std::vector<std::string>> aus;
+    std::vector<std::string> pending;
+    for (const std::string& n : split_annexb(annexb)) {
+        int type = ((uint8_t)n[0] >> 1) & 0x3f;
+        if (type == 32) {
+            *vps = n;
+        } else if (type == 33) {
+            *sps = n;
+        } else if (type == 34) {
+            *pps = n;
+        } else if (type < 32) {
+            if (((uint8_t)n[2] & 0x80) || aus.empty()) {
+                aus.push_back(pending);
+                pending.clear();
+            }
+            aus.back().push_back(n);
+        } else {
+            pending.push_back(n);
+        }
+    }
+    return aus;
 }
 
 }  // namespace srs_utest
