@@ -582,21 +582,12 @@ srs_error_t SrsMp4Muxer::write_video(int64_t timestamp, const char* data, int si
 
 srs_error_t SrsMp4Muxer::write_audio(int64_t timestamp, const char* data, int size) {
     srs_error_t err = srs_success;
-    // A tag that does not parse is the publisher's problem: dropped, the file goes on.
-    if ((err = format_->on_audio(timestamp, data, size)) != srs_success) {
-        srs_warn("mp4: audio tag dropped: %s", srs_error_desc(err).c_str());
-        srs_error_reset(err);
-        return srs_success;
-    }
-    const SrsAudioFrame& f = format_->audio();
-    SrsAudioCodecId id = srs_mp4_audio_codec(f.codec);
+    // A tag that does not parse, or a codec MP4 cannot carry, is dropped: the file goes on.
+    SrsAudioCodecId id = srs_mp4_parse_audio(format_.get(), timestamp, data, size, "mp4", &warned_audio_);
     if (id == SrsAudioCodecIdReserved) {
-        if (!warned_audio_ && f.codec != SrsAudioCodecIdReserved) {
-            srs_warn("mp4: audio codec %s not supported, audio dropped", srs_audio_codec_id2str(f.codec));
-            warned_audio_ = true;
-        }
         return err;
     }
+    const SrsAudioFrame& f = format_->audio();
     // A sequence header, or a frame that configures the codecs without one (MP3, AC-3, E-AC-3).
     if (f.sequence_header || !has_audio_config_) {
         SrsMp4Track t;

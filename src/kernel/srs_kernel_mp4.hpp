@@ -145,6 +145,11 @@ bool srs_mp4_video_supported(SrsVideoCodecId id);
 // The codec an audio track is described as (MP3 8 kHz is MP3), or Reserved for one that is not
 // carried (FLAC, the legacy FLV codecs).
 SrsAudioCodecId srs_mp4_audio_codec(SrsAudioCodecId id);
+// An FLV audio tag through format, for an MP4 track: the codec MP4 carries it as, or Reserved
+// when the tag does not parse or its codec has no sample entry (logged, the latter once per
+// *warned, as who: "mp4", "fmp4").
+SrsAudioCodecId srs_mp4_parse_audio(SrsFormat* format, int64_t timestamp, const char* data, int size, const char* who,
+                                    bool* warned);
 // Sets t's video sample entry (codec, avcC/hvcC or av1C/vpcC, size) from a sequence header of a
 // supported codec. VP9's vpcC has no picture size: t stays incomplete until srs_mp4_video_sample
 // reads a key frame's.

@@ -372,3 +372,20 @@ srs_error_t srs_mp4_video_sample(const SrsVideoFrame& f, int nalu_length_size, S
     *size = total;
     return err;
 }
+
+SrsAudioCodecId srs_mp4_parse_audio(SrsFormat* format, int64_t timestamp, const char* data, int size, const char* who,
+                                    bool* warned) {
+    srs_error_t err = format->on_audio(timestamp, data, size);
+    if (err != srs_success) {
+        srs_warn("%s: audio tag dropped: %s", who, srs_error_desc(err).c_str());
+        srs_error_reset(err);
+        return SrsAudioCodecIdReserved;
+    }
+    const SrsAudioFrame& f = format->audio();
+    SrsAudioCodecId id = srs_mp4_audio_codec(f.codec);
+    if (id == SrsAudioCodecIdReserved && !*warned && f.codec != SrsAudioCodecIdReserved) {
+        srs_warn("%s: audio codec %s not supported, audio dropped", who, srs_audio_codec_id2str(f.codec));
+        *warned = true;
+    }
+    return id;
+}
