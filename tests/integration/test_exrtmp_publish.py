@@ -11,8 +11,8 @@ what the server makes of them. Only what works with today's server is checked he
 - VP9+AAC: the API shows the VP9 picture size, read from the first keyframe (vpcC has none).
 
 HEVC in the HLS/HTTP-TS segments is in test_exrtmp_hevc_ts.py, forward and edge in
-test_exrtmp_cluster.py. AV1, VP9 and Opus in HLS/DVR MP4 are checked where those outputs are
-(doc/enhanced-rtmp.md)."""
+test_exrtmp_cluster.py, the DVR MP4 of every codec in test_exrtmp_dvr.py, HTTP-MP4 (fMP4) in
+test_http_mp4.py."""
 
 import os
 import socket

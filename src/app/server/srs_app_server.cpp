@@ -3,8 +3,8 @@
 #include <srs_app_config.hpp>
 #include <srs_app_edge.hpp>
 #include <srs_app_exporter.hpp>
-#include <srs_app_http_conn.hpp>
 #include <srs_app_hls_session.hpp>
+#include <srs_app_http_conn.hpp>
 #include <srs_app_http_server.hpp>
 #include <srs_app_rtmp_conn.hpp>
 #include <srs_app_source.hpp>
