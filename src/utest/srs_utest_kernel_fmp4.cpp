@@ -77,27 +77,11 @@ Trun parse_trun(const std::string& b) {
     return t;
 }
 
-// H.264 baseline 64x48 parameter sets (from x264) and FLV tag bodies (E.4.3.1, E.4.2.1).
-const std::string kSps("\x67\x42\xc0\x0a\xdc\x47\xb0\x11\x00\x00\x03\x00\x01\x00\x00\x03\x00\x32\x0f\x12\x27\x80", 22);
-const std::string kPps("\x68\xce\x0f\x2c\x80", 5);
-std::string avcc() {
-    std::string s("\x01\x42\xc0\x0a\xff\xe1", 6);
-    return s + std::string("\x00\x16", 2) + kSps + std::string("\x01\x00\x05", 3) + kPps;
-}
-std::string flv_avc_sh() {
-    return std::string("\x17\x00\x00\x00\x00", 5) + avcc();
-}
-std::string flv_avc_frame(bool key, int32_t cts, const std::string& nalu) {
-    std::string s;
-    s += key ? '\x17' : '\x27';
-    s += '\x01';
-    s += (char)((cts >> 16) & 0xff);
-    s += (char)((cts >> 8) & 0xff);
-    s += (char)(cts & 0xff);
-    uint32_t n = nalu.size();
-    s += std::string{(char)(n >> 24), (char)(n >> 16), (char)(n >> 8), (char)n};
-    return s + nalu;
-}
+const std::string kSps = srs_utest::small_avc_sps();
+const std::string kPps = srs_utest::small_avc_pps();
+using srs_utest::flv_avc_frame;
+using srs_utest::flv_avc_sh;
+using srs_utest::small_avcc;
 std::string flv_aac_sh() {
     return std::string("\xaf\x00\x12\x10", 4);  // AAC-LC 44.1 kHz stereo
 }
@@ -230,7 +214,7 @@ TEST(KernelFmp4Test, InitSegment) {
     EXPECT_EQ((std::vector<std::string>{"stsd", "stts", "stsc", "stsz", "stco"}), top_boxes(stbl.substr(8)));
     std::string stsd = find_box(stbl, {"stbl", "stsd"});
     EXPECT_NE(std::string::npos, stsd.find("avc1"));
-    EXPECT_NE(std::string::npos, stsd.find(avcc()));
+    EXPECT_NE(std::string::npos, stsd.find(small_avcc()));
     EXPECT_EQ(0u, rb32(find_box(stbl, {"stbl", "stts"}), 12));  // no samples
     // Audio: the sample rate as timescale.
     std::string atrak = find_box(moov, {"moov", "trak"}, 1);

@@ -67,29 +67,11 @@ private:
     std::map<uint64_t, std::string> writes_;
 };
 
-// H.264 baseline 64x48 parameter sets (from x264) and the avcC holding them (14496-15 5.3.3.1).
-const std::string kSps("\x67\x42\xc0\x0a\xdc\x47\xb0\x11\x00\x00\x03\x00\x01\x00\x00\x03\x00\x32\x0f\x12\x27\x80", 22);
-const std::string kPps("\x68\xce\x0f\x2c\x80", 5);
-std::string avcc() {
-    std::string s("\x01\x42\xc0\x0a\xff\xe1", 6);
-    s += std::string("\x00\x16", 2) + kSps + std::string("\x01\x00\x05", 3) + kPps;
-    return s;
-}
-// FLV video tag bodies (E.4.3.1): AVC sequence header, and coded frames with one NALU.
-std::string flv_avc_sh() {
-    return std::string("\x17\x00\x00\x00\x00", 5) + avcc();
-}
-std::string flv_avc_frame(bool key, int32_t cts, const std::string& nalu) {
-    std::string s;
-    s += key ? '\x17' : '\x27';
-    s += '\x01';
-    s += (char)((cts >> 16) & 0xff);
-    s += (char)((cts >> 8) & 0xff);
-    s += (char)(cts & 0xff);
-    uint32_t n = nalu.size();
-    s += std::string{(char)(n >> 24), (char)(n >> 16), (char)(n >> 8), (char)n};
-    return s + nalu;
-}
+const std::string kSps = srs_utest::small_avc_sps();
+const std::string kPps = srs_utest::small_avc_pps();
+using srs_utest::flv_avc_frame;
+using srs_utest::flv_avc_sh;
+using srs_utest::small_avcc;
 // AAC-LC 44.1 kHz stereo AudioSpecificConfig and FLV audio tag bodies (E.4.2.1).
 const std::string kAsc("\x12\x10", 2);
 std::string flv_aac_sh() {
@@ -293,7 +275,7 @@ TEST(KernelMp4Test, EsdsAndSampleEntries) {
     EXPECT_NE(std::string::npos, stsd.find("esds"));
 
     SrsMp4Track v;
-    v.avcc = avcc();
+    v.avcc = small_avcc();
     v.width = 64;
     v.height = 48;
     std::string vs = srs_mp4_stsd(v);
@@ -302,8 +284,8 @@ TEST(KernelMp4Test, EsdsAndSampleEntries) {
     EXPECT_EQ(48u, ((uint8_t)vs[50] << 8) | (uint8_t)vs[51]);
     size_t at = vs.find("avcC");
     ASSERT_NE(std::string::npos, at);
-    EXPECT_EQ(avcc(), vs.substr(at + 4, avcc().size()));
-    EXPECT_EQ(8 + avcc().size(), rb32(vs, at - 4));
+    EXPECT_EQ(small_avcc(), vs.substr(at + 4, small_avcc().size()));
+    EXPECT_EQ(8 + small_avcc().size(), rb32(vs, at - 4));
 }
 
 TEST(KernelMp4Test, EditListForLateTrack) {

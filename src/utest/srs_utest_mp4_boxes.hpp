@@ -106,4 +106,32 @@ inline std::vector<std::vector<std::string>> hevc_access_units(const std::string
     return aus;
 }
 
+// A small H.264 stream for the MP4 writers' tests: baseline 64x48 parameter sets (from x264),
+// their avcC (14496-15 5.3.3.1), and FLV video tag bodies (E.4.3.1): the AVC sequence header and
+// coded frames of one NALU.
+inline std::string small_avc_sps() {
+    return std::string("\x67\x42\xc0\x0a\xdc\x47\xb0\x11\x00\x00\x03\x00\x01\x00\x00\x03\x00\x32\x0f\x12\x27\x80", 22);
+}
+inline std::string small_avc_pps() {
+    return std::string("\x68\xce\x0f\x2c\x80", 5);
+}
+inline std::string small_avcc() {
+    return std::string("\x01\x42\xc0\x0a\xff\xe1\x00\x16", 8) + small_avc_sps() + std::string("\x01\x00\x05", 3) +
+           small_avc_pps();
+}
+inline std::string flv_avc_sh() {
+    return std::string("\x17\x00\x00\x00\x00", 5) + small_avcc();
+}
+inline std::string flv_avc_frame(bool key, int32_t cts, const std::string& nalu) {
+    std::string s;
+    s += key ? '\x17' : '\x27';
+    s += '\x01';
+    s += (char)((cts >> 16) & 0xff);
+    s += (char)((cts >> 8) & 0xff);
+    s += (char)(cts & 0xff);
+    uint32_t n = nalu.size();
+    s += std::string{(char)(n >> 24), (char)(n >> 16), (char)(n >> 8), (char)n};
+    return s + nalu;
+}
+
 }  // namespace srs_utest
