@@ -208,21 +208,27 @@ srs_error_t SrsTranscodeHandler::on_publish() {
 }
 
 srs_error_t SrsTranscodeHandler::on_audio(const SrsMediaMessage& msg) {
-    return on_video(msg);
+    on_media(msg);
+    return srs_success;
 }
 
 srs_error_t SrsTranscodeHandler::on_video(const SrsMediaMessage& msg) {
-    // Once the engines run only a new sequence header can change the codecs (a legacy MP3 or
+    on_media(msg);
+    return srs_success;
+}
+
+void SrsTranscodeHandler::on_media(const SrsMediaMessage& msg) {
+    // Once the codecs are known only a new sequence header changes them (a legacy MP3 or
     // Speex stream has none: its codec is what its first frame says).
     if (!publishing_ || (codecs_known_ && !msg.is_sequence_header())) {
-        return srs_success;
+        return;
     }
     bool changed = srs_transcode_codecs_update(&codecs_, msg);
     if (!codecs_known_) {
         // The publisher sends every sequence header before its first frame: at the first frame
-        // the codecs are known (a track that comes later restarts the engines).
+        // the codecs are known (a track whose sequence header comes later restarts the engines).
         if (msg.is_sequence_header()) {
-            return srs_success;
+            return;
         }
         codecs_known_ = true;
         refresh();
@@ -231,7 +237,6 @@ srs_error_t SrsTranscodeHandler::on_video(const SrsMediaMessage& msg) {
                   codecs_.describe().c_str());
         refresh();
     }
-    return srs_success;
 }
 
 int SrsTranscodeHandler::refresh() {

@@ -127,6 +127,9 @@ public:
     const SrsTranscodeInput& input() const { return input_; }
 
 private:
+    // Follows the codecs from the tags: chooses the input at the first frame, again when a new
+    // sequence header changes them.
+    void on_media(const SrsMediaMessage& msg);
     // The jobs become held engines in this state.
     void hold(const std::vector<SrsTranscodeJob>& jobs, const std::string& state, const std::string& reason);
 
