@@ -34,6 +34,32 @@ std::shared_ptr<SrsConfig> load(const std::string& text) {
     return conf;
 }
 
+// FLV tag bodies of a stream's first tags: legacy H.264 + AAC, as ffmpeg publishes (the tests of
+// the other codecs are in srs_utest_app_transcode_input.cpp).
+SrsMediaMessage tag(uint8_t type, const std::string& body) {
+    return SrsMediaMessage::create(type, 0, 1, body.data(), (int)body.size());
+}
+SrsMediaMessage avc_sh() {
+    return tag(SrsMsgVideo, std::string("\x17\x00\x00\x00\x00\x01\x42\xc0\x0a\xff\xe1\x00\x00\x01\x00\x00", 16));
+}
+SrsMediaMessage avc_key() {
+    return tag(SrsMsgVideo, std::string("\x17\x01\x00\x00\x00\x00\x00\x00\x01\x65", 10));
+}
+SrsMediaMessage aac_sh() {
+    return tag(SrsMsgAudio, std::string("\xaf\x00\x12\x10", 4));
+}
+SrsMediaMessage aac_frame() {
+    return tag(SrsMsgAudio, std::string("\xaf\x01\x21\x10\x04", 5));
+}
+// A publish of H.264 + AAC: the sequence headers, then the first frames start the engines.
+void publish_h264(ISrsLiveSourceHandler* h) {
+    EXPECT_TRUE(h->on_publish() == srs_success);
+    EXPECT_TRUE(h->on_video(avc_sh()) == srs_success);
+    EXPECT_TRUE(h->on_audio(aac_sh()) == srs_success);
+    EXPECT_TRUE(h->on_video(avc_key()) == srs_success);
+    EXPECT_TRUE(h->on_audio(aac_frame()) == srs_success);
+}
+
 std::string join(const std::vector<std::string>& v) {
     return srs_string_join(v, " ");
 }
@@ -555,7 +581,7 @@ vhost __defaultVhost__ {
     SrsLiveSource src("__defaultVhost__", "live", "s");
     std::unique_ptr<ISrsLiveSourceHandler> h = ts.create_handler(&src);
     auto* th = static_cast<SrsTranscodeHandler*>(h.get());
-    EXPECT_TRUE(h->on_publish() == srs_success);
+    publish_h264(h.get());
     EXPECT_EQ(2, th->nb_running());
     EXPECT_EQ(2u, sup.children().size());
     EXPECT_TRUE(ts.is_engine_output("__defaultVhost__/live/s_sd"));
@@ -565,16 +591,16 @@ vhost __defaultVhost__ {
     // The outputs are not transcoded again, whatever the form of their URL.
     SrsLiveSource out_sd("__defaultVhost__", "live", "s_sd");
     std::unique_ptr<ISrsLiveSourceHandler> hsd = ts.create_handler(&out_sd);
-    EXPECT_TRUE(hsd->on_publish() == srs_success);
+    publish_h264(hsd.get());
     EXPECT_EQ(0, static_cast<SrsTranscodeHandler*>(hsd.get())->nb_running());
     SrsLiveSource out_cp("__defaultVhost__", "live", "s_cp");
     std::unique_ptr<ISrsLiveSourceHandler> hcp = ts.create_handler(&out_cp);
-    EXPECT_TRUE(hcp->on_publish() == srs_success);
+    publish_h264(hcp.get());
     EXPECT_EQ(0, static_cast<SrsTranscodeHandler*>(hcp.get())->nb_running());
     // A stream that only looks like an output is transcoded.
     SrsLiveSource other("__defaultVhost__", "live", "x_sd");
     std::unique_ptr<ISrsLiveSourceHandler> hx = ts.create_handler(&other);
-    EXPECT_TRUE(hx->on_publish() == srs_success);
+    publish_h264(hx.get());
     EXPECT_EQ(2, static_cast<SrsTranscodeHandler*>(hx.get())->nb_running());
     EXPECT_EQ(4u, sup.children().size());
 

@@ -1,11 +1,12 @@
 // The HTTP-MP4 body encoder: the init segment goes out with the first fragment, fragments end
-// before keyframes or after half a second, a batch is one write, a missing track is waited for a
-// while, and a new codec configuration ends the body.
+// before keyframes or after http_remux.mp4_fragment (half a second by default), a batch is one
+// write, a missing track is waited for a while, and a new codec configuration ends the body.
 #include <gtest/gtest.h>
 
 #include <srs_app_http_mp4.hpp>
 #include <srs_kernel_io.hpp>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -112,4 +113,52 @@ TEST(AppHttpMp4Test, WaitsForAnExpectedTrackThenStartsWithout) {
     EXPECT_EQ(boxes.size(), 2u + 2 * enc.fragments());
     EXPECT_GE(enc.fragments(), 4);
     EXPECT_LE(enc.fragments(), 6);
+}
+
+namespace {
+
+// The fragments of a 4 s GOP at 25 fps with AAC beside it, with this fragment duration: the
+// number of fragments written after the init segment's, and the longest fragment's media (ms).
+void long_gop_fragments(int64_t fragment_ms, int* fragments, int64_t* longest_ms) {
+    SrsMemoryWriter out;
+    SrsHttpMp4Encoder enc(&out, true, true, fragment_ms);
+    std::vector<SrsMediaMessage> msgs = {video_sh(), audio_sh(), video(0, true)};
+    for (int i = 1; i < 100; i++) {
+        msgs.push_back(video(i * 40, false));
+        msgs.push_back(audio(i * 40));
+    }
+    msgs.push_back(video(4000, true));
+    // One message per batch, as a live stream comes: each cut is a write.
+    int64_t last_cut = 0;
+    *longest_ms = 0;
+    for (const SrsMediaMessage& m : msgs) {
+        int before = enc.fragments();
+        ASSERT_TRUE(write(&enc, {m}) == srs_success);
+        if (enc.fragments() != before) {
+            *longest_ms = std::max(*longest_ms, m.timestamp - last_cut);
+            last_cut = m.timestamp;
+        }
+    }
+    *fragments = enc.fragments();
+}
+
+}  // namespace
+
+TEST(AppHttpMp4Test, FragmentDurationIsConfigurable) {
+    int n = 0;
+    int64_t longest = 0;
+    // The default: half a second of media per fragment in a long GOP.
+    long_gop_fragments(SRS_HTTP_MP4_FRAGMENT_MS, &n, &longest);
+    EXPECT_EQ(8, n);
+    EXPECT_LE(longest, 520);
+    // mp4_fragment 1: a fragment a second (the held-back last sample counts), and the short rest
+    // before the next keyframe.
+    long_gop_fragments(1000, &n, &longest);
+    EXPECT_EQ(5, n);
+    EXPECT_LE(longest, 1040);
+    EXPECT_GE(longest, 1000);
+    // mp4_fragment 0: one fragment per GOP, whatever its length.
+    long_gop_fragments(0, &n, &longest);
+    EXPECT_EQ(1, n);
+    EXPECT_EQ(4000, longest);
 }

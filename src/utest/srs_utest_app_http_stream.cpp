@@ -503,3 +503,19 @@ TEST(AppHttpStreamTest, ServesRamHlsAndStaticFiles) {
     std::string cmd = "rm -rf '" + dir + "'";
     EXPECT_EQ(0, system(cmd.c_str()));
 }
+
+TEST(AppHttpStreamTest, Mp4FragmentDirective) {
+    std::shared_ptr<SrsConfig> conf = load(
+        "vhost __defaultVhost__ { http_remux { enabled on; mount [vhost]/[app]/[stream].mp4; } }\n"
+        "vhost v1 { http_remux { enabled on; mount [vhost]/[app]/[stream].mp4; mp4_fragment 2; } }\n"
+        "vhost v2 { http_remux { enabled on; mount [vhost]/[app]/[stream].mp4; mp4_fragment 0; } }\n");
+    ASSERT_TRUE(conf);
+    EXPECT_EQ(500 * SRS_UTIME_MILLISECONDS, srs_http_remux_config_load(*conf, "__defaultVhost__").mp4_fragment);
+    EXPECT_EQ(2 * SRS_UTIME_SECONDS, srs_http_remux_config_load(*conf, "v1").mp4_fragment);
+    EXPECT_EQ(0, srs_http_remux_config_load(*conf, "v2").mp4_fragment);
+    // Out of range is refused at load.
+    std::shared_ptr<SrsConfig> bad;
+    srs_error_t err = SrsConfig::load_string("vhost v { http_remux { mp4_fragment -1; } }\n", &bad);
+    EXPECT_TRUE(err != srs_success);
+    srs_error_reset(err);
+}

@@ -269,6 +269,62 @@ class HttpMp4Test(unittest.TestCase):
         self.assertGreaterEqual(types.count("moof"), 4, types)
 
 
+LONG_GOP_CONF = CONF_BASE + """
+http_api {{ enabled on; listen 127.0.0.1:{api}; }}
+http_server {{ enabled on; listen 127.0.0.1:{http}; dir {dir}/html; }}
+vhost __defaultVhost__ {{
+    http_remux {{ enabled on; mount [vhost]/[app]/[stream].mp4; mp4_fragment 1; }}
+}}
+"""
+
+
+@unittest.skipUnless(have("ffmpeg"), "ffmpeg not installed")
+class HttpMp4FragmentDurationTest(unittest.TestCase):
+    """http_remux.mp4_fragment: with a 10 s GOP, the .mp4 body still gets a fragment per second of
+    media (the directive, not the default half second and not one per GOP)."""
+
+    def setUp(self):
+        self.srs = SrsProcess(LONG_GOP_CONF)
+        self.srs.start()
+        cmd = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-re",
+               "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=25",
+               "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100", "-t", "40",
+               "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "250",
+               "-c:a", "aac", "-ar", "44100", "-ac", "1", "-b:a", "32k",
+               "-f", "flv", "rtmp://127.0.0.1:%d/live/long" % self.srs.rtmp]
+        self.pub = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.srs.wait_publishing("long", proc=self.pub)
+
+    def tearDown(self):
+        srs_testlib.stop_process(self.pub)
+        self.srs.cleanup()
+
+    def test_a_fragment_per_configured_duration(self):
+        url = "http://127.0.0.1:%d/live/long.mp4" % self.srs.http
+        spans, keys, types = [], 0, []
+        seconds = 8
+        with urllib.request.urlopen(url, timeout=10) as r:
+            end = time.monotonic() + seconds
+            while time.monotonic() < end:
+                size, typ = struct.unpack(">I4s", read_exact(r, 8))
+                body = read_exact(r, size - 8)
+                types.append(typ.decode("latin1"))
+                if typ == b"moof":
+                    video = fragment_samples(body).get(1, [])
+                    # The video media the fragment spans, in ms (90 kHz track).
+                    spans.append(sum(d for _, d in video) * 1000 // 90000)
+        print("mp4_fragment 1, 10 s GOP: %d fragments in %d s, video ms each: %s" % (len(spans), seconds, spans))
+        self.assertEqual(["ftyp", "moov"], types[:2], types[:10])
+        # About one fragment per second of wall time (the default would give two, one per GOP
+        # would give at most one in 8 s); the join's GOP-cache burst adds a few.
+        self.assertGreaterEqual(len(spans), 5, spans)
+        self.assertLessEqual(len(spans), 8 + 10, spans)
+        # Each spans about a second of media (never more): a short one only before a keyframe.
+        self.assertTrue(all(s <= 1100 for s in spans), spans)
+        full = [s for s in spans if s >= 900]
+        self.assertGreaterEqual(len(full), len(spans) - 2, spans)
+
+
 def bench_binary():
     d = os.environ.get("SRS_BUILD_DIR") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "build")
     path = os.path.join(d, "srs_bench")

@@ -293,6 +293,7 @@ struct SrsConfKey {
     X(vhost_http_remux_has_video, Bool, "vhost.http_remux.has_video")                           \
     X(vhost_http_remux_guess_has_av, Bool, "vhost.http_remux.guess_has_av")                     \
     X(vhost_http_remux_mount, String, "vhost.http_remux.mount")                                 \
+    X(vhost_http_remux_mp4_fragment, DurationS, "vhost.http_remux.mp4_fragment")                \
     X(vhost_http_static, Block, "vhost.http_static")                                            \
     X(vhost_http_static_enabled, Bool, "vhost.http_static.enabled")                             \
     X(vhost_http_static_mount, String, "vhost.http_static.mount")                               \

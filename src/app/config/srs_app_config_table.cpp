@@ -855,6 +855,11 @@ std::vector<SrsConfSpec> build_table() {
             .reload(M::AtOnce,
                     "Publishing streams move to the new mount at once; players of the old mount are disconnected.")
             .doc("The URL path of streams; [vhost] [app] [stream]; the extension picks flv, ts, aac, mp3 or mp4."));
+    add(SrsConfSpec(K::vhost_http_remux_mp4_fragment, "0.5")
+            .range(0, 60)
+            .reload(M::NewClients, "Read when an HTTP-MP4 player starts.")
+            .doc("For .mp4 mounts, the longest a fragment holds without a keyframe: a fragment ends before each "
+                 "keyframe (one per GOP) or once it holds this much media; 0 cuts only at keyframes (one per GOP)."));
     add(SrsConfSpec("vhost.http_remux.hstrs", T::Ignored).doc("SRS 2's hstrs, always on since SRS 3; ignored."));
 
     add(SrsConfSpec(K::vhost_http_static)

@@ -70,7 +70,7 @@ bool srs_transcode_scope_matches(const std::string& scope, const std::string& ap
 }
 
 std::vector<SrsTranscodeJob> srs_transcode_jobs(const SrsConfig& conf, const std::string& vhost, const std::string& app,
-                                                const std::string& stream) {
+                                                const std::string& stream, const SrsTranscodeInput* input) {
     std::vector<SrsTranscodeJob> jobs;
     const SrsConfDirective* v = conf.root() ? conf.root()->get("vhost", vhost) : nullptr;
     if (!v) {
@@ -79,9 +79,13 @@ std::vector<SrsTranscodeJob> srs_transcode_jobs(const SrsConfig& conf, const std
     std::string url = srs_live_stream_url(vhost, app, stream);
     int port = srs_ffmpeg_rtmp_port(conf);
     std::string host = srs_ffmpeg_rtmp_host(conf);
-    std::string input = srs_fmt("rtmp://%s:%d/%s/%s", host.c_str(), port, app.c_str(), stream.c_str());
+    std::string url_in = srs_fmt("rtmp://%s:%d/%s/%s", host.c_str(), port, app.c_str(), stream.c_str());
     if (vhost != SRS_CONSTS_RTMP_DEFAULT_VHOST) {
-        input += "?vhost=" + vhost;
+        url_in += "?vhost=" + vhost;
+    }
+    bool http_ts = input && input->kind == SrsTranscodeInputKind::HttpTs;
+    if (http_ts) {
+        url_in = input->url;
     }
     std::string log_dir = conf.get(srs_key::ff_log_dir);
     std::string log_level = conf.get(srs_key::ff_log_level);
@@ -121,7 +125,14 @@ std::vector<SrsTranscodeJob> srs_transcode_jobs(const SrsConfig& conf, const std
             SrsTranscodeJob job;
             job.engine = engine;
             job.name = "transcode/" + url + "/" + engine;
-            job.argv = srs_ffmpeg_engine_argv(ffmpeg, log_level, e, true, input, output);
+            if (http_ts) {
+                // The engine's iformat describes the RTMP input (flv).
+                e.iformat = "mpegts";
+            }
+            job.argv = srs_ffmpeg_engine_argv(ffmpeg, log_level, e, true, url_in, output);
+            if (http_ts) {
+                srs_ffmpeg_insert_before_input(&job.argv, input->options);
+            }
             job.log_file = srs_ffmpeg_log_file(log_dir, "transcode", {vhost, app, stream, engine});
             job.output_keys = srs_rtmp_url_stream_keys(conf, output);
             jobs.push_back(std::move(job));
@@ -162,6 +173,16 @@ bool SrsTranscodeServer::is_engine_output(const std::string& key) const {
     return false;
 }
 
+std::vector<SrsTranscodeHeld> SrsTranscodeServer::held() const {
+    std::vector<SrsTranscodeHeld> out;
+    for (SrsTranscodeHandler* h : handlers_) {
+        out.insert(out.end(), h->held().begin(), h->held().end());
+    }
+    std::sort(out.begin(), out.end(),
+              [](const SrsTranscodeHeld& a, const SrsTranscodeHeld& b) { return a.name < b.name; });
+    return out;
+}
+
 SrsTranscodeHandler::SrsTranscodeHandler(SrsTranscodeServer* server, const std::string& vhost, const std::string& app,
                                          const std::string& stream)
     : server_(server), vhost_(vhost), app_(app), stream_(stream), children_(server->supervisor()) {
@@ -176,9 +197,46 @@ SrsTranscodeHandler::~SrsTranscodeHandler() {
 srs_error_t SrsTranscodeHandler::on_publish() {
     publishing_ = true;
     cid_ = srs_context_get();
+    // A republish may bring other codecs.
+    codecs_ = SrsTranscodeCodecs();
+    codecs_known_ = false;
+    input_ = SrsTranscodeInput();
+    logged_.clear();
     refresh();
     // A transcoder that cannot start never refuses the publish.
     return srs_success;
+}
+
+srs_error_t SrsTranscodeHandler::on_audio(const SrsMediaMessage& msg) {
+    on_media(msg);
+    return srs_success;
+}
+
+srs_error_t SrsTranscodeHandler::on_video(const SrsMediaMessage& msg) {
+    on_media(msg);
+    return srs_success;
+}
+
+void SrsTranscodeHandler::on_media(const SrsMediaMessage& msg) {
+    // Once the codecs are known only a new sequence header changes them (a legacy MP3 or
+    // Speex stream has none: its codec is what its first frame says).
+    if (!publishing_ || (codecs_known_ && !msg.is_sequence_header())) {
+        return;
+    }
+    bool changed = srs_transcode_codecs_update(&codecs_, msg);
+    if (!codecs_known_) {
+        // The publisher sends every sequence header before its first frame: at the first frame
+        // the codecs are known (a track whose sequence header comes later restarts the engines).
+        if (msg.is_sequence_header()) {
+            return;
+        }
+        codecs_known_ = true;
+        refresh();
+    } else if (changed) {
+        srs_trace("transcode %s: the codecs changed to %s", srs_live_stream_url(vhost_, app_, stream_).c_str(),
+                  codecs_.describe().c_str());
+        refresh();
+    }
 }
 
 int SrsTranscodeHandler::refresh() {
@@ -190,13 +248,53 @@ int SrsTranscodeHandler::refresh() {
     if (server_->is_engine_output(key)) {
         // The output of a transcoder of this server: transcoding it again would loop forever.
         srs_trace("transcode %s: the output of a running engine, not transcoded again", key.c_str());
+        held_.clear();
         return stop_all();
     }
-    return apply(srs_transcode_jobs(*conf, vhost_, app_, stream_));
+    if (!codecs_known_) {
+        hold(srs_transcode_jobs(*conf, vhost_, app_, stream_), "waiting",
+             "waiting for the stream's first audio/video frame to choose the input by its codecs");
+        return 0;
+    }
+    input_ = srs_transcode_choose_input(*conf, vhost_, app_, stream_, codecs_);
+    std::vector<SrsTranscodeJob> jobs = srs_transcode_jobs(*conf, vhost_, app_, stream_, &input_);
+    if (input_.kind == SrsTranscodeInputKind::None) {
+        int n = stop_all();
+        hold(jobs, "unsupported", input_.reason);
+        if (!jobs.empty() && logged_ != input_.reason) {
+            logged_ = input_.reason;
+            srs_warn("transcode %s: not transcoded, %s", key.c_str(), input_.reason.c_str());
+        }
+        return n;
+    }
+    held_.clear();
+    if (input_.kind == SrsTranscodeInputKind::HttpTs) {
+        if (!jobs.empty() && logged_ != input_.reason) {
+            logged_ = input_.reason;
+            srs_trace("transcode %s: %s", key.c_str(), input_.reason.c_str());
+        }
+    }
+    return apply(jobs);
+}
+
+void SrsTranscodeHandler::hold(const std::vector<SrsTranscodeJob>& jobs, const std::string& state,
+                               const std::string& reason) {
+    held_.clear();
+    for (const SrsTranscodeJob& job : jobs) {
+        SrsTranscodeHeld h;
+        h.name = job.name;
+        h.stream = srs_live_stream_url(vhost_, app_, stream_);
+        h.cid = cid_;
+        h.log_file = job.log_file;
+        h.state = state;
+        h.reason = reason;
+        held_.push_back(std::move(h));
+    }
 }
 
 void SrsTranscodeHandler::on_unpublish() {
     publishing_ = false;
+    held_.clear();
     stop_all();
 }
 

@@ -2,8 +2,8 @@
 
 #include <srs_core_log.hpp>
 
-SrsHttpMp4Encoder::SrsHttpMp4Encoder(ISrsWriter* out, bool has_video, bool has_audio)
-    : writer_(out), want_video_(has_video), want_audio_(has_audio) {}
+SrsHttpMp4Encoder::SrsHttpMp4Encoder(ISrsWriter* out, bool has_video, bool has_audio, int64_t fragment_ms)
+    : writer_(out), want_video_(has_video), want_audio_(has_audio), fragment_ms_(fragment_ms) {}
 
 srs_error_t SrsHttpMp4Encoder::write_messages(const SrsMediaMessage* msgs, int count) {
     srs_error_t err = srs_success;
@@ -28,7 +28,8 @@ srs_error_t SrsHttpMp4Encoder::write_messages(const SrsMediaMessage* msgs, int c
             first_ts_ = first_ts_ < 0 ? in.timestamp : first_ts_;
             last_ts_ = in.timestamp;
         }
-        bool cut_here = in.sample && ((in.video && in.keyframe) || mux_.queued_ms() >= SRS_HTTP_MP4_FRAGMENT_MS);
+        bool long_enough = fragment_ms_ > 0 && mux_.queued_ms() >= fragment_ms_;
+        bool cut_here = in.sample && ((in.video && in.keyframe) || long_enough);
         if (cut_here && mux_.has_fragment() && (err = cut(&buf_)) != srs_success) {
             return srs_error_wrap(err, "http-mp4: fragment");
         }

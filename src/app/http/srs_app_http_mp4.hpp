@@ -11,8 +11,9 @@
 
 #include <string>
 
-// The longest a fragment waits for a keyframe: a long GOP (or audio only) still reaches the
-// player twice a second, so with the merged-write delay on top a player never waits a second.
+// The default of http_remux.mp4_fragment, the longest a fragment waits for a keyframe: a long
+// GOP (or audio only) still reaches the player twice a second, so with the merged-write delay on
+// top a player never waits a second.
 const int64_t SRS_HTTP_MP4_FRAGMENT_MS = 500;
 // How long a player waits for the sequence header of a track it expects (the source said the
 // stream has it) before it starts without that track.
@@ -22,14 +23,15 @@ const int64_t SRS_HTTP_MP4_WAIT_CONFIG_MS = 3000;
 //
 // The cutting rule: the consumer starts at a keyframe (the GOP cache), so does the first
 // fragment; a fragment ends before each video keyframe (one per GOP, each opening with a sync
-// sample) or, with no keyframe in sight, once it holds SRS_HTTP_MP4_FRAGMENT_MS of media. The
+// sample) or, with no keyframe in sight, once it holds fragment_ms of media (never, when 0). The
 // init segment goes out with the first fragment, when every expected track has its
 // configuration. A new configuration (another resolution or codec) cannot be announced in
 // the same body: the play ends with an error, and the player reconnects.
 class SrsHttpMp4Encoder {
 public:
-    // The expected tracks (the source's codecs, as HTTP-FLV guesses its header flags).
-    SrsHttpMp4Encoder(ISrsWriter* out, bool has_video, bool has_audio);
+    // The expected tracks (the source's codecs, as HTTP-FLV guesses its header flags);
+    // fragment_ms is http_remux.mp4_fragment (0: a fragment per GOP only).
+    SrsHttpMp4Encoder(ISrsWriter* out, bool has_video, bool has_audio, int64_t fragment_ms = SRS_HTTP_MP4_FRAGMENT_MS);
     SRS_DISALLOW_COPY(SrsHttpMp4Encoder);
 
 public:
@@ -45,6 +47,7 @@ private:
     ISrsWriter* writer_;
     bool want_video_;
     bool want_audio_;
+    int64_t fragment_ms_;
     SrsFmp4Muxer mux_;
     bool init_sent_ = false;
     uint32_t init_version_ = 0;

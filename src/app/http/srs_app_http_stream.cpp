@@ -65,13 +65,13 @@ public:
         }
     }
 
-    srs_error_t write_header(bool has_audio, bool has_video) {
+    srs_error_t write_header(bool has_audio, bool has_video, srs_utime_t mp4_fragment) {
         if (flv_) {
             return flv_->write_header(has_audio, has_video);
         }
         if (kind_ == SrsLiveStreamKind::Mp4) {
             // The init segment waits for the codecs; the tracks expected are known now.
-            mp4_ = std::make_unique<SrsHttpMp4Encoder>(out_, has_video, has_audio);
+            mp4_ = std::make_unique<SrsHttpMp4Encoder>(out_, has_video, has_audio, srsu2ms(mp4_fragment));
         }
         return srs_success;
     }
@@ -272,6 +272,7 @@ SrsHttpRemuxConfig srs_http_remux_config_load(const SrsConfig& conf, const std::
     c.has_audio = conf.vhost(vhost, srs_key::vhost_http_remux_has_audio);
     c.has_video = conf.vhost(vhost, srs_key::vhost_http_remux_has_video);
     c.guess_has_av = conf.vhost(vhost, srs_key::vhost_http_remux_guess_has_av);
+    c.mp4_fragment = conf.vhost(vhost, srs_key::vhost_http_remux_mp4_fragment);
     return c;
 }
 
@@ -536,10 +537,13 @@ srs_error_t SrsLiveStreamHandler::do_serve(ISrsHttpResponseWriter* w, SrsHttpMes
 
     bool has_audio = false, has_video = false;
     body_tracks(source, &has_audio, &has_video);
+    std::shared_ptr<const SrsConfig> conf = server_->config();
+    srs_utime_t mp4_fragment =
+        conf ? srs_http_remux_config_load(*conf, vhost_).mp4_fragment : SrsHttpRemuxConfig().mp4_fragment;
     HttpBodyWriter body(w);
     LiveEncoder enc(kind_, &body);
     // The head and the FLV header go out at once, so the client knows the stream exists.
-    if ((err = enc.write_header(has_audio, has_video)) != srs_success) {
+    if ((err = enc.write_header(has_audio, has_video, mp4_fragment)) != srs_success) {
         return srs_error_wrap(err, "http-stream: header");
     }
     if (kind_ != SrsLiveStreamKind::Flv) {

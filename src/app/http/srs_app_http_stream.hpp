@@ -46,6 +46,8 @@ struct SrsHttpRemuxConfig {
     bool has_video = true;
     // Clear the FLV header's audio/video flags of a stream that has no such track yet.
     bool guess_has_av = true;
+    // .mp4 mounts: the longest a fragment holds without a keyframe (0: one per GOP).
+    srs_utime_t mp4_fragment = 500 * SRS_UTIME_MILLISECONDS;
 };
 SrsHttpRemuxConfig srs_http_remux_config_load(const SrsConfig& conf, const std::string& vhost);
 

@@ -250,7 +250,8 @@ srs_error_t SrsFfmpegModule::initialize() {
     ingest_ = std::make_unique<SrsIngestServer>(supervisor_.get());
     SrsHttpApi* api = server_->http_api();
     if ((err = api->mux()->handle("/api/v1/processes", std::make_shared<SrsProcessesApi>(
-                                                           api->context(), supervisor_.get()))) != srs_success) {
+                                                           api->context(), supervisor_.get(), transcode_.get()))) !=
+        srs_success) {
         return srs_error_wrap(err, "api processes");
     }
     return err;
