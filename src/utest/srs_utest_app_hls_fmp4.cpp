@@ -361,3 +361,70 @@ TEST(AppHlsMasterTest, SessionVariantAndMapRewrite) {
                                      "s-0.m4s\n#EXT-X-MAP:URI=\"http://cdn/i.mp4?t=1\"\n",
                                      "X"));
 }
+
+// hls_recover: a new process continues a playlist of fMP4 segments with their EXT-X-MAP, adds
+// a new init segment after a discontinuity, and cleans the old one up with its segments.
+TEST(AppHlsFmp4Test, RecoverKeepsMaps) {
+    TempDir dir;
+    SrsHlsConfig c = fmp4_config(dir.path());
+    {
+        SrsHlsMuxer m("v", "live", "s", nullptr, nullptr);
+        ASSERT_OK(start(&m, c));
+        ASSERT_OK(feed(&m, 0, 4100, 2000));
+        ASSERT_OK(m.on_unpublish());
+        ASSERT_EQ(3u, m.segments().size());
+    }
+    SrsHlsMuxer m("v", "live", "s", nullptr, nullptr);
+    ASSERT_OK(start(&m, c));
+    ASSERT_EQ(3u, m.segments().size());
+    EXPECT_EQ("live/s/init-0.mp4", m.segments()[0].init_rel);
+    EXPECT_EQ("s/init-0.mp4", m.segments()[2].init_uri);
+    ASSERT_OK(feed(&m, 0, 2100, 2000));
+    ASSERT_EQ(4u, m.segments().size());
+    EXPECT_NE(std::string::npos, m.playlist().find("#EXT-X-MAP:URI=\"s/init-0.mp4\"\n#EXTINF:2.000,\ns-0.m4s\n"))
+        << m.playlist();
+    EXPECT_NE(
+        std::string::npos,
+        m.playlist().find("s-2.m4s\n#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI=\"s/init-3.mp4\"\n#EXTINF:2.000,\ns-3.m4s"))
+        << m.playlist();
+    // The window moves past the recovered segments: their init segment goes with them.
+    c.window = 2 * SRS_UTIME_SECONDS;
+    ASSERT_OK(start(&m, c));
+    ASSERT_OK(feed(&m, 0, 8100, 2000));
+    EXPECT_FALSE(exists(dir.path() + "/live/s/init-0.mp4")) << m.playlist();
+    EXPECT_FALSE(exists(dir.path() + "/live/s-0.m4s"));
+
+    // A TS playlist on disk is not continued by fMP4 (nor the other way): only the sequence.
+    TempDir dir2;
+    SrsHlsConfig ts = test_config(dir2.path());
+    {
+        SrsHlsMuxer a("v", "live", "s", nullptr, nullptr);
+        ASSERT_OK(start(&a, ts));
+        ASSERT_OK(feed(&a, 0, 4100, 2000));
+        ASSERT_OK(a.on_unpublish());
+    }
+    SrsHlsMuxer b("v", "live", "s", nullptr, nullptr);
+    ASSERT_OK(start(&b, fmp4_config(dir2.path())));
+    EXPECT_EQ(3, b.next_sequence());
+    EXPECT_TRUE(b.segments().empty());
+}
+
+// Pure audio: segments cut at hls_fragment * hls_aof_ratio, an init segment with the audio
+// track only, and a multivariant playlist without RESOLUTION.
+TEST(AppHlsFmp4Test, PureAudio) {
+    TempDir dir;
+    SrsHlsMuxer m("v", "live", "s", nullptr, nullptr);
+    ASSERT_OK(start(&m, fmp4_config(dir.path()), false, true));
+    ASSERT_OK(feed(&m, 0, 9000, 0, false, true));
+    ASSERT_EQ(2u, m.segments().size());
+    for (const SrsHlsSegment& seg : m.segments()) {
+        EXPECT_GE(seg.duration_ms, 4000);
+        EXPECT_LT(seg.duration_ms, 4100);
+        std::map<uint32_t, uint64_t> t = tfdts(read_file(seg_path(dir.path(), seg)));
+        EXPECT_EQ(1u, t.size());
+    }
+    std::string init = read_file(dir.path() + "/" + m.init_rel());
+    EXPECT_EQ(std::string::npos, init.find("avc1"));
+    EXPECT_NE(std::string::npos, init.find("mp4a"));
+    EXPECT_NE(std::string::npos, m.master_playlist().find(",CODECS=\"mp4a.40.2\"\ns.m3u8\n")) << m.master_playlist();
+}

@@ -33,6 +33,8 @@ const int64_t kTimestampBackMs = 1000;
 // pulled back, and how much of a fragment a segment bends per fragment of drift.
 const int64_t kFloorMaxDeviation = 10;
 const double kFloorReapRatio = 0.3;
+// How the playlist names a segment's init segment (RFC 8216 4.3.2.5), read back by hls_recover.
+const char* const kMapTag = "#EXT-X-MAP:URI=\"";
 
 // Writes a whole file under a temporary name and renames it over the target, so a reader
 // (an HTTP server, a CDN pulling the disk) sees the old or the new file, never a partial one.
@@ -820,9 +822,10 @@ void SrsHlsMuxer::recover_sequence() {
             }
         } else if (line == "#EXT-X-DISCONTINUITY") {
             discontinuity = true;
-        } else if (srs_string_starts_with(line, "#EXT-X-MAP:URI=\"")) {
-            size_t quote = line.find('"', 15);
-            map_uri = line.substr(15, quote == std::string::npos ? std::string::npos : quote - 15);
+        } else if (srs_string_starts_with(line, kMapTag)) {
+            size_t from = strlen(kMapTag);
+            size_t quote = line.find('"', from);
+            map_uri = line.substr(from, quote == std::string::npos ? std::string::npos : quote - from);
             std::string rel = srs_path_clean(m3u8_dir.empty() ? map_uri : m3u8_dir + "/" + map_uri);
             bool ours = !srs_string_contains(map_uri, "://") && !map_uri.empty() && map_uri[0] != '/' &&
                         !srs_string_starts_with(rel, "..");
