@@ -755,7 +755,8 @@ std::vector<SrsConfSpec> build_table() {
             .doc("The directory segments and playlists are written under."));
     add(SrsConfSpec(K::vhost_hls_hls_m3u8_file, "[app]/[stream].m3u8")
             .reload()
-            .doc("The playlist file below hls_path; [vhost] [app] [stream]."));
+            .doc("The playlist file below hls_path; [vhost] [app] [stream]. The multivariant playlist (BANDWIDTH, "
+                 "CODECS, RESOLUTION) is written beside it, -master before .m3u8: [app]/[stream]-master.m3u8."));
     add(SrsConfSpec(K::vhost_hls_hls_ts_file, "[app]/[stream]-[seq].ts")
             .reload()
             .doc("The segment file below hls_path; [vhost] [app] [stream] [seq] [timestamp] [duration] and the date "
