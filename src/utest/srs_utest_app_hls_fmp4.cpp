@@ -189,6 +189,22 @@ TEST(AppHlsFmp4Test, DecodeTimesContinueAcrossSegmentsAndRepublish) {
     // And inside the new publish, segment to segment as before.
     uint64_t second = tfdts(read_file(seg_path(dir.path(), m.segments()[first + 1])))[1];
     EXPECT_EQ(t[1] + 2000 * 90, second);
+
+    // An encoder whose timestamps go on after a pause of 3 s (not a jump the muxer would take
+    // for a new epoch by itself): the republish still continues right after the last segment.
+    const SrsHlsSegment& end2 = m.segments().back();
+    uint64_t end2_video = tfdts(read_file(seg_path(dir.path(), end2)))[1] + (uint64_t)(4080 - end2.start_dts + 40) * 90;
+    ASSERT_OK(start(&m, c));
+    ASSERT_OK(feed(&m, 7000, 11100, 2000));
+    ASSERT_OK(m.on_unpublish());
+    const SrsHlsSegment* third = nullptr;
+    for (const SrsHlsSegment& seg : m.segments()) {
+        third = seg.start_dts == 7000 && seg.discontinuity ? &seg : third;
+    }
+    ASSERT_TRUE(third);
+    uint64_t third_video = tfdts(read_file(seg_path(dir.path(), *third)))[1];
+    EXPECT_GE(third_video, end2_video);
+    EXPECT_LT(third_video, end2_video + 50 * 90);
 }
 
 // A republish and a codec change each start a new init segment, under a new name, preceded
