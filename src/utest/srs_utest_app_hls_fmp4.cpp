@@ -444,3 +444,31 @@ TEST(AppHlsFmp4Test, PureAudio) {
     EXPECT_NE(std::string::npos, init.find("mp4a"));
     EXPECT_NE(std::string::npos, m.master_playlist().find(",CODECS=\"mp4a.40.2\"\ns.m3u8\n")) << m.master_playlist();
 }
+
+namespace {
+
+class RecordingHooks : public ISrsHlsHooks {
+public:
+    void on_hls_segment(const SrsHlsSegmentEvent& ev) override { events.push_back(ev); }
+    std::vector<SrsHlsSegmentEvent> events;
+};
+
+}  // namespace
+
+// on_hls / on_hls_notify see each fMP4 segment, once it is whole on disk.
+TEST(AppHlsFmp4Test, HooksSeeEachSegment) {
+    TempDir dir;
+    RecordingHooks hooks;
+    SrsHlsMuxer m("v", "live", "s", nullptr, &hooks);
+    ASSERT_OK(start(&m, fmp4_config(dir.path())));
+    ASSERT_OK(feed(&m, 0, 4100, 2000));
+    ASSERT_EQ(2u, hooks.events.size());
+    const SrsHlsSegmentEvent& ev = hooks.events[1];
+    EXPECT_EQ(1, ev.sequence);
+    EXPECT_DOUBLE_EQ(2.0, ev.duration);
+    EXPECT_EQ(dir.path() + "/live/s-1.m4s", ev.file);
+    EXPECT_EQ("/live/s-1.m4s", ev.url_path);
+    EXPECT_EQ("s-1.m4s", ev.uri);
+    EXPECT_EQ("/live/s.m3u8", ev.m3u8_url_path);
+    EXPECT_EQ((std::vector<std::string>{"styp", "moof", "mdat"}), box_types(read_file(ev.file)));
+}
