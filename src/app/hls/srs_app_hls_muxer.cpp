@@ -690,6 +690,11 @@ srs_error_t SrsHlsMuxer::write_playlist() {
     }
     std::string text = srs_m3u8_encode(pl);
 
+    // The multivariant playlist first: whoever reads a media playlist (nginx on hls_path too)
+    // finds the multivariant one beside it.
+    if ((err = write_master()) != srs_success) {
+        return srs_error_wrap(err, "hls: multivariant playlist");
+    }
     if (config_.on_disk() && (err = write_file_atomic(disk_path(m3u8_rel_), text)) != srs_success) {
         return srs_error_wrap(err, "hls: write %s", m3u8_rel_.c_str());
     }
@@ -697,9 +702,6 @@ srs_error_t SrsHlsMuxer::write_playlist() {
         store_->put(m3u8_url_path(), std::make_shared<const std::string>(text));
     }
     playlist_text_ = std::move(text);
-    if ((err = write_master()) != srs_success) {
-        return srs_error_wrap(err, "hls: multivariant playlist");
-    }
     return srs_success;
 }
 
