@@ -247,6 +247,27 @@ class HlsFmp4Test(srs_exrtmp.ExRtmpTestCase):
                                 PUBLISH_SECONDS, "video packets of both publishes")
         self.assertEqual(FPS * SOURCE_SECONDS, len(src["video"]))
 
+    def test_ram_storage_without_sessions(self):
+        # hls_storage ram and hls_ctx off: nothing under hls_path, the playlists and the init
+        # and media segments are served from memory, and the multivariant playlist is at its
+        # fixed URL with a plain URI (no session).
+        srs = self.start_server(CONFIG.replace("hls_use_fmp4 on;", "hls_use_fmp4 on; hls_storage ram; hls_ctx off;"),
+                                name="ram")
+        self.srs = srs
+        self.publish("hevc", "ram")
+        self.assertEqual([], os.listdir(os.path.join(srs.dir, "html")))
+        master = http_get(srs.http, "/live/ram-master.m3u8").decode()
+        print("\nRAM multivariant playlist:\n%s" % master)
+        self.assertRegex(master, r'^#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=\d+,AVERAGE-BANDWIDTH=\d+,'
+                                 r'CODECS="hvc1\.1\.6\.L60\.90,mp4a\.40\.2",RESOLUTION=320x240\nram\.m3u8\n$')
+        # With hls_ctx off the stream's URL is the media playlist itself.
+        self.check_playlist_text(http_get(srs.http, "/live/ram.m3u8").decode())
+        self.assertEqual({"video": ("hevc", "Main", 320, 240), "audio": ("aac", "LC", None, None)},
+                         summary("http://127.0.0.1:%d/live/ram-master.m3u8" % srs.http))
+        local = os.path.join(srs.dir, "ram-vod.m3u8")
+        vod_copy(srs.http, "ram", local)
+        self.check_packets("hevc in RAM", hls_framemd5(local), framemd5_packets(self.samples["hevc"]))
+
 
 if __name__ == "__main__":
     srs_testlib.main()
