@@ -472,3 +472,37 @@ TEST(AppHlsFmp4Test, HooksSeeEachSegment) {
     EXPECT_EQ("/live/s.m3u8", ev.m3u8_url_path);
     EXPECT_EQ((std::vector<std::string>{"styp", "moof", "mdat"}), box_types(read_file(ev.file)));
 }
+
+// An init segment that cannot be written (here its directory is a file) after a codec change
+// fails its segment, and the next segment writes one again: no segment ever refers to an init
+// segment that was not written, nor to the old one with the new codec.
+TEST(AppHlsFmp4Test, InitWriteFailureRetries) {
+    TempDir dir;
+    SrsHlsConfig c = fmp4_config(dir.path());
+    c.init_file = "[app]/[stream]-[seq]/init.mp4";
+    SrsHlsMuxer m("v", "live", "s", nullptr, nullptr);
+    ASSERT_OK(start(&m, c));
+    ASSERT_OK(feed(&m, 0, 4100, 2000));
+    ASSERT_EQ(2u, m.segments().size());
+    EXPECT_EQ("live/s-0/init.mp4", m.init_rel());
+    // A new SPS at 4100 ends segment 2; segment 3's init segment cannot be written.
+    { std::ofstream(dir.path() + "/live/s-3") << "not a directory"; }
+    std::string sps = avc_sps();
+    sps[3] = 0x1f;
+    ASSERT_OK(m.on_video(video_sh(sps)));
+    ASSERT_EQ(3u, m.segments().size());
+    srs_error_t err = feed(&m, 4200, 6300, 2000);
+    EXPECT_TRUE(err != srs_success);
+    srs_error_reset(err);
+    EXPECT_EQ(3u, m.segments().size());
+    ASSERT_EQ(0, ::unlink((dir.path() + "/live/s-3").c_str()));
+    ASSERT_OK(feed(&m, 6200, 10100, 2000));
+    ASSERT_GT(m.segments().size(), 3u);
+    for (size_t i = 0; i < m.segments().size(); i++) {
+        const SrsHlsSegment& seg = m.segments()[i];
+        std::string init = read_file(dir.path() + "/" + seg.init_rel);
+        ASSERT_FALSE(init.empty()) << seg.init_rel;
+        // Segments after the change refer to an init segment with the new SPS.
+        EXPECT_EQ(i >= 3, init.find(sps) != std::string::npos) << i << " " << seg.init_rel;
+    }
+}

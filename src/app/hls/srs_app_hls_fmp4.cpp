@@ -36,13 +36,11 @@ srs_error_t SrsHlsFmp4Segmenter::segment(bool flush, std::string* out) {
     return srs_success;
 }
 
-srs_error_t SrsHlsFmp4Segmenter::init_segment(std::string* out) {
+srs_error_t SrsHlsFmp4Segmenter::init_segment(std::string* out) const {
     if (!mux_.has_video() && !mux_.has_audio()) {
         return srs_error_new(ERROR_HLS_WRITE_FAILED, "fmp4 init: no track described");
     }
     *out = mux_.init_segment();
-    has_init_ = true;
-    init_version_ = mux_.config_version();
     return srs_success;
 }
 
@@ -138,9 +136,11 @@ srs_error_t SrsHlsMuxer::write_init(SrsHlsSegment* seg) {
     if (rel.empty() || srs_string_starts_with(rel, "..")) {
         return srs_error_new(ERROR_HLS_WRITE_FAILED, "hls: invalid hls_init_file %s", config_.init_file.c_str());
     }
+    // Not written (a full disk): the next segment tries again with a new one.
     if ((err = store_file(rel, init)) != srs_success) {
         return srs_error_wrap(err, "hls: init segment");
     }
+    fmp4_->init_written();
     // Another init segment than the previous segment's: a new codec configuration or
     // publisher, which players must be told of (RFC 8216 4.3.2.3).
     if (!init_rel_.empty() && !seg->discontinuity) {

@@ -33,9 +33,13 @@ public:
     // Whether the next segment needs another init segment than the last one made: none yet,
     // a track changed (the muxer's config_version()), or a republish.
     bool init_due() const { return !has_init_ || init_version_ != mux_.config_version(); }
-    // ftyp + moov of the tracks configured now, made the current one; an error when no track
-    // is described yet.
-    srs_error_t init_segment(std::string* out);
+    // ftyp + moov of the tracks configured now; an error when no track is described yet.
+    srs_error_t init_segment(std::string* out) const;
+    // The init segment of init_segment() is written: the segments from now refer to it.
+    void init_written() {
+        has_init_ = true;
+        init_version_ = mux_.config_version();
+    }
     // A republish: the next segment gets a new init segment (the publisher may have changed
     // anything), and its times continue after the last ones (SrsFmp4Muxer::new_epoch).
     void new_epoch();
