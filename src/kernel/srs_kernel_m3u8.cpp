@@ -48,9 +48,16 @@ std::string srs_m3u8_encode(const SrsM3u8Playlist& playlist) {
         out += line;
     }
 
+    const std::string* map = nullptr;
     for (const SrsM3u8Segment& s : playlist.segments) {
         if (s.discontinuity) {
             out += "#EXT-X-DISCONTINUITY\n";
+        }
+        // A MAP applies to every segment after it up to the next one (RFC 8216 4.3.2.5), so
+        // it is repeated only where the init segment changes (a new codec configuration).
+        if (!s.map_uri.empty() && (!map || *map != s.map_uri)) {
+            out += "#EXT-X-MAP:URI=\"" + s.map_uri + "\"\n";
+            map = &s.map_uri;
         }
         int64_t ms = duration_ms(s.duration);
         snprintf(line, sizeof(line), "#EXTINF:%" PRId64 ".%03d,\n", ms / 1000, (int)(ms % 1000));

@@ -15,6 +15,9 @@ struct SrsM3u8Segment {
     std::string uri;
     // Preceded by EXT-X-DISCONTINUITY (RFC 8216 4.3.2.3): encoder or timestamp change.
     bool discontinuity = false;
+    // The URI of the segment's Media Initialization Section (fMP4, RFC 8216 4.3.2.5); empty for
+    // MPEG-TS. EXT-X-MAP is written before the first segment and wherever it changes.
+    std::string map_uri;
 };
 
 // A media playlist.

@@ -11,6 +11,7 @@
 #include <srs_kernel_flv_ex.hpp>
 #include <srs_kernel_io.hpp>
 #include <srs_kernel_message.hpp>
+#include <srs_utest_app_hls.hpp>
 #include <srs_utest_kernel_media.hpp>
 
 #include <dirent.h>
@@ -24,6 +25,7 @@
 #include <sstream>
 
 using namespace srs_utest;
+using namespace srs_utest_hls;
 
 namespace {
 
@@ -80,73 +82,6 @@ std::set<std::string> list_files(const std::string& dir, const std::string& pref
     return out;
 }
 
-SrsMediaMessage make_msg(uint8_t type, int64_t ts, const std::string& body) {
-    return SrsMediaMessage::create(type, ts, 1, body.data(), (int)body.size());
-}
-
-SrsMediaMessage video_sh(const std::string& sps = avc_sps()) {
-    return make_msg(SrsMsgVideo, 0, flv_video(1, 7, 0, 0, make_avcc(sps, avc_pps())));
-}
-
-SrsMediaMessage audio_sh() {
-    // AAC LC, 44.1 kHz, stereo.
-    return make_msg(SrsMsgAudio, 0, flv_aac(0, std::string("\x12\x10", 2)));
-}
-
-SrsMediaMessage video_frame(int64_t ts, bool key) {
-    std::string idr("\x65\x88\x84\x00\x33\xff", 6), p("\x41\x9a\x02\x03", 4);
-    return make_msg(SrsMsgVideo, ts, flv_video(key ? 1 : 2, 7, 1, 0, avcc_nalus({key ? idr : p})));
-}
-
-SrsMediaMessage audio_frame(int64_t ts) {
-    return make_msg(SrsMsgAudio, ts, flv_aac(1, std::string("\x21\x10\x04\x60\x8c\x1c", 6)));
-}
-
-// Feeds [from, to) ms of 25 fps video with a keyframe every gop ms (0: none after the first at
-// from) and, when audio, AAC every 23 ms, interleaved by timestamp.
-srs_error_t feed(SrsHlsMuxer* m, int64_t from, int64_t to, int64_t gop, bool video = true, bool audio = true) {
-    srs_error_t err = srs_success;
-    int64_t v = from, a = from;
-    while ((video && v < to) || (audio && a < to)) {
-        if (video && v < to && (!audio || a >= to || v <= a)) {
-            bool key = v == from || (gop > 0 && (v - from) % gop == 0);
-            if ((err = m->on_video(video_frame(v, key))) != srs_success) {
-                return err;
-            }
-            v += 40;
-        } else {
-            if ((err = m->on_audio(audio_frame(a))) != srs_success) {
-                return err;
-            }
-            a += 23;
-        }
-    }
-    return srs_success;
-}
-
-srs_error_t start(SrsHlsMuxer* m, const SrsHlsConfig& c, bool video = true, bool audio = true) {
-    srs_error_t err = srs_success;
-    if ((err = m->on_publish(c)) != srs_success) {
-        return err;
-    }
-    if (video && (err = m->on_video(video_sh())) != srs_success) {
-        return err;
-    }
-    if (audio && (err = m->on_audio(audio_sh())) != srs_success) {
-        return err;
-    }
-    return srs_success;
-}
-
-SrsHlsConfig test_config(const std::string& dir) {
-    SrsHlsConfig c;
-    c.enabled = true;
-    c.path = dir;
-    c.fragment = 2 * SRS_UTIME_SECONDS;
-    c.window = 6 * SRS_UTIME_SECONDS;
-    return c;
-}
-
 std::vector<int64_t> durations(const SrsHlsMuxer& m) {
     std::vector<int64_t> out;
     for (const SrsHlsSegment& s : m.segments()) {
@@ -154,12 +89,6 @@ std::vector<int64_t> durations(const SrsHlsMuxer& m) {
     }
     return out;
 }
-
-#define ASSERT_OK(x)                                          \
-    do {                                                      \
-        srs_error_t _e = (x);                                 \
-        ASSERT_TRUE(_e == srs_success) << srs_error_desc(_e); \
-    } while (0)
 
 }  // namespace
 
@@ -261,9 +190,16 @@ TEST(AppHlsMuxerTest, SegmentsOnKeyframesWithPlaylist) {
     EXPECT_EQ((std::vector<int64_t>{2000, 2000, 2000, 992}), durations(m));
     EXPECT_FALSE(exists(dir.path() + "/live/s-3.ts.tmp"));
     EXPECT_TRUE(exists(dir.path() + "/live/s-3.ts"));
-    // The playlist never leaves a temporary file behind.
-    EXPECT_EQ((std::set<std::string>{"live/s.m3u8", "live/s-0.ts", "live/s-1.ts", "live/s-2.ts", "live/s-3.ts"}),
+    // The playlists never leave a temporary file behind.
+    EXPECT_EQ((std::set<std::string>{"live/s.m3u8", "live/s-master.m3u8", "live/s-0.ts", "live/s-1.ts", "live/s-2.ts",
+                                     "live/s-3.ts"}),
               list_files(dir.path()));
+    // The multivariant playlist beside it: the stream's codecs, size and bit rate.
+    std::string master = read_file(dir.path() + "/live/s-master.m3u8");
+    EXPECT_EQ(m.master_playlist(), master);
+    EXPECT_EQ(0u, master.find("#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=")) << master;
+    EXPECT_NE(std::string::npos, master.find(",CODECS=\"avc1.64001e,mp4a.40.2\",RESOLUTION=640x360\ns.m3u8\n"))
+        << master;
     EXPECT_EQ(4, m.stat().nb_segments);
 }
 
@@ -294,8 +230,8 @@ TEST(AppHlsMuxerTest, WindowAndCleanup) {
     ASSERT_OK(feed(&m2, 0, 14100, 2000));
     EXPECT_EQ(3u, m2.segments().size());
     EXPECT_TRUE(exists(dir2.path() + "/live/s-0.ts"));
-    // Segments 0..6, the one being written and the playlist.
-    EXPECT_EQ(9u, list_files(dir2.path()).size());
+    // Segments 0..6, the one being written and the playlists.
+    EXPECT_EQ(10u, list_files(dir2.path()).size());
 }
 
 TEST(AppHlsMuxerTest, ForcedCutWithoutKeyframe) {
@@ -464,7 +400,9 @@ TEST(AppHlsMuxerTest, RamStorageWritesNoFile) {
         EXPECT_EQ(0x47, (uint8_t)(*ts)[0]);
     }
     EXPECT_EQ(nullptr, store.get("/live/s-1.ts"));
-    EXPECT_EQ(5u, store.size());
+    ASSERT_TRUE(store.get("/live/s-master.m3u8") != nullptr);
+    EXPECT_EQ(m.master_playlist(), *store.get("/live/s-master.m3u8"));
+    EXPECT_EQ(6u, store.size());
 
     // A response in flight keeps its segment after the store dropped it.
     std::shared_ptr<const std::string> held = store.get("/live/s-2.ts");

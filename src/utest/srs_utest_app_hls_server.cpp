@@ -193,7 +193,8 @@ TEST(AppHlsServerTest, RamStorage) {
     EXPECT_FALSE(exists(dir + "/live"));
     // hls_dispose 0: RAM is still freed after a while.
     EXPECT_EQ(0, hls.sweep(srs_update_system_time() + 60 * SRS_UTIME_SECONDS));
-    EXPECT_EQ(4u, hls.store()->size());
+    // The playlists and segments 1, 2 (the window) and 0 (its grace period).
+    EXPECT_EQ(5u, hls.store()->size());
     EXPECT_EQ(1, hls.sweep(srs_update_system_time() + SRS_HLS_RAM_DEFAULT_DISPOSE));
     EXPECT_EQ(0u, hls.store()->size());
     rmrf(dir);

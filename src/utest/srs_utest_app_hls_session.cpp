@@ -338,3 +338,38 @@ TEST(AppHlsSessionTest, DiskPlaylistAnswersVariantAndIsRewritten) {
     std::string cmd = "rm -rf '" + dir + "'";
     EXPECT_EQ(0, system(cmd.c_str()));
 }
+
+// The multivariant playlist beside the media one (issue 18): a new session's variant playlist
+// carries its attributes, and a request of the multivariant playlist itself opens a session
+// whose playlist names the media playlist with the id.
+TEST(AppHlsSessionTest, MultivariantPlaylistAttributesAndEntry) {
+    RamHlsServer f(
+        "http_server { enabled on; }\n"
+        "vhost __defaultVhost__ { hls { enabled on; hls_fragment 2; } }\n");
+    const std::string attrs =
+        "BANDWIDTH=500000,AVERAGE-BANDWIDTH=400000,CODECS=\"av01.0.00M.08,opus\",RESOLUTION=320x240";
+    f.store.put("/live/s-master.m3u8",
+                std::make_shared<const std::string>("#EXTM3U\n#EXT-X-STREAM-INF:" + attrs + "\ns.m3u8\n"));
+    MockHttpResponse r = get(&f.h, "/live/s.m3u8");
+    ASSERT_EQ(200, r.status);
+    EXPECT_EQ(0u, r.body.find("#EXTM3U\n#EXT-X-STREAM-INF:" + attrs + "\n/live/s.m3u8?hls_ctx=")) << r.body;
+
+    r = get(&f.h, "/live/s-master.m3u8?token=t");
+    ASSERT_EQ(200, r.status);
+    size_t at = r.body.find("hls_ctx=");
+    ASSERT_NE(std::string::npos, at) << r.body;
+    std::string ctx = r.body.substr(at + 8, r.body.find('\n', at) - at - 8);
+    ASSERT_FALSE(ctx.empty()) << r.body;
+    EXPECT_EQ("#EXTM3U\n#EXT-X-STREAM-INF:" + attrs + "\ns.m3u8?hls_ctx=" + ctx + "\n", r.body);
+    // The session is a player of the stream, not of "s-master".
+    SrsStatisticClient* c = f.stat.find_client(ctx);
+    ASSERT_TRUE(c);
+    EXPECT_EQ("s", c->req_.stream);
+    EXPECT_EQ(2u, f.sessions.size());
+    // The media playlist with that id keeps the same session.
+    r = get(&f.h, "/live/s.m3u8?hls_ctx=" + ctx);
+    EXPECT_EQ(200, r.status);
+    EXPECT_NE(std::string::npos, r.body.find("#EXTINF:2.000,\ns-0.ts?hls_ctx=" + ctx)) << r.body;
+    EXPECT_EQ(2u, f.sessions.size());
+    f.sessions.stop();
+}

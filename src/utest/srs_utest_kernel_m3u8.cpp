@@ -4,9 +4,9 @@
 
 TEST(KernelM3u8Test, LivePlaylist) {
     SrsM3u8Playlist pl;
-    pl.segments.push_back({7, 10.0, "live/livestream-7.ts", false});
-    pl.segments.push_back({8, 10.0004, "live/livestream-8.ts", false});
-    pl.segments.push_back({9, 9.521, "live/livestream-9.ts", true});
+    pl.segments.push_back({7, 10.0, "live/livestream-7.ts", false, ""});
+    pl.segments.push_back({8, 10.0004, "live/livestream-8.ts", false, ""});
+    pl.segments.push_back({9, 9.521, "live/livestream-9.ts", true, ""});
     EXPECT_EQ(
         "#EXTM3U\n"
         "#EXT-X-VERSION:3\n"
@@ -24,8 +24,8 @@ TEST(KernelM3u8Test, LivePlaylist) {
 
 TEST(KernelM3u8Test, TargetDurationIsTheCeiling) {
     SrsM3u8Playlist pl;
-    pl.segments.push_back({0, 10.001, "a.ts", false});
-    pl.segments.push_back({1, 3.2, "b.ts", false});
+    pl.segments.push_back({0, 10.001, "a.ts", false, ""});
+    pl.segments.push_back({1, 3.2, "b.ts", false, ""});
     EXPECT_EQ(11, srs_m3u8_target_duration(pl));
     pl.min_target_duration = 12;
     EXPECT_EQ(12, srs_m3u8_target_duration(pl));
@@ -38,7 +38,7 @@ TEST(KernelM3u8Test, EndListAndDiscontinuitySequence) {
     SrsM3u8Playlist pl;
     pl.discontinuity_sequence = 2;
     pl.endlist = true;
-    pl.segments.push_back({100, 2.5, "http://cdn/x-100.ts?token=1", false});
+    pl.segments.push_back({100, 2.5, "http://cdn/x-100.ts?token=1", false, ""});
     EXPECT_EQ(
         "#EXTM3U\n"
         "#EXT-X-VERSION:3\n"
@@ -53,4 +53,29 @@ TEST(KernelM3u8Test, EndListAndDiscontinuitySequence) {
     SrsM3u8Playlist empty;
     empty.media_sequence = 5;
     EXPECT_EQ("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:1\n#EXT-X-MEDIA-SEQUENCE:5\n", srs_m3u8_encode(empty));
+}
+
+// fMP4 (RFC 8216 4.3.2.5): EXT-X-MAP before the first segment, again only where it changes,
+// after the EXT-X-DISCONTINUITY of that segment.
+TEST(KernelM3u8Test, MapBeforeFirstSegmentAndWhereItChanges) {
+    SrsM3u8Playlist pl;
+    pl.version = 7;
+    pl.segments.push_back({3, 2.0, "s-3.m4s", false, "s/init-0.mp4"});
+    pl.segments.push_back({4, 2.0, "s-4.m4s", false, "s/init-0.mp4"});
+    pl.segments.push_back({5, 1.5, "s-5.m4s", true, "s/init-5.mp4"});
+    EXPECT_EQ(
+        "#EXTM3U\n"
+        "#EXT-X-VERSION:7\n"
+        "#EXT-X-TARGETDURATION:2\n"
+        "#EXT-X-MEDIA-SEQUENCE:3\n"
+        "#EXT-X-MAP:URI=\"s/init-0.mp4\"\n"
+        "#EXTINF:2.000,\n"
+        "s-3.m4s\n"
+        "#EXTINF:2.000,\n"
+        "s-4.m4s\n"
+        "#EXT-X-DISCONTINUITY\n"
+        "#EXT-X-MAP:URI=\"s/init-5.mp4\"\n"
+        "#EXTINF:1.500,\n"
+        "s-5.m4s\n",
+        srs_m3u8_encode(pl));
 }

@@ -106,12 +106,24 @@ class HlsTestCase(unittest.TestCase):
 
     def check_live_playlist(self):
         # A plain GET (hls_ctx on, the default) answers 200 with a one-entry variant playlist
-        # pointing to the session's URL, as SRS does: not an empty 302 body.
+        # pointing to the session's URL, as SRS does: not an empty 302 body. It says what the
+        # stream is (issue 18): the segments' peak and average bit rates, the codecs (libx264
+        # baseline of publish_av's ultrafast/zerolatency at 320x240: level 1.3) and the size.
         status, headers, body = http_get(self.srs.http, "/live/s.m3u8")
         self.assertEqual(200, status, self.srs.log()[-2000:])
         self.assertEqual("application/vnd.apple.mpegurl", headers.get("Content-Type"))
-        self.assertRegex(body.decode(), r"^#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1,AVERAGE-BANDWIDTH=1\n"
-                                        r"/live/s\.m3u8\?hls_ctx=[0-9A-Za-z]+\n$")
+        m = re.match(r"^#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=(\d+),AVERAGE-BANDWIDTH=(\d+),"
+                     r"CODECS=\"avc1\.42c00d,mp4a\.40\.2\",RESOLUTION=320x240\n"
+                     r"/live/s\.m3u8\?hls_ctx=[0-9A-Za-z]+\n$", body.decode())
+        self.assertTrue(m, body)
+        # Peak >= average, and both what a 320x240 test pattern with 64 kbps AAC costs.
+        self.assertGreaterEqual(int(m.group(1)), int(m.group(2)))
+        self.assertTrue(100000 < int(m.group(2)) < 5000000, body)
+        # The same attributes in the multivariant playlist beside it, which names the media
+        # playlist (served with the session id, as hls_ctx is on).
+        status, _, master = http_get(self.srs.http, "/live/s-master.m3u8")
+        self.assertEqual(200, status)
+        self.assertIn(b'CODECS="avc1.42c00d,mp4a.40.2",RESOLUTION=320x240\ns.m3u8?hls_ctx=', master)
         # ffprobe follows it to the streams.
         codecs, rc, err = probe_codecs("http://127.0.0.1:%d/live/s.m3u8" % self.srs.http)
         self.assertEqual(0, rc, err)

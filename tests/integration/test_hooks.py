@@ -345,7 +345,10 @@ class HooksTest(unittest.TestCase):
         status, headers, body = get("/live/h.m3u8?token=good", {"Referer": "http://page.example/player"})
         self.assertEqual(200, status, self.srs.log()[-2000:])
         lines = body.decode().splitlines()
-        self.assertEqual(["#EXTM3U", "#EXT-X-STREAM-INF:BANDWIDTH=1,AVERAGE-BANDWIDTH=1"], lines[:2], body)
+        # Its attributes are the stream's multivariant playlist's (issue 18): 160x120 H.264.
+        self.assertEqual("#EXTM3U", lines[0], body)
+        self.assertRegex(lines[1], r'^#EXT-X-STREAM-INF:BANDWIDTH=\d+,AVERAGE-BANDWIDTH=\d+,CODECS="avc1\.[0-9a-f]{6}",'
+                                   r'RESOLUTION=160x120$', body)
         loc = lines[2]
         m = re.match(r"^/live/h\.m3u8\?token=good&hls_ctx=([0-9A-Za-z]+)$", loc)
         self.assertTrue(m, loc)

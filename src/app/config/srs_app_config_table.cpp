@@ -755,7 +755,8 @@ std::vector<SrsConfSpec> build_table() {
             .doc("The directory segments and playlists are written under."));
     add(SrsConfSpec(K::vhost_hls_hls_m3u8_file, "[app]/[stream].m3u8")
             .reload()
-            .doc("The playlist file below hls_path; [vhost] [app] [stream]."));
+            .doc("The playlist file below hls_path; [vhost] [app] [stream]. The multivariant playlist (BANDWIDTH, "
+                 "CODECS, RESOLUTION) is written beside it, -master before .m3u8: [app]/[stream]-master.m3u8."));
     add(SrsConfSpec(K::vhost_hls_hls_ts_file, "[app]/[stream]-[seq].ts")
             .reload()
             .doc("The segment file below hls_path; [vhost] [app] [stream] [seq] [timestamp] [duration] and the date "
@@ -810,14 +811,20 @@ std::vector<SrsConfSpec> build_table() {
             .reload(M::AtOnce, "Read each time a session's playlist is served.")
             .doc("Whether segment requests carry the session too, to count HLS bandwidth."));
     add(SrsConfSpec(K::vhost_hls_hls_use_fmp4, "off")
-            .reload(M::NotUsed)
-            .doc("Whether segments are fragmented MP4 instead of MPEG-TS."));
+            .reload(M::NextKeyframe,
+                    "A publishing stream's HLS restarts at its next keyframe with the other kind of segments, in a new "
+                    "playlist (the old window's files are deleted: one playlist cannot hold both kinds).")
+            .doc("Whether segments are fragmented MP4 (CMAF: EXT-X-VERSION 7, EXT-X-MAP, .m4s; every codec of "
+                 "enhanced RTMP, AV1 and VP9 too) instead of MPEG-TS (H.264/HEVC, AAC/MP3). Either way the "
+                 "multivariant playlist is [stream]-master.m3u8 beside the playlist (with hls_ctx on, the playlist "
+                 "URL answers a new player with it too)."));
     add(SrsConfSpec(K::vhost_hls_hls_fmp4_file, "[app]/[stream]-[seq].m4s")
-            .reload(M::NotUsed)
-            .doc("The fMP4 segment file below hls_path."));
+            .reload()
+            .doc("The fMP4 segment file below hls_path; the variables of hls_ts_file."));
     add(SrsConfSpec(K::vhost_hls_hls_init_file, "[app]/[stream]/init.mp4")
-            .reload(M::NotUsed)
-            .doc("The fMP4 init segment file below hls_path."));
+            .reload()
+            .doc("The fMP4 init segment file below hls_path; [seq] is the first segment using it, added as -[seq] "
+                 "before the extension when absent, so a codec change or republish never overwrites one in use."));
     add(SrsConfSpec(K::vhost_hls_hls_recover, "on")
             .reload()
             .doc("Whether a republished stream continues the sequence numbers of its playlist."));

@@ -19,6 +19,9 @@ SrsHlsConfig srs_hls_config_load(const SrsConfig& conf, const std::string& vhost
     c.m3u8_file = conf.vhost(vhost, srs_key::vhost_hls_hls_m3u8_file);
     c.ts_file = conf.vhost(vhost, srs_key::vhost_hls_hls_ts_file);
     c.ts_floor = conf.vhost(vhost, srs_key::vhost_hls_hls_ts_floor);
+    c.use_fmp4 = conf.vhost(vhost, srs_key::vhost_hls_hls_use_fmp4);
+    c.fmp4_file = conf.vhost(vhost, srs_key::vhost_hls_hls_fmp4_file);
+    c.init_file = conf.vhost(vhost, srs_key::vhost_hls_hls_init_file);
     c.entry_prefix = conf.vhost(vhost, srs_key::vhost_hls_hls_entry_prefix);
     c.acodec = conf.vhost(vhost, srs_key::vhost_hls_hls_acodec);
     c.vcodec = conf.vhost(vhost, srs_key::vhost_hls_hls_vcodec);

@@ -2,6 +2,7 @@
 
 #include <srs_app_client_lifecycle.hpp>
 #include <srs_app_config.hpp>
+#include <srs_app_hls_master.hpp>
 #include <srs_app_hls_muxer.hpp>
 #include <srs_app_hls_session.hpp>
 #include <srs_core_log.hpp>
@@ -25,6 +26,20 @@ bool hls_ctx_on(const SrsClientLifecycle* lifecycle, SrsHlsSessions* sessions, S
     return SrsHlsSessions::enabled(**conf, *vhost);
 }
 
+std::string read_whole_file(const std::string& path, bool* ok) {
+    std::ifstream f(path, std::ios::binary);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    *ok = (bool)f;
+    return ss.str();
+}
+
+// The EXT-X-STREAM-INF attributes of the multivariant playlist beside a media playlist body
+// (the muxer writes both), for the variant playlist a new session gets; "" when none.
+std::string stream_inf_beside(const std::string& body, const std::string& master_body) {
+    return srs_hls_is_multivariant(body) ? "" : srs_hls_stream_inf_of(master_body);
+}
+
 }  // namespace
 
 SrsHlsFileServer::SrsHlsFileServer(const std::string& dir, const SrsClientLifecycle* lifecycle,
@@ -39,13 +54,13 @@ srs_error_t SrsHlsFileServer::serve_file(ISrsHttpResponseWriter* w, SrsHttpMessa
     }
     std::string ext = srs_string_lower(r->ext());
     if (ext == ".m3u8" && r->is_get()) {
-        std::ifstream f(fullpath, std::ios::binary);
-        std::stringstream ss;
-        ss << f.rdbuf();
-        if (!f) {
+        bool ok = false;
+        std::string body = read_whole_file(fullpath, &ok);
+        if (!ok) {
             return srs_http_write_error(w, 404);
         }
-        return sessions_->serve_playlist(w, r, *conf, vhost, ss.str());
+        std::string master = srs_hls_is_multivariant(body) ? "" : read_whole_file(srs_hls_master_rel(fullpath), &ok);
+        return sessions_->serve_playlist(w, r, *conf, vhost, body, stream_inf_beside(body, master));
     }
     struct stat st;
     sessions_->on_request(r, ::stat(fullpath.c_str(), &st) == 0 ? (int64_t)st.st_size : 0);
@@ -61,7 +76,8 @@ srs_error_t SrsHlsHttpHandler::serve_http(ISrsHttpResponseWriter* w, SrsHttpMess
     // each playlist and segment request (cheap, local checks).
     std::string ext = srs_string_lower(r->ext());
     std::shared_ptr<const SrsConfig> conf = lifecycle_ ? lifecycle_->config() : nullptr;
-    if (conf && (ext == ".m3u8" || ext == ".ts")) {
+    // fMP4 segments (.m4s) and their init segments (.mp4) are HLS requests as TS ones are.
+    if (conf && (ext == ".m3u8" || ext == ".ts" || ext == ".m4s" || ext == ".mp4")) {
         std::string vhost = conf->resolve_vhost(r->hostname());
         srs_error_t err = srs_success;
         if (!vhost.empty()) {
@@ -82,7 +98,9 @@ srs_error_t SrsHlsHttpHandler::serve_http(ISrsHttpResponseWriter* w, SrsHttpMess
             std::string vhost;
             if (hls_ctx_on(lifecycle_, sessions_, r, &cc, &vhost)) {
                 if (srs_string_lower(r->ext()) == ".m3u8" && r->is_get()) {
-                    return sessions_->serve_playlist(w, r, *cc, vhost, *body);
+                    std::shared_ptr<const std::string> master = store_->get(srs_hls_master_rel(r->path()));
+                    std::string inf = stream_inf_beside(*body, master ? *master : "");
+                    return sessions_->serve_playlist(w, r, *cc, vhost, *body, inf);
                 }
                 sessions_->on_request(r, (int64_t)body->size());
             }

@@ -1,5 +1,7 @@
 #include <srs_app_hls_muxer.hpp>
 
+#include <srs_app_hls_fmp4.hpp>
+
 #include <srs_core_log.hpp>
 #include <srs_core_utility.hpp>
 #include <srs_kernel_message.hpp>
@@ -8,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cinttypes>
 #include <cmath>
@@ -30,6 +33,8 @@ const int64_t kTimestampBackMs = 1000;
 // pulled back, and how much of a fragment a segment bends per fragment of drift.
 const int64_t kFloorMaxDeviation = 10;
 const double kFloorReapRatio = 0.3;
+// How the playlist names a segment's init segment (RFC 8216 4.3.2.5), read back by hls_recover.
+const char* const kMapTag = "#EXT-X-MAP:URI=\"";
 
 // Writes a whole file under a temporary name and renames it over the target, so a reader
 // (an HTTP server, a CDN pulling the disk) sees the old or the new file, never a partial one.
@@ -124,6 +129,7 @@ public:
     void close() { file_.close(); }
     const std::string& tmp_path() const { return file_.path(); }
     std::string& memory() { return mem_; }
+    int64_t bytes() const { return bytes_; }
 
     srs_error_t write(const void* buf, size_t size, ssize_t* nwrite) override {
         iovec iov{const_cast<void*>(buf), size};
@@ -143,6 +149,7 @@ public:
                 mem_.append((const char*)iov[i].iov_base, iov[i].iov_len);
             }
         }
+        bytes_ += total;
         if (nwrite) {
             *nwrite = total;
         }
@@ -154,6 +161,7 @@ private:
     bool ram_;
     SrsFileWriter file_;
     std::string mem_;
+    int64_t bytes_ = 0;
 };
 
 SrsHlsMuxer::SrsHlsMuxer(const std::string& vhost, const std::string& app, const std::string& stream,
@@ -188,8 +196,10 @@ srs_error_t SrsHlsMuxer::on_publish(const SrsHlsConfig& config) {
         return srs_error_new(ERROR_HLS_WRITE_FAILED, "hls: invalid hls_m3u8_file %s", config.m3u8_file.c_str());
     }
 
-    // A playlist that moves (another path, file name or storage) leaves nothing behind.
-    if (configured_ && (m3u8_rel != m3u8_rel_ || config.path != config_.path || config.storage != config_.storage)) {
+    // A playlist that moves (another path, file name or storage) leaves nothing behind; nor
+    // does a change between TS and fMP4: one playlist cannot hold both.
+    if (configured_ && (m3u8_rel != m3u8_rel_ || config.path != config_.path || config.storage != config_.storage ||
+                        config.use_fmp4 != config_.use_fmp4)) {
         dispose();
     }
     bool first = !configured_;
@@ -201,7 +211,18 @@ srs_error_t SrsHlsMuxer::on_publish(const SrsHlsConfig& config) {
     }
 
     next_discontinuity_ = !segments_.empty();
-    ts_ = std::make_unique<SrsTsTransmuxer>(nullptr);
+    if (config_.use_fmp4) {
+        ts_.reset();
+        if (!fmp4_) {
+            fmp4_ = std::make_unique<SrsHlsFmp4Segmenter>();
+        } else {
+            fmp4_->new_epoch();
+        }
+    } else {
+        fmp4_.reset();
+        ts_ = std::make_unique<SrsTsTransmuxer>(nullptr);
+    }
+    info_.reset();
     has_video_ = has_audio_ = got_keyframe_ = false;
     has_last_dts_ = false;
     last_dts_ = 0;
@@ -211,9 +232,9 @@ srs_error_t SrsHlsMuxer::on_publish(const SrsHlsConfig& config) {
     stat_ = SrsHlsStat();
     publishing_ = true;
     srs_trace(
-        "hls: publish %s/%s/%s, m3u8=%s, fragment=%.3fs, window=%.3fs, storage=%s, seq=%" PRId64, vhost_.c_str(),
-        app_.c_str(), stream_.c_str(), m3u8_rel_.c_str(), (double)config_.fragment / SRS_UTIME_SECONDS,
-        (double)config_.window / SRS_UTIME_SECONDS,
+        "hls: publish %s/%s/%s, m3u8=%s, %s, fragment=%.3fs, window=%.3fs, storage=%s, seq=%" PRId64, vhost_.c_str(),
+        app_.c_str(), stream_.c_str(), m3u8_rel_.c_str(), config_.use_fmp4 ? "fmp4" : "ts",
+        (double)config_.fragment / SRS_UTIME_SECONDS, (double)config_.window / SRS_UTIME_SECONDS,
         config_.storage == SrsHlsStorage::Disk ? "disk" : (config_.storage == SrsHlsStorage::Ram ? "ram" : "both"),
         next_seq_);
     return srs_success;
@@ -247,6 +268,7 @@ srs_error_t SrsHlsMuxer::on_audio(const SrsMediaMessage& msg) {
     if (msg.is_audio_sequence_header()) {
         std::string sh(msg.data(), msg.size());
         // A new audio config mid-stream: players must reset their decoder (RFC 8216 4.3.2.3).
+        // fMP4: what is queued belongs to the old init segment, so it is flushed first.
         if (!audio_sh_.empty() && sh != audio_sh_ && current_ && current_has_frames_) {
             if ((err = close_segment(last_dts_)) != srs_success) {
                 return srs_error_wrap(err, "hls: cut on audio codec change");
@@ -255,7 +277,10 @@ srs_error_t SrsHlsMuxer::on_audio(const SrsMediaMessage& msg) {
             stat_.nb_discontinuities++;
         }
         audio_sh_ = sh;
-        if ((err = ts_->write_audio(msg.timestamp, msg.data(), msg.size())) != srs_success) {
+        info_.on_audio(msg);
+        bool sample = false;
+        err = ts_ ? ts_->write_audio(msg.timestamp, msg.data(), msg.size()) : fmp4_->write(msg, false, &sample);
+        if (err != srs_success) {
             return srs_error_wrap(err, "hls: audio sequence header");
         }
         return srs_success;
@@ -279,7 +304,10 @@ srs_error_t SrsHlsMuxer::on_video(const SrsMediaMessage& msg) {
             got_keyframe_ = false;
         }
         video_sh_ = sh;
-        if ((err = ts_->write_video(msg.timestamp, msg.data(), msg.size())) != srs_success) {
+        info_.on_video(msg);
+        bool sample = false;
+        err = ts_ ? ts_->write_video(msg.timestamp, msg.data(), msg.size()) : fmp4_->write(msg, true, &sample);
+        if (err != srs_success) {
             return srs_error_wrap(err, "hls: video sequence header");
         }
         return srs_success;
@@ -327,12 +355,22 @@ srs_error_t SrsHlsMuxer::write_frame(const SrsMediaMessage& msg, bool video) {
         has_audio_ = true;
     }
 
+    if (video) {
+        info_.on_video(msg);
+    } else {
+        info_.on_audio(msg);
+    }
+
     // A timestamp jump (an encoder restart without republish, a broken mixer) cannot be
     // inside one segment: cut and mark the next segment discontinuous.
     int64_t prev = video ? last_video_dts_ : last_audio_dts_;
     int64_t max_td_ms = (int64_t)(config_.fragment / SRS_UTIME_MILLISECONDS * config_.td_ratio);
     int64_t jump = kTimestampJumpMs > 3 * max_td_ms ? kTimestampJumpMs : 3 * max_td_ms;
-    if (current_ && current_has_frames_ && prev >= 0 && (dts < prev - kTimestampBackMs || dts > prev + jump)) {
+    bool jumped = current_ && current_has_frames_ && prev >= 0 && (dts < prev - kTimestampBackMs || dts > prev + jump);
+    if (fmp4_) {
+        return write_frame_fmp4(msg, video, keyframe, jumped);
+    }
+    if (jumped) {
         srs_warn("hls: %s/%s %s timestamp jumps %" PRId64 " -> %" PRId64 ", new segment", app_.c_str(), stream_.c_str(),
                  video ? "video" : "audio", prev, dts);
         if ((err = close_segment(last_dts_)) != srs_success) {
@@ -398,9 +436,18 @@ srs_error_t SrsHlsMuxer::open_segment(int64_t dts) {
         values.floor_piece = floor_piece_;
     }
     // [duration] stays until the segment is closed.
-    seg->rel = srs_path_clean(srs_path_template_expand(config_.ts_file, values));
+    seg->rel = srs_path_clean(srs_path_template_expand(config_.segment_file(), values));
     if (seg->rel.empty() || srs_string_starts_with(seg->rel, "..")) {
-        return srs_error_new(ERROR_HLS_WRITE_FAILED, "hls: invalid hls_ts_file %s", config_.ts_file.c_str());
+        return srs_error_new(ERROR_HLS_WRITE_FAILED, "hls: invalid %s %s",
+                             config_.use_fmp4 ? "hls_fmp4_file" : "hls_ts_file", config_.segment_file().c_str());
+    }
+    if (fmp4_) {
+        // The segment's bytes are made whole when it is closed, one fragment per segment.
+        next_seq_++;
+        next_discontinuity_ = false;
+        current_ = std::move(seg);
+        current_has_frames_ = false;
+        return srs_success;
     }
 
     auto writer = std::make_unique<SegmentWriter>(config_.on_disk(), config_.in_ram());
@@ -435,6 +482,9 @@ void SrsHlsMuxer::abandon_segment() {
         srs_error_t err = ts_->set_writer(nullptr);
         srs_error_reset(err);
     }
+    if (fmp4_) {
+        fmp4_->discard();
+    }
     if (writer_) {
         writer_->close();
         if (!writer_->tmp_path().empty()) {
@@ -448,8 +498,31 @@ void SrsHlsMuxer::abandon_segment() {
     current_has_frames_ = false;
 }
 
-srs_error_t SrsHlsMuxer::close_segment(int64_t end_dts) {
+srs_error_t SrsHlsMuxer::close_segment(int64_t end_dts, bool flush) {
     srs_error_t err = srs_success;
+    if (fmp4_) {
+        std::unique_ptr<SrsHlsSegment> seg = std::move(current_);
+        current_has_frames_ = false;
+        seg->duration_ms = end_dts > seg->start_dts ? end_dts - seg->start_dts : 0;
+        seg->rel = srs_string_replace(seg->rel, "[duration]", std::to_string(seg->duration_ms));
+        auto body = std::make_shared<std::string>();
+        if ((err = finish_fmp4(seg.get(), flush, body.get())) != srs_success) {
+            return srs_error_wrap(err, "hls: segment %" PRId64, seg->sequence);
+        }
+        if (body->empty()) {
+            // Nothing decodable came (no track described): no segment, no gap in the playlist.
+            return srs_success;
+        }
+        seg->bytes = (int64_t)body->size();
+        if ((err = store_file(seg->rel, body)) != srs_success) {
+            return srs_error_wrap(err, "hls: segment %" PRId64, seg->sequence);
+        }
+        if (config_.in_ram()) {
+            seg->body = body;
+        }
+        return add_segment(std::move(seg));
+    }
+
     // Buffered audio belongs to this segment.
     srs_error_t flush_err = ts_ ? ts_->set_writer(nullptr) : srs_success;
     std::unique_ptr<SrsHlsSegment> seg = std::move(current_);
@@ -465,6 +538,7 @@ srs_error_t SrsHlsMuxer::close_segment(int64_t end_dts) {
 
     seg->duration_ms = end_dts > seg->start_dts ? end_dts - seg->start_dts : 0;
     seg->rel = srs_string_replace(seg->rel, "[duration]", std::to_string(seg->duration_ms));
+    seg->bytes = writer->bytes();
     if (config_.on_disk()) {
         std::string path = disk_path(seg->rel);
         if (::rename(writer->tmp_path().c_str(), path.c_str()) < 0) {
@@ -477,17 +551,25 @@ srs_error_t SrsHlsMuxer::close_segment(int64_t end_dts) {
         seg->body = std::make_shared<const std::string>(std::move(writer->memory()));
         store_->put("/" + seg->rel, seg->body);
     }
+    return add_segment(std::move(seg));
+}
 
-    // The URI in the playlist: relative to the playlist, or below hls_entry_prefix as SRS
-    // writes it (a prefix ending in "/" takes the relative URI, else the path from the root).
+std::string SrsHlsMuxer::uri_of(const std::string& rel) const {
+    // Relative to the playlist, or below hls_entry_prefix as SRS writes it (a prefix ending
+    // in "/" takes the relative URI, else the path from the root).
     const std::string& prefix = config_.entry_prefix;
     if (prefix.empty()) {
-        seg->uri = srs_path_relative_uri(m3u8_rel_, seg->rel);
-    } else if (srs_string_ends_with(prefix, "/")) {
-        seg->uri = prefix + srs_path_relative_uri(m3u8_rel_, seg->rel);
-    } else {
-        seg->uri = prefix + "/" + seg->rel;
+        return srs_path_relative_uri(m3u8_rel_, rel);
     }
+    if (srs_string_ends_with(prefix, "/")) {
+        return prefix + srs_path_relative_uri(m3u8_rel_, rel);
+    }
+    return prefix + "/" + rel;
+}
+
+srs_error_t SrsHlsMuxer::add_segment(std::unique_ptr<SrsHlsSegment> seg) {
+    srs_error_t err = srs_success;
+    seg->uri = uri_of(seg->rel);
 
     srs_info("hls: segment %s seq=%" PRId64 " duration=%" PRId64 "ms%s", seg->rel.c_str(), seg->sequence,
              seg->duration_ms, seg->discontinuity ? " discontinuity" : "");
@@ -520,11 +602,16 @@ srs_error_t SrsHlsMuxer::close_segment(int64_t end_dts) {
 
 void SrsHlsMuxer::shrink_window() {
     // Segments that left the window at the previous cut have been out of every playlist for
-    // a whole segment now: delete them.
+    // a whole segment now: delete them, and the init segments only they referred to.
+    std::vector<std::string> inits;
     for (const SrsHlsSegment& seg : expired_) {
         delete_segment_files(seg);
+        if (!seg.init_rel.empty()) {
+            inits.push_back(seg.init_rel);
+        }
     }
     expired_.clear();
+    delete_unused_inits(inits);
 
     // Keep the shortest tail longer than hls_window (SRS's rule): the oldest segment leaves
     // once the others alone cover the window.
@@ -554,6 +641,27 @@ void SrsHlsMuxer::delete_segment_files(const SrsHlsSegment& seg) {
     stat_.nb_deleted++;
 }
 
+void SrsHlsMuxer::delete_unused_inits(const std::vector<std::string>& rels) {
+    for (const std::string& rel : rels) {
+        bool used = rel == init_rel_;
+        for (const SrsHlsSegment& seg : segments_) {
+            used = used || seg.init_rel == rel;
+        }
+        for (const SrsHlsSegment& seg : expired_) {
+            used = used || seg.init_rel == rel;
+        }
+        if (used) {
+            continue;
+        }
+        if (config_.in_ram() && store_) {
+            store_->remove("/" + rel);
+        }
+        if (config_.on_disk() && config_.cleanup) {
+            remove_file(rel);
+        }
+    }
+}
+
 void SrsHlsMuxer::remove_file(const std::string& rel) {
     std::string path = disk_path(rel);
     if (::unlink(path.c_str()) < 0 && errno != ENOENT) {
@@ -564,7 +672,9 @@ void SrsHlsMuxer::remove_file(const std::string& rel) {
 srs_error_t SrsHlsMuxer::write_playlist() {
     srs_error_t err = srs_success;
     SrsM3u8Playlist pl;
-    pl.version = 3;
+    // EXT-X-MAP in a playlist without EXT-X-I-FRAMES-ONLY needs version 6; SRS 7 and Apple's
+    // fMP4 examples say 7 (RFC 8216 7), which every fMP4 player accepts.
+    pl.version = config_.use_fmp4 ? 7 : 3;
     pl.min_target_duration = (int)ceil((double)config_.fragment / SRS_UTIME_SECONDS * config_.td_ratio - 0.0005);
     pl.discontinuity_sequence = discontinuity_seq_;
     pl.media_sequence = next_seq_;
@@ -575,10 +685,16 @@ srs_error_t SrsHlsMuxer::write_playlist() {
         s.duration = seg.duration_ms / 1000.0;
         s.uri = seg.uri;
         s.discontinuity = seg.discontinuity;
+        s.map_uri = seg.init_uri;
         pl.segments.push_back(std::move(s));
     }
     std::string text = srs_m3u8_encode(pl);
 
+    // The multivariant playlist first: whoever reads a media playlist (nginx on hls_path too)
+    // finds the multivariant one beside it.
+    if ((err = write_master()) != srs_success) {
+        return srs_error_wrap(err, "hls: multivariant playlist");
+    }
     if (config_.on_disk() && (err = write_file_atomic(disk_path(m3u8_rel_), text)) != srs_success) {
         return srs_error_wrap(err, "hls: write %s", m3u8_rel_.c_str());
     }
@@ -586,6 +702,17 @@ srs_error_t SrsHlsMuxer::write_playlist() {
         store_->put(m3u8_url_path(), std::make_shared<const std::string>(text));
     }
     playlist_text_ = std::move(text);
+    return srs_success;
+}
+
+srs_error_t SrsHlsMuxer::store_file(const std::string& rel, std::shared_ptr<const std::string> body) {
+    srs_error_t err = srs_success;
+    if (config_.on_disk() && (err = write_file_atomic(disk_path(rel), *body)) != srs_success) {
+        return srs_error_wrap(err, "hls: write %s", rel.c_str());
+    }
+    if (config_.in_ram()) {
+        store_->put("/" + rel, std::move(body));
+    }
     return srs_success;
 }
 
@@ -601,25 +728,37 @@ void SrsHlsMuxer::dispose() {
     for (const SrsHlsSegment& seg : segments_) {
         all.push_back(&seg);
     }
+    // The files: segments, their init segments (fMP4), the playlists.
+    std::vector<std::string> rels;
     for (const SrsHlsSegment* seg : all) {
-        if (disk) {
-            remove_file(seg->rel);
-        }
-        if (ram) {
-            store_->remove("/" + seg->rel);
+        rels.push_back(seg->rel);
+        if (!seg->init_rel.empty()) {
+            rels.push_back(seg->init_rel);
         }
     }
+    if (!init_rel_.empty()) {
+        rels.push_back(init_rel_);
+    }
     if (configured_ && !m3u8_rel_.empty()) {
+        rels.push_back(m3u8_rel_);
+        rels.push_back(master_rel());
+    }
+    std::sort(rels.begin(), rels.end());
+    rels.erase(std::unique(rels.begin(), rels.end()), rels.end());
+    for (const std::string& rel : rels) {
         if (disk) {
-            remove_file(m3u8_rel_);
+            remove_file(rel);
         }
         if (ram) {
-            store_->remove(m3u8_url_path());
+            store_->remove("/" + rel);
         }
     }
     segments_.clear();
     expired_.clear();
     playlist_text_.clear();
+    master_text_.clear();
+    init_rel_.clear();
+    init_uri_.clear();
     next_discontinuity_ = false;
     srs_trace("hls: dispose %s/%s/%s, %d segments removed", vhost_.c_str(), app_.c_str(), stream_.c_str(), (int)n);
 }
@@ -640,7 +779,17 @@ void SrsHlsMuxer::dispose_memory() {
         store_->remove("/" + seg.rel);
         seg.body.reset();
     }
+    for (const SrsHlsSegment& seg : segments_) {
+        store_->remove("/" + seg.init_rel);
+    }
+    for (const SrsHlsSegment& seg : expired_) {
+        store_->remove("/" + seg.init_rel);
+    }
+    if (!init_rel_.empty()) {
+        store_->remove("/" + init_rel_);
+    }
     store_->remove(m3u8_url_path());
+    store_->remove("/" + master_rel());
 }
 
 void SrsHlsMuxer::recover_sequence() {
@@ -659,6 +808,9 @@ void SrsHlsMuxer::recover_sequence() {
     int64_t n = 0;
     std::deque<SrsHlsSegment> segs;
     std::string m3u8_dir = srs_path_dirname(m3u8_rel_);
+    // fMP4: the EXT-X-MAP in force (its URI, and its file when it is one of ours).
+    std::string map_uri, map_rel;
+    bool has_map = false;
     while (std::getline(f, line)) {
         line = srs_string_trim(line);
         int64_t v = 0;
@@ -672,6 +824,15 @@ void SrsHlsMuxer::recover_sequence() {
             }
         } else if (line == "#EXT-X-DISCONTINUITY") {
             discontinuity = true;
+        } else if (srs_string_starts_with(line, kMapTag)) {
+            size_t from = strlen(kMapTag);
+            size_t quote = line.find('"', from);
+            map_uri = line.substr(from, quote == std::string::npos ? std::string::npos : quote - from);
+            std::string rel = srs_path_clean(m3u8_dir.empty() ? map_uri : m3u8_dir + "/" + map_uri);
+            bool ours = !srs_string_contains(map_uri, "://") && !map_uri.empty() && map_uri[0] != '/' &&
+                        !srs_string_starts_with(rel, "..");
+            map_rel = ours ? rel : "";
+            has_map = true;
         } else if (srs_string_starts_with(line, "#EXTINF:")) {
             duration = atof(line.c_str() + 8);
         } else if (!line.empty() && line[0] != '#' && duration >= 0 && seq >= 0) {
@@ -680,6 +841,8 @@ void SrsHlsMuxer::recover_sequence() {
             seg.duration_ms = (int64_t)llround(duration * 1000);
             seg.discontinuity = discontinuity;
             seg.uri = line;
+            seg.init_uri = map_uri;
+            seg.init_rel = map_rel;
             // Only segments we can find again (relative URIs below hls_path) are kept.
             std::string rel = srs_path_clean(m3u8_dir.empty() ? line : m3u8_dir + "/" + line);
             struct stat st;
@@ -694,6 +857,11 @@ void SrsHlsMuxer::recover_sequence() {
     }
     if (seq < 0) {
         return;
+    }
+    // Segments of the other format (hls_use_fmp4 changed over the restart) cannot share the
+    // playlist: only the sequence goes on.
+    if (has_map != config_.use_fmp4) {
+        segs.clear();
     }
     next_seq_ = seq + n;
     discontinuity_seq_ = discontinuity_seq;

@@ -1,8 +1,10 @@
-// HLS of one stream (RFC 8216): cuts the published FLV tags into MPEG-TS segments, keeps the
-// live window in a media playlist, and stores both on disk, in RAM, or both. Knows nothing of
-// the source hub or the config file: srs_app_hls.hpp connects it to those.
+// HLS of one stream (RFC 8216): cuts the published FLV tags into MPEG-TS or fMP4 segments
+// (srs_app_hls_fmp4.hpp), keeps the live window in a media playlist and a multivariant playlist
+// beside it (srs_app_hls_master.hpp), and stores them on disk, in RAM, or both. Knows nothing
+// of the source hub or the config file: srs_app_hls.hpp connects it to those.
 #pragma once
 
+#include <srs_app_hls_master.hpp>
 #include <srs_core.hpp>
 #include <srs_core_error.hpp>
 #include <srs_core_io.hpp>
@@ -19,6 +21,7 @@
 
 class SrsMediaMessage;
 class SrsTsTransmuxer;
+class SrsHlsFmp4Segmenter;
 
 // hls_on_error: what a failure of HLS does to the stream.
 enum class SrsHlsOnError {
@@ -51,6 +54,12 @@ struct SrsHlsConfig {
     std::string path = "./objs/nginx/html";
     std::string m3u8_file = "[app]/[stream].m3u8";
     std::string ts_file = "[app]/[stream]-[seq].ts";
+    // hls_use_fmp4: fMP4 segments named by fmp4_file, with init segments named by init_file
+    // (a "-[seq]" is added before its extension when it has no [seq], so a new init segment
+    // never replaces one a player may still be fetching).
+    bool use_fmp4 = false;
+    std::string fmp4_file = "[app]/[stream]-[seq].m4s";
+    std::string init_file = "[app]/[stream]/init.mp4";
     bool ts_floor = false;
     std::string entry_prefix;
     // "an" drops audio, "vn" drops video; other values are the codecs the stream is expected
@@ -68,6 +77,7 @@ struct SrsHlsConfig {
     SrsHlsStorage storage = SrsHlsStorage::Disk;
 
     bool on_disk() const { return storage != SrsHlsStorage::Ram; }
+    const std::string& segment_file() const { return use_fmp4 ? fmp4_file : ts_file; }
     bool in_ram() const { return storage != SrsHlsStorage::Disk; }
 };
 
@@ -143,6 +153,11 @@ struct SrsHlsSegment {
     std::string uri;
     // RAM bytes (RAM storage), shared with the store.
     std::shared_ptr<const std::string> body;
+    // The size, for the bit rates of the multivariant playlist.
+    int64_t bytes = 0;
+    // fMP4: the init segment (relative to hls_path, and its URI in the playlist's EXT-X-MAP).
+    std::string init_rel;
+    std::string init_uri;
 };
 
 // What counts during a publish, for tests and logs.
@@ -188,6 +203,13 @@ public:
     int64_t next_sequence() const { return next_seq_; }
     // The playlist as last written; empty before the first segment.
     const std::string& playlist() const { return playlist_text_; }
+    // The multivariant playlist as last written, and its path under hls_path.
+    const std::string& master_playlist() const { return master_text_; }
+    std::string master_rel() const { return srs_hls_master_rel(m3u8_rel_); }
+    // fMP4: the init segment of the segments being made (path under hls_path); empty for TS.
+    const std::string& init_rel() const { return init_rel_; }
+    // fMP4: the segmenter, kept across publishes so decode times continue; null for TS.
+    const SrsHlsFmp4Segmenter* fmp4() const { return fmp4_.get(); }
     // The playlist's path under hls_path and its URL path ("/live/s.m3u8").
     const std::string& m3u8_rel() const { return m3u8_rel_; }
     std::string m3u8_url_path() const { return "/" + m3u8_rel_; }
@@ -197,12 +219,26 @@ public:
 
 private:
     srs_error_t write_frame(const SrsMediaMessage& msg, bool video);
+    // fMP4: jumped when the timestamp jumped (a cut and a discontinuity).
+    srs_error_t write_frame_fmp4(const SrsMediaMessage& msg, bool video, bool keyframe, bool jumped);
     // Whether the message ends the segment being written (before it is written).
     bool should_cut(const SrsMediaMessage& msg, bool video, bool keyframe) const;
     srs_error_t open_segment(int64_t dts);
     // Closes the segment being written, ending at end_dts, puts it into the window and rewrites
-    // the playlist.
-    srs_error_t close_segment(int64_t end_dts);
+    // the playlist. flush (fMP4): the segment takes every queued sample, the held-back ones too.
+    srs_error_t close_segment(int64_t end_dts, bool flush = true);
+    // fMP4: the segment's bytes (and a new init segment first when one is due).
+    // Puts a closed segment into the window, tells the hooks, rewrites the playlists.
+    srs_error_t add_segment(std::unique_ptr<SrsHlsSegment> seg);
+    srs_error_t finish_fmp4(SrsHlsSegment* seg, bool flush, std::string* body);
+    srs_error_t write_init(SrsHlsSegment* seg);
+    // Writes a whole file to disk (atomically) and/or RAM as the storage says.
+    srs_error_t store_file(const std::string& rel, std::shared_ptr<const std::string> body);
+    // The URI of a file in the playlist.
+    std::string uri_of(const std::string& rel) const;
+    // Deletes the init segments no segment of the window refers to any more.
+    void delete_unused_inits(const std::vector<std::string>& rels);
+    srs_error_t write_master();
     // Drops the segment being written (it has nothing worth keeping).
     void abandon_segment();
     void shrink_window();
@@ -222,8 +258,15 @@ private:
     bool publishing_ = false;
     bool configured_ = false;
 
-    // Per publish: the TS transmuxer (codec state, continuity counters).
+    // Per publish: the TS transmuxer (codec state, continuity counters); null for fMP4.
     std::unique_ptr<SrsTsTransmuxer> ts_;
+    // fMP4 (null for TS): kept across publishes, so decode times continue.
+    std::unique_ptr<SrsHlsFmp4Segmenter> fmp4_;
+    std::string init_rel_;
+    std::string init_uri_;
+    // The codecs and size for the multivariant playlist.
+    SrsHlsStreamInfo info_;
+    std::string master_text_;
     // The segment being written and its output.
     std::unique_ptr<SrsHlsSegment> current_;
     class SegmentWriter;

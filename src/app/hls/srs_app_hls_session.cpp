@@ -1,6 +1,7 @@
 #include <srs_app_hls_session.hpp>
 
 #include <srs_app_config.hpp>
+#include <srs_app_hls_master.hpp>
 #include <srs_app_statistic.hpp>
 #include <srs_core_log.hpp>
 #include <srs_core_utility.hpp>
@@ -24,8 +25,9 @@ std::string srs_hls_ctx_url(const std::string& path, const std::string& query, c
     return path + "?" + q;
 }
 
-std::string srs_hls_ctx_variant_playlist(const std::string& url) {
-    return "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1,AVERAGE-BANDWIDTH=1\n" + url + "\n";
+std::string srs_hls_ctx_variant_playlist(const std::string& url, const std::string& attributes) {
+    std::string attrs = attributes.empty() ? "BANDWIDTH=1,AVERAGE-BANDWIDTH=1" : attributes;
+    return "#EXTM3U\n#EXT-X-STREAM-INF:" + attrs + "\n" + url + "\n";
 }
 
 std::string srs_hls_ctx_rewrite_playlist(const std::string& body, const std::string& ctx) {
@@ -41,10 +43,18 @@ std::string srs_hls_ctx_rewrite_playlist(const std::string& body, const std::str
             end--;
         }
         std::string line = body.substr(pos, end - pos);
-        out += line;
         std::string trimmed = srs_string_trim(line);
+        const std::string map = "#EXT-X-MAP:URI=\"";
+        size_t quote = std::string::npos;
         if (!trimmed.empty() && trimmed[0] != '#') {
+            out += line;
             out += (line.find('?') == std::string::npos ? "?" : "&") + std::string(SRS_HLS_CTX_PARAM) + "=" + ctx;
+        } else if (srs_string_starts_with(line, map) && (quote = line.find('"', map.size())) != std::string::npos) {
+            std::string uri = line.substr(map.size(), quote - map.size());
+            out += map + uri + (uri.find('?') == std::string::npos ? "?" : "&") + SRS_HLS_CTX_PARAM + "=" + ctx;
+            out += line.substr(quote);
+        } else {
+            out += line;
         }
         out += body.substr(end, next - end);
         pos = next;
@@ -142,10 +152,12 @@ bool SrsHlsSessions::enabled(const SrsConfig& conf, const std::string& vhost) {
 }
 
 srs_error_t SrsHlsSessions::serve_playlist(ISrsHttpResponseWriter* w, SrsHttpMessage* r, const SrsConfig& conf,
-                                           const std::string& vhost, const std::string& body) {
+                                           const std::string& vhost, const std::string& body,
+                                           const std::string& stream_inf) {
     srs_error_t err = srs_success;
     std::string ctx = r->query_get(SRS_HLS_CTX_PARAM);
     SrsHlsSession* s = ctx.empty() ? nullptr : table_.touch(ctx);
+    bool multivariant = srs_hls_is_multivariant(body);
 
     if (!s) {
         // A new player (or one whose session ended or was kicked): the stream is the path,
@@ -155,6 +167,9 @@ srs_error_t SrsHlsSessions::serve_playlist(ISrsHttpResponseWriter* w, SrsHttpMes
         std::string app = slash == std::string::npos || slash == 0 ? "" : path.substr(1, slash - 1);
         std::string stream = path.substr(slash == std::string::npos ? 0 : slash + 1);
         stream = stream.substr(0, stream.rfind('.'));
+        if (multivariant && srs_string_ends_with(stream, "-master")) {
+            stream = stream.substr(0, stream.size() - 7);
+        }
 
         SrsHookRequest h = srs_hook_request_of_http_player(r, srs_context_generate(), vhost, app, stream);
         SrsStatisticRequest sr;
@@ -183,10 +198,14 @@ srs_error_t SrsHlsSessions::serve_playlist(ISrsHttpResponseWriter* w, SrsHttpMes
         std::string url = srs_hls_ctx_url(r->raw_path(), r->query(), h.client_id);
         srs_trace("hls: %s play %s as session %s, timeout=%dms, sessions=%d", h.ip.c_str(), path.c_str(),
                   h.client_id.c_str(), (int)(timeout / SRS_UTIME_MILLISECONDS), (int)table_.size());
-        return write_playlist(w, h.client_id, srs_hls_ctx_variant_playlist(url));
+        if (multivariant) {
+            return write_playlist(w, h.client_id, srs_hls_ctx_rewrite_playlist(body, h.client_id));
+        }
+        return write_playlist(w, h.client_id, srs_hls_ctx_variant_playlist(url, stream_inf));
     }
 
-    std::string out = conf.vhost(vhost, srs_key::vhost_hls_hls_ts_ctx) ? srs_hls_ctx_rewrite_playlist(body, ctx) : body;
+    bool rewrite = multivariant || conf.vhost(vhost, srs_key::vhost_hls_hls_ts_ctx);
+    std::string out = rewrite ? srs_hls_ctx_rewrite_playlist(body, ctx) : body;
     return write_playlist(w, ctx, out);
 }
 

@@ -31,11 +31,14 @@ constexpr const char* SRS_HLS_CTX_PARAM = "hls_ctx";
 std::string srs_hls_ctx_url(const std::string& path, const std::string& query, const std::string& ctx);
 // What a new session gets, as SRS answers: a multivariant playlist (RFC 8216 4.3.4.2) whose
 // one variant stream is url. A player follows it like any master playlist; a script or a
-// probe that does not follow redirects still gets a playlist, not an empty 302. BANDWIDTH is
-// required and unknown here (the stream may not have started): 1, as SRS says.
-std::string srs_hls_ctx_variant_playlist(const std::string& url);
+// probe that does not follow redirects still gets a playlist, not an empty 302. attributes:
+// the EXT-X-STREAM-INF attributes of the stream's multivariant playlist (BANDWIDTH, CODECS,
+// RESOLUTION; srs_app_hls_master.hpp); when empty (none written yet) BANDWIDTH is unknown: 1,
+// as SRS says.
+std::string srs_hls_ctx_variant_playlist(const std::string& url, const std::string& attributes = "");
 // The playlist with hls_ctx=ctx appended to each URI line (RFC 8216 4.1: lines that are not
-// blank and do not start with '#'), so segment requests keep the session alive.
+// blank and do not start with '#') and to the URI of each EXT-X-MAP (the fMP4 init segment),
+// so segment requests keep the session alive.
 std::string srs_hls_ctx_rewrite_playlist(const std::string& body, const std::string& ctx);
 // How long a session lives without a request: 3 x hls_fragment, at least 10 s. A player
 // reloads a live playlist about every target duration (RFC 8216 6.3.4) and fetches the new
@@ -113,11 +116,14 @@ public:
     static bool enabled(const SrsConfig& conf, const std::string& vhost);
     // Serves a GET of a playlist of a vhost with hls_ctx on, whose body is there: without a
     // live session id, opens a session (on_play; 403 when refused) and answers 200 with a
-    // variant playlist pointing to the URL with hls_ctx; with one, refreshes it and sends the
-    // playlist with the id in its URIs (when hls_ts_ctx is on). Both count in the session's
-    // sent bytes.
+    // variant playlist pointing to the URL with hls_ctx (with the stream_inf attributes of the
+    // stream's multivariant playlist, see srs_hls_ctx_variant_playlist); with one, refreshes
+    // it and sends the playlist with the id in its URIs (when hls_ts_ctx is on). A
+    // multivariant playlist ([stream]-master.m3u8) is the session's entry itself: it is sent
+    // with the id in its URI, always, so the media playlist requests carry it. All count in
+    // the session's sent bytes.
     srs_error_t serve_playlist(ISrsHttpResponseWriter* w, SrsHttpMessage* r, const SrsConfig& conf,
-                               const std::string& vhost, const std::string& body);
+                               const std::string& vhost, const std::string& body, const std::string& stream_inf = "");
     // A request of another HLS file (a segment) of size bytes: refreshes its session, if any.
     void on_request(SrsHttpMessage* r, int64_t bytes);
     // Ends the expired sessions: they leave the statistics, and on_stop.

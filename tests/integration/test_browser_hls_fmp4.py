@@ -1,0 +1,119 @@
+"""HLS with fMP4 segments in a real browser (issue 18): headless Chromium plays the server's
+fMP4 HLS with hls.js through the shared harness (tests/browser/play.js via srs_browser), for 10 s
+after start-up:
+
+- H.264+AAC 640x360 published by ffmpeg in real time, opened at the stream's URL
+  (/live/h264.m3u8: hls_ctx is on, the server answers with the session's multivariant playlist);
+- AV1+Opus 640x360 published by srs_bench (enhanced RTMP) from an MP4 that ffmpeg makes at test
+  time, which MPEG-TS cannot carry, opened at the documented multivariant URL
+  (/live/av1-master.m3u8).
+
+Both streams are published first, so a few 1 s segments exist when the players start. Each must
+advance currentTime >= 8 s at the stream's pace, at the published size, with its frames decoded,
+no stall a viewer would notice and no fatal error."""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import srs_browser
+import srs_testlib
+from srs_testlib import CONF_BASE, SrsProcess, stop_process, wait_for
+
+CONF = CONF_BASE + """
+http_server {{ enabled on; listen 127.0.0.1:{http}; dir {dir}/html; crossdomain on; }}
+vhost __defaultVhost__ {{
+    hls {{ enabled on; hls_path {dir}/html; hls_fragment 1; hls_window 10; hls_use_fmp4 on; }}
+}}
+"""
+
+WIDTH, HEIGHT, FPS = 640, 360, 25
+SECONDS = 10
+# Publishers outlive the start-up and the measured windows of both players; tearDown stops them.
+PUBLISH_SECONDS = 90
+
+
+def bench_binary():
+    d = os.environ.get("SRS_BUILD_DIR") or os.path.join(srs_testlib.ROOT, "build")
+    path = os.path.join(d, "srs_bench")
+    if not os.path.exists(path):
+        raise AssertionError("srs_bench not built: %s" % path)
+    return path
+
+
+def publish_h264(srs, seconds):
+    return subprocess.Popen(
+        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-re",
+         "-f", "lavfi", "-i", "testsrc2=size=%dx%d:rate=%d" % (WIDTH, HEIGHT, FPS),
+         "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100", "-t", str(seconds),
+         "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", str(FPS),
+         "-c:a", "aac", "-ar", "44100", "-ac", "2", "-b:a", "64k",
+         "-f", "flv", "rtmp://127.0.0.1:%d/live/h264" % srs.rtmp],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def publish_mp4(srs, path, stream, seconds):
+    """srs_bench publishes the file in real time, looped, as enhanced RTMP (av01 + Opus)."""
+    return subprocess.Popen([bench_binary(), "-t", "rtmp-publish", "-u",
+                             "rtmp://127.0.0.1:%d/live/%s" % (srs.rtmp, stream), "-i", path,
+                             "-d", str(seconds), "-n", "0"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+class BrowserHlsFmp4Test(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        # A machine without the browser fails here, before the server starts.
+        why = srs_browser.missing()
+        if why:
+            raise AssertionError("browser test cannot run: %s (scripts/setup.sh installs it)" % why)
+        cls.tmp = tempfile.mkdtemp(prefix="srs-browser-hls-fmp4-")
+        cls.addClassCleanup(shutil.rmtree, cls.tmp, ignore_errors=True)
+        cls.srs = SrsProcess(CONF)
+        cls.addClassCleanup(cls.srs.cleanup)
+        cls.addClassCleanup(cls.srs.stop)
+        cls.srs.start()
+        cls.pubs = {}
+        cls.addClassCleanup(lambda: [stop_process(p) for p in cls.pubs.values()])
+        src = os.path.join(cls.tmp, "av1.mp4")
+        srs_testlib.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
+                         "testsrc2=size=%dx%d:rate=%d" % (WIDTH, HEIGHT, FPS), "-f", "lavfi", "-i",
+                         "sine=sample_rate=48000", "-t", "4", "-c:v", "libsvtav1", "-preset", "12", "-g", str(FPS),
+                         "-c:a", "libopus", "-b:a", "32k", src], timeout=120, check=True)
+        cls.pubs["h264"] = publish_h264(cls.srs, PUBLISH_SECONDS)
+        cls.pubs["av1"] = publish_mp4(cls.srs, src, "av1", PUBLISH_SECONDS)
+        for stream, p in cls.pubs.items():
+            cls.srs.wait_publishing(stream, proc=p)
+        # A few segments of each before a player asks (hls.js starts three target durations
+        # from the live edge).
+        for stream in cls.pubs:
+            m3u8 = os.path.join(cls.srs.dir, "html", "live", "%s.m3u8" % stream)
+            ok = wait_for(lambda: srs_testlib.read_text(m3u8).count("#EXTINF") >= 3, 20, 0.2)
+            if not ok:
+                raise AssertionError("no fMP4 HLS of %s: %s" % (stream, cls.srs.log()[-2000:]))
+
+    def check(self, stream, path):
+        url = "http://127.0.0.1:%d%s" % (self.srs.http, path)
+        r = srs_browser.play("hls", url, seconds=SECONDS)
+        print("hls.js %s: %s" % (url, srs_browser.summary(r)), file=sys.stderr)
+        # A stall caused by the publisher is told apart from one caused by the server.
+        rc = self.pubs[stream].poll()
+        note = "" if rc is None else "the publisher ended (exit %s) while the player played;" % rc
+        try:
+            srs_browser.assert_played(self, r, WIDTH, HEIGHT, FPS, note=note)
+        except AssertionError as e:
+            warns = [line for line in self.srs.log().splitlines() if "[Warn]" in line or "[Error]" in line]
+            raise AssertionError("%s\nserver warnings:\n%s" % (e, "\n".join(warns[-20:]))) from None
+        return r
+
+    def test_h264_aac(self):
+        self.check("h264", "/live/h264.m3u8")
+
+    def test_av1_opus(self):
+        self.check("av1", "/live/av1-master.m3u8")
+
+
+if __name__ == "__main__":
+    srs_testlib.main(verbosity=2)
