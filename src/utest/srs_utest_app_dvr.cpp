@@ -99,21 +99,7 @@ struct FlvInfo {
     int64_t size = 0;
 };
 
-std::string read_file(const std::string& path) {
-    std::string out;
-    FILE* fp = fopen(path.c_str(), "rb");
-    if (!fp) {
-        return out;
-    }
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof(buf), fp)) > 0) {
-        out.append(buf, n);
-    }
-    fclose(fp);
-    return out;
-}
-
+using srs_utest::read_file;
 FlvInfo read_flv(const std::string& path) {
     FlvInfo info;
     SrsFileReader r;

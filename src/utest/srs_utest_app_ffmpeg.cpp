@@ -64,13 +64,7 @@ std::string join(const std::vector<std::string>& v) {
     return srs_string_join(v, " ");
 }
 
-std::string read_file(const std::string& path) {
-    std::ifstream f(path);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-}
-
+using srs_utest::read_file;
 // Ticks the supervisor until pred holds or about timeout passes.
 template <typename Pred>
 bool tick_until(SrsProcessSupervisor& s, Pred pred, srs_utime_t timeout = 3 * SRS_UTIME_SECONDS) {

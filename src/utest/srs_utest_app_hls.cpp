@@ -41,18 +41,8 @@ public:
     TempDir() : SrsUtestTempDir("hls") {}
 };
 
-std::string read_file(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-}
-
-bool exists(const std::string& path) {
-    struct stat st;
-    return ::stat(path.c_str(), &st) == 0;
-}
-
+using srs_utest::file_exists;
+using srs_utest::read_file;
 // Every regular file below dir, relative, sorted.
 std::set<std::string> list_files(const std::string& dir, const std::string& prefix = "") {
     std::set<std::string> out;
@@ -171,7 +161,7 @@ TEST(AppHlsMuxerTest, SegmentsOnKeyframesWithPlaylist) {
     ASSERT_TRUE(m.current() != nullptr);
     EXPECT_EQ(3, m.current()->sequence);
     EXPECT_EQ(6000, m.current()->start_dts);
-    EXPECT_TRUE(exists(dir.path() + "/live/s-3.ts.tmp"));
+    EXPECT_TRUE(file_exists(dir.path() + "/live/s-3.ts.tmp"));
 
     std::string pl = read_file(dir.path() + "/live/s.m3u8");
     EXPECT_EQ(pl, m.playlist());
@@ -188,8 +178,8 @@ TEST(AppHlsMuxerTest, SegmentsOnKeyframesWithPlaylist) {
 
     ASSERT_OK(m.on_unpublish());
     EXPECT_EQ((std::vector<int64_t>{2000, 2000, 2000, 992}), durations(m));
-    EXPECT_FALSE(exists(dir.path() + "/live/s-3.ts.tmp"));
-    EXPECT_TRUE(exists(dir.path() + "/live/s-3.ts"));
+    EXPECT_FALSE(file_exists(dir.path() + "/live/s-3.ts.tmp"));
+    EXPECT_TRUE(file_exists(dir.path() + "/live/s-3.ts"));
     // The playlists never leave a temporary file behind.
     EXPECT_EQ((std::set<std::string>{"live/s.m3u8", "live/s-master.m3u8", "live/s-0.ts", "live/s-1.ts", "live/s-2.ts",
                                      "live/s-3.ts"}),
@@ -216,9 +206,9 @@ TEST(AppHlsMuxerTest, WindowAndCleanup) {
     EXPECT_NE(std::string::npos, m.playlist().find("#EXT-X-MEDIA-SEQUENCE:4\n"));
     EXPECT_EQ(std::string::npos, m.playlist().find("s-3.ts"));
     // Segment 3 left the window at the last cut and stays one more segment; 0..2 are gone.
-    EXPECT_FALSE(exists(dir.path() + "/live/s-0.ts"));
-    EXPECT_FALSE(exists(dir.path() + "/live/s-2.ts"));
-    EXPECT_TRUE(exists(dir.path() + "/live/s-3.ts"));
+    EXPECT_FALSE(file_exists(dir.path() + "/live/s-0.ts"));
+    EXPECT_FALSE(file_exists(dir.path() + "/live/s-2.ts"));
+    EXPECT_TRUE(file_exists(dir.path() + "/live/s-3.ts"));
     EXPECT_EQ(3, m.stat().nb_deleted);
 
     // hls_cleanup off keeps every file.
@@ -229,7 +219,7 @@ TEST(AppHlsMuxerTest, WindowAndCleanup) {
     ASSERT_OK(start(&m2, c));
     ASSERT_OK(feed(&m2, 0, 14100, 2000));
     EXPECT_EQ(3u, m2.segments().size());
-    EXPECT_TRUE(exists(dir2.path() + "/live/s-0.ts"));
+    EXPECT_TRUE(file_exists(dir2.path() + "/live/s-0.ts"));
     // Segments 0..6, the one being written and the playlists.
     EXPECT_EQ(10u, list_files(dir2.path()).size());
 }
@@ -428,7 +418,7 @@ TEST(AppHlsMuxerTest, BothStorages) {
     // Dropping RAM keeps the disk.
     m.dispose_memory();
     EXPECT_EQ(0u, store.size());
-    EXPECT_TRUE(exists(dir.path() + "/live/s-0.ts"));
+    EXPECT_TRUE(file_exists(dir.path() + "/live/s-0.ts"));
 
     // RAM storage needs a store.
     SrsHlsMuxer bad("v", "live", "x", nullptr, nullptr);
@@ -446,8 +436,8 @@ TEST(AppHlsMuxerTest, EntryPrefixAndTemplates) {
     ASSERT_OK(feed(&m, 0, 2100, 2000));
     ASSERT_EQ(1u, m.segments().size());
     EXPECT_EQ("s/0-2000.ts", m.segments()[0].uri);
-    EXPECT_TRUE(exists(dir.path() + "/v.com/live/s/0-2000.ts"));
-    EXPECT_TRUE(exists(dir.path() + "/v.com/live/s.m3u8"));
+    EXPECT_TRUE(file_exists(dir.path() + "/v.com/live/s/0-2000.ts"));
+    EXPECT_TRUE(file_exists(dir.path() + "/v.com/live/s.m3u8"));
 
     // A prefix without a trailing slash gets the path from the root, as SRS writes it.
     TempDir dir2;

@@ -4,6 +4,7 @@
 // multivariant playlist.
 #include <gtest/gtest.h>
 #include <srs_utest_app_hls.hpp>
+#include <srs_utest_mp4_boxes.hpp>
 #include <srs_utest_temp_dir.hpp>
 
 #include <srs_app_hls_fmp4.hpp>
@@ -28,31 +29,14 @@ public:
     TempDir() : SrsUtestTempDir("hls_fmp4") {}
 };
 
-std::string read_file(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-}
-
-bool exists(const std::string& path) {
-    struct stat st;
-    return ::stat(path.c_str(), &st) == 0;
-}
-
-uint64_t be(const std::string& s, size_t pos, int bytes) {
-    uint64_t v = 0;
-    for (int i = 0; i < bytes; i++) {
-        v = (v << 8) | (uint8_t)s[pos + i];
-    }
-    return v;
-}
+using srs_utest::file_exists;
+using srs_utest::read_file;
 
 // The type of each top-level box.
 std::vector<std::string> box_types(const std::string& s) {
     std::vector<std::string> out;
     for (size_t pos = 0; pos + 8 <= s.size();) {
-        uint64_t size = be(s, pos, 4);
+        uint64_t size = rb32(s, pos);
         out.push_back(s.substr(pos + 4, 4));
         if (size < 8) {
             break;
@@ -63,30 +47,20 @@ std::vector<std::string> box_types(const std::string& s) {
 }
 
 // The baseMediaDecodeTime (tfdt, ISO 14496-12 8.8.12) of each track of a segment.
-void tfdts_in(const std::string& s, size_t from, size_t to, uint32_t* track, std::map<uint32_t, uint64_t>* out) {
-    for (size_t pos = from; pos + 8 <= to;) {
-        uint64_t size = be(s, pos, 4);
-        std::string type = s.substr(pos + 4, 4);
-        if (size < 8 || pos + size > to) {
-            return;
-        }
-        if (type == "moof" || type == "traf") {
-            tfdts_in(s, pos + 8, pos + size, track, out);
-        } else if (type == "tfhd") {
-            *track = (uint32_t)be(s, pos + 12, 4);
-        } else if (type == "tfdt") {
-            int version = (uint8_t)s[pos + 8];
-            (*out)[*track] = be(s, pos + 12, version == 1 ? 8 : 4);
-        }
-        pos += size;
-    }
-}
-
 std::map<uint32_t, uint64_t> tfdts(const std::string& segment) {
     std::map<uint32_t, uint64_t> out;
-    uint32_t track = 0;
-    tfdts_in(segment, 0, segment.size(), &track, &out);
-    return out;
+    for (int i = 0;; i++) {
+        std::string traf = find_box(segment, {"moof", "traf"}, i);
+        if (traf.empty()) {
+            return out;
+        }
+        std::string tfhd = find_box(traf.substr(8), {"tfhd"});
+        std::string tfdt = find_box(traf.substr(8), {"tfdt"});
+        if (tfhd.size() < 16 || tfdt.size() < 16) {
+            return out;
+        }
+        out[rb32(tfhd, 12)] = tfdt[8] == 1 ? rb64(tfdt, 12) : rb32(tfdt, 12);
+    }
 }
 
 SrsHlsConfig fmp4_config(const std::string& dir) {
@@ -131,16 +105,16 @@ TEST(AppHlsFmp4Test, PlaylistHasVersion7MapAndM4s) {
         EXPECT_EQ((std::vector<std::string>{"styp", "moof", "mdat"}), box_types(body)) << seg.rel;
         EXPECT_EQ(seg.bytes, (int64_t)body.size());
         // No temporary file stays: segments are written whole and renamed.
-        EXPECT_FALSE(exists(seg_path(dir.path(), seg) + ".tmp"));
+        EXPECT_FALSE(file_exists(seg_path(dir.path(), seg) + ".tmp"));
     }
     // The segment being written is in memory only.
     ASSERT_TRUE(m.current());
-    EXPECT_FALSE(exists(dir.path() + "/live/s-3.m4s"));
-    EXPECT_FALSE(exists(dir.path() + "/live/s-3.m4s.tmp"));
+    EXPECT_FALSE(file_exists(dir.path() + "/live/s-3.m4s"));
+    EXPECT_FALSE(file_exists(dir.path() + "/live/s-3.m4s.tmp"));
 
     ASSERT_OK(m.on_unpublish());
     ASSERT_EQ(4u, m.segments().size());
-    EXPECT_TRUE(exists(dir.path() + "/live/s-3.m4s"));
+    EXPECT_TRUE(file_exists(dir.path() + "/live/s-3.m4s"));
 
     // The multivariant playlist: codecs and size from the sequence header, a real bit rate.
     std::string master = read_file(dir.path() + "/live/s-master.m3u8");
@@ -244,23 +218,23 @@ TEST(AppHlsFmp4Test, RepublishAndCodecChangeGiveNewMapWithDiscontinuity) {
     // The new init segment carries the new SPS.
     EXPECT_EQ(std::string::npos, init0.find(sps));
     EXPECT_NE(std::string::npos, init5.find(sps));
-    EXPECT_TRUE(exists(dir.path() + "/live/s/init-3.mp4"));
+    EXPECT_TRUE(file_exists(dir.path() + "/live/s/init-3.mp4"));
 
     // The window moves on: an init segment goes when the last segment using it is deleted.
     c.window = 2 * SRS_UTIME_SECONDS;
     ASSERT_OK(start(&m, c));
     ASSERT_OK(feed(&m, 0, 10100, 2000));
-    EXPECT_FALSE(exists(dir.path() + "/live/s/init-0.mp4"));
-    EXPECT_FALSE(exists(dir.path() + "/live/s/init-3.mp4"));
-    EXPECT_FALSE(exists(dir.path() + "/live/s-0.m4s"));
-    EXPECT_TRUE(exists(dir.path() + "/" + m.init_rel()));
+    EXPECT_FALSE(file_exists(dir.path() + "/live/s/init-0.mp4"));
+    EXPECT_FALSE(file_exists(dir.path() + "/live/s/init-3.mp4"));
+    EXPECT_FALSE(file_exists(dir.path() + "/live/s-0.m4s"));
+    EXPECT_TRUE(file_exists(dir.path() + "/" + m.init_rel()));
     EXPECT_EQ(std::string::npos, m.playlist().find("init-0")) << m.playlist();
 
     // Dispose removes every file, the init and multivariant ones too.
     ASSERT_OK(m.on_unpublish());
     m.dispose();
-    EXPECT_FALSE(exists(dir.path() + "/live/s-master.m3u8"));
-    EXPECT_FALSE(exists(dir.path() + "/live/s.m3u8"));
+    EXPECT_FALSE(file_exists(dir.path() + "/live/s-master.m3u8"));
+    EXPECT_FALSE(file_exists(dir.path() + "/live/s.m3u8"));
     std::string left = read_file(dir.path() + "/live/s/" + "init-0.mp4");
     EXPECT_TRUE(left.empty());
 }
@@ -277,7 +251,7 @@ TEST(AppHlsFmp4Test, RamStorageAndTemplates) {
     SrsHlsMuxer m("v", "live", "s", &store, nullptr);
     ASSERT_OK(start(&m, c));
     ASSERT_OK(feed(&m, 0, 4100, 2000));
-    EXPECT_FALSE(exists(dir.path() + "/live"));
+    EXPECT_FALSE(file_exists(dir.path() + "/live"));
     ASSERT_TRUE(store.get("/live/s/header-0.mp4") != nullptr);
     EXPECT_EQ((std::vector<std::string>{"ftyp", "moov"}), box_types(*store.get("/live/s/header-0.mp4")));
     ASSERT_TRUE(store.get("/live/s/seg-0.m4s") != nullptr);
@@ -407,8 +381,8 @@ TEST(AppHlsFmp4Test, RecoverKeepsMaps) {
     c.window = 2 * SRS_UTIME_SECONDS;
     ASSERT_OK(start(&m, c));
     ASSERT_OK(feed(&m, 0, 8100, 2000));
-    EXPECT_FALSE(exists(dir.path() + "/live/s/init-0.mp4")) << m.playlist();
-    EXPECT_FALSE(exists(dir.path() + "/live/s-0.m4s"));
+    EXPECT_FALSE(file_exists(dir.path() + "/live/s/init-0.mp4")) << m.playlist();
+    EXPECT_FALSE(file_exists(dir.path() + "/live/s-0.m4s"));
 
     // A TS playlist on disk is not continued by fMP4 (nor the other way): only the sequence.
     TempDir dir2;

@@ -8,6 +8,7 @@
 #include <srs_kernel_message.hpp>
 #include <srs_utest_app_publish.hpp>
 #include <srs_utest_kernel_media.hpp>
+#include <srs_utest_temp_dir.hpp>
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -30,11 +31,7 @@ void rmrf(const std::string& dir) {
     }
 }
 
-bool exists(const std::string& path) {
-    struct stat st;
-    return ::stat(path.c_str(), &st) == 0;
-}
-
+using srs_utest::file_exists;
 class NullPublisher : public ISrsLivePublisher {
 public:
     void on_publish_kicked() override {}
@@ -130,8 +127,8 @@ TEST(AppHlsServerTest, FollowsSourceAndDisposes) {
     ASSERT_TRUE(m != nullptr);
     EXPECT_TRUE(m->publishing());
     EXPECT_EQ(2u, m->segments().size());
-    EXPECT_TRUE(exists(dir + "/live/s.m3u8"));
-    EXPECT_TRUE(exists(dir + "/live/s-1.ts"));
+    EXPECT_TRUE(file_exists(dir + "/live/s.m3u8"));
+    EXPECT_TRUE(file_exists(dir + "/live/s-1.ts"));
 
     s->on_unpublish(&pub);
     EXPECT_FALSE(m->publishing());
@@ -139,7 +136,7 @@ TEST(AppHlsServerTest, FollowsSourceAndDisposes) {
     // Not yet: hls_dispose is 3 s.
     srs_utime_t now = srs_update_system_time();
     EXPECT_EQ(0, hls.sweep(now + 2 * SRS_UTIME_SECONDS));
-    EXPECT_TRUE(exists(dir + "/live/s.m3u8"));
+    EXPECT_TRUE(file_exists(dir + "/live/s.m3u8"));
 
     // A republish before dispose continues the playlist.
     ASSERT_OK(s->on_publish(&pub));
@@ -153,12 +150,12 @@ TEST(AppHlsServerTest, FollowsSourceAndDisposes) {
     s.reset();
     sources.set_idle_timeout(0);
     EXPECT_EQ(1, sources.sweep());
-    EXPECT_TRUE(exists(dir + "/live/s.m3u8"));
+    EXPECT_TRUE(file_exists(dir + "/live/s.m3u8"));
     EXPECT_EQ(1, hls.sweep(srs_update_system_time() + 3 * SRS_UTIME_SECONDS));
     EXPECT_EQ(nullptr, hls.find("__defaultVhost__/live/s"));
-    EXPECT_FALSE(exists(dir + "/live/s.m3u8"));
-    EXPECT_FALSE(exists(dir + "/live/s-0.ts"));
-    EXPECT_FALSE(exists(dir + "/live/s-4.ts"));
+    EXPECT_FALSE(file_exists(dir + "/live/s.m3u8"));
+    EXPECT_FALSE(file_exists(dir + "/live/s-0.ts"));
+    EXPECT_FALSE(file_exists(dir + "/live/s-4.ts"));
 
     // HLS off for a vhost: the handler stays idle.
     std::shared_ptr<SrsLiveSource> s2;
@@ -190,7 +187,7 @@ TEST(AppHlsServerTest, RamStorage) {
     s->on_unpublish(&pub);
     ASSERT_TRUE(hls.store()->get("/live/r.m3u8") != nullptr);
     ASSERT_TRUE(hls.store()->get("/live/r-2.ts") != nullptr);
-    EXPECT_FALSE(exists(dir + "/live"));
+    EXPECT_FALSE(file_exists(dir + "/live"));
     // hls_dispose 0: RAM is still freed after a while.
     EXPECT_EQ(0, hls.sweep(srs_update_system_time() + 60 * SRS_UTIME_SECONDS));
     // The playlists and segments 1, 2 (the window) and 0 (its grace period).

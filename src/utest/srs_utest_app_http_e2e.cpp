@@ -16,6 +16,7 @@
 #include <srs_kernel_io.hpp>
 #include <srs_kernel_message.hpp>
 #include <srs_utest_shell.hpp>
+#include <srs_utest_temp_dir.hpp>
 
 #include <fcntl.h>
 #include <spawn.h>
@@ -33,13 +34,7 @@ namespace {
 
 using srs_utest::has_tool;
 
-std::string read_file(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-}
-
+using srs_utest::read_file;
 // A shell command run as a child while the coroutines keep serving: waits by polling.
 class Child {
 public:

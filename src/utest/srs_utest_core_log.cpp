@@ -6,17 +6,12 @@
 
 #include <cstdio>
 #include <fstream>
+#include <srs_utest_temp_dir.hpp>
 #include <sstream>
 
 namespace {
 
-std::string read_file(const std::string& path) {
-    std::ifstream f(path);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-}
-
+using srs_utest::read_file;
 }  // namespace
 
 TEST(CoreLogTest, LevelsParse) {

@@ -11,6 +11,7 @@
 #include <srs_kernel_ts.hpp>
 #include <srs_utest_kernel_media.hpp>
 #include <srs_utest_mp4_boxes.hpp>
+#include <srs_utest_temp_dir.hpp>
 
 #include <unistd.h>
 
@@ -54,13 +55,7 @@ private:
     std::string path_;
 };
 
-std::string read_file(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-}
-
+using srs_utest::read_file;
 }  // namespace
 
 TEST(KernelE2eTest, FlvFromFfmpegToTsCheckedByFfprobe) {

@@ -20,13 +20,7 @@ std::string run(const std::string& cmd, int* status) {
     return srs_utest::run_command(cmd, status);
 }
 
-std::string read_file(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-}
-
+using srs_utest::read_file;
 // One packet as ffprobe lists it.
 struct Probed {
     int stream = 0;

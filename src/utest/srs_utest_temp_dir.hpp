@@ -1,7 +1,12 @@
-// A temporary directory for a test, removed with everything in it when the test ends.
+// A temporary directory for a test, removed with everything in it when the test ends, and the
+// two file reads the tests of what is written there need.
 #pragma once
 
+#include <sys/stat.h>
+
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -32,5 +37,18 @@ public:
 private:
     std::string path_;
 };
+
+// The whole file, empty when it cannot be read.
+inline std::string read_file(const std::string& path) {
+    std::ifstream f(path, std::ios::binary);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+}
+
+inline bool file_exists(const std::string& path) {
+    struct stat st;
+    return ::stat(path.c_str(), &st) == 0;
+}
 
 }  // namespace srs_utest
