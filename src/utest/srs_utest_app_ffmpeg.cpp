@@ -2,6 +2,7 @@
 // check's URL keys, the restart backoff, and the supervisor with real children (/bin/sh,
 // sleep): start, log file, closed fds, restart, one-shot, stop with SIGTERM and SIGKILL, reaping.
 #include <gtest/gtest.h>
+#include <srs_utest_app_ffmpeg.hpp>
 #include <srs_utest_temp_dir.hpp>
 
 #include <srs_app_config.hpp>
@@ -24,34 +25,12 @@
 #include <fstream>
 #include <sstream>
 
+using namespace srs_utest_ffmpeg;
+
 namespace {
 
-std::shared_ptr<SrsConfig> load(const std::string& text) {
-    std::shared_ptr<SrsConfig> conf;
-    srs_error_t err = SrsConfig::load_string(text, &conf);
-    EXPECT_TRUE(err == srs_success) << srs_error_desc(err);
-    srs_error_reset(err);
-    return conf;
-}
-
-// FLV tag bodies of a stream's first tags: legacy H.264 + AAC, as ffmpeg publishes (the tests of
-// the other codecs are in srs_utest_app_transcode_input.cpp).
-SrsMediaMessage tag(uint8_t type, const std::string& body) {
-    return SrsMediaMessage::create(type, 0, 1, body.data(), (int)body.size());
-}
-SrsMediaMessage avc_sh() {
-    return tag(SrsMsgVideo, std::string("\x17\x00\x00\x00\x00\x01\x42\xc0\x0a\xff\xe1\x00\x00\x01\x00\x00", 16));
-}
-SrsMediaMessage avc_key() {
-    return tag(SrsMsgVideo, std::string("\x17\x01\x00\x00\x00\x00\x00\x00\x01\x65", 10));
-}
-SrsMediaMessage aac_sh() {
-    return tag(SrsMsgAudio, std::string("\xaf\x00\x12\x10", 4));
-}
-SrsMediaMessage aac_frame() {
-    return tag(SrsMsgAudio, std::string("\xaf\x01\x21\x10\x04", 5));
-}
-// A publish of H.264 + AAC: the sequence headers, then the first frames start the engines.
+// A publish of H.264 + AAC as ffmpeg makes it (the other codecs are in
+// srs_utest_app_transcode_input.cpp): the sequence headers, then the first frames start the engines.
 void publish_h264(ISrsLiveSourceHandler* h) {
     EXPECT_TRUE(h->on_publish() == srs_success);
     EXPECT_TRUE(h->on_video(avc_sh()) == srs_success);

@@ -2,6 +2,7 @@
 // carries) from the HTTP-TS mount, AV1/VP9/Opus... not at all (held, with the reason in the
 // API); the engines start at the first frame and restart when the codecs change.
 #include <gtest/gtest.h>
+#include <srs_utest_app_ffmpeg.hpp>
 #include <srs_utest_temp_dir.hpp>
 
 #include <srs_app_config.hpp>
@@ -17,35 +18,13 @@
 
 #include <fstream>
 
+using namespace srs_utest_ffmpeg;
+
 namespace {
 
-std::shared_ptr<SrsConfig> load(const std::string& text) {
-    std::shared_ptr<SrsConfig> conf;
-    srs_error_t err = SrsConfig::load_string(text, &conf);
-    EXPECT_TRUE(err == srs_success) << srs_error_desc(err);
-    srs_error_reset(err);
-    return conf;
-}
-
-SrsMediaMessage tag(uint8_t type, const std::string& body) {
-    return SrsMediaMessage::create(type, 0, 1, body.data(), (int)body.size());
-}
-// Legacy FLV tags (FLV 10.1 E.4.2.1, E.4.3.1).
-SrsMediaMessage avc_sh() {
-    return tag(SrsMsgVideo, std::string("\x17\x00\x00\x00\x00\x01\x42\xc0\x0a\xff\xe1\x00\x00\x01\x00\x00", 16));
-}
-SrsMediaMessage avc_key() {
-    return tag(SrsMsgVideo, std::string("\x17\x01\x00\x00\x00\x00\x00\x00\x01\x65", 10));
-}
 // The non-standard FLV codec id 12 for HEVC.
 SrsMediaMessage hevc12_sh() {
     return tag(SrsMsgVideo, std::string("\x1c\x00\x00\x00\x00\x01", 6));
-}
-SrsMediaMessage aac_sh() {
-    return tag(SrsMsgAudio, std::string("\xaf\x00\x12\x10", 4));
-}
-SrsMediaMessage aac_frame() {
-    return tag(SrsMsgAudio, std::string("\xaf\x01\x21\x10\x04", 5));
 }
 SrsMediaMessage mp3_frame() {
     return tag(SrsMsgAudio, std::string("\x2f\xff\xfb\x90\x00", 5));
