@@ -65,12 +65,13 @@ def video_packets(path):
             for p in d.get("packets", [])]
 
 
-def framemd5_packets(path):
-    """{codec_type: [(size, md5), ...]} from ffmpeg's framemd5 of a stream copy, in file order."""
+def framemd5_packets(path, *input_args):
+    """{codec_type: [(size, md5), ...]} from ffmpeg's framemd5 of a stream copy, in file order;
+    input_args go before the input (`-protocol_whitelist file,http,tcp` for a playlist)."""
     types = {i: s["codec_type"]
-             for i, s in enumerate(probe_json(path, "-show_entries", "stream=index,codec_type")["streams"])}
-    r = subprocess.run(["ffmpeg", "-v", "error", "-i", path, "-map", "0", "-c", "copy", "-f", "framemd5", "-"],
-                       capture_output=True, text=True, timeout=120)
+             for i, s in enumerate(probe_json(path, *input_args, "-show_entries", "stream=index,codec_type")["streams"])}
+    r = subprocess.run(["ffmpeg", "-v", "error", *input_args, "-i", path, "-map", "0", "-c", "copy", "-f", "framemd5",
+                        "-"], capture_output=True, text=True, timeout=120)
     if r.returncode != 0:
         raise AssertionError("framemd5 %s: %s" % (path, r.stderr[-2000:]))
     out = {}

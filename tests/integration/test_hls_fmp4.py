@@ -96,19 +96,7 @@ def vod_copy(port, stream, out):
 
 def hls_framemd5(playlist):
     """{codec_type: [(size, md5), ...]} of FFmpeg's HLS demuxer reading a local VOD playlist."""
-    types = {i: s["codec_type"] for i, s in enumerate(probe_json(
-        playlist, "-protocol_whitelist", "file,http,tcp", "-show_entries", "stream=index,codec_type")["streams"])}
-    r = subprocess.run(["ffmpeg", "-v", "error", "-protocol_whitelist", "file,http,tcp", "-i", playlist, "-map", "0",
-                        "-c", "copy", "-f", "framemd5", "-"], capture_output=True, text=True, timeout=120)
-    if r.returncode != 0:
-        raise AssertionError("framemd5 %s: %s" % (playlist, r.stderr[-2000:]))
-    out = {}
-    for line in r.stdout.splitlines():
-        if line.startswith("#") or not line.strip():
-            continue
-        f = [x.strip() for x in line.split(",")]
-        out.setdefault(types[int(f[0])], []).append((int(f[4]), f[5]))
-    return out
+    return framemd5_packets(playlist, "-protocol_whitelist", "file,http,tcp")
 
 
 class HlsFmp4Test(srs_exrtmp.ExRtmpTestCase):
