@@ -114,6 +114,10 @@ public:
     bool ready(bool want_video, bool want_audio) const;
     bool has_video() const { return video_.described(); }
     bool has_audio() const { return audio_.described(); }
+    // A track's configuration once described (null before), for a caller that packages each track
+    // on its own (DASH: an init segment, a codec string and a Representation per track).
+    const SrsMp4Track* video_track() const { return video_.described() ? &video_.mp4 : nullptr; }
+    const SrsMp4Track* audio_track() const { return audio_.described() ? &audio_.mp4 : nullptr; }
     // Bumped each time a track's configuration changes: a new init segment is due. The samples
     // queued before the change belong to the old one: flush() them before the new init
     // segment (HLS/DASH), or end the body (HTTP-MP4, which has one init segment).
