@@ -432,3 +432,32 @@ TEST(AppDashHttpTest, UtcTimingAnswersIsoTime) {
     HTTP_ASSERT_OK(h.serve_http(&w2, post.msg.get()));
     EXPECT_EQ(405, MockHttpResponse(out2.out).status);
 }
+
+TEST(AppDashServerTest, ReloadRestartsOrStopsPublishingStreams) {
+    SrsUtestTempDir dir("dash_reload");
+    SrsDashServer server;
+    SrsDashConfig c = config(dir.path());
+    server.set_fixed_config(c);
+    SrsDashSourceHandler h(&server, "__defaultVhost__", "live", "s");
+    SrsDashSourceHandler other(&server, "other", "live", "s");
+    HTTP_ASSERT_OK(h.on_publish());
+    SrsDashSegmenter* s = server.find("__defaultVhost__/live/s");
+    ASSERT_TRUE(s != nullptr);
+    headers(s, 0);
+    feed(s, 0, 3, 0);
+    EXPECT_EQ(0, s->period());
+
+    // Only the publishing streams of the vhost restart, in a new Period.
+    EXPECT_EQ(1, server.reload_vhost("__defaultVhost__"));
+    EXPECT_TRUE(h.active());
+    feed(s, 3000, 3, 0);
+    EXPECT_EQ(1, s->period());
+    EXPECT_NE(std::string::npos, s->mpd().find("<Period id=\"p1\"")) << s->mpd();
+
+    // dash off: it stops, the files stay until dash_dispose.
+    c.enabled = false;
+    server.set_fixed_config(c);
+    EXPECT_EQ(1, server.reload_vhost("__defaultVhost__"));
+    EXPECT_FALSE(h.active());
+    EXPECT_TRUE(exists(dir.path() + "/live/s.mpd"));
+}

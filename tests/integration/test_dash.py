@@ -17,6 +17,7 @@ UTCTiming time source from its HTTP server. Checked with real clients:
 import datetime
 import os
 import re
+import signal
 import subprocess
 import time
 import urllib.parse
@@ -179,6 +180,50 @@ class DashTest(srs_exrtmp.ExRtmpTestCase):
         mpd = os.path.join(self.srs.dir, "html", "live", "h264.mpd")
         self.assertTrue(wait_for(lambda: not os.path.exists(mpd) and not os.path.exists(d), 10),
                         os.listdir(os.path.dirname(mpd)))
+
+    def test_reload_and_republish_start_new_periods(self):
+        """A reload of the dash section restarts the stream's DASH at its next keyframe in a new
+        Period, and so does a republish; the decode times ($Time$ names) go on across both."""
+        src = self.samples["h264"]
+        p = self.publish_ffmpeg("h264", src)
+        self.wait_segments("h264", 2)
+        n = self.srs.log().count("reload: changed")
+        # (And a dispose time that outlives the republish below.)
+        self.srs.write_config(CONFIG.replace("dash_window_size 4", "dash_window_size 5").replace(
+            "dash_dispose 3", "dash_dispose 30"))
+        self.srs.signal(signal.SIGHUP)
+        self.assertTrue(wait_for(lambda: self.srs.log().count("reload: changed") > n, 5), self.srs.log()[-3000:])
+        line = [x for x in self.srs.log().splitlines() if "reload: changed" in x][-1]
+        self.assertIn("vhost:__defaultVhost__:dash(1 streams)", line)
+
+        def period_starts(text, pid):
+            """The video S@t of Period pid in text, [] when the MPD has another Period."""
+            if '<Period id="%s"' % pid not in text:
+                return []
+            video = text.split('contentType="audio"')[0]
+            return [int(x) for x in re.findall(r'<S t="(\d+)"', video)]
+
+        self.assertTrue(wait_for(lambda: period_starts(self.mpd("h264"), "p1"), 8), self.mpd("h264"))
+        text = self.mpd("h264")
+        self.assertIn('initialization="h264/video-init-1.mp4"', text)
+        pto = int(re.search(r'presentationTimeOffset="(\d+)"', text).group(1))
+        self.assertEqual(pto, period_starts(text, "p1")[0], text)
+        self.assertTrue(os.path.exists(os.path.join(self.stream_dir("h264"), "video-init-1.mp4")))
+
+        # Republish: Period p2, whose decode times continue where p1's last segment (the
+        # unpublish wrote it) ends, although ffmpeg's timestamps start from 0 again (after the
+        # end of the longer track: audio may end a frame later than video).
+        srs_testlib.stop_process(p)
+        self.assertTrue(wait_for(lambda: "source __defaultVhost__/live/h264: unpublished" in self.srs.log(), 10),
+                        self.srs.log()[-2000:])
+        time.sleep(0.5)
+        video = self.mpd("h264").split('contentType="audio"')[0]
+        t, d = [int(x) for x in re.findall(r'<S t="(\d+)" d="(\d+)"/>', video)[-1]]
+        self.publish_ffmpeg("h264", src)
+        self.assertTrue(wait_for(lambda: period_starts(self.mpd("h264"), "p2"), 8), self.mpd("h264"))
+        gap = period_starts(self.mpd("h264"), "p2")[0] - (t + d)
+        self.assertTrue(0 <= gap <= 90000 // 20, "p2 starts %d ticks after p1's end: %s" % (gap, self.mpd("h264")))
+        self.assertTrue(os.path.exists(os.path.join(self.stream_dir("h264"), "video-init-2.mp4")))
 
     def test_hevc_aac_enhanced_rtmp(self):
         src = self.sample("hevc", HEVC)

@@ -209,17 +209,22 @@ srs_error_t SrsDashSegmenter::start_period(const std::vector<SrsFmp4Run>& runs) 
     }
     period_started_ = true;
     period_version_ = muxer_->config_version();
-    // The Period starts at the decode time of its first segment on the reference track (video
-    // when there is one), which each track states in its own timescale.
+    // The Period starts at the earliest decode time of its first segments, which each track
+    // states in its own timescale (presentationTimeOffset): no track starts before its Period.
     const SrsMp4Track* vt = muxer_->video_track();
     const SrsMp4Track* at = muxer_->audio_track();
     int64_t anchor = 0;
     uint32_t anchor_scale = 0;
     for (const SrsFmp4Run& r : runs) {
-        bool is_video = vt && r.track_id == vt->id;
-        if (!r.samples.empty() && (anchor_scale == 0 || is_video)) {
-            anchor = r.samples.front().dts;
-            anchor_scale = is_video ? vt->timescale : (at ? at->timescale : 1);
+        const SrsMp4Track* t = (vt && r.track_id == vt->id) ? vt : at;
+        if (r.samples.empty() || !t) {
+            continue;
+        }
+        int64_t dts = r.samples.front().dts;
+        // dts / timescale < anchor / anchor_scale, without rounding.
+        if (anchor_scale == 0 || dts * (int64_t)anchor_scale < anchor * (int64_t)t->timescale) {
+            anchor = dts;
+            anchor_scale = t->timescale;
         }
     }
     std::vector<std::string>& files = inits_[period_];
