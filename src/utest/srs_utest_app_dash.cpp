@@ -9,7 +9,10 @@
 #include <srs_app_dash_mpd.hpp>
 #include <srs_app_dash_segmenter.hpp>
 
+#include <srs_kernel_flv_ex.hpp>
+
 #include "srs_utest_http_mock.hpp"
+#include "srs_utest_kernel_records.hpp"
 #include "srs_utest_mp4_boxes.hpp"
 #include "srs_utest_temp_dir.hpp"
 
@@ -460,4 +463,56 @@ TEST(AppDashServerTest, ReloadRestartsOrStopsPublishingStreams) {
     EXPECT_EQ(1, server.reload_vhost("__defaultVhost__"));
     EXPECT_FALSE(h.active());
     EXPECT_TRUE(exists(dir.path() + "/live/s.mpd"));
+}
+
+// Every codec the fMP4 muxer carries gets its RFC 6381 codecs in the MPD; audio alone is cut by
+// duration.
+TEST(AppDashSegmenterTest, CodecsOfEveryTrackKind) {
+    struct Case {
+        const char* name;
+        bool video;
+        std::string header;
+        std::string frame;
+        int64_t frame_ms;
+        const char* codecs;
+    };
+    std::string av1_key = std::string("\x12\x00", 2) + std::string("\x32\x03\x10\x20\x30", 5);
+    std::vector<Case> cases = {
+        {"mp3", false, "", std::string("\x2f\xff\xfb\x90\x00", 5) + std::string(100, '\x11'), 26, "mp4a.6B"},
+        {"ac-3", false, "",
+         SrsExTagWriter::audio(1, SrsExAudioFourCCAC3) + std::string("\x0b\x77\x48\x0d\x0c\x40\x2f\x84", 8) +
+             std::string(184, '\x55'),
+         32, "ac-3"},
+        {"opus", false, SrsExTagWriter::audio(0, SrsExAudioFourCCOpus) + kOpusHeadStereo,
+         SrsExTagWriter::audio(1, SrsExAudioFourCCOpus) + std::string(10, 'o'), 20, "opus"},
+        {"av1", true, SrsExTagWriter::video(1, 0, SrsExVideoFourCCAV1, 0) + kAv1cSvt,
+         SrsExTagWriter::video(1, 1, SrsExVideoFourCCAV1, 0) + av1_key, 1000, "av01.0."},
+        {"vp9", true, SrsExTagWriter::video(1, 0, SrsExVideoFourCCVP9, 0) + kVpccProfile0,
+         SrsExTagWriter::video(1, 1, SrsExVideoFourCCVP9, 0) + kVp9Key320x240, 1000, "vp09.00."},
+    };
+    for (const Case& c : cases) {
+        SCOPED_TRACE(c.name);
+        SrsUtestTempDir dir("dash_codecs");
+        SrsDashSegmenter s("__defaultVhost__", "live", "s");
+        HTTP_ASSERT_OK(s.on_publish(config(dir.path())));
+        auto write = [&](int64_t ts, const std::string& b) {
+            srs_utime_t now = ts * SRS_UTIME_MILLISECONDS;
+            return c.video ? s.on_video(ts, b.data(), (int)b.size(), now)
+                           : s.on_audio(ts, b.data(), (int)b.size(), now);
+        };
+        if (!c.header.empty()) {
+            HTTP_ASSERT_OK(write(0, c.header));
+        }
+        for (int64_t ts = 0; ts < 3500; ts += c.frame_ms) {
+            HTTP_ASSERT_OK(write(ts, c.frame));
+        }
+        const std::string& mpd = s.mpd();
+        ASSERT_FALSE(mpd.empty());
+        EXPECT_NE(std::string::npos, mpd.find(std::string("codecs=\"") + c.codecs)) << mpd;
+        EXPECT_EQ(std::string::npos, mpd.find(c.video ? "contentType=\"audio\"" : "contentType=\"video\"")) << mpd;
+        EXPECT_GE(s.segments().size(), 2u);
+        if (std::string(c.name) == "vp9") {
+            EXPECT_NE(std::string::npos, mpd.find("width=\"320\" height=\"240\"")) << mpd;
+        }
+    }
 }
