@@ -8,6 +8,7 @@
 #include <srs_app_dash_http.hpp>
 #include <srs_app_dash_mpd.hpp>
 #include <srs_app_dash_segmenter.hpp>
+#include <srs_app_dash_store.hpp>
 
 #include <srs_kernel_flv_ex.hpp>
 
@@ -515,4 +516,69 @@ TEST(AppDashSegmenterTest, CodecsOfEveryTrackKind) {
             EXPECT_NE(std::string::npos, mpd.find("width=\"320\" height=\"240\"")) << mpd;
         }
     }
+}
+
+TEST(AppDashSegmenterTest, RamStorageServesFromMemoryOnly) {
+    SrsUtestTempDir dir("dash_ram");
+    SrsDashMemoryStore store;
+    SrsDashSegmenter s("__defaultVhost__", "live", "s", &store);
+    SrsDashConfig c = config(dir.path());
+    c.storage = SrsDashStorage::Ram;
+    HTTP_ASSERT_OK(s.on_publish(c));
+    headers(&s, 0);
+    feed(&s, 0, 12, 0);
+    // Nothing on disk; the MPD, the init segments and the window's segments in memory.
+    EXPECT_FALSE(exists(dir.path() + "/live/s.mpd"));
+    EXPECT_FALSE(exists(dir.path() + "/live"));
+    ASSERT_TRUE(store.get("/live/s.mpd") != nullptr);
+    EXPECT_EQ(s.mpd(), *store.get("/live/s.mpd"));
+    EXPECT_TRUE(store.get("/live/s/video-init-0.mp4") != nullptr);
+    EXPECT_TRUE(store.get("/live/s/video-900000.m4s") != nullptr);
+    // Cleaned up like the disk: the first segment is gone.
+    EXPECT_TRUE(store.get("/live/s/video-0.m4s") == nullptr);
+    EXPECT_EQ(s.segments().size() + 3, store.size());
+
+    // The HTTP server finds them through the mux's hijacker.
+    MockHttpRequest m;
+    HTTP_ASSERT_OK(m.parse("GET /live/s.mpd HTTP/1.1\r\nHost: x\r\n\r\n"));
+    std::shared_ptr<ISrsHttpHandler> h;
+    HTTP_ASSERT_OK(store.hijack(m.msg.get(), &h));
+    ASSERT_TRUE(h != nullptr);
+    MockHttpIo out;
+    SrsHttpResponseWriter w(&out, m.msg.get());
+    HTTP_ASSERT_OK(h->serve_http(&w, m.msg.get()));
+    MockHttpResponse r(out.out);
+    EXPECT_EQ(200, r.status);
+    EXPECT_TRUE(r.has("Content-Type: application/dash+xml")) << r.head;
+    EXPECT_TRUE(r.has("Cache-Control: no-cache")) << r.head;
+    EXPECT_EQ(s.mpd(), r.body);
+    MockHttpRequest other;
+    HTTP_ASSERT_OK(other.parse("GET /live/other.mpd HTTP/1.1\r\nHost: x\r\n\r\n"));
+    std::shared_ptr<ISrsHttpHandler> none;
+    HTTP_ASSERT_OK(store.hijack(other.msg.get(), &none));
+    EXPECT_TRUE(none == nullptr);
+
+    s.dispose();
+    EXPECT_EQ(0u, store.size());
+    EXPECT_EQ(0, store.bytes());
+}
+
+TEST(AppDashServerTest, RamIsFreedWhenDisposeKeepsTheDisk) {
+    SrsUtestTempDir dir("dash_ram_dispose");
+    SrsDashServer server;
+    SrsDashConfig c = config(dir.path());
+    c.storage = SrsDashStorage::Both;
+    c.dispose = 0;
+    server.set_fixed_config(c);
+    SrsDashSourceHandler h(&server, "__defaultVhost__", "live", "s");
+    HTTP_ASSERT_OK(h.on_publish());
+    SrsDashSegmenter* s = server.find("__defaultVhost__/live/s");
+    ASSERT_TRUE(s != nullptr);
+    headers(s, 0);
+    feed(s, 0, 3, 0);
+    h.on_unpublish();
+    EXPECT_GT(server.store()->size(), 0u);
+    EXPECT_EQ(0, server.sweep(srs_update_system_time() + 121 * SRS_UTIME_SECONDS));
+    EXPECT_EQ(0u, server.store()->size());
+    EXPECT_TRUE(exists(dir.path() + "/live/s.mpd"));
 }

@@ -11,7 +11,8 @@ UTCTiming time source from its HTTP server. Checked with real clients:
   segment again while it waits for the next, whose packets, not advancing, are left out);
 - the UTCTiming URL the MPD names answers an ISO 8601 time within two seconds of the clock;
 - segments that left the window and the time shift buffer are deleted, and every file goes
-  after dash_dispose without a publisher.
+  after dash_dispose without a publisher; with dash_storage ram the same is served from memory;
+- a reload of the dash section and a republish start new Periods whose decode times go on.
 """
 
 import datetime
@@ -224,6 +225,17 @@ class DashTest(srs_exrtmp.ExRtmpTestCase):
         gap = period_starts(self.mpd("h264"), "p2")[0] - (t + d)
         self.assertTrue(0 <= gap <= 90000 // 20, "p2 starts %d ticks after p1's end: %s" % (gap, self.mpd("h264")))
         self.assertTrue(os.path.exists(os.path.join(self.stream_dir("h264"), "video-init-2.mp4")))
+
+    def test_ram_storage(self):
+        """dash_storage ram: the HTTP server serves the MPD and the segments from memory, nothing
+        is written under dash_path, and FFmpeg reads the source's packets from it."""
+        self.srs.stop()
+        self.srs = self.start_server(CONFIG.replace("dash_cleanup on;", "dash_cleanup on; dash_storage ram;"))
+        src = self.samples["h264"]
+        self.publish_ffmpeg("h264", src)
+        self.check_stream("h264", src, "h264", "aac", [r'codecs="avc1\.[0-9a-f]{6}"', 'codecs="mp4a.40.2"'])
+        self.assertFalse(os.path.exists(os.path.join(self.srs.dir, "html", "live")),
+                         os.listdir(os.path.join(self.srs.dir, "html")))
 
     def test_hevc_aac_enhanced_rtmp(self):
         src = self.sample("hevc", HEVC)

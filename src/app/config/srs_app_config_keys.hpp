@@ -295,6 +295,7 @@ struct SrsConfKey {
     X(vhost_dash_dash_window_size, Int, "vhost.dash.dash_window_size") \
     X(vhost_dash_dash_cleanup, Bool, "vhost.dash.dash_cleanup") \
     X(vhost_dash_dash_dispose, DurationS, "vhost.dash.dash_dispose") \
+    X(vhost_dash_dash_storage, String, "vhost.dash.dash_storage") \
     X(vhost_http_remux, Block, "vhost.http_remux")                                              \
     X(vhost_http_remux_enabled, Bool, "vhost.http_remux.enabled")                               \
     X(vhost_http_remux_fast_cache, DurationS, "vhost.http_remux.fast_cache")                    \

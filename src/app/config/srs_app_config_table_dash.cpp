@@ -48,4 +48,9 @@ void srs_config_table_add_dash(std::vector<SrsConfSpec>& t) {
     add(SrsConfSpec(K::vhost_dash_dash_dispose, "120")
             .reload()
             .doc("Delete all DASH files of a stream unpublished for this long; 0 never."));
+    add(SrsConfSpec(K::vhost_dash_dash_storage, "disk")
+            .one_of({"ram", "disk", "both"})
+            .reload()
+            .doc("Where DASH lives: disk (files under dash_path), ram (served from memory by the HTTP server, "
+                 "whose root is then taken as dash_path) or both; as hls_storage."));
 }

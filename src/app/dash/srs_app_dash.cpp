@@ -18,6 +18,7 @@ SrsDashConfig srs_dash_config_load(const SrsConfig& conf, const std::string& vho
     c.window_size = (int)conf.vhost(vhost, srs_key::vhost_dash_dash_window_size);
     c.cleanup = conf.vhost(vhost, srs_key::vhost_dash_dash_cleanup);
     c.dispose = conf.vhost(vhost, srs_key::vhost_dash_dash_dispose);
+    c.storage = srs_dash_storage_from(conf.vhost(vhost, srs_key::vhost_dash_dash_storage));
     return c;
 }
 
@@ -71,15 +72,28 @@ int SrsDashServer::sweep(srs_utime_t now) {
     int n = 0;
     for (auto it = streams_.begin(); it != streams_.end();) {
         Stream& s = it->second;
-        const SrsDashConfig& c = s.segmenter->config();
-        if (s.unpublished_at == 0 || s.segmenter->publishing() || c.dispose <= 0 ||
-            now - s.unpublished_at < c.dispose) {
+        if (s.unpublished_at == 0 || s.segmenter->publishing()) {
             ++it;
             continue;
         }
-        s.segmenter->dispose();
-        it = streams_.erase(it);
-        n++;
+        const SrsDashConfig& c = s.segmenter->config();
+        srs_utime_t idle = now - s.unpublished_at;
+        if (c.dispose > 0 && idle >= c.dispose) {
+            s.segmenter->dispose();
+            it = streams_.erase(it);
+            n++;
+            continue;
+        }
+        if (c.dispose <= 0 && c.in_ram() && idle >= SRS_DASH_RAM_DEFAULT_DISPOSE) {
+            // The disk files stay (dash_dispose 0), the memory does not.
+            s.segmenter->dispose_memory();
+            if (!c.on_disk()) {
+                it = streams_.erase(it);
+                n++;
+                continue;
+            }
+        }
+        ++it;
     }
     return n;
 }
@@ -112,7 +126,7 @@ srs_error_t SrsDashServer::on_publish(const std::string& url, const std::string&
     srs_error_t err = srs_success;
     Stream& s = streams_[url];
     if (!s.segmenter) {
-        s.segmenter = std::make_unique<SrsDashSegmenter>(vhost, app, stream);
+        s.segmenter = std::make_unique<SrsDashSegmenter>(vhost, app, stream, &store_);
     }
     if ((err = s.segmenter->on_publish(config)) != srs_success) {
         s.unpublished_at = srs_update_system_time();

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <srs_app_dash_segmenter.hpp>
+#include <srs_app_dash_store.hpp>
 #include <srs_app_source_handler.hpp>
 #include <srs_core_st.hpp>
 
@@ -21,6 +22,9 @@ class SrsDashSourceHandler;
 SrsDashConfig srs_dash_config_load(const SrsConfig& conf, const std::string& vhost);
 
 #define SRS_DASH_SWEEP_INTERVAL (1 * SRS_UTIME_SECONDS)
+// With dash_dispose 0 the disk files stay forever, but the RAM files of a stream that stopped
+// are freed after this long.
+#define SRS_DASH_RAM_DEFAULT_DISPOSE (120 * SRS_UTIME_SECONDS)
 
 // The DASH of all streams, registered with SrsLiveSourceManager as a handler factory; each
 // source gets a thin handler that forwards to the stream's segmenter here, so a stream's files
@@ -45,7 +49,8 @@ public:
     srs_error_t start();
     void stop();
     srs_error_t cycle() override;
-    // Disposes of streams unpublished for dash_dispose, and forgets them. Returns how many.
+    // Disposes of streams unpublished for dash_dispose (RAM after SRS_DASH_RAM_DEFAULT_DISPOSE
+    // when dash_dispose is 0), and forgets them. Returns how many.
     int sweep(srs_utime_t now);
 
     std::unique_ptr<ISrsLiveSourceHandler> create_handler(SrsLiveSource* source) override;
@@ -53,6 +58,8 @@ public:
     // DASH or restart it with the new settings at their next keyframe. Returns how many.
     int reload_vhost(const std::string& vhost);
 
+    // The RAM files (dash_storage ram|both); the HTTP server's mux takes it as a hijacker.
+    SrsDashMemoryStore* store() { return &store_; }
     // The segmenter of a stream url ("vhost/app/stream"), null when unknown.
     SrsDashSegmenter* find(const std::string& url) const;
     int size() const { return (int)streams_.size(); }
@@ -70,6 +77,7 @@ private:
         srs_utime_t unpublished_at = 0;
     };
     std::map<std::string, Stream> streams_;
+    SrsDashMemoryStore store_;
     std::shared_ptr<const SrsConfig> config_;
     SrsDashConfig fixed_;
     bool has_fixed_ = false;

@@ -1,5 +1,7 @@
 #include <srs_app_dash_segmenter.hpp>
 
+#include <srs_app_dash_store.hpp>
+
 #include <srs_core_log.hpp>
 #include <srs_core_utility.hpp>
 #include <srs_kernel_codec_string.hpp>
@@ -66,13 +68,45 @@ int64_t run_duration(const SrsFmp4Run& r) {
 
 }  // namespace
 
-SrsDashSegmenter::SrsDashSegmenter(const std::string& vhost, const std::string& app, const std::string& stream)
-    : vhost_(vhost), app_(app), stream_(stream), muxer_(std::make_unique<SrsFmp4Muxer>()) {}
+SrsDashStorage srs_dash_storage_from(const std::string& v) {
+    if (v == "ram") {
+        return SrsDashStorage::Ram;
+    }
+    if (v == "both") {
+        return SrsDashStorage::Both;
+    }
+    return SrsDashStorage::Disk;
+}
+
+SrsDashSegmenter::SrsDashSegmenter(const std::string& vhost, const std::string& app, const std::string& stream,
+                                   SrsDashMemoryStore* store)
+    : vhost_(vhost), app_(app), stream_(stream), store_(store), muxer_(std::make_unique<SrsFmp4Muxer>()) {}
 
 SrsDashSegmenter::~SrsDashSegmenter() = default;
 
 std::string SrsDashSegmenter::full(const std::string& rel) const {
     return config_.path + "/" + rel;
+}
+
+srs_error_t SrsDashSegmenter::write_out(const std::string& rel, const std::string& content) {
+    srs_error_t err = srs_success;
+    if (config_.on_disk() && (err = write_file_atomic(full(rel), content)) != srs_success) {
+        return err;
+    }
+    if (config_.in_ram() && store_) {
+        // The HTTP server's root is where dash_path is: "/" + the path below it.
+        store_->put("/" + rel, std::make_shared<const std::string>(content));
+    }
+    return err;
+}
+
+void SrsDashSegmenter::drop(const std::string& rel) {
+    if (config_.on_disk()) {
+        remove_file(full(rel));
+    }
+    if (store_) {
+        store_->remove("/" + rel);
+    }
 }
 
 srs_utime_t SrsDashSegmenter::wall(srs_utime_t system_time) const {
@@ -92,8 +126,11 @@ srs_error_t SrsDashSegmenter::on_publish(const SrsDashConfig& config) {
                              "ending in .mpd)",
                              config.mpd_file.c_str());
     }
-    // An MPD that moves leaves nothing behind.
-    if (configured_ && (mpd_rel != mpd_rel_ || config.path != config_.path)) {
+    if (config.in_ram() && !store_) {
+        return srs_error_new(ERROR_SYSTEM_CONFIG_INVALID, "dash: no RAM store for dash_storage ram");
+    }
+    // An MPD that moves (another path or storage) leaves nothing behind.
+    if (configured_ && (mpd_rel != mpd_rel_ || config.path != config_.path || config.storage != config_.storage)) {
         dispose();
     }
     config_ = config;
@@ -256,7 +293,7 @@ srs_error_t SrsDashSegmenter::start_period(const std::vector<SrsFmp4Run>& runs) 
         std::string rel = srs_path_clean(srs_path_dirname(mpd_rel_) + "/" + rep.initialization);
         // One init segment per track (ftyp + a moov of that track alone), as DASH-IF IOP 3.2.1
         // wants for a Representation of one media component.
-        if ((err = write_file_atomic(full(rel), srs_fmp4_ftyp() + srs_fmp4_moov({mt}))) != srs_success) {
+        if ((err = write_out(rel, srs_fmp4_ftyp() + srs_fmp4_moov({mt}))) != srs_success) {
             return srs_error_wrap(err, "dash: init segment");
         }
         files.push_back(rel);
@@ -314,7 +351,7 @@ srs_error_t SrsDashSegmenter::cut(bool all, srs_utime_t now) {
         s.rel = srs_path_clean(srs_path_dirname(mpd_rel_) + "/" + seg_dir_ + "/" +
                                srs_fmt("%s-%" PRId64 ".m4s", t->rep.id.c_str(), s.t));
         s.written_at = now;
-        if ((err = write_file_atomic(full(s.rel), seg)) != srs_success) {
+        if ((err = write_out(s.rel, seg)) != srs_success) {
             return srs_error_wrap(err, "dash: segment");
         }
         segments_.push_back(s);
@@ -332,11 +369,15 @@ void SrsDashSegmenter::cleanup(srs_utime_t now) {
         int n = newer[it->video]++;
         bool old = n >= config_.window_size && it->written_at + config_.timeshift <= now;
         if (old && config_.cleanup) {
-            remove_file(full(it->rel));
+            drop(it->rel);
             continue;
         }
         if (old && !config_.cleanup) {
-            // Left on disk, no longer tracked (dispose does not delete it either, as with HLS).
+            // Left on disk, no longer tracked (dispose does not delete it either, as with HLS);
+            // never kept in memory.
+            if (store_) {
+                store_->remove("/" + it->rel);
+            }
             continue;
         }
         kept.push_front(*it);
@@ -352,9 +393,11 @@ void SrsDashSegmenter::cleanup(srs_utime_t now) {
             ++it;
             continue;
         }
-        if (config_.cleanup) {
-            for (const std::string& rel : it->second) {
-                remove_file(full(rel));
+        for (const std::string& rel : it->second) {
+            if (config_.cleanup) {
+                drop(rel);
+            } else if (store_) {
+                store_->remove("/" + rel);
             }
         }
         it = inits_.erase(it);
@@ -411,11 +454,26 @@ srs_error_t SrsDashSegmenter::write_mpd(srs_utime_t now) {
     m.min_buffer_time = seg;
     m.suggested_presentation_delay = 3 * seg;
     mpd_ = srs_dash_mpd_text(m);
-    srs_error_t err = write_file_atomic(full(mpd_rel_), mpd_);
+    srs_error_t err = write_out(mpd_rel_, mpd_);
     if (err != srs_success) {
         return srs_error_wrap(err, "dash: mpd");
     }
     return err;
+}
+
+void SrsDashSegmenter::dispose_memory() {
+    if (!store_) {
+        return;
+    }
+    for (const SrsDashSegment& s : segments_) {
+        store_->remove("/" + s.rel);
+    }
+    for (const auto& p : inits_) {
+        for (const std::string& rel : p.second) {
+            store_->remove("/" + rel);
+        }
+    }
+    store_->remove("/" + mpd_rel_);
 }
 
 void SrsDashSegmenter::dispose() {
@@ -423,16 +481,18 @@ void SrsDashSegmenter::dispose() {
         return;
     }
     for (const SrsDashSegment& s : segments_) {
-        remove_file(full(s.rel));
+        drop(s.rel);
     }
     for (const auto& p : inits_) {
         for (const std::string& rel : p.second) {
-            remove_file(full(rel));
+            drop(rel);
         }
     }
-    remove_file(full(mpd_rel_));
+    drop(mpd_rel_);
     // The segments' directory, when nothing else is in it.
-    ::rmdir(full(srs_path_clean(srs_path_dirname(mpd_rel_) + "/" + seg_dir_)).c_str());
+    if (config_.on_disk()) {
+        ::rmdir(full(srs_path_clean(srs_path_dirname(mpd_rel_) + "/" + seg_dir_)).c_str());
+    }
     srs_trace("dash: disposed of %s", full(mpd_rel_).c_str());
     // A later publish starts afresh: a new availabilityStartTime, decode times from 0.
     segments_.clear();

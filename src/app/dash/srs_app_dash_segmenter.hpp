@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+class SrsDashMemoryStore;
 class SrsFmp4Muxer;
 struct SrsMp4Track;
 struct SrsFmp4Run;
@@ -24,6 +25,15 @@ struct SrsFmp4Run;
 // The path of the UTCTiming time source on the HTTP server (DASH-IF IOP 4.7.2): the MPD names it
 // relative to the server's root, so players resolve it against the MPD's host and port.
 #define SRS_DASH_UTC_TIMING_PATH "/dash/time"
+
+// dash_storage: where the MPD and the segments live.
+enum class SrsDashStorage {
+    Disk,
+    Ram,
+    Both,
+};
+// "ram", "disk", "both" (anything else: disk).
+SrsDashStorage srs_dash_storage_from(const std::string& v);
 
 // The dash section of a vhost, as plain values (filled from the config by srs_app_dash.cpp).
 struct SrsDashConfig {
@@ -37,6 +47,10 @@ struct SrsDashConfig {
     bool cleanup = true;
     // 0: never.
     srs_utime_t dispose = 120 * SRS_UTIME_SECONDS;
+    SrsDashStorage storage = SrsDashStorage::Disk;
+
+    bool on_disk() const { return storage != SrsDashStorage::Ram; }
+    bool in_ram() const { return storage != SrsDashStorage::Disk; }
 };
 
 // A media segment written to disk.
@@ -57,7 +71,9 @@ struct SrsDashSegment {
 
 class SrsDashSegmenter {
 public:
-    SrsDashSegmenter(const std::string& vhost, const std::string& app, const std::string& stream);
+    // store: the RAM files of dash_storage ram|both (not owned; null: disk only).
+    SrsDashSegmenter(const std::string& vhost, const std::string& app, const std::string& stream,
+                     SrsDashMemoryStore* store = nullptr);
     ~SrsDashSegmenter();
     SRS_DISALLOW_COPY(SrsDashSegmenter);
 
@@ -72,6 +88,9 @@ public:
     srs_error_t on_audio(int64_t timestamp, const char* data, int size, srs_utime_t now);
     // Deletes every file of the stream (dash_dispose) and forgets its state.
     void dispose();
+    // Frees the stream's RAM files only (dash_dispose 0 keeps the disk files forever, not the
+    // memory).
+    void dispose_memory();
 
     // The wall clock at a system time: the MPD's times are wall clock times. Tests set a fixed one.
     void set_wall_offset(srs_utime_t wall_minus_system) {
@@ -97,6 +116,9 @@ private:
     srs_error_t write_mpd(srs_utime_t now);
     void cleanup(srs_utime_t now);
     std::string full(const std::string& rel) const;
+    // Writes a file below dash_path (to the disk, to RAM or both), and deletes one.
+    srs_error_t write_out(const std::string& rel, const std::string& content);
+    void drop(const std::string& rel);
     srs_utime_t wall(srs_utime_t system_time) const;
 
 private:
@@ -110,6 +132,7 @@ private:
     std::string vhost_;
     std::string app_;
     std::string stream_;
+    SrsDashMemoryStore* store_;
     SrsDashConfig config_;
     bool configured_ = false;
     bool publishing_ = false;

@@ -170,7 +170,12 @@ srs_error_t SrsHlsModule::on_reload(SrsReloadContext* ctx) {
 
 SrsDashModule::SrsDashModule(SrsServer* server, SrsHlsModule* hls) : server_(server), hls_(hls) {}
 
-SrsDashModule::~SrsDashModule() = default;
+SrsDashModule::~SrsDashModule() {
+    // The HLS module's HTTP server outlives this module (modules go in reverse order).
+    if (dash_ && hls_->http_server()) {
+        hls_->http_server()->mux()->unhijack(dash_->store());
+    }
+}
 
 srs_error_t SrsDashModule::initialize() {
     srs_error_t err = srs_success;
@@ -185,6 +190,8 @@ srs_error_t SrsDashModule::initialize() {
                                                   std::make_shared<SrsDashUtcTimingHandler>())) != srs_success) {
         return srs_error_wrap(err, "dash time source");
     }
+    // RAM DASH (dash_storage ram|both) is found before the root handler looks on the disk.
+    hls_->http_server()->mux()->hijack(dash_->store());
     server_->sources().add_handler_factory(dash_.get());
     return err;
 }
