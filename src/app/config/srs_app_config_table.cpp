@@ -830,7 +830,6 @@ std::vector<SrsConfSpec> build_table() {
             .doc("Where HLS lives: disk (files under hls_path), ram (served from memory only) or both."));
 
     srs_config_table_add_dash(t);
-
     add(SrsConfSpec(K::vhost_http_remux)
             .reload(M::NotUsed)
             .doc("HTTP live streaming of RTMP streams: FLV, TS, AAC, MP3 or fragmented MP4 by the mount's extension."));

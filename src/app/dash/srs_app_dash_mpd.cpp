@@ -33,15 +33,6 @@ std::string xml_escape(const std::string& s) {
     return out;
 }
 
-int64_t gcd64(int64_t a, int64_t b) {
-    while (b != 0) {
-        int64_t t = a % b;
-        a = b;
-        b = t;
-    }
-    return a;
-}
-
 }  // namespace
 
 std::string srs_dash_iso8601(srs_utime_t wall) {
@@ -92,10 +83,8 @@ std::string srs_dash_frame_rate(int64_t frames, int64_t duration, uint32_t times
         snprintf(buf, sizeof(buf), "%d/1001", (int)ntsc * 1000);
         return buf;
     }
-    int64_t num = frames * (int64_t)timescale;
-    int64_t g = gcd64(num, duration);
-    snprintf(buf, sizeof(buf), "%" PRId64 "/%" PRId64, num / g, duration / g);
-    return buf;
+    // Anything else is not a rate a player could rely on (a gap, a variable rate): none.
+    return "";
 }
 
 std::string srs_dash_mpd_text(const SrsDashMpd& mpd) {

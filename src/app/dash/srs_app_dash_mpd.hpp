@@ -70,7 +70,8 @@ struct SrsDashMpd {
 std::string srs_dash_iso8601(srs_utime_t wall);
 // "PT1.5S", "PT30S": an xs:duration in seconds, milliseconds kept when not whole.
 std::string srs_dash_duration(srs_utime_t d);
-// "25", "30000/1001" from a number of frames over a duration in a timescale; "" when either is 0.
+// "25", "30000/1001" from a number of frames over a duration in a timescale; "" when either is 0
+// or the rate is neither a whole number nor an NTSC one (N*1000/1001).
 std::string srs_dash_frame_rate(int64_t frames, int64_t duration, uint32_t timescale);
 // The MPD's text.
 std::string srs_dash_mpd_text(const SrsDashMpd& mpd);

@@ -348,6 +348,14 @@ srs_error_t SrsDashSegmenter::cut(bool all, srs_utime_t now) {
         s.timescale = t->rep.timescale;
         s.bytes = (int64_t)seg.size();
         s.nb_samples = (int)r.samples.size();
+        std::map<uint32_t, int> durations;
+        for (const SrsFmp4Sample& x : r.samples) {
+            int n = ++durations[x.duration];
+            if (n > s.common_count) {
+                s.common_count = n;
+                s.common_duration = x.duration;
+            }
+        }
         s.rel = srs_path_clean(srs_path_dirname(mpd_rel_) + "/" + seg_dir_ + "/" +
                                srs_fmt("%s-%" PRId64 ".m4s", t->rep.id.c_str(), s.t));
         s.written_at = now;
@@ -441,6 +449,17 @@ srs_error_t SrsDashSegmenter::write_mpd(srs_utime_t now) {
         }
         if (rep.video) {
             rep.frame_rate = srs_dash_frame_rate(frames, duration, rep.timescale);
+            // A gap (a publisher that loops, a lost frame) spoils the average: the duration most
+            // frames have then, when most have it.
+            std::map<int64_t, int> common;
+            for (const SrsDashSegment* s : listed) {
+                common[s->common_duration] += s->common_count;
+            }
+            auto best = std::max_element(common.begin(), common.end(),
+                                         [](const auto& a, const auto& b) { return a.second < b.second; });
+            if (rep.frame_rate.empty() && best != common.end() && best->second * 2 > frames) {
+                rep.frame_rate = srs_dash_frame_rate(1, best->first, rep.timescale);
+            }
         }
         m.representations.push_back(rep);
     }

@@ -63,6 +63,9 @@ struct SrsDashSegment {
     uint32_t timescale = 90000;
     int64_t bytes = 0;
     int nb_samples = 0;
+    // The most common sample duration, and how many samples have it.
+    int64_t common_duration = 0;
+    int common_count = 0;
     // Below dash_path.
     std::string rel;
     // When it was written (system time), for the time shift buffer.
