@@ -76,8 +76,9 @@ struct SrsFmp4Input {
     bool sample = false;
     bool video = false;
     bool keyframe = false;
-    // Its decode time in ms, as given.
+    // Its decode time in ms, as given, and its composition offset (pts - dts) in ms.
     int64_t timestamp = 0;
+    int32_t cts = 0;
 };
 
 // The fragmenter. Feed it FLV audio/video tag bodies in order (legacy or enhanced RTMP); it

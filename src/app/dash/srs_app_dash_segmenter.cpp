@@ -218,17 +218,29 @@ srs_error_t SrsDashSegmenter::after_input(srs_utime_t now) {
         new_period_ = false;
         period_started_ = false;
         period_arrival_ = now;
+        has_segment_pts_ = false;
     } else if (!period_started_ && segments_.empty()) {
         period_arrival_ = ast_;
     }
-    int64_t fragment_ms = config_.fragment / SRS_UTIME_MILLISECONDS;
+    int64_t fragment_ms = std::max(config_.fragment / SRS_UTIME_MILLISECONDS, kMinSegmentMs);
     int64_t queued = muxer_->queued_ms();
     bool due = false;
     if (muxer_->has_video()) {
-        // A segment starts with a keyframe (startWithSAP): cut before one once it is long enough.
-        due = in.video && in.keyframe && queued >= std::max(fragment_ms, kMinSegmentMs);
+        // A segment starts with a keyframe (startWithSAP): cut before one once the segment is
+        // long enough. Its length is measured between the keyframes' presentation times: their
+        // decode times move with the reordering delay of B-frames (an open-GOP x265 stream has
+        // keyframes 1 s apart by pts, 0.88 or 0.96 s by dts).
+        if (in.video && in.keyframe) {
+            int64_t pts = in.timestamp + in.cts;
+            // A timestamp that went back (a restarted publisher) starts the count again.
+            due = has_segment_pts_ && pts - segment_pts_ >= fragment_ms;
+            if (due || !has_segment_pts_ || pts < segment_pts_) {
+                segment_pts_ = pts;
+                has_segment_pts_ = true;
+            }
+        }
     } else {
-        due = queued >= std::max(fragment_ms, kMinSegmentMs);
+        due = queued >= fragment_ms;
     }
     if (queued >= std::max(fragment_ms * kMaxSegmentFragments, kMaxSegmentMs)) {
         due = true;
@@ -520,6 +532,7 @@ void SrsDashSegmenter::dispose() {
     muxer_ = std::make_unique<SrsFmp4Muxer>();
     ast_ = 0;
     has_ast_ = false;
+    has_segment_pts_ = false;
     period_ = 0;
     period_started_ = false;
     period_arrival_ = 0;

@@ -158,6 +158,10 @@ private:
     srs_utime_t period_arrival_ = 0;
     Track video_;
     Track audio_;
+    // The presentation time (ms, as the publisher sent it) of the keyframe the current segment
+    // starts with.
+    int64_t segment_pts_ = 0;
+    bool has_segment_pts_ = false;
     // A republish or a codec change: the next sample opens a new Period.
     bool new_period_ = false;
     std::deque<SrsDashSegment> segments_;
