@@ -1,6 +1,6 @@
 # The feature folders of src/app and the rule between them (doc/architecture.md):
 # - base folders (config, live, stats, access, net, api) are shared: any folder may use them;
-# - a feature folder (rtmp, http, hls, dvr, cluster, ffmpeg) uses the base folders and the
+# - a feature folder (rtmp, http, hls, dash, dvr, cluster, ffmpeg) uses the base folders and the
 #   layers below src/app, never another feature;
 # - server wires everything and may use every folder.
 # The configure step reads every #include <srs_app_*.hpp> and fails on one that breaks the
@@ -9,7 +9,7 @@
 # root handler, and it may only shrink (an entry that no longer occurs fails the configure step).
 
 set(SRS_APP_BASE_FOLDERS config live stats access net api)
-set(SRS_APP_FEATURE_FOLDERS rtmp http hls dvr cluster ffmpeg)
+set(SRS_APP_FEATURE_FOLDERS rtmp http hls dash dvr cluster ffmpeg)
 set(SRS_APP_TOP_FOLDERS server)
 
 set(SRS_APP_FOLDER_DEBT)

@@ -299,6 +299,7 @@ srs_error_t SrsFmp4Muxer::write_video(int64_t timestamp, const char* data, int s
     input_.video = true;
     input_.keyframe = key;
     input_.timestamp = f.dts;
+    input_.cts = f.cts;
     return err;
 }
 

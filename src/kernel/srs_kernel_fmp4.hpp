@@ -76,8 +76,9 @@ struct SrsFmp4Input {
     bool sample = false;
     bool video = false;
     bool keyframe = false;
-    // Its decode time in ms, as given.
+    // Its decode time in ms, as given, and its composition offset (pts - dts) in ms.
     int64_t timestamp = 0;
+    int32_t cts = 0;
 };
 
 // The fragmenter. Feed it FLV audio/video tag bodies in order (legacy or enhanced RTMP); it
@@ -114,6 +115,10 @@ public:
     bool ready(bool want_video, bool want_audio) const;
     bool has_video() const { return video_.described(); }
     bool has_audio() const { return audio_.described(); }
+    // A track's configuration once described (null before), for a caller that packages each track
+    // on its own (DASH: an init segment, a codec string and a Representation per track).
+    const SrsMp4Track* video_track() const { return video_.described() ? &video_.mp4 : nullptr; }
+    const SrsMp4Track* audio_track() const { return audio_.described() ? &audio_.mp4 : nullptr; }
     // Bumped each time a track's configuration changes: a new init segment is due. The samples
     // queued before the change belong to the old one: flush() them before the new init
     // segment (HLS/DASH), or end the body (HTTP-MP4, which has one init segment).

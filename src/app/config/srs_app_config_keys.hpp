@@ -285,6 +285,17 @@ struct SrsConfKey {
     X(vhost_hls_hls_recover, Bool, "vhost.hls.hls_recover")                                     \
     X(vhost_hls_hls_master_m3u8_path_relative, Bool, "vhost.hls.hls_master_m3u8_path_relative") \
     X(vhost_hls_hls_storage, String, "vhost.hls.hls_storage")                                   \
+    X(vhost_dash, Block, "vhost.dash") \
+    X(vhost_dash_enabled, Bool, "vhost.dash.enabled") \
+    X(vhost_dash_dash_fragment, DurationS, "vhost.dash.dash_fragment") \
+    X(vhost_dash_dash_update_period, DurationS, "vhost.dash.dash_update_period") \
+    X(vhost_dash_dash_timeshift, DurationS, "vhost.dash.dash_timeshift") \
+    X(vhost_dash_dash_path, String, "vhost.dash.dash_path") \
+    X(vhost_dash_dash_mpd_file, String, "vhost.dash.dash_mpd_file") \
+    X(vhost_dash_dash_window_size, Int, "vhost.dash.dash_window_size") \
+    X(vhost_dash_dash_cleanup, Bool, "vhost.dash.dash_cleanup") \
+    X(vhost_dash_dash_dispose, DurationS, "vhost.dash.dash_dispose") \
+    X(vhost_dash_dash_storage, String, "vhost.dash.dash_storage") \
     X(vhost_http_remux, Block, "vhost.http_remux")                                              \
     X(vhost_http_remux_enabled, Bool, "vhost.http_remux.enabled")                               \
     X(vhost_http_remux_fast_cache, DurationS, "vhost.http_remux.fast_cache")                    \

@@ -836,6 +836,7 @@ std::vector<SrsConfSpec> build_table() {
             .reload()
             .doc("Where HLS lives: disk (files under hls_path), ram (served from memory only) or both."));
 
+    srs_config_table_add_dash(t);
     add(SrsConfSpec(K::vhost_http_remux)
             .reload(M::NotUsed)
             .doc("HTTP live streaming of RTMP streams: FLV, TS, AAC, MP3 or fragmented MP4 by the mount's extension."));
@@ -948,7 +949,6 @@ std::vector<SrsConfSpec> build_table() {
     add(SrsConfSpec("vhost.rtc", T::Ignored).doc("SRS's WebRTC of the vhost; not supported, ignored."));
     add(SrsConfSpec("vhost.srt", T::Ignored).doc("SRS's SRT of the vhost; not supported, ignored."));
     add(SrsConfSpec("vhost.rtsp", T::Ignored).doc("SRS 7's RTSP of the vhost; not supported, ignored."));
-    add(SrsConfSpec("vhost.dash", T::Ignored).doc("SRS's MPEG-DASH; not supported, ignored."));
     add(SrsConfSpec("vhost.hds", T::Ignored).doc("SRS's Adobe HDS; not supported, ignored."));
     add(SrsConfSpec("vhost.nack", T::Ignored).doc("SRS 4's WebRTC NACK; not supported, ignored."));
     add(SrsConfSpec("vhost.twcc", T::Ignored).doc("SRS 4's WebRTC TWCC; not supported, ignored."));

@@ -107,6 +107,10 @@ std::string srs_conf_check_security_rule(const std::vector<std::string>& args);
 // One or more host[:port] (or [ipv6][:port]) with port 1..65535 when given.
 std::string srs_conf_check_hosts(const std::vector<std::string>& args);
 
+// The rows of a section kept in a file of its own (srs_app_config_table_<section>.cpp), appended
+// to the table where the section belongs.
+void srs_config_table_add_dash(std::vector<SrsConfSpec>& t);
+
 // The table, in the order conf/full.conf documents it.
 const std::vector<SrsConfSpec>& srs_config_table();
 // The row of a canonical path, or null.

@@ -67,6 +67,7 @@ srs_error_t SrsServer::initialize() {
     api_ = modules_.add(std::make_unique<SrsApiModule>(this));
     hls_ = modules_.add(std::make_unique<SrsHlsModule>(this));
     dvr_ = modules_.add(std::make_unique<SrsDvrModule>(this, hls_));
+    modules_.add(std::make_unique<SrsDashModule>(this, hls_));
     forward_ = modules_.add(std::make_unique<SrsForwardModule>(this));
     ffmpeg_ = modules_.add(std::make_unique<SrsFfmpegModule>(this));
     edge_ = modules_.add(std::make_unique<SrsEdgeModule>(this, forward_));

@@ -2,6 +2,8 @@
 
 #include <srs_app_config.hpp>
 #include <srs_app_coworkers.hpp>
+#include <srs_app_dash.hpp>
+#include <srs_app_dash_http.hpp>
 #include <srs_app_dvr.hpp>
 #include <srs_app_dvr_api.hpp>
 #include <srs_app_edge.hpp>
@@ -162,6 +164,47 @@ srs_error_t SrsHlsModule::on_reload(SrsReloadContext* ctx) {
         }
     }
     return err;
+}
+
+// --- `dash` ---
+
+SrsDashModule::SrsDashModule(SrsServer* server, SrsHlsModule* hls) : server_(server), hls_(hls) {}
+
+SrsDashModule::~SrsDashModule() {
+    // The HLS module's HTTP server outlives this module (modules go in reverse order).
+    if (dash_ && hls_->http_server()) {
+        hls_->http_server()->mux()->unhijack(dash_->store());
+    }
+}
+
+srs_error_t SrsDashModule::initialize() {
+    srs_error_t err = srs_success;
+    dash_ = std::make_unique<SrsDashServer>();
+    dash_->set_config(server_->config());
+    if ((err = dash_->start()) != srs_success) {
+        return srs_error_wrap(err, "dash dispose timer");
+    }
+    // The MPDs and segments are files under dash_path, which the HTTP server's root serves when
+    // it is http_server.dir (the default); the time source the MPDs name is a route of its own.
+    if ((err = hls_->http_server()->mux()->handle(SRS_DASH_UTC_TIMING_PATH,
+                                                  std::make_shared<SrsDashUtcTimingHandler>())) != srs_success) {
+        return srs_error_wrap(err, "dash time source");
+    }
+    // RAM DASH (dash_storage ram|both) is found before the root handler looks on the disk.
+    hls_->http_server()->mux()->hijack(dash_->store());
+    server_->sources().add_handler_factory(dash_.get());
+    return err;
+}
+
+srs_error_t SrsDashModule::on_reload(SrsReloadContext* ctx) {
+    dash_->set_config(server_->config());
+    for (const std::string& v : ctx->vhosts_changed()) {
+        if (ctx->to().vhost_enabled(v) && ctx->vhost_changed(v, srs_key::vhost_dash)) {
+            int n = dash_->reload_vhost(v);
+            ctx->applied(srs_fmt("vhost:%s:dash(%d streams)", v.c_str(), n));
+        }
+    }
+    return srs_success;
 }
 
 // --- `dvr` ---

@@ -18,6 +18,7 @@ class SrsSampler;
 class SrsStatisticSourceFactory;
 class SrsHlsHookWorker;
 class SrsHlsServer;
+class SrsDashServer;
 class SrsHlsSessions;
 class SrsHttpServer;
 class SrsDvrServer;
@@ -150,6 +151,29 @@ private:
     SrsServer* server_;
     SrsHlsModule* hls_;
     std::unique_ptr<SrsDvrServer> dvr_;
+};
+
+// `dash`: MPEG-DASH live (vhost dash), and its time source on the HTTP server
+// (SRS_DASH_UTC_TIMING_PATH), which the HLS module owns.
+class SrsDashModule : public ISrsServerModule {
+public:
+    // hls gives the HTTP server the DASH files and the time source are served by.
+    SrsDashModule(SrsServer* server, SrsHlsModule* hls);
+    ~SrsDashModule() override;
+    SRS_DISALLOW_COPY(SrsDashModule);
+
+    const char* name() const override { return "dash"; }
+    srs_error_t initialize() override;
+    // Each publish reads the dash section it starts with; publishing streams of a vhost whose
+    // dash changed restart at their next keyframe.
+    srs_error_t on_reload(SrsReloadContext* ctx) override;
+
+    SrsDashServer* dash() { return dash_.get(); }
+
+private:
+    SrsServer* server_;
+    SrsHlsModule* hls_;
+    std::unique_ptr<SrsDashServer> dash_;
 };
 
 // `forward`: pushes published streams to other servers, /api/v1/forwards.

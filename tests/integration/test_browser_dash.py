@@ -1,0 +1,75 @@
+"""MPEG-DASH in a real browser: headless Chromium plays `/live/<stream>.mpd` with dash.js (through
+the shared harness, tests/browser/play.js via srs_browser) for 10 s after start-up. ffmpeg
+publishes H.264+AAC 640x360 in real time with a keyframe every second; the server cuts 1 s
+segments. dash.js must advance currentTime >= 8 s at the stream's pace, at the published size,
+with its frames decoded, no stall a viewer would notice and no fatal error; it syncs its clock
+with the MPD's UTCTiming source (a failed sync, dash.js error 16, would be in the errors)."""
+
+import subprocess
+import sys
+import unittest
+
+import srs_browser
+import srs_testlib
+from srs_testlib import CONF_BASE, SrsProcess, stop_process
+
+CONF = CONF_BASE + """
+http_server {{ enabled on; listen 127.0.0.1:{http}; dir {dir}/html; crossdomain on; }}
+vhost __defaultVhost__ {{
+    dash {{
+        enabled on; dash_path {dir}/html; dash_fragment 1; dash_update_period 1;
+        dash_timeshift 10; dash_window_size 6;
+    }}
+}}
+"""
+
+WIDTH, HEIGHT, FPS = 640, 360, 25
+SECONDS = 10
+
+
+def publish_h264(srs, seconds):
+    return subprocess.Popen(
+        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-re",
+         "-f", "lavfi", "-i", "testsrc2=size=%dx%d:rate=%d" % (WIDTH, HEIGHT, FPS),
+         "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100", "-t", str(seconds),
+         "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", str(FPS),
+         "-c:a", "aac", "-ar", "44100", "-ac", "2", "-b:a", "64k",
+         "-f", "flv", "rtmp://127.0.0.1:%d/live/h264" % srs.rtmp],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+class BrowserDashTest(unittest.TestCase):
+    def setUp(self):
+        # A machine without the browser fails here, before the server starts.
+        why = srs_browser.missing()
+        self.assertFalse(why, "browser test cannot run: %s (scripts/setup.sh installs it)" % why)
+        self.srs = SrsProcess(CONF)
+        self.srs.start()
+        self.pub = None
+
+    def tearDown(self):
+        if self.pub is not None:
+            stop_process(self.pub)
+        self.srs.stop()
+        self.srs.cleanup()
+
+    def test_h264_aac(self):
+        # Outlives start-up and the measured window by far; tearDown stops it.
+        self.pub = publish_h264(self.srs, 90)
+        self.srs.wait_publishing("h264", proc=self.pub)
+        url = "http://127.0.0.1:%d/live/h264.mpd" % self.srs.http
+        r = srs_browser.play("dash", url, seconds=SECONDS)
+        print("dash %s: %s" % (url, srs_browser.summary(r)), file=sys.stderr)
+        rc = self.pub.poll()
+        note = "" if rc is None else "the publisher ended (exit %s) while the player played;" % rc
+        try:
+            srs_browser.assert_played(self, r, WIDTH, HEIGHT, FPS, note=note)
+        except AssertionError as e:
+            warns = [line for line in self.srs.log().splitlines() if "[Warn]" in line or "[Error]" in line]
+            raise AssertionError("%s\nserver warnings:\n%s" % (e, "\n".join(warns[-20:]))) from None
+        # The clock sync with the server's time source worked: no dash.js error at all.
+        self.assertEqual([], r.get("errors", []), srs_browser.summary(r))
+
+
+if __name__ == "__main__":
+    srs_testlib.main(verbosity=2)
