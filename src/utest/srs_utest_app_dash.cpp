@@ -17,10 +17,6 @@
 #include "srs_utest_mp4_boxes.hpp"
 #include "srs_utest_temp_dir.hpp"
 
-#include <sys/stat.h>
-
-#include <fstream>
-#include <sstream>
 #include <string>
 
 using namespace srs_utest;
@@ -31,18 +27,6 @@ const std::string kAac("\xaf\x00\x12\x10", 4);  // AAC-LC 44.1 kHz stereo AudioS
 
 std::string aac_frame() {
     return std::string("\xaf\x01\x21\x10\x04", 5);
-}
-
-bool exists(const std::string& path) {
-    struct stat st;
-    return ::stat(path.c_str(), &st) == 0;
-}
-
-std::string read(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
 }
 
 // 2026-12-07T08:00:00Z.
@@ -192,30 +176,30 @@ TEST(AppDashSegmenterTest, NamesSegmentsByTimeWithAnInitPerTrack) {
 
     // Cut before the keyframes at 1 s and 2 s: two segments per track so far.
     const std::string d = dir.path() + "/live/s/";
-    EXPECT_TRUE(exists(dir.path() + "/live/s.mpd"));
-    EXPECT_TRUE(exists(d + "video-init-0.mp4"));
-    EXPECT_TRUE(exists(d + "audio-init-0.mp4"));
-    EXPECT_TRUE(exists(d + "video-0.m4s"));
-    EXPECT_TRUE(exists(d + "video-90000.m4s"));
-    EXPECT_FALSE(exists(d + "video-180000.m4s"));
+    EXPECT_TRUE(file_exists(dir.path() + "/live/s.mpd"));
+    EXPECT_TRUE(file_exists(d + "video-init-0.mp4"));
+    EXPECT_TRUE(file_exists(d + "audio-init-0.mp4"));
+    EXPECT_TRUE(file_exists(d + "video-0.m4s"));
+    EXPECT_TRUE(file_exists(d + "video-90000.m4s"));
+    EXPECT_FALSE(file_exists(d + "video-180000.m4s"));
     // Audio starts with the first frame after the first keyframe (23 ms: 1014 at 44.1 kHz).
-    EXPECT_TRUE(exists(d + "audio-1014.m4s"));
+    EXPECT_TRUE(file_exists(d + "audio-1014.m4s"));
     ASSERT_EQ(4u, s.segments().size());
     EXPECT_EQ("live/s/video-90000.m4s", s.segments()[2].rel);
     EXPECT_EQ(90000, s.segments()[2].d);
     // Nothing left at a temporary name.
-    EXPECT_FALSE(exists(dir.path() + "/live/s.mpd.tmp"));
+    EXPECT_FALSE(file_exists(dir.path() + "/live/s.mpd.tmp"));
 
     // Each init segment has one track; each media segment styp + moof of its track + mdat.
-    std::string vinit = read(d + "video-init-0.mp4");
+    std::string vinit = read_file(d + "video-init-0.mp4");
     EXPECT_FALSE(find_box(vinit, {"moov", "trak"}).empty());
     EXPECT_TRUE(find_box(vinit, {"moov", "trak"}, 1).empty());
     EXPECT_NE(std::string::npos, vinit.find("avc1"));
     EXPECT_EQ(std::string::npos, vinit.find("mp4a"));
-    std::string ainit = read(d + "audio-init-0.mp4");
+    std::string ainit = read_file(d + "audio-init-0.mp4");
     EXPECT_NE(std::string::npos, ainit.find("mp4a"));
     EXPECT_EQ(std::string::npos, ainit.find("avc1"));
-    std::string seg = read(d + "video-90000.m4s");
+    std::string seg = read_file(d + "video-90000.m4s");
     EXPECT_EQ("styp", seg.substr(4, 4));
     std::string tfdt = find_box(seg, {"moof", "traf", "tfdt"});
     ASSERT_FALSE(tfdt.empty());
@@ -225,7 +209,7 @@ TEST(AppDashSegmenterTest, NamesSegmentsByTimeWithAnInitPerTrack) {
 
     // The MPD lists both, with the codecs of the stream and the segments' times.
     const std::string& mpd = s.mpd();
-    EXPECT_EQ(mpd, read(dir.path() + "/live/s.mpd"));
+    EXPECT_EQ(mpd, read_file(dir.path() + "/live/s.mpd"));
     EXPECT_NE(std::string::npos, mpd.find("codecs=\"avc1.42c00a\"")) << mpd;
     EXPECT_NE(std::string::npos, mpd.find("codecs=\"mp4a.40.2\"")) << mpd;
     EXPECT_NE(std::string::npos, mpd.find("width=\"64\" height=\"48\" frameRate=\"25\"")) << mpd;
@@ -236,6 +220,20 @@ TEST(AppDashSegmenterTest, NamesSegmentsByTimeWithAnInitPerTrack) {
     EXPECT_NE(std::string::npos, mpd.find("availabilityStartTime=\"2026-12-07T08:00:00.000Z\"")) << mpd;
     EXPECT_NE(std::string::npos, mpd.find("<Period id=\"p0\" start=\"PT0S\">")) << mpd;
     EXPECT_NE(std::string::npos, mpd.find("value=\"" SRS_DASH_UTC_TIMING_PATH "\"")) << mpd;
+}
+
+// SRS's example config (30 s segments, a 150 s update period) must not leave SegmentTimeline
+// players at the end of the timeline for minutes.
+TEST(AppDashSegmenterTest, UpdatePeriodIsAtMostTheFragment) {
+    SrsUtestTempDir dir("dash_update");
+    SrsDashSegmenter s("__defaultVhost__", "live", "s");
+    s.set_wall_offset(kWall);
+    SrsDashConfig c = config(dir.path());
+    c.update_period = 150 * SRS_UTIME_SECONDS;
+    HTTP_ASSERT_OK(s.on_publish(c));
+    headers(&s, 0);
+    feed(&s, 0, 3, 0);
+    EXPECT_NE(std::string::npos, s.mpd().find("minimumUpdatePeriod=\"PT1S\"")) << s.mpd();
 }
 
 TEST(AppDashSegmenterTest, AudioSegmentsFollowTheVideoCuts) {
@@ -276,12 +274,12 @@ TEST(AppDashSegmenterTest, WindowAndCleanup) {
     int video = 0;
     for (const SrsDashSegment& seg : s.segments()) {
         video += seg.video;
-        EXPECT_TRUE(exists(dir.path() + "/" + seg.rel)) << seg.rel;
+        EXPECT_TRUE(file_exists(dir.path() + "/" + seg.rel)) << seg.rel;
     }
     EXPECT_EQ(3, video);
-    EXPECT_FALSE(exists(dir.path() + "/live/s/video-0.m4s"));
-    EXPECT_FALSE(exists(dir.path() + "/live/s/video-630000.m4s"));
-    EXPECT_TRUE(exists(dir.path() + "/live/s/video-900000.m4s"));
+    EXPECT_FALSE(file_exists(dir.path() + "/live/s/video-0.m4s"));
+    EXPECT_FALSE(file_exists(dir.path() + "/live/s/video-630000.m4s"));
+    EXPECT_TRUE(file_exists(dir.path() + "/live/s/video-900000.m4s"));
     const std::string& mpd = s.mpd();
     EXPECT_EQ(std::string::npos, mpd.find("<S t=\"630000\"")) << mpd;
     EXPECT_NE(std::string::npos, mpd.find("<S t=\"720000\" d=\"90000\"/>")) << mpd;
@@ -300,7 +298,7 @@ TEST(AppDashSegmenterTest, WindowAndCleanup) {
     HTTP_ASSERT_OK(k.on_publish(c));
     headers(&k, 0);
     feed(&k, 0, 12, 0);
-    EXPECT_TRUE(exists(dir2.path() + "/live/s/video-0.m4s"));
+    EXPECT_TRUE(file_exists(dir2.path() + "/live/s/video-0.m4s"));
     EXPECT_EQ(std::string::npos, k.mpd().find("<S t=\"0\"")) << k.mpd();
 }
 
@@ -337,8 +335,8 @@ TEST(AppDashSegmenterTest, RepublishStartsANewPeriodWithContinuousTimes) {
     }
     ASSERT_TRUE(first != nullptr);
     EXPECT_EQ(last_end, first->t);
-    EXPECT_TRUE(exists(dir.path() + "/live/s/video-init-1.mp4"));
-    std::string tfdt = find_box(read(dir.path() + "/" + first->rel), {"moof", "traf", "tfdt"});
+    EXPECT_TRUE(file_exists(dir.path() + "/live/s/video-init-1.mp4"));
+    std::string tfdt = find_box(read_file(dir.path() + "/" + first->rel), {"moof", "traf", "tfdt"});
     EXPECT_EQ((uint64_t)last_end, rb64(tfdt, 12));
     // The MPD has the new Period alone, starting when it started on the wall clock, its
     // presentationTimeOffset the decode time it starts at.
@@ -361,7 +359,7 @@ TEST(AppDashSegmenterTest, CodecChangeStartsANewPeriod) {
     HTTP_ASSERT_OK(s.on_audio(2000, other.data(), (int)other.size(), 2 * SRS_UTIME_SECONDS));
     feed(&s, 2000, 3, 0);
     EXPECT_EQ(1, s.period());
-    EXPECT_TRUE(exists(dir.path() + "/live/s/audio-init-1.mp4"));
+    EXPECT_TRUE(file_exists(dir.path() + "/live/s/audio-init-1.mp4"));
     EXPECT_NE(std::string::npos, s.mpd().find("audioSamplingRate=\"48000\"")) << s.mpd();
 }
 
@@ -376,15 +374,15 @@ TEST(AppDashSegmenterTest, DisposeDeletesEverything) {
     ASSERT_TRUE(s != nullptr);
     headers(s, 0);
     feed(s, 0, 3, 0);
-    EXPECT_TRUE(exists(dir.path() + "/live/s.mpd"));
+    EXPECT_TRUE(file_exists(dir.path() + "/live/s.mpd"));
     h.on_unpublish();
     // Not before dash_dispose (120 s by default).
     EXPECT_EQ(0, server.sweep(srs_update_system_time() + 10 * SRS_UTIME_SECONDS));
-    EXPECT_TRUE(exists(dir.path() + "/live/s.mpd"));
+    EXPECT_TRUE(file_exists(dir.path() + "/live/s.mpd"));
     EXPECT_EQ(1, server.sweep(srs_update_system_time() + 121 * SRS_UTIME_SECONDS));
-    EXPECT_FALSE(exists(dir.path() + "/live/s.mpd"));
-    EXPECT_FALSE(exists(dir.path() + "/live/s/video-init-0.mp4"));
-    EXPECT_FALSE(exists(dir.path() + "/live/s"));
+    EXPECT_FALSE(file_exists(dir.path() + "/live/s.mpd"));
+    EXPECT_FALSE(file_exists(dir.path() + "/live/s/video-init-0.mp4"));
+    EXPECT_FALSE(file_exists(dir.path() + "/live/s"));
     EXPECT_EQ(0, server.size());
 }
 
@@ -463,7 +461,7 @@ TEST(AppDashServerTest, ReloadRestartsOrStopsPublishingStreams) {
     server.set_fixed_config(c);
     EXPECT_EQ(1, server.reload_vhost("__defaultVhost__"));
     EXPECT_FALSE(h.active());
-    EXPECT_TRUE(exists(dir.path() + "/live/s.mpd"));
+    EXPECT_TRUE(file_exists(dir.path() + "/live/s.mpd"));
 }
 
 // Every codec the fMP4 muxer carries gets its RFC 6381 codecs in the MPD; audio alone is cut by
@@ -528,8 +526,8 @@ TEST(AppDashSegmenterTest, RamStorageServesFromMemoryOnly) {
     headers(&s, 0);
     feed(&s, 0, 12, 0);
     // Nothing on disk; the MPD, the init segments and the window's segments in memory.
-    EXPECT_FALSE(exists(dir.path() + "/live/s.mpd"));
-    EXPECT_FALSE(exists(dir.path() + "/live"));
+    EXPECT_FALSE(file_exists(dir.path() + "/live/s.mpd"));
+    EXPECT_FALSE(file_exists(dir.path() + "/live"));
     ASSERT_TRUE(store.get("/live/s.mpd") != nullptr);
     EXPECT_EQ(s.mpd(), *store.get("/live/s.mpd"));
     EXPECT_TRUE(store.get("/live/s/video-init-0.mp4") != nullptr);
@@ -580,5 +578,5 @@ TEST(AppDashServerTest, RamIsFreedWhenDisposeKeepsTheDisk) {
     EXPECT_GT(server.store()->size(), 0u);
     EXPECT_EQ(0, server.sweep(srs_update_system_time() + 121 * SRS_UTIME_SECONDS));
     EXPECT_EQ(0u, server.store()->size());
-    EXPECT_TRUE(exists(dir.path() + "/live/s.mpd"));
+    EXPECT_TRUE(file_exists(dir.path() + "/live/s.mpd"));
 }

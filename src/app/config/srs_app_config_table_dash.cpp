@@ -24,8 +24,8 @@ void srs_config_table_add_dash(std::vector<SrsConfSpec>& t) {
             .at_least(0.1)
             .reload()
             .doc("The MPD's minimumUpdatePeriod: how often players fetch the MPD again (the MPD itself is rewritten "
-                 "at each segment); SegmentTimeline players learn new segments then, so keep it near "
-                 "dash_fragment."));
+                 "at each segment); at most dash_fragment, as SegmentTimeline players learn new segments only "
+                 "then."));
     add(SrsConfSpec(K::vhost_dash_dash_timeshift, "300")
             .at_least(0)
             .reload()

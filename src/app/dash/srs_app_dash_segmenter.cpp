@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+
+#include <algorithm>
 #include <cerrno>
 #include <cinttypes>
 #include <cstring>
@@ -428,7 +430,10 @@ srs_error_t SrsDashSegmenter::write_mpd(srs_utime_t now) {
     SrsDashMpd m;
     m.availability_start = wall(ast_);
     m.publish_time = wall(now);
-    m.minimum_update_period = config_.update_period;
+    // A SegmentTimeline lists only the segments made so far: a player that refetched the MPD less
+    // often than a segment is made would reach its end and stall (SRS's example has 30 s segments
+    // and a 150 s period, which its $Number$ template survives and a timeline would not).
+    m.minimum_update_period = std::min(config_.update_period, config_.fragment);
     m.time_shift_buffer_depth = config_.timeshift;
     m.period_id = srs_fmt("p%d", period_);
     m.period_start = period_arrival_ - ast_;
