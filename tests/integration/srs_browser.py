@@ -104,3 +104,45 @@ def assert_played(test, r, width, height, fps, min_played=8.0, ratio=REALTIME_RA
     test.assertLessEqual(r["max_stall_s"], max_stall, msg)
     test.assertEqual((width, height), (r["width"], r["height"]), msg)
     test.assertGreaterEqual(r["frames_in_span"], ratio * fps * r["span_s"], msg)
+
+
+# The streams the browser tests publish: big enough that a wrong size is told apart, at a rate
+# whose frame count a stalled player visibly misses.
+WIDTH, HEIGHT, FPS = 640, 360, 25
+SECONDS = 10
+
+
+def require():
+    """Fails (never skips) a test on a machine without the browser, before its server starts."""
+    why = missing()
+    if why:
+        raise AssertionError("browser test cannot run: %s (scripts/setup.sh installs it)" % why)
+
+
+def publish_h264(rtmp_port, stream, seconds, gop=2 * FPS, stderr=subprocess.DEVNULL):
+    """ffmpeg publishes H.264 + AAC (WIDTH x HEIGHT at FPS, a keyframe every gop frames) in real
+    time for seconds."""
+    return subprocess.Popen(
+        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-re",
+         "-f", "lavfi", "-i", "testsrc2=size=%dx%d:rate=%d" % (WIDTH, HEIGHT, FPS),
+         "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100", "-t", str(seconds),
+         "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", str(gop),
+         "-c:a", "aac", "-ar", "44100", "-ac", "2", "-b:a", "64k",
+         "-f", "flv", "rtmp://127.0.0.1:%d/live/%s" % (rtmp_port, stream)],
+        stdout=subprocess.DEVNULL, stderr=stderr)
+
+
+def make_av1_opus(path):
+    """A 4 s AV1 + Opus MP4 of WIDTH x HEIGHT, a keyframe a second, for publish_mp4."""
+    from srs_testlib import run
+    run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=%dx%d:rate=%d" % (WIDTH, HEIGHT, FPS),
+         "-f", "lavfi", "-i", "sine=sample_rate=48000", "-t", "4", "-c:v", "libsvtav1", "-preset", "12", "-g",
+         str(FPS), "-c:a", "libopus", "-b:a", "32k", path], timeout=120, check=True)
+
+
+def publish_mp4(rtmp_port, path, stream, seconds):
+    """srs_bench publishes the file in real time, looped, as enhanced RTMP (av01 + Opus)."""
+    from srs_exrtmp import bench_binary
+    return subprocess.Popen([bench_binary(), "-t", "rtmp-publish", "-u",
+                             "rtmp://127.0.0.1:%d/live/%s" % (rtmp_port, stream), "-i", path,
+                             "-d", str(seconds), "-n", "0"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -5,11 +5,11 @@ segments. dash.js must advance currentTime >= 8 s at the stream's pace, at the p
 with its frames decoded, no stall a viewer would notice and no fatal error; it syncs its clock
 with the MPD's UTCTiming source (a failed sync, dash.js error 16, would be in the errors)."""
 
-import subprocess
 import sys
 import unittest
 
 import srs_browser
+from srs_browser import FPS, HEIGHT, SECONDS, WIDTH
 import srs_testlib
 from srs_testlib import CONF_BASE, SrsProcess, stop_process
 
@@ -23,26 +23,11 @@ vhost __defaultVhost__ {{
 }}
 """
 
-WIDTH, HEIGHT, FPS = 640, 360, 25
-SECONDS = 10
-
-
-def publish_h264(srs, seconds):
-    return subprocess.Popen(
-        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-re",
-         "-f", "lavfi", "-i", "testsrc2=size=%dx%d:rate=%d" % (WIDTH, HEIGHT, FPS),
-         "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100", "-t", str(seconds),
-         "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", str(FPS),
-         "-c:a", "aac", "-ar", "44100", "-ac", "2", "-b:a", "64k",
-         "-f", "flv", "rtmp://127.0.0.1:%d/live/h264" % srs.rtmp],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 class BrowserDashTest(unittest.TestCase):
     def setUp(self):
-        # A machine without the browser fails here, before the server starts.
-        why = srs_browser.missing()
-        self.assertFalse(why, "browser test cannot run: %s (scripts/setup.sh installs it)" % why)
+        srs_browser.require()
         self.srs = SrsProcess(CONF)
         self.srs.start()
         self.pub = None
@@ -55,7 +40,7 @@ class BrowserDashTest(unittest.TestCase):
 
     def test_h264_aac(self):
         # Outlives start-up and the measured window by far; tearDown stops it.
-        self.pub = publish_h264(self.srs, 90)
+        self.pub = srs_browser.publish_h264(self.srs.rtmp, "h264", 90, gop=FPS)
         self.srs.wait_publishing("h264", proc=self.pub)
         url = "http://127.0.0.1:%d/live/h264.mpd" % self.srs.http
         r = srs_browser.play("dash", url, seconds=SECONDS)

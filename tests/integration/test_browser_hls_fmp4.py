@@ -14,12 +14,12 @@ no stall a viewer would notice and no fatal error."""
 
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import unittest
 
 import srs_browser
+from srs_browser import FPS, HEIGHT, SECONDS, WIDTH
 import srs_testlib
 from srs_testlib import CONF_BASE, SrsProcess, stop_process, wait_for
 
@@ -30,45 +30,14 @@ vhost __defaultVhost__ {{
 }}
 """
 
-WIDTH, HEIGHT, FPS = 640, 360, 25
-SECONDS = 10
 # Publishers outlive the start-up and the measured windows of both players; tearDown stops them.
 PUBLISH_SECONDS = 90
-
-
-def bench_binary():
-    d = os.environ.get("SRS_BUILD_DIR") or os.path.join(srs_testlib.ROOT, "build")
-    path = os.path.join(d, "srs_bench")
-    if not os.path.exists(path):
-        raise AssertionError("srs_bench not built: %s" % path)
-    return path
-
-
-def publish_h264(srs, seconds):
-    return subprocess.Popen(
-        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-re",
-         "-f", "lavfi", "-i", "testsrc2=size=%dx%d:rate=%d" % (WIDTH, HEIGHT, FPS),
-         "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100", "-t", str(seconds),
-         "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", str(FPS),
-         "-c:a", "aac", "-ar", "44100", "-ac", "2", "-b:a", "64k",
-         "-f", "flv", "rtmp://127.0.0.1:%d/live/h264" % srs.rtmp],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def publish_mp4(srs, path, stream, seconds):
-    """srs_bench publishes the file in real time, looped, as enhanced RTMP (av01 + Opus)."""
-    return subprocess.Popen([bench_binary(), "-t", "rtmp-publish", "-u",
-                             "rtmp://127.0.0.1:%d/live/%s" % (srs.rtmp, stream), "-i", path,
-                             "-d", str(seconds), "-n", "0"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 class BrowserHlsFmp4Test(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        # A machine without the browser fails here, before the server starts.
-        why = srs_browser.missing()
-        if why:
-            raise AssertionError("browser test cannot run: %s (scripts/setup.sh installs it)" % why)
+        srs_browser.require()
         cls.tmp = tempfile.mkdtemp(prefix="srs-browser-hls-fmp4-")
         cls.addClassCleanup(shutil.rmtree, cls.tmp, ignore_errors=True)
         cls.srs = SrsProcess(CONF)
@@ -78,12 +47,9 @@ class BrowserHlsFmp4Test(unittest.TestCase):
         cls.pubs = {}
         cls.addClassCleanup(lambda: [stop_process(p) for p in cls.pubs.values()])
         src = os.path.join(cls.tmp, "av1.mp4")
-        srs_testlib.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
-                         "testsrc2=size=%dx%d:rate=%d" % (WIDTH, HEIGHT, FPS), "-f", "lavfi", "-i",
-                         "sine=sample_rate=48000", "-t", "4", "-c:v", "libsvtav1", "-preset", "12", "-g", str(FPS),
-                         "-c:a", "libopus", "-b:a", "32k", src], timeout=120, check=True)
-        cls.pubs["h264"] = publish_h264(cls.srs, PUBLISH_SECONDS)
-        cls.pubs["av1"] = publish_mp4(cls.srs, src, "av1", PUBLISH_SECONDS)
+        srs_browser.make_av1_opus(src)
+        cls.pubs["h264"] = srs_browser.publish_h264(cls.srs.rtmp, "h264", PUBLISH_SECONDS, gop=FPS)
+        cls.pubs["av1"] = srs_browser.publish_mp4(cls.srs.rtmp, src, "av1", PUBLISH_SECONDS)
         for stream, p in cls.pubs.items():
             cls.srs.wait_publishing(stream, proc=p)
         # A few segments of each before a player asks (hls.js starts three target durations

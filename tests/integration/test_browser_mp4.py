@@ -7,12 +7,12 @@ frames decoded, no stall a viewer would notice and no media error."""
 
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import unittest
 
 import srs_browser
+from srs_browser import FPS, HEIGHT, SECONDS, WIDTH
 import srs_testlib
 from srs_testlib import CONF_BASE, SrsProcess, stop_process
 
@@ -23,41 +23,11 @@ vhost __defaultVhost__ {{
 }}
 """
 
-WIDTH, HEIGHT, FPS = 640, 360, 25
-SECONDS = 10
-
-
-def bench_binary():
-    d = os.environ.get("SRS_BUILD_DIR") or os.path.join(srs_testlib.ROOT, "build")
-    path = os.path.join(d, "srs_bench")
-    if not os.path.exists(path):
-        raise AssertionError("srs_bench not built: %s" % path)
-    return path
-
-
-def publish_h264(srs, seconds):
-    return subprocess.Popen(
-        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-re",
-         "-f", "lavfi", "-i", "testsrc2=size=%dx%d:rate=%d" % (WIDTH, HEIGHT, FPS),
-         "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100", "-t", str(seconds),
-         "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", str(2 * FPS),
-         "-c:a", "aac", "-ar", "44100", "-ac", "2", "-b:a", "64k",
-         "-f", "flv", "rtmp://127.0.0.1:%d/live/h264" % srs.rtmp],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def publish_mp4(srs, path, stream, seconds):
-    """srs_bench publishes the file in real time, looped, as enhanced RTMP (av01 + Opus)."""
-    return subprocess.Popen([bench_binary(), "-t", "rtmp-publish", "-u",
-                             "rtmp://127.0.0.1:%d/live/%s" % (srs.rtmp, stream), "-i", path,
-                             "-d", str(seconds), "-n", "0"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 class BrowserMp4Test(unittest.TestCase):
     def setUp(self):
-        # A machine without the browser fails here, before the server starts.
-        why = srs_browser.missing()
-        self.assertFalse(why, "browser test cannot run: %s (scripts/setup.sh installs it)" % why)
+        srs_browser.require()
         self.tmp = tempfile.mkdtemp(prefix="srs-browser-mp4-")
         self.srs = SrsProcess(CONF)
         self.srs.start()
@@ -86,17 +56,14 @@ class BrowserMp4Test(unittest.TestCase):
 
     def test_h264_aac(self):
         # Outlives start-up and the measured window by far; tearDown stops it.
-        self.pub = publish_h264(self.srs, 90)
+        self.pub = srs_browser.publish_h264(self.srs.rtmp, "h264", 90)
         self.srs.wait_publishing("h264", proc=self.pub)
         self.check("h264")
 
     def test_av1_opus(self):
         src = os.path.join(self.tmp, "av1.mp4")
-        srs_testlib.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
-                         "testsrc2=size=%dx%d:rate=%d" % (WIDTH, HEIGHT, FPS), "-f", "lavfi", "-i",
-                         "sine=sample_rate=48000", "-t", "4", "-c:v", "libsvtav1", "-preset", "12", "-g", str(FPS),
-                         "-c:a", "libopus", "-b:a", "32k", src], timeout=120, check=True)
-        self.pub = publish_mp4(self.srs, src, "av1", 90)
+        srs_browser.make_av1_opus(src)
+        self.pub = srs_browser.publish_mp4(self.srs.rtmp, src, "av1", 90)
         self.srs.wait_publishing("av1", proc=self.pub)
         self.check("av1")
 

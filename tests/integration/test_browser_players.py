@@ -8,6 +8,7 @@ import sys
 import unittest
 
 import srs_browser
+from srs_browser import FPS, HEIGHT, SECONDS, WIDTH
 import srs_testlib
 from srs_testlib import CONF_BASE, SrsProcess, read_text, stop_process, wait_for
 
@@ -19,30 +20,15 @@ vhost __defaultVhost__ {{
 }}
 """
 
-WIDTH, HEIGHT, FPS = 640, 360, 25
-SECONDS = 10
-
-
-def publish(srs, seconds):
-    return subprocess.Popen(
-        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-re",
-         "-f", "lavfi", "-i", "testsrc2=size=%dx%d:rate=%d" % (WIDTH, HEIGHT, FPS),
-         "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100", "-t", str(seconds),
-         "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", str(2 * FPS),
-         "-c:a", "aac", "-ar", "44100", "-ac", "2", "-b:a", "64k",
-         "-f", "flv", "rtmp://127.0.0.1:%d/live/s" % srs.rtmp],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
 class BrowserPlayersTest(unittest.TestCase):
     def setUp(self):
-        # A machine without the browser fails here, before the server starts.
-        why = srs_browser.missing()
-        self.assertFalse(why, "browser test cannot run: %s (scripts/setup.sh installs it)" % why)
+        srs_browser.require()
         self.srs = SrsProcess(CONF)
         self.srs.start()
         # Outlives start-up and the measured window by far; tearDown stops it.
-        self.pub = publish(self.srs, 90)
+        self.pub = srs_browser.publish_h264(self.srs.rtmp, "s", 90, stderr=subprocess.PIPE)
         self.srs.wait_publishing("s", proc=self.pub)
 
     def tearDown(self):
