@@ -8,6 +8,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 
 from srs_testlib import MAX_GAP, REALTIME_RATIO, ROOT, read_text
@@ -146,3 +147,21 @@ def publish_mp4(rtmp_port, path, stream, seconds):
     return subprocess.Popen([bench_binary(), "-t", "rtmp-publish", "-u",
                              "rtmp://127.0.0.1:%d/live/%s" % (rtmp_port, stream), "-i", path,
                              "-d", str(seconds), "-n", "0"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def play_and_check(test, player, url, srs, pub, context=None):
+    """Plays url for SECONDS with player and asserts it played as a viewer expects
+    (assert_played, WIDTH x HEIGHT at FPS). A failure says whether the publisher ended meanwhile
+    (a stall it caused is not the server's), what context() returns (a playlist...) and the
+    server's last warnings. Returns the measurements."""
+    r = play(player, url, seconds=SECONDS)
+    print("%s %s: %s" % (player, url, summary(r)), file=sys.stderr)
+    rc = pub.poll()
+    note = "" if rc is None else "the publisher ended (exit %s) while the player played;" % rc
+    try:
+        assert_played(test, r, WIDTH, HEIGHT, FPS, note=note)
+    except AssertionError as e:
+        warns = [line for line in srs.log().splitlines() if "[Warn]" in line or "[Error]" in line]
+        more = context() if context else ""
+        raise AssertionError("%s\n%sserver warnings:\n%s" % (e, more, "\n".join(warns[-20:]))) from None
+    return r

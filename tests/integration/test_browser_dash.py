@@ -5,11 +5,10 @@ segments. dash.js must advance currentTime >= 8 s at the stream's pace, at the p
 with its frames decoded, no stall a viewer would notice and no fatal error; it syncs its clock
 with the MPD's UTCTiming source (a failed sync, dash.js error 16, would be in the errors)."""
 
-import sys
 import unittest
 
 import srs_browser
-from srs_browser import FPS, HEIGHT, SECONDS, WIDTH
+from srs_browser import FPS
 import srs_testlib
 from srs_testlib import CONF_BASE, SrsProcess, stop_process
 
@@ -43,15 +42,7 @@ class BrowserDashTest(unittest.TestCase):
         self.pub = srs_browser.publish_h264(self.srs.rtmp, "h264", 90, gop=FPS)
         self.srs.wait_publishing("h264", proc=self.pub)
         url = "http://127.0.0.1:%d/live/h264.mpd" % self.srs.http
-        r = srs_browser.play("dash", url, seconds=SECONDS)
-        print("dash %s: %s" % (url, srs_browser.summary(r)), file=sys.stderr)
-        rc = self.pub.poll()
-        note = "" if rc is None else "the publisher ended (exit %s) while the player played;" % rc
-        try:
-            srs_browser.assert_played(self, r, WIDTH, HEIGHT, FPS, note=note)
-        except AssertionError as e:
-            warns = [line for line in self.srs.log().splitlines() if "[Warn]" in line or "[Error]" in line]
-            raise AssertionError("%s\nserver warnings:\n%s" % (e, "\n".join(warns[-20:]))) from None
+        r = srs_browser.play_and_check(self, "dash", url, self.srs, self.pub)
         # The clock sync with the server's time source worked: no dash.js error at all.
         self.assertEqual([], r.get("errors", []), srs_browser.summary(r))
 

@@ -14,12 +14,11 @@ no stall a viewer would notice and no fatal error."""
 
 import os
 import shutil
-import sys
 import tempfile
 import unittest
 
 import srs_browser
-from srs_browser import FPS, HEIGHT, SECONDS, WIDTH
+from srs_browser import FPS
 import srs_testlib
 from srs_testlib import CONF_BASE, SrsProcess, stop_process, wait_for
 
@@ -62,17 +61,7 @@ class BrowserHlsFmp4Test(unittest.TestCase):
 
     def check(self, stream, path):
         url = "http://127.0.0.1:%d%s" % (self.srs.http, path)
-        r = srs_browser.play("hls", url, seconds=SECONDS)
-        print("hls.js %s: %s" % (url, srs_browser.summary(r)), file=sys.stderr)
-        # A stall caused by the publisher is told apart from one caused by the server.
-        rc = self.pubs[stream].poll()
-        note = "" if rc is None else "the publisher ended (exit %s) while the player played;" % rc
-        try:
-            srs_browser.assert_played(self, r, WIDTH, HEIGHT, FPS, note=note)
-        except AssertionError as e:
-            warns = [line for line in self.srs.log().splitlines() if "[Warn]" in line or "[Error]" in line]
-            raise AssertionError("%s\nserver warnings:\n%s" % (e, "\n".join(warns[-20:]))) from None
-        return r
+        return srs_browser.play_and_check(self, "hls", url, self.srs, self.pubs[stream])
 
     def test_h264_aac(self):
         self.check("h264", "/live/h264.m3u8")

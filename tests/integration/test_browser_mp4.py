@@ -7,12 +7,10 @@ frames decoded, no stall a viewer would notice and no media error."""
 
 import os
 import shutil
-import sys
 import tempfile
 import unittest
 
 import srs_browser
-from srs_browser import FPS, HEIGHT, SECONDS, WIDTH
 import srs_testlib
 from srs_testlib import CONF_BASE, SrsProcess, stop_process
 
@@ -42,17 +40,7 @@ class BrowserMp4Test(unittest.TestCase):
 
     def check(self, stream):
         url = "http://127.0.0.1:%d/live/%s.mp4" % (self.srs.http, stream)
-        r = srs_browser.play("video", url, seconds=SECONDS)
-        print("video %s: %s" % (url, srs_browser.summary(r)), file=sys.stderr)
-        # A stall caused by the publisher is told apart from one caused by the server.
-        rc = self.pub.poll()
-        note = "" if rc is None else "the publisher ended (exit %s) while the player played;" % rc
-        try:
-            srs_browser.assert_played(self, r, WIDTH, HEIGHT, FPS, note=note)
-        except AssertionError as e:
-            warns = [line for line in self.srs.log().splitlines() if "[Warn]" in line or "[Error]" in line]
-            raise AssertionError("%s\nserver warnings:\n%s" % (e, "\n".join(warns[-20:]))) from None
-        return r
+        return srs_browser.play_and_check(self, "video", url, self.srs, self.pub)
 
     def test_h264_aac(self):
         # Outlives start-up and the measured window by far; tearDown stops it.
