@@ -17,6 +17,12 @@ class ISrsHttpHandler {
 public:
     virtual ~ISrsHttpHandler() = default;
     virtual srs_error_t serve_http(ISrsHttpResponseWriter* w, SrsHttpMessage* r) = 0;
+    // Whether it has a file (on disk or in memory) at this URL path: a hijacker whose pattern
+    // also matches the path (an .mp4 stream mount over HLS's init.mp4) must leave it alone.
+    virtual bool has_file(const std::string& path) const {
+        (void)path;
+        return false;
+    }
 };
 
 // Lets later code pick or create the handler of a request after the static match, for

@@ -146,6 +146,40 @@ bool srs_path_inside(const std::string& real, const std::string& root_real) {
 
 }  // namespace
 
+namespace {
+
+bool srs_path_has_dotdot(const std::string& path) {
+    for (const std::string& seg : srs_string_split(path, "/")) {
+        if (seg == "..") {
+            return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
+std::string SrsHttpFileServer::below_prefix(const std::string& path) const {
+    if (prefix_.empty() || !srs_string_starts_with(path, prefix_)) {
+        return path;
+    }
+    std::string rest = path.substr(prefix_.size());
+    return rest.empty() || rest[0] != '/' ? "/" + rest : rest;
+}
+
+bool SrsHttpFileServer::has_file(const std::string& url_path) const {
+    std::string path = url_path;
+    if (path.empty() || path[0] != '/' || path.find('\0') != std::string::npos) {
+        return false;
+    }
+    if (srs_path_has_dotdot(path)) {
+        return false;
+    }
+    path = below_prefix(path);
+    struct stat st;
+    return stat((root_ + path).c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
 srs_error_t SrsHttpFileServer::serve_http(ISrsHttpResponseWriter* w, SrsHttpMessage* r) {
     if (!r->is_get() && !r->is_head()) {
         w->header()->set("Allow", "GET, HEAD");
@@ -162,17 +196,10 @@ srs_error_t SrsHttpFileServer::serve_http(ISrsHttpResponseWriter* w, SrsHttpMess
     if (path.empty() || path[0] != '/' || path.find('\0') != std::string::npos) {
         return srs_http_write_error(w, 400);
     }
-    for (const std::string& seg : srs_string_split(path, "/")) {
-        if (seg == "..") {
-            return srs_http_write_error(w, 403, "403 Forbidden: .. in path");
-        }
+    if (srs_path_has_dotdot(path)) {
+        return srs_http_write_error(w, 403, "403 Forbidden: .. in path");
     }
-    if (!prefix_.empty() && srs_string_starts_with(path, prefix_)) {
-        path = path.substr(prefix_.size());
-        if (path.empty() || path[0] != '/') {
-            path = "/" + path;
-        }
-    }
+    path = below_prefix(path);
 
     std::string root_real = srs_realpath(root_);
     if (root_real.empty()) {

@@ -32,12 +32,18 @@ public:
     explicit SrsHttpFileServer(const std::string& root_dir, const std::string& prefix = "");
     ~SrsHttpFileServer() override = default;
     srs_error_t serve_http(ISrsHttpResponseWriter* w, SrsHttpMessage* r) override;
+    // A regular file below the root (no "..", the prefix dropped as serve_http does).
+    bool has_file(const std::string& path) const override;
     const std::string& root() const { return root_; }
 
 protected:
     // Sends one regular file, already checked to be inside the root. Subclasses may
     // override for per-type behaviour (for example FLV or MP4 seeking).
     virtual srs_error_t serve_file(ISrsHttpResponseWriter* w, SrsHttpMessage* r, const std::string& fullpath);
+
+private:
+    // The path below the root: the prefix dropped.
+    std::string below_prefix(const std::string& path) const;
 
 private:
     std::string root_;

@@ -21,6 +21,8 @@
 #include <srs_utest_http_mock.hpp>
 #include <srs_utest_kernel_media.hpp>
 
+#include <srs_utest_temp_dir.hpp>
+
 #include <sys/stat.h>
 
 #include <cstdlib>
@@ -518,4 +520,40 @@ TEST(AppHttpStreamTest, Mp4FragmentDirective) {
     srs_error_t err = SrsConfig::load_string("vhost v { http_remux { mp4_fragment -1; } }\n", &bad);
     EXPECT_TRUE(err != srs_success);
     srs_error_reset(err);
+}
+
+// A stream mount's pattern also matches files (HLS's segments and init.mp4, DASH's, a DVR file):
+// those that exist are served, not taken for a stream waiting for its publisher.
+TEST(AppHttpStreamTest, FilesAreNotTakenForStreams) {
+    srs_utest::SrsUtestTempDir dir("http_files_streams");
+    ASSERT_EQ(0, ::mkdir((dir.path() + "/live").c_str(), 0755));
+    { std::ofstream(dir.path() + "/live/old.ts") << "a file"; }
+    Fixture f("http_server { enabled on; dir " + dir.path() +
+              "; }\n"
+              "vhost __defaultVhost__ { http_remux { enabled on; mount [vhost]/[app]/[stream].ts; }\n"
+              "hls { enabled on; hls_ctx off; hls_fragment 1; hls_storage ram; hls_path " +
+              dir.path() + "; } }\n");
+    std::shared_ptr<SrsLiveSource> s;
+    HTTP_ASSERT_OK(f.sources.fetch_or_create("__defaultVhost__", "live", "s", SrsLiveSourceConfig(), &s));
+    NullPublisher pub;
+    HTTP_ASSERT_OK(s->on_publish(&pub));
+    HTTP_ASSERT_OK(publish_media(s.get(), 0, 3100));
+
+    auto get = [&](const std::string& path) {
+        PlayerCoroutine p(f.http.handler(), "GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n");
+        srs_error_t err = p.start();
+        srs_error_reset(err);
+        p.stop();
+        return MockHttpResponse(p.out_.out);
+    };
+    // An HLS segment in RAM, and a file on disk, both named like a stream of the .ts mount.
+    MockHttpResponse seg = get("/live/s-1.ts");
+    EXPECT_EQ(200, seg.status);
+    ASSERT_TRUE(f.hls.store()->get("/live/s-1.ts"));
+    EXPECT_EQ(*f.hls.store()->get("/live/s-1.ts"), seg.body);
+    MockHttpResponse file = get("/live/old.ts");
+    EXPECT_EQ(200, file.status);
+    EXPECT_EQ("a file", file.body);
+    s->on_unpublish(&pub);
+    f.hls.dispose_all();
 }

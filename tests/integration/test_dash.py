@@ -39,6 +39,9 @@ vhost __defaultVhost__ {{
         enabled on; dash_path {dir}/html; dash_fragment 1; dash_update_period 1;
         dash_timeshift 3; dash_window_size 4; dash_cleanup on; dash_dispose 3;
     }}
+    # An .mp4 stream mount beside: its pattern matches the init segments' names too, and a
+    # file that exists must be served, not taken for a stream waiting for its publisher.
+    http_remux {{ enabled on; mount [vhost]/[app]/[stream].mp4; }}
 }}
 """
 

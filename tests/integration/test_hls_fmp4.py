@@ -33,6 +33,9 @@ vhost __defaultVhost__ {{
     hls {{
         enabled on; hls_path {dir}/html; hls_fragment 2; hls_window 60; hls_use_fmp4 on;
     }}
+    # An .mp4 stream mount beside: its pattern matches the init segments' names too, and a
+    # file that exists must be served, not taken for a stream waiting for its publisher.
+    http_remux {{ enabled on; mount [vhost]/[app]/[stream].mp4; }}
 }}
 """
 

@@ -71,6 +71,10 @@ SrsHlsHttpHandler::SrsHlsHttpHandler(const std::string& dir, SrsHlsMemoryStore* 
                                      const SrsClientLifecycle* lifecycle, SrsHlsSessions* sessions)
     : dir_(dir), store_(store), lifecycle_(lifecycle), sessions_(sessions), files_(dir, lifecycle, sessions) {}
 
+bool SrsHlsHttpHandler::has_file(const std::string& path) const {
+    return (store_ && store_->get(path)) || files_.has_file(path);
+}
+
 srs_error_t SrsHlsHttpHandler::serve_http(ISrsHttpResponseWriter* w, SrsHttpMessage* r) {
     // HLS players are players of the vhost their Host names: `security` and `refer` apply to
     // each playlist and segment request (cheap, local checks).

@@ -36,6 +36,8 @@ public:
     SrsHlsHttpHandler(const std::string& dir, SrsHlsMemoryStore* store, const SrsClientLifecycle* lifecycle = nullptr,
                       SrsHlsSessions* sessions = nullptr);
     srs_error_t serve_http(ISrsHttpResponseWriter* w, SrsHttpMessage* r) override;
+    // HLS in RAM, or a file below the dir.
+    bool has_file(const std::string& path) const override;
     const std::string& dir() const { return dir_; }
 
 private:

@@ -720,6 +720,12 @@ srs_error_t SrsHttpStreamServer::hijack(SrsHttpMessage* r, std::shared_ptr<ISrsH
     if (!srs_http_remux_match(rc.mount, vhost, r->hostname(), r->path(), &app, &stream)) {
         return srs_success;
     }
+    // A file the matched handler has (HLS's init.mp4 and .ts segments, DASH's, a DVR file) is
+    // not a stream waiting for its publisher: a published stream is mounted exactly and never
+    // gets here, so only unpublished names would shadow files.
+    if (*ph && (*ph)->has_file(r->path())) {
+        return srs_success;
+    }
     // Not published yet: the player waits for the publisher like an RTMP player.
     *ph = std::make_shared<SrsLiveStreamHandler>(this, vhost, app, stream, kind);
     return srs_success;
