@@ -109,7 +109,9 @@ std::string srs_conf_check_hosts(const std::vector<std::string>& args);
 
 // The rows of a section kept in a file of its own (srs_app_config_table_<section>.cpp), appended
 // to the table where the section belongs.
+void srs_config_table_add_hls(std::vector<SrsConfSpec>& t);
 void srs_config_table_add_dash(std::vector<SrsConfSpec>& t);
+void srs_config_table_add_http_remux(std::vector<SrsConfSpec>& t);
 
 // The table, in the order conf/full.conf documents it.
 const std::vector<SrsConfSpec>& srs_config_table();
