@@ -234,6 +234,14 @@ struct Fixture {
         sources.add_handler_factory(&hls);
         sources.add_handler_factory(http.streams());
     }
+    // A request that is answered at once (a file, a playlist), not a player.
+    MockHttpResponse get(const std::string& path) {
+        PlayerCoroutine p(http.handler(), "GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n");
+        srs_error_t err = p.start();
+        srs_error_reset(err);
+        p.stop();
+        return MockHttpResponse(p.out_.out);
+    }
     std::shared_ptr<SrsConfig> conf;
     SrsLiveSourceManager sources;
     SrsHlsServer hls;
@@ -476,13 +484,7 @@ TEST(AppHttpStreamTest, ServesRamHlsAndStaticFiles) {
     HTTP_ASSERT_OK(s->on_publish(&pub));
     HTTP_ASSERT_OK(publish_media(s.get(), 0, 3100));
 
-    auto get = [&](const std::string& path) {
-        PlayerCoroutine p(f.http.handler(), "GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n");
-        srs_error_t err = p.start();
-        srs_error_reset(err);
-        p.stop();
-        return MockHttpResponse(p.out_.out);
-    };
+    auto get = [&](const std::string& path) { return f.get(path); };
     MockHttpResponse m3u8 = get("/live/s.m3u8");
     EXPECT_EQ(200, m3u8.status);
     EXPECT_TRUE(m3u8.has("Content-Type: application/vnd.apple.mpegurl")) << m3u8.head;
@@ -539,13 +541,7 @@ TEST(AppHttpStreamTest, FilesAreNotTakenForStreams) {
     HTTP_ASSERT_OK(s->on_publish(&pub));
     HTTP_ASSERT_OK(publish_media(s.get(), 0, 3100));
 
-    auto get = [&](const std::string& path) {
-        PlayerCoroutine p(f.http.handler(), "GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n");
-        srs_error_t err = p.start();
-        srs_error_reset(err);
-        p.stop();
-        return MockHttpResponse(p.out_.out);
-    };
+    auto get = [&](const std::string& path) { return f.get(path); };
     // An HLS segment in RAM, and a file on disk, both named like a stream of the .ts mount.
     MockHttpResponse seg = get("/live/s-1.ts");
     EXPECT_EQ(200, seg.status);

@@ -37,32 +37,8 @@ private:
 
 }  // namespace
 
-SrsDashMemoryStore::SrsDashMemoryStore() = default;
-
-SrsDashMemoryStore::~SrsDashMemoryStore() = default;
-
-void SrsDashMemoryStore::put(const std::string& url_path, std::shared_ptr<const std::string> body) {
-    remove(url_path);
-    bytes_ += (int64_t)body->size();
-    files_[url_path] = std::move(body);
-}
-
-void SrsDashMemoryStore::remove(const std::string& url_path) {
-    auto it = files_.find(url_path);
-    if (it == files_.end()) {
-        return;
-    }
-    bytes_ -= (int64_t)it->second->size();
-    files_.erase(it);
-}
-
-std::shared_ptr<const std::string> SrsDashMemoryStore::get(const std::string& url_path) const {
-    auto it = files_.find(url_path);
-    return it == files_.end() ? nullptr : it->second;
-}
-
 srs_error_t SrsDashMemoryStore::hijack(SrsHttpMessage* r, std::shared_ptr<ISrsHttpHandler>* ph) {
-    if (files_.empty() || !(r->is_get() || r->is_head())) {
+    if (empty() || !(r->is_get() || r->is_head())) {
         return srs_success;
     }
     std::shared_ptr<const std::string> body = get(r->path());

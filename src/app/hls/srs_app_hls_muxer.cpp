@@ -93,33 +93,6 @@ int64_t srs_hls_floor_next_piece(int64_t previous, int64_t now_piece) {
     return next;
 }
 
-SrsHlsMemoryStore::SrsHlsMemoryStore() = default;
-
-SrsHlsMemoryStore::~SrsHlsMemoryStore() = default;
-
-void SrsHlsMemoryStore::put(const std::string& url_path, std::shared_ptr<const std::string> body) {
-    auto it = files_.find(url_path);
-    if (it != files_.end()) {
-        bytes_ -= it->second ? (int64_t)it->second->size() : 0;
-    }
-    bytes_ += body ? (int64_t)body->size() : 0;
-    files_[url_path] = std::move(body);
-}
-
-void SrsHlsMemoryStore::remove(const std::string& url_path) {
-    auto it = files_.find(url_path);
-    if (it == files_.end()) {
-        return;
-    }
-    bytes_ -= it->second ? (int64_t)it->second->size() : 0;
-    files_.erase(it);
-}
-
-std::shared_ptr<const std::string> SrsHlsMemoryStore::get(const std::string& url_path) const {
-    auto it = files_.find(url_path);
-    return it == files_.end() ? nullptr : it->second;
-}
-
 // Where the TS of a segment goes: its file, its RAM buffer, or both.
 class SrsHlsMuxer::SegmentWriter : public ISrsWriter {
 public:

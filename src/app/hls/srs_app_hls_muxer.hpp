@@ -5,6 +5,7 @@
 #pragma once
 
 #include <srs_app_hls_master.hpp>
+#include <srs_app_memory_files.hpp>
 #include <srs_core.hpp>
 #include <srs_core_error.hpp>
 #include <srs_core_io.hpp>
@@ -92,28 +93,9 @@ SrsHlsStorage srs_hls_storage_from(const std::string& v);
 // segment's duration then bends by 30% of a fragment per fragment of drift, to follow the clock.
 int64_t srs_hls_floor_next_piece(int64_t previous, int64_t now_piece);
 
-// The files of RAM HLS by URL path ("/live/s.m3u8"), shared by every stream of the server and
-// read by the HTTP server. Bodies are immutable and shared, so a response being written keeps
-// its segment alive after the window dropped it.
-class SrsHlsMemoryStore {
-public:
-    SrsHlsMemoryStore();
-    ~SrsHlsMemoryStore();
-    SRS_DISALLOW_COPY(SrsHlsMemoryStore);
-
-public:
-    void put(const std::string& url_path, std::shared_ptr<const std::string> body);
-    void remove(const std::string& url_path);
-    // Null when absent.
-    std::shared_ptr<const std::string> get(const std::string& url_path) const;
-    size_t size() const { return files_.size(); }
-    // Bytes held (the sum of the bodies).
-    int64_t bytes() const { return bytes_; }
-
-private:
-    std::map<std::string, std::shared_ptr<const std::string>> files_;
-    int64_t bytes_ = 0;
-};
+// The files of RAM HLS, read by the HTTP server's root handler (a class, so it can be declared
+// ahead where only a pointer is kept).
+class SrsHlsMemoryStore : public SrsMemoryFiles {};
 
 // A segment that was completed, for the on_hls / on_hls_notify hooks.
 struct SrsHlsSegmentEvent {
