@@ -34,11 +34,13 @@ vhost hls.noplay {{
     security {{ enabled on; allow publish all; allow play 10.0.0.0/8; }}
     hls {{ enabled on; hls_fragment 1; hls_path {dir}/html; hls_m3u8_file [vhost]/[app]/[stream].m3u8;
           hls_ts_file [vhost]/[app]/[stream]-[seq].ts; }}
+    dash {{ enabled on; dash_fragment 1; dash_path {dir}/html; dash_mpd_file [vhost]/[app]/[stream].mpd; }}
 }}
 vhost hls.ok {{
     security {{ enabled on; allow publish all; allow play all; }}
     hls {{ enabled on; hls_fragment 1; hls_path {dir}/html; hls_m3u8_file [vhost]/[app]/[stream].m3u8;
           hls_ts_file [vhost]/[app]/[stream]-[seq].ts; }}
+    dash {{ enabled on; dash_fragment 1; dash_path {dir}/html; dash_mpd_file [vhost]/[app]/[stream].mpd; }}
 }}
 """
 
@@ -131,6 +133,14 @@ class SecurityTest(unittest.TestCase):
         self.assertEqual(403, get("hls.noplay", "/hls.noplay/live/h.m3u8"))
         self.assertEqual(403, get("hls.noplay", "/hls.noplay/live/h-0.ts"))
         self.assertEqual(200, get("hls.ok", "/hls.ok/live/h-0.ts"))
+        # DASH's files on disk are served by the same handler, with the same checks.
+        mpd = os.path.join(self.srs.dir, "html/hls.noplay/live/h.mpd")
+        self.assertTrue(T.wait_for(lambda: os.path.exists(mpd), 10), self.srs.log()[-2000:])
+        self.assertEqual(200, get("hls.ok", "/hls.ok/live/h.mpd"))
+        self.assertEqual(403, get("hls.noplay", "/hls.noplay/live/h.mpd"))
+        inits = [f for f in os.listdir(os.path.join(self.srs.dir, "html/hls.noplay/live/h")) if f.endswith(".mp4")]
+        self.assertTrue(inits)
+        self.assertEqual(403, get("hls.noplay", "/hls.noplay/live/h/" + inits[0]))
 
 
 if __name__ == "__main__":
