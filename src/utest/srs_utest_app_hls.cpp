@@ -546,16 +546,6 @@ TEST(AppHlsMuxerTest, RecoverSequenceFromDisk) {
     EXPECT_EQ(0, b.next_sequence());
 }
 
-namespace {
-
-class RecordingHooks : public ISrsHlsHooks {
-public:
-    void on_hls_segment(const SrsHlsSegmentEvent& ev) override { events.push_back(ev); }
-    std::vector<SrsHlsSegmentEvent> events;
-};
-
-}  // namespace
-
 TEST(AppHlsMuxerTest, HooksSeeEachSegment) {
     TempDir dir;
     RecordingHooks hooks;

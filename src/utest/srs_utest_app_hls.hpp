@@ -9,6 +9,7 @@
 #include <srs_utest_kernel_media.hpp>
 
 #include <string>
+#include <vector>
 
 namespace srs_utest_hls {
 
@@ -80,6 +81,13 @@ inline SrsHlsConfig test_config(const std::string& dir) {
     c.window = 6 * SRS_UTIME_SECONDS;
     return c;
 }
+
+// Records the segments the hooks are told of (on_hls / on_hls_notify).
+class RecordingHooks : public ISrsHlsHooks {
+public:
+    void on_hls_segment(const SrsHlsSegmentEvent& ev) override { events.push_back(ev); }
+    std::vector<SrsHlsSegmentEvent> events;
+};
 
 }  // namespace srs_utest_hls
 

@@ -419,16 +419,6 @@ TEST(AppHlsFmp4Test, PureAudio) {
     EXPECT_NE(std::string::npos, m.master_playlist().find(",CODECS=\"mp4a.40.2\"\ns.m3u8\n")) << m.master_playlist();
 }
 
-namespace {
-
-class RecordingHooks : public ISrsHlsHooks {
-public:
-    void on_hls_segment(const SrsHlsSegmentEvent& ev) override { events.push_back(ev); }
-    std::vector<SrsHlsSegmentEvent> events;
-};
-
-}  // namespace
-
 // on_hls / on_hls_notify see each fMP4 segment, once it is whole on disk.
 TEST(AppHlsFmp4Test, HooksSeeEachSegment) {
     TempDir dir;
