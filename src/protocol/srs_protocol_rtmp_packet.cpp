@@ -865,15 +865,23 @@ srs_error_t SrsRtmpCommandDecoder::decode_command(const char* data, int size, st
 srs_error_t SrsRtmpCommandDecoder::decode_data(const char* data, int size, std::unique_ptr<SrsPacket>* out) {
     srs_error_t err = srs_success;
     std::string name;
+    std::string wrapped;
     {
         SrsBuffer peek(const_cast<char*>(data), size);
         if ((err = srs_amf0_read_string(&peek, &name)) != srs_success) {
             return srs_error_wrap(err, "data name");
         }
+        if (name == SRS_DATA_SET_DATAFRAME && (err = srs_amf0_read_string(&peek, &wrapped)) != srs_success) {
+            // Not a wrapped frame name: decoded below as a plain data packet.
+            srs_error_reset(err);
+        }
     }
 
     std::unique_ptr<SrsPacket> pkt;
-    if (name == SRS_DATA_SET_DATAFRAME || name == SRS_DATA_ON_METADATA) {
+    // Only @setDataFrame onMetaData replaces the stream's metadata; any other frame it wraps
+    // (onTextData, onStatus, ...) stays a plain data packet, so it cannot clobber the metadata
+    // that players get, and it encodes back to the same bytes.
+    if (name == SRS_DATA_ON_METADATA || (name == SRS_DATA_SET_DATAFRAME && wrapped == SRS_DATA_ON_METADATA)) {
         pkt = std::make_unique<SrsOnMetaDataPacket>();
     } else if (name == SRS_DATA_SAMPLE_ACCESS) {
         pkt = std::make_unique<SrsSampleAccessPacket>();

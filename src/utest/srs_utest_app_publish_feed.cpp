@@ -161,6 +161,10 @@ TEST_F(PublishFeedTest, IgnoresWhatIsNotMedia) {
     SRS_ASSERT_OK(feed.feed(bytes_msg(SrsMsgAMF0Data, 0, srs_utest_hex("02 000A 'o'n'T'e'x't'D'a't'a 03 000009"))));
     SRS_ASSERT_OK(feed.feed(
         bytes_msg(SrsMsgAMF0Data, 0, srs_utest_hex("02 0011 '|'R't'm'p'S'a'm'p'l'e'A'c'c'e's's 01 01 01 01"))));
+    // @setDataFrame wrapping another frame than onMetaData is not the stream's metadata.
+    SRS_ASSERT_OK(feed.feed(bytes_msg(
+        SrsMsgAMF0Data, 0,
+        srs_utest_hex("02 000D '@'s'e't'D'a't'a'F'r'a'm'e 02 0008 'o'n'S't'a't'u's 03 0001 'a 01 01 000009"))));
     // The front end's types, even with media-looking bytes.
     SRS_ASSERT_OK(
         feed.feed(bytes_msg(SrsMsgAMF0Command, 0, srs_utest_hex("02 0007 'p'u'b'l'i's'h 00 0000000000000000"))));

@@ -372,6 +372,19 @@ TEST(ProtocolRtmpPacketTest, MetadataForms) {
     // Without properties it is kept empty.
     SRS_ASSERT_OK(dec.decode(message_of(SrsMsgAMF0Data, srs_utest_hex("02 000A 'o'n'M'e't'a'D'a't'a")), &p));
     EXPECT_EQ(0, dynamic_cast<SrsOnMetaDataPacket*>(p.get())->properties()->count());
+
+    // @setDataFrame wrapping another frame (found by the fuzzer as onStatus) is plain data,
+    // kept as it came: as metadata it would replace the stream's, and encode as an onStatus.
+    for (const char* wrapped : {"02 0008 'o'n'S't'a't'u's 03 0001 'a 01 01 000009", "01 01", ""}) {
+        std::string data = srs_utest_hex((std::string("02 000D '@'s'e't'D'a't'a'F'r'a'm'e ") + wrapped).c_str());
+        SRS_ASSERT_OK(dec.decode(message_of(SrsMsgAMF0Data, data), &p));
+        auto* d = dynamic_cast<SrsDataPacket*>(p.get());
+        ASSERT_NE(nullptr, d) << wrapped;
+        EXPECT_EQ(SRS_DATA_SET_DATAFRAME, d->name);
+        SrsMediaMessage out;
+        SRS_ASSERT_OK(d->encode(1, &out));
+        EXPECT_EQ(data, payload_of(out));
+    }
 }
 
 TEST(ProtocolRtmpPacketTest, GenericCallAndData) {
