@@ -138,6 +138,7 @@
     XX(ERROR_KERNEL_MP4_MUX, 2109, "MP4 mux failed")                                 \
     XX(ERROR_KERNEL_FLV_TRUNCATED, 2110, "FLV input ends inside a tag")              \
     XX(ERROR_KERNEL_FLV_TAG, 2111, "FLV tag is invalid")                             \
+    XX(ERROR_OpenSslCipher, 2112, "OpenSSL cipher failed")                           \
     XX(ERROR_HLS_METADATA, 3000, "HLS metadata is invalid")                          \
     XX(ERROR_HLS_DECODE_ERROR, 3001, "HLS decode failed")                            \
     XX(ERROR_HLS_WRITE_FAILED, 3002, "HLS write failed")                             \
