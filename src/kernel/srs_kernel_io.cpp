@@ -1,10 +1,13 @@
 #include <srs_kernel_io.hpp>
 
+#include <srs_kernel_path.hpp>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 SrsFileWriter::SrsFileWriter() = default;
@@ -200,6 +203,31 @@ srs_error_t SrsMemoryReader::read(void* buf, size_t size, ssize_t* nread) {
     pos_ += n;
     if (nread) {
         *nread = (ssize_t)n;
+    }
+    return srs_success;
+}
+
+srs_error_t srs_file_write_atomic(const std::string& path, const std::string& content) {
+    srs_error_t err = srs_success;
+    if ((err = srs_path_mkdir_all(srs_path_dirname(path))) != srs_success) {
+        return srs_error_wrap(err, "mkdir for %s", path.c_str());
+    }
+    std::string tmp = path + ".tmp";
+    {
+        SrsFileWriter w;
+        if ((err = w.open(tmp)) != srs_success) {
+            return err;
+        }
+        if ((err = w.write(content.data(), content.size(), nullptr)) != srs_success) {
+            w.close();
+            ::unlink(tmp.c_str());
+            return err;
+        }
+    }
+    if (::rename(tmp.c_str(), path.c_str()) < 0) {
+        int e = errno;
+        ::unlink(tmp.c_str());
+        return srs_error_new(ERROR_SYSTEM_FILE_RENAME, "rename %s: %s", path.c_str(), strerror(e));
     }
     return srs_success;
 }

@@ -42,6 +42,11 @@ private:
     int64_t written_ = 0;
 };
 
+// Writes a whole file (and its directories) under a temporary name and renames it over the
+// target, so a reader (an HTTP server, a CDN pulling the disk) sees the old or the new file,
+// never a partial one.
+srs_error_t srs_file_write_atomic(const std::string& path, const std::string& content);
+
 // Reads a file; read() fails with ERROR_SYSTEM_FILE_EOF at the end.
 class SrsFileReader : public ISrsReader {
 public:

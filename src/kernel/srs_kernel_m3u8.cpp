@@ -49,6 +49,8 @@ std::string srs_m3u8_encode(const SrsM3u8Playlist& playlist) {
     }
 
     const std::string* map = nullptr;
+    // The key in force: a KEY applies to the segments after it, and to the MAPs after it too.
+    std::string key;
     for (const SrsM3u8Segment& s : playlist.segments) {
         if (s.discontinuity) {
             out += "#EXT-X-DISCONTINUITY\n";
@@ -56,8 +58,19 @@ std::string srs_m3u8_encode(const SrsM3u8Playlist& playlist) {
         // A MAP applies to every segment after it up to the next one (RFC 8216 4.3.2.5), so
         // it is repeated only where the init segment changes (a new codec configuration).
         if (!s.map_uri.empty() && (!map || *map != s.map_uri)) {
+            // Init segments are never encrypted, and one is shared by segments of several
+            // keys: no key may be in force where a MAP is written.
+            if (!key.empty()) {
+                out += "#EXT-X-KEY:METHOD=NONE\n";
+                key.clear();
+            }
             out += "#EXT-X-MAP:URI=\"" + s.map_uri + "\"\n";
             map = &s.map_uri;
+        }
+        if (s.key_uri != key) {
+            out += s.key_uri.empty() ? "#EXT-X-KEY:METHOD=NONE\n"
+                                     : "#EXT-X-KEY:METHOD=AES-128,URI=\"" + s.key_uri + "\"\n";
+            key = s.key_uri;
         }
         int64_t ms = duration_ms(s.duration);
         snprintf(line, sizeof(line), "#EXTINF:%" PRId64 ".%03d,\n", ms / 1000, (int)(ms % 1000));

@@ -18,6 +18,9 @@ struct SrsM3u8Segment {
     // The URI of the segment's Media Initialization Section (fMP4, RFC 8216 4.3.2.5); empty for
     // MPEG-TS. EXT-X-MAP is written before the first segment and wherever it changes.
     std::string map_uri;
+    // The URI of the AES-128 key the segment is encrypted with (RFC 8216 4.3.2.4); empty when
+    // it is not. No IV is written: a segment's IV is its media sequence number (5.2).
+    std::string key_uri;
 };
 
 // A media playlist.

@@ -127,6 +127,18 @@ std::string srs_path_clean(const std::string& path) {
     return srs_string_join(parts, "/");
 }
 
+std::string srs_path_template_expand_seq(const std::string& tmpl, const SrsPathTemplateValues& v) {
+    std::string rel = srs_path_template_expand(tmpl, v);
+    if (tmpl.find("[seq]") != std::string::npos) {
+        return rel;
+    }
+    size_t dot = rel.rfind('.');
+    size_t slash = rel.rfind('/');
+    std::string suffix = "-" + std::to_string(v.seq);
+    bool has_ext = dot != std::string::npos && (slash == std::string::npos || dot > slash);
+    return has_ext ? rel.substr(0, dot) + suffix + rel.substr(dot) : rel + suffix;
+}
+
 std::string srs_path_relative_uri(const std::string& base, const std::string& target) {
     std::vector<std::string> from = srs_string_split(srs_path_dirname(srs_path_clean(base)), "/");
     std::vector<std::string> to = srs_string_split(srs_path_clean(target), "/");

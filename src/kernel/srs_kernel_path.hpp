@@ -34,5 +34,9 @@ srs_error_t srs_path_mkdir_all(const std::string& dir);
 // A relative path made canonical: no "./" parts, no empty parts, no leading "/"; ".." kept
 // only where it cannot be resolved.
 std::string srs_path_clean(const std::string& path);
+// A template expanded for a file named after a sequence number: when the template has no [seq],
+// "-<seq>" goes before the extension, so files of several sequences never overwrite each other
+// ("live/s/init.mp4" -> "live/s/init-5.mp4").
+std::string srs_path_template_expand_seq(const std::string& tmpl, const SrsPathTemplateValues& v);
 // The relative URI of target as seen from the directory of base (both relative to one root).
 std::string srs_path_relative_uri(const std::string& base, const std::string& target);

@@ -113,6 +113,10 @@ TEST(AppHlsPathTest, ExpandVariables) {
     EXPECT_EQ("123", srs_path_template_expand("[timestamp]", v));
     // An unterminated bracket is kept.
     EXPECT_EQ("a[stream", srs_path_template_expand("a[stream", v));
+    // Files named after a sequence (init segments, keys) get one even when the template has none.
+    EXPECT_EQ("live/s/init-42.mp4", srs_path_template_expand_seq("[app]/[stream]/init.mp4", v));
+    EXPECT_EQ("live/s-42.key", srs_path_template_expand_seq("[app]/[stream]-[seq].key", v));
+    EXPECT_EQ("live.d/key-42", srs_path_template_expand_seq("[app].d/key", v));
 }
 
 TEST(AppHlsPathTest, FloorPieceFollowsTheClock) {

@@ -396,7 +396,8 @@ TEST(AppReloadRulesTest, EveryReloadableDirectiveHasARule) {
     // Longest prefix at a '.' boundary.
     ASSERT_TRUE(srs_reload_rule("vhost.hls.hls_fragment") != nullptr);
     EXPECT_EQ(SrsReloadMode::NextKeyframe, srs_reload_rule("vhost.hls.hls_fragment")->reload_mode);
-    EXPECT_EQ(SrsReloadMode::NotUsed, srs_reload_rule("vhost.hls.hls_keys")->reload_mode);
+    EXPECT_EQ(SrsReloadMode::NextKeyframe, srs_reload_rule("vhost.hls.hls_keys")->reload_mode);
+    EXPECT_EQ(SrsReloadMode::NotUsed, srs_reload_rule("vhost.hls.hls_dts_directly")->reload_mode);
     EXPECT_EQ(SrsReloadMode::AtOnce, srs_reload_rule("vhost.play.mw_latency")->reload_mode);
     EXPECT_EQ(nullptr, srs_reload_rule("vhost.playx"));
     EXPECT_EQ(nullptr, srs_reload_rule("nothing"));

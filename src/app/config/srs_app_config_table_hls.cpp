@@ -65,22 +65,28 @@ void srs_config_table_add_hls(std::vector<SrsConfSpec>& t) {
             .at_least(0)
             .reload()
             .doc("The most bytes read from the on_hls_notify reply."));
-    add(SrsConfSpec(K::vhost_hls_hls_keys, "off").reload(M::NotUsed).doc("Whether segments are AES-128 encrypted."));
+    add(SrsConfSpec(K::vhost_hls_hls_keys, "off")
+            .reload()
+            .doc("Whether segments are AES-128 encrypted (RFC 8216 METHOD=AES-128; each segment's IV is its media "
+                 "sequence number); fMP4 init segments stay clear."));
     add(SrsConfSpec(K::vhost_hls_hls_fragments_per_key, "5")
             .at_least(1)
-            .reload(M::NotUsed)
-            .doc("How many segments share one key."));
+            .reload()
+            .doc("How many segments share one key; every publish starts a new key too."));
     add(SrsConfSpec(K::vhost_hls_hls_key_file, "[app]/[stream]-[seq].key")
-            .reload(M::NotUsed)
-            .doc("The key file below hls_key_file_path; [vhost] [app] [stream] [seq]."));
+            .reload()
+            .doc("The key file below hls_key_file_path; [vhost] [app] [stream] [seq] (the first segment of the key; "
+                 "added as -[seq] before the extension when absent, so a new key never overwrites one in use). "
+                 "Stored as the segments are (hls_storage), deleted with the last segment using it."));
     add(SrsConfSpec(K::vhost_hls_hls_key_file_path)
             .inherits("vhost.hls.hls_path")
-            .reload(M::NotUsed)
+            .reload()
             .doc("The directory key files are written under; hls_path when absent."));
     add(SrsConfSpec(K::vhost_hls_hls_key_url)
-            .reload(M::NotUsed)
+            .reload()
             .eg("https://localhost:8080")
-            .doc("A base URL of the keys in the playlist; relative when empty."));
+            .doc("A base URL of the keys in the playlist (followed by the key file); relative to the playlist when "
+                 "empty."));
     add(SrsConfSpec(K::vhost_hls_hls_dts_directly, "on")
             .reload(M::NotUsed)
             .doc("Whether the FLV timestamp is used as the audio DTS as is (else derived from AAC samples)."));

@@ -27,33 +27,6 @@ const int64_t kMinSegmentMs = 200;
 const int64_t kMaxSegmentFragments = 10;
 const int64_t kMaxSegmentMs = 60 * 1000;
 
-// Writes a whole file under a temporary name and renames it over the target, so a reader (the
-// HTTP server, a CDN pulling the disk) sees the old or the new file, never a partial one.
-srs_error_t write_file_atomic(const std::string& path, const std::string& content) {
-    srs_error_t err = srs_success;
-    if ((err = srs_path_mkdir_all(srs_path_dirname(path))) != srs_success) {
-        return srs_error_wrap(err, "dash: mkdir for %s", path.c_str());
-    }
-    std::string tmp = path + ".tmp";
-    {
-        SrsFileWriter w;
-        if ((err = w.open(tmp)) != srs_success) {
-            return srs_error_wrap(err, "dash: open %s", tmp.c_str());
-        }
-        if ((err = w.write(content.data(), content.size(), nullptr)) != srs_success) {
-            w.close();
-            ::unlink(tmp.c_str());
-            return srs_error_wrap(err, "dash: write %s", tmp.c_str());
-        }
-    }
-    if (::rename(tmp.c_str(), path.c_str()) < 0) {
-        int e = errno;
-        ::unlink(tmp.c_str());
-        return srs_error_new(ERROR_SYSTEM_FILE_RENAME, "dash: rename %s: %s", path.c_str(), strerror(e));
-    }
-    return srs_success;
-}
-
 void remove_file(const std::string& path) {
     if (::unlink(path.c_str()) < 0 && errno != ENOENT) {
         srs_warn("dash: delete %s: %s", path.c_str(), strerror(errno));
@@ -92,7 +65,7 @@ std::string SrsDashSegmenter::full(const std::string& rel) const {
 
 srs_error_t SrsDashSegmenter::write_out(const std::string& rel, const std::string& content) {
     srs_error_t err = srs_success;
-    if (config_.on_disk() && (err = write_file_atomic(full(rel), content)) != srs_success) {
+    if (config_.on_disk() && (err = srs_file_write_atomic(full(rel), content)) != srs_success) {
         return err;
     }
     if (config_.in_ram() && store_) {

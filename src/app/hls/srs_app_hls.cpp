@@ -31,6 +31,11 @@ SrsHlsConfig srs_hls_config_load(const SrsConfig& conf, const std::string& vhost
     c.nb_notify = (int)conf.vhost(vhost, srs_key::vhost_hls_hls_nb_notify);
     c.recover = conf.vhost(vhost, srs_key::vhost_hls_hls_recover);
     c.storage = srs_hls_storage_from(conf.vhost(vhost, srs_key::vhost_hls_hls_storage));
+    c.keys = conf.vhost(vhost, srs_key::vhost_hls_hls_keys);
+    c.fragments_per_key = (int)conf.vhost(vhost, srs_key::vhost_hls_hls_fragments_per_key);
+    c.key_file = conf.vhost(vhost, srs_key::vhost_hls_hls_key_file);
+    c.key_file_path = conf.vhost(vhost, srs_key::vhost_hls_hls_key_file_path);
+    c.key_url = conf.vhost(vhost, srs_key::vhost_hls_hls_key_url);
     if (c.td_ratio < 1) {
         c.td_ratio = 1;
     }

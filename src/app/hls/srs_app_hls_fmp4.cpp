@@ -124,15 +124,7 @@ srs_error_t SrsHlsMuxer::write_init(SrsHlsSegment* seg) {
     values.stream = stream_;
     values.seq = seg->sequence;
     values.wall = srs_get_wall_time();
-    std::string rel = srs_path_template_expand(config_.init_file, values);
-    if (!srs_string_contains(config_.init_file, "[seq]")) {
-        size_t dot = rel.rfind('.');
-        size_t slash = rel.rfind('/');
-        std::string suffix = "-" + std::to_string(seg->sequence);
-        bool has_ext = dot != std::string::npos && (slash == std::string::npos || dot > slash);
-        rel = has_ext ? rel.substr(0, dot) + suffix + rel.substr(dot) : rel + suffix;
-    }
-    rel = srs_path_clean(rel);
+    std::string rel = srs_path_clean(srs_path_template_expand_seq(config_.init_file, values));
     if (rel.empty() || srs_string_starts_with(rel, "..")) {
         return srs_error_new(ERROR_HLS_WRITE_FAILED, "hls: invalid hls_init_file %s", config_.init_file.c_str());
     }
@@ -152,7 +144,7 @@ srs_error_t SrsHlsMuxer::write_init(SrsHlsSegment* seg) {
     init_uri_ = uri_of(rel);
     srs_trace("hls: init segment %s, %d bytes, for seq=%" PRId64, rel.c_str(), (int)init->size(), seg->sequence);
     if (!old.empty() && old != rel) {
-        delete_unused_inits({old});
+        delete_unused({old}, false);
     }
     return srs_success;
 }

@@ -1,7 +1,7 @@
 #include <srs_app_hls_hooks.hpp>
 
-#include <srs_app_config.hpp>
 #include <srs_app_api_context.hpp>
+#include <srs_app_config.hpp>
 #include <srs_app_http_hooks.hpp>
 #include <srs_app_statistic.hpp>
 #include <srs_core_log.hpp>

@@ -80,9 +80,10 @@ srs_error_t SrsHlsHttpHandler::serve_http(ISrsHttpResponseWriter* w, SrsHttpMess
     // each playlist and segment request (cheap, local checks).
     std::string ext = srs_string_lower(r->ext());
     std::shared_ptr<const SrsConfig> conf = lifecycle_ ? lifecycle_->config() : nullptr;
-    // fMP4 segments (.m4s) and their init segments (.mp4) are HLS requests as TS ones are, and
-    // DASH's files on disk (.mpd, .m4s, .mp4) are served here too: the same players' checks.
-    if (conf && (ext == ".m3u8" || ext == ".ts" || ext == ".m4s" || ext == ".mp4" || ext == ".mpd")) {
+    // fMP4 segments (.m4s), their init segments (.mp4) and keys (.key) are HLS requests as TS
+    // ones are, and DASH's files on disk (.mpd, .m4s, .mp4) are served here too: the same
+    // players' checks.
+    if (conf && (ext == ".m3u8" || ext == ".ts" || ext == ".m4s" || ext == ".mp4" || ext == ".mpd" || ext == ".key")) {
         std::string vhost = conf->resolve_vhost(r->hostname());
         srs_error_t err = srs_success;
         if (!vhost.empty()) {

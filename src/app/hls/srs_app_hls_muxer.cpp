@@ -6,6 +6,7 @@
 #include <srs_core_utility.hpp>
 #include <srs_kernel_message.hpp>
 #include <srs_kernel_ts.hpp>
+#include <srs_protocol_aes.hpp>
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -35,32 +36,17 @@ const int64_t kFloorMaxDeviation = 10;
 const double kFloorReapRatio = 0.3;
 // How the playlist names a segment's init segment (RFC 8216 4.3.2.5), read back by hls_recover.
 const char* const kMapTag = "#EXT-X-MAP:URI=\"";
+const char* const kKeyTag = "#EXT-X-KEY:";
 
-// Writes a whole file under a temporary name and renames it over the target, so a reader
-// (an HTTP server, a CDN pulling the disk) sees the old or the new file, never a partial one.
-srs_error_t write_file_atomic(const std::string& path, const std::string& content) {
-    srs_error_t err = srs_success;
-    if ((err = srs_path_mkdir_all(srs_path_dirname(path))) != srs_success) {
-        return err;
+// The URI="..." attribute of a tag line; empty when none.
+std::string uri_attribute(const std::string& line) {
+    size_t from = line.find("URI=\"");
+    if (from == std::string::npos) {
+        return "";
     }
-    std::string tmp = path + ".tmp";
-    {
-        SrsFileWriter w;
-        if ((err = w.open(tmp)) != srs_success) {
-            return err;
-        }
-        if ((err = w.write(content.data(), content.size(), nullptr)) != srs_success) {
-            w.close();
-            ::unlink(tmp.c_str());
-            return err;
-        }
-    }
-    if (::rename(tmp.c_str(), path.c_str()) < 0) {
-        int e = errno;
-        ::unlink(tmp.c_str());
-        return srs_error_new(ERROR_SYSTEM_FILE_RENAME, "rename %s: %s", path.c_str(), strerror(e));
-    }
-    return srs_success;
+    from += 5;
+    size_t quote = line.find('"', from);
+    return line.substr(from, quote == std::string::npos ? std::string::npos : quote - from);
 }
 
 }  // namespace
@@ -99,6 +85,25 @@ public:
     SegmentWriter(bool disk, bool ram) : disk_(disk), ram_(ram) {}
 
     srs_error_t open(const std::string& tmp_path) { return disk_ ? file_.open(tmp_path) : srs_success; }
+    // hls_keys: what is written from now on is encrypted.
+    srs_error_t encrypt(const std::string& key, const std::string& iv) {
+        cipher_ = std::make_unique<SrsAes128CbcEncryptor>();
+        return cipher_->init(key, iv);
+    }
+    // Writes what the cipher holds back (the padded last block).
+    srs_error_t finish() {
+        srs_error_t err = srs_success;
+        if (!cipher_) {
+            return srs_success;
+        }
+        sealed_.clear();
+        if ((err = cipher_->finish(&sealed_)) != srs_success) {
+            return srs_error_wrap(err, "encrypt segment");
+        }
+        cipher_.reset();
+        iovec iov{&sealed_[0], sealed_.size()};
+        return write_plain(&iov, 1);
+    }
     void close() { file_.close(); }
     const std::string& tmp_path() const { return file_.path(); }
     std::string& memory() { return mem_; }
@@ -114,15 +119,19 @@ public:
         for (int i = 0; i < iov_size; i++) {
             total += (ssize_t)iov[i].iov_len;
         }
-        if (disk_ && (err = file_.writev(iov, iov_size, nullptr)) != srs_success) {
-            return srs_error_wrap(err, "write segment");
-        }
-        if (ram_) {
-            for (int i = 0; i < iov_size; i++) {
-                mem_.append((const char*)iov[i].iov_base, iov[i].iov_len);
+        if (!cipher_) {
+            err = write_plain(iov, iov_size);
+        } else {
+            sealed_.clear();
+            for (int i = 0; i < iov_size && err == srs_success; i++) {
+                err = cipher_->update(iov[i].iov_base, iov[i].iov_len, &sealed_);
             }
+            iovec sealed{&sealed_[0], sealed_.size()};
+            err = err != srs_success ? srs_error_wrap(err, "encrypt segment") : write_plain(&sealed, 1);
         }
-        bytes_ += total;
+        if (err != srs_success) {
+            return err;
+        }
         if (nwrite) {
             *nwrite = total;
         }
@@ -130,11 +139,28 @@ public:
     }
 
 private:
+    srs_error_t write_plain(const iovec* iov, int iov_size) {
+        srs_error_t err = srs_success;
+        if (disk_ && (err = file_.writev(iov, iov_size, nullptr)) != srs_success) {
+            return srs_error_wrap(err, "write segment");
+        }
+        for (int i = 0; i < iov_size; i++) {
+            if (ram_) {
+                mem_.append((const char*)iov[i].iov_base, iov[i].iov_len);
+            }
+            bytes_ += (int64_t)iov[i].iov_len;
+        }
+        return srs_success;
+    }
+
     bool disk_;
     bool ram_;
     SrsFileWriter file_;
     std::string mem_;
     int64_t bytes_ = 0;
+    // hls_keys: the segment's cipher, and its output of one write.
+    std::unique_ptr<SrsAes128CbcEncryptor> cipher_;
+    std::string sealed_;
 };
 
 SrsHlsMuxer::SrsHlsMuxer(const std::string& vhost, const std::string& app, const std::string& stream,
@@ -195,6 +221,8 @@ srs_error_t SrsHlsMuxer::on_publish(const SrsHlsConfig& config) {
         fmp4_.reset();
         ts_ = std::make_unique<SrsTsTransmuxer>(nullptr);
     }
+    // Each publish gets a key of its own (hls_keys may have changed too).
+    key_.reset();
     info_.reset();
     has_video_ = has_audio_ = got_keyframe_ = false;
     has_last_dts_ = false;
@@ -380,8 +408,9 @@ srs_error_t SrsHlsMuxer::write_frame(const SrsMediaMessage& msg, bool video) {
     return srs_success;
 }
 
-std::string SrsHlsMuxer::disk_path(const std::string& rel) const {
-    std::string root = config_.path.empty() ? "." : config_.path;
+std::string SrsHlsMuxer::disk_path(const std::string& rel, bool key) const {
+    const std::string& dir = key && !config_.key_file_path.empty() ? config_.key_file_path : config_.path;
+    std::string root = dir.empty() ? "." : dir;
     while (root.size() > 1 && root.back() == '/') {
         root.pop_back();
     }
@@ -414,6 +443,9 @@ srs_error_t SrsHlsMuxer::open_segment(int64_t dts) {
         return srs_error_new(ERROR_HLS_WRITE_FAILED, "hls: invalid %s %s",
                              config_.use_fmp4 ? "hls_fmp4_file" : "hls_ts_file", config_.segment_file().c_str());
     }
+    if ((err = use_key(seg.get())) != srs_success) {
+        return srs_error_wrap(err, "hls: key of segment %" PRId64, seg->sequence);
+    }
     if (fmp4_) {
         // The segment's bytes are made whole when it is closed, one fragment per segment.
         next_seq_++;
@@ -434,6 +466,13 @@ srs_error_t SrsHlsMuxer::open_segment(int64_t dts) {
         }
     } else {
         writer->memory().reserve(256 * 1024);
+    }
+    if (key_ && (err = writer->encrypt(key_->bytes, srs_aes_iv_of_sequence(seg->sequence))) != srs_success) {
+        writer->close();
+        if (!writer->tmp_path().empty()) {
+            ::unlink(writer->tmp_path().c_str());
+        }
+        return srs_error_wrap(err, "hls: encrypt segment");
     }
     if ((err = ts_->set_writer(writer.get())) != srs_success) {
         srs_error_reset(err);
@@ -486,6 +525,9 @@ srs_error_t SrsHlsMuxer::close_segment(int64_t end_dts, bool flush) {
             // Nothing decodable came (no track described): no segment, no gap in the playlist.
             return srs_success;
         }
+        if ((err = encrypt_fmp4(*seg, body.get())) != srs_success) {
+            return srs_error_wrap(err, "hls: segment %" PRId64, seg->sequence);
+        }
         seg->bytes = (int64_t)body->size();
         if ((err = store_file(seg->rel, body)) != srs_success) {
             return srs_error_wrap(err, "hls: segment %" PRId64, seg->sequence);
@@ -501,6 +543,9 @@ srs_error_t SrsHlsMuxer::close_segment(int64_t end_dts, bool flush) {
     std::unique_ptr<SrsHlsSegment> seg = std::move(current_);
     std::unique_ptr<SegmentWriter> writer = std::move(writer_);
     current_has_frames_ = false;
+    if (flush_err == srs_success) {
+        flush_err = writer->finish();
+    }
     writer->close();
     if (flush_err != srs_success) {
         if (!writer->tmp_path().empty()) {
@@ -576,15 +621,19 @@ srs_error_t SrsHlsMuxer::add_segment(std::unique_ptr<SrsHlsSegment> seg) {
 void SrsHlsMuxer::shrink_window() {
     // Segments that left the window at the previous cut have been out of every playlist for
     // a whole segment now: delete them, and the init segments only they referred to.
-    std::vector<std::string> inits;
+    std::vector<std::string> inits, keys;
     for (const SrsHlsSegment& seg : expired_) {
         delete_segment_files(seg);
         if (!seg.init_rel.empty()) {
             inits.push_back(seg.init_rel);
         }
+        if (!seg.key_rel.empty()) {
+            keys.push_back(seg.key_rel);
+        }
     }
     expired_.clear();
-    delete_unused_inits(inits);
+    delete_unused(inits, false);
+    delete_unused(keys, true);
 
     // Keep the shortest tail longer than hls_window (SRS's rule): the oldest segment leaves
     // once the others alone cover the window.
@@ -614,14 +663,16 @@ void SrsHlsMuxer::delete_segment_files(const SrsHlsSegment& seg) {
     stat_.nb_deleted++;
 }
 
-void SrsHlsMuxer::delete_unused_inits(const std::vector<std::string>& rels) {
+void SrsHlsMuxer::delete_unused(const std::vector<std::string>& rels, bool keys) {
+    std::string SrsHlsSegment::*field = keys ? &SrsHlsSegment::key_rel : &SrsHlsSegment::init_rel;
     for (const std::string& rel : rels) {
-        bool used = rel == init_rel_;
+        bool used = keys ? key_ && key_->rel == rel : rel == init_rel_;
+        used = used || (current_ && (*current_).*field == rel);
         for (const SrsHlsSegment& seg : segments_) {
-            used = used || seg.init_rel == rel;
+            used = used || seg.*field == rel;
         }
         for (const SrsHlsSegment& seg : expired_) {
-            used = used || seg.init_rel == rel;
+            used = used || seg.*field == rel;
         }
         if (used) {
             continue;
@@ -630,13 +681,13 @@ void SrsHlsMuxer::delete_unused_inits(const std::vector<std::string>& rels) {
             store_->remove("/" + rel);
         }
         if (config_.on_disk() && config_.cleanup) {
-            remove_file(rel);
+            remove_file(rel, keys);
         }
     }
 }
 
-void SrsHlsMuxer::remove_file(const std::string& rel) {
-    std::string path = disk_path(rel);
+void SrsHlsMuxer::remove_file(const std::string& rel, bool key) {
+    std::string path = disk_path(rel, key);
     if (::unlink(path.c_str()) < 0 && errno != ENOENT) {
         srs_warn("hls: delete %s: %s", path.c_str(), strerror(errno));
     }
@@ -659,6 +710,7 @@ srs_error_t SrsHlsMuxer::write_playlist() {
         s.uri = seg.uri;
         s.discontinuity = seg.discontinuity;
         s.map_uri = seg.init_uri;
+        s.key_uri = seg.key_uri;
         pl.segments.push_back(std::move(s));
     }
     std::string text = srs_m3u8_encode(pl);
@@ -668,7 +720,7 @@ srs_error_t SrsHlsMuxer::write_playlist() {
     if ((err = write_master()) != srs_success) {
         return srs_error_wrap(err, "hls: multivariant playlist");
     }
-    if (config_.on_disk() && (err = write_file_atomic(disk_path(m3u8_rel_), text)) != srs_success) {
+    if (config_.on_disk() && (err = srs_file_write_atomic(disk_path(m3u8_rel_), text)) != srs_success) {
         return srs_error_wrap(err, "hls: write %s", m3u8_rel_.c_str());
     }
     if (config_.in_ram()) {
@@ -680,7 +732,7 @@ srs_error_t SrsHlsMuxer::write_playlist() {
 
 srs_error_t SrsHlsMuxer::store_file(const std::string& rel, std::shared_ptr<const std::string> body) {
     srs_error_t err = srs_success;
-    if (config_.on_disk() && (err = write_file_atomic(disk_path(rel), *body)) != srs_success) {
+    if (config_.on_disk() && (err = srs_file_write_atomic(disk_path(rel), *body)) != srs_success) {
         return srs_error_wrap(err, "hls: write %s", rel.c_str());
     }
     if (config_.in_ram()) {
@@ -716,14 +768,26 @@ void SrsHlsMuxer::dispose() {
         rels.push_back(m3u8_rel_);
         rels.push_back(master_rel());
     }
-    std::sort(rels.begin(), rels.end());
-    rels.erase(std::unique(rels.begin(), rels.end()), rels.end());
-    for (const std::string& rel : rels) {
-        if (disk) {
-            remove_file(rel);
+    std::vector<std::string> keys;
+    for (const SrsHlsSegment* seg : all) {
+        if (!seg->key_rel.empty()) {
+            keys.push_back(seg->key_rel);
         }
-        if (ram) {
-            store_->remove("/" + rel);
+    }
+    if (key_) {
+        keys.push_back(key_->rel);
+    }
+    for (bool key : {false, true}) {
+        std::vector<std::string>& files = key ? keys : rels;
+        std::sort(files.begin(), files.end());
+        files.erase(std::unique(files.begin(), files.end()), files.end());
+        for (const std::string& rel : files) {
+            if (disk) {
+                remove_file(rel, key);
+            }
+            if (ram) {
+                store_->remove("/" + rel);
+            }
         }
     }
     segments_.clear();
@@ -732,6 +796,7 @@ void SrsHlsMuxer::dispose() {
     master_text_.clear();
     init_rel_.clear();
     init_uri_.clear();
+    key_.reset();
     next_discontinuity_ = false;
     srs_trace("hls: dispose %s/%s/%s, %d segments removed", vhost_.c_str(), app_.c_str(), stream_.c_str(), (int)n);
 }
@@ -752,14 +817,17 @@ void SrsHlsMuxer::dispose_memory() {
         store_->remove("/" + seg.rel);
         seg.body.reset();
     }
-    for (const SrsHlsSegment& seg : segments_) {
+    auto remove_shared = [this](const SrsHlsSegment& seg) {
         store_->remove("/" + seg.init_rel);
-    }
-    for (const SrsHlsSegment& seg : expired_) {
-        store_->remove("/" + seg.init_rel);
-    }
+        store_->remove("/" + seg.key_rel);
+    };
+    std::for_each(segments_.begin(), segments_.end(), remove_shared);
+    std::for_each(expired_.begin(), expired_.end(), remove_shared);
     if (!init_rel_.empty()) {
         store_->remove("/" + init_rel_);
+    }
+    if (key_) {
+        store_->remove("/" + key_->rel);
     }
     store_->remove(m3u8_url_path());
     store_->remove("/" + master_rel());
@@ -784,6 +852,8 @@ void SrsHlsMuxer::recover_sequence() {
     // fMP4: the EXT-X-MAP in force (its URI, and its file when it is one of ours).
     std::string map_uri, map_rel;
     bool has_map = false;
+    // hls_keys: the EXT-X-KEY in force.
+    std::string key_uri, key_rel;
     while (std::getline(f, line)) {
         line = srs_string_trim(line);
         int64_t v = 0;
@@ -797,10 +867,11 @@ void SrsHlsMuxer::recover_sequence() {
             }
         } else if (line == "#EXT-X-DISCONTINUITY") {
             discontinuity = true;
+        } else if (srs_string_starts_with(line, kKeyTag)) {
+            key_uri = srs_string_contains(line, "METHOD=NONE") ? "" : uri_attribute(line);
+            key_rel = key_rel_of(key_uri);
         } else if (srs_string_starts_with(line, kMapTag)) {
-            size_t from = strlen(kMapTag);
-            size_t quote = line.find('"', from);
-            map_uri = line.substr(from, quote == std::string::npos ? std::string::npos : quote - from);
+            map_uri = uri_attribute(line);
             std::string rel = srs_path_clean(m3u8_dir.empty() ? map_uri : m3u8_dir + "/" + map_uri);
             bool ours = !srs_string_contains(map_uri, "://") && !map_uri.empty() && map_uri[0] != '/' &&
                         !srs_string_starts_with(rel, "..");
@@ -816,6 +887,8 @@ void SrsHlsMuxer::recover_sequence() {
             seg.uri = line;
             seg.init_uri = map_uri;
             seg.init_rel = map_rel;
+            seg.key_uri = key_uri;
+            seg.key_rel = key_rel;
             // Only segments we can find again (relative URIs below hls_path) are kept.
             std::string rel = srs_path_clean(m3u8_dir.empty() ? line : m3u8_dir + "/" + line);
             struct stat st;

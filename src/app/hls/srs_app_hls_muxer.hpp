@@ -76,6 +76,14 @@ struct SrsHlsConfig {
     // Continue the media sequence of a playlist left on disk (by a previous run).
     bool recover = true;
     SrsHlsStorage storage = SrsHlsStorage::Disk;
+    // hls_keys: segments AES-128 encrypted, a new random key every fragments_per_key segments
+    // (and at each publish), in key_file below key_file_path (empty: path), stored as the
+    // segments are; the playlist refers to it below key_url, or relative to the playlist.
+    bool keys = false;
+    int fragments_per_key = 5;
+    std::string key_file = "[app]/[stream]-[seq].key";
+    std::string key_file_path;
+    std::string key_url;
 
     bool on_disk() const { return storage != SrsHlsStorage::Ram; }
     const std::string& segment_file() const { return use_fmp4 ? fmp4_file : ts_file; }
@@ -140,6 +148,18 @@ struct SrsHlsSegment {
     // fMP4: the init segment (relative to hls_path, and its URI in the playlist's EXT-X-MAP).
     std::string init_rel;
     std::string init_uri;
+    // hls_keys: the key file (relative to the key path; empty when not ours) and its URI in the
+    // playlist's EXT-X-KEY; the URI is empty for a clear segment.
+    std::string key_rel;
+    std::string key_uri;
+};
+
+// The key of the segments being made (hls_keys).
+struct SrsHlsKey {
+    int64_t first_sequence = 0;
+    std::string rel;
+    std::string uri;
+    std::string bytes;
 };
 
 // What counts during a publish, for tests and logs.
@@ -192,6 +212,8 @@ public:
     const std::string& init_rel() const { return init_rel_; }
     // fMP4: the segmenter, kept across publishes so decode times continue; null for TS.
     const SrsHlsFmp4Segmenter* fmp4() const { return fmp4_.get(); }
+    // hls_keys: the key of the segments being made; null when none yet.
+    const SrsHlsKey* key() const { return key_.get(); }
     // The playlist's path under hls_path and its URL path ("/live/s.m3u8").
     const std::string& m3u8_rel() const { return m3u8_rel_; }
     std::string m3u8_url_path() const { return "/" + m3u8_rel_; }
@@ -218,16 +240,24 @@ private:
     srs_error_t store_file(const std::string& rel, std::shared_ptr<const std::string> body);
     // The URI of a file in the playlist.
     std::string uri_of(const std::string& rel) const;
-    // Deletes the init segments no segment of the window refers to any more.
-    void delete_unused_inits(const std::vector<std::string>& rels);
+    // Deletes the init segments (or the keys) no segment of the window refers to any more.
+    void delete_unused(const std::vector<std::string>& rels, bool keys);
+    // hls_keys (srs_app_hls_keys.cpp): gives the segment the key in force, a new one when due.
+    srs_error_t use_key(SrsHlsSegment* seg);
+    // The key's URI in the playlist, and the file of a key of the playlist (empty: not ours).
+    std::string key_uri_of(const std::string& rel) const;
+    std::string key_rel_of(const std::string& uri) const;
+    // fMP4: the whole segment encrypted with its key.
+    srs_error_t encrypt_fmp4(const SrsHlsSegment& seg, std::string* body) const;
     srs_error_t write_master();
     // Drops the segment being written (it has nothing worth keeping).
     void abandon_segment();
     void shrink_window();
     srs_error_t write_playlist();
     void delete_segment_files(const SrsHlsSegment& seg);
-    void remove_file(const std::string& rel);
-    std::string disk_path(const std::string& rel) const;
+    // A file below hls_path, or below hls_key_file_path for a key.
+    void remove_file(const std::string& rel, bool key = false);
+    std::string disk_path(const std::string& rel, bool key = false) const;
     void recover_sequence();
 
 private:
@@ -246,6 +276,8 @@ private:
     std::unique_ptr<SrsHlsFmp4Segmenter> fmp4_;
     std::string init_rel_;
     std::string init_uri_;
+    // hls_keys: the key in force; null before the first segment of a publish.
+    std::unique_ptr<SrsHlsKey> key_;
     // The codecs and size for the multivariant playlist.
     SrsHlsStreamInfo info_;
     std::string master_text_;
