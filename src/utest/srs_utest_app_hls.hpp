@@ -73,6 +73,15 @@ inline srs_error_t start(SrsHlsMuxer* m, const SrsHlsConfig& c, bool video = tru
     return srs_success;
 }
 
+// A whole publish: start, [0, to) ms with a keyframe every gop ms, unpublish.
+inline srs_error_t publish(SrsHlsMuxer* m, const SrsHlsConfig& c, int64_t to, int64_t gop) {
+    srs_error_t err = srs_success;
+    if ((err = start(m, c)) != srs_success || (err = feed(m, 0, to, gop)) != srs_success) {
+        return err;
+    }
+    return m->on_unpublish();
+}
+
 inline SrsHlsConfig test_config(const std::string& dir) {
     SrsHlsConfig c;
     c.enabled = true;

@@ -126,15 +126,11 @@ TEST(AppHlsKeysTest, RepublishMakesANewKeyAndOffWritesMethodNone) {
     SrsHlsConfig c = keys_config(dir.path());
     c.fragments_per_key = 10;
     SrsHlsMuxer m("v", "live", "s", nullptr, nullptr);
-    ASSERT_OK(start(&m, c));
-    ASSERT_OK(feed(&m, 0, 4100, 2000));
-    ASSERT_OK(m.on_unpublish());
+    ASSERT_OK(publish(&m, c, 4100, 2000));
     std::string first = m.key()->bytes;
 
     // The next publish does not reuse the key, however few segments it had.
-    ASSERT_OK(start(&m, c));
-    ASSERT_OK(feed(&m, 0, 4100, 2000));
-    ASSERT_OK(m.on_unpublish());
+    ASSERT_OK(publish(&m, c, 4100, 2000));
     EXPECT_NE(first, m.key()->bytes);
     EXPECT_EQ("live/s-3.key", m.key()->rel);
     EXPECT_NE(std::string::npos,
@@ -217,9 +213,7 @@ TEST(AppHlsKeysTest, RestartKeepsTheKeysOfRecoveredSegments) {
     c.window = 8 * SRS_UTIME_SECONDS;
     {
         SrsHlsMuxer m("v", "live", "s", nullptr, nullptr);
-        ASSERT_OK(start(&m, c));
-        ASSERT_OK(feed(&m, 0, 6100, 2000));
-        ASSERT_OK(m.on_unpublish());
+        ASSERT_OK(publish(&m, c, 6100, 2000));
     }
     // A new process: the recovered segments keep their keys in the playlist, and the keys
     // are deleted once their segments leave the window.

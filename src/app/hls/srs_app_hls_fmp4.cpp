@@ -118,13 +118,7 @@ srs_error_t SrsHlsMuxer::write_init(SrsHlsSegment* seg) {
     }
     // Named after the first segment that uses it, so a new one (a codec change, a republish)
     // never overwrites one a player may still fetch for the segments before it.
-    SrsPathTemplateValues values;
-    values.vhost = vhost_;
-    values.app = app_;
-    values.stream = stream_;
-    values.seq = seg->sequence;
-    values.wall = srs_get_wall_time();
-    std::string rel = srs_path_clean(srs_path_template_expand_seq(config_.init_file, values));
+    std::string rel = srs_path_clean(srs_path_template_expand_seq(config_.init_file, template_values(seg->sequence)));
     if (rel.empty() || srs_string_starts_with(rel, "..")) {
         return srs_error_new(ERROR_HLS_WRITE_FAILED, "hls: invalid hls_init_file %s", config_.init_file.c_str());
     }

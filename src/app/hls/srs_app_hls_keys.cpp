@@ -25,14 +25,8 @@ srs_error_t SrsHlsMuxer::use_key(SrsHlsSegment* seg) {
         if ((err = srs_aes_random(&key->bytes, SRS_AES128_BYTES)) != srs_success) {
             return srs_error_wrap(err, "hls: new key");
         }
-        SrsPathTemplateValues values;
-        values.vhost = vhost_;
-        values.app = app_;
-        values.stream = stream_;
-        values.seq = seg->sequence;
-        values.wall = srs_get_wall_time();
         // Named after its first segment, so a new key never overwrites one still in use.
-        key->rel = srs_path_clean(srs_path_template_expand_seq(config_.key_file, values));
+        key->rel = srs_path_clean(srs_path_template_expand_seq(config_.key_file, template_values(seg->sequence)));
         if (key->rel.empty() || srs_string_starts_with(key->rel, "..")) {
             return srs_error_new(ERROR_HLS_WRITE_FAILED, "hls: invalid hls_key_file %s", config_.key_file.c_str());
         }

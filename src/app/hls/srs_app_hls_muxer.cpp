@@ -185,12 +185,7 @@ srs_error_t SrsHlsMuxer::on_publish(const SrsHlsConfig& config) {
         return srs_error_new(ERROR_HLS_WRITE_FAILED, "hls: no RAM store for hls_storage ram");
     }
 
-    SrsPathTemplateValues values;
-    values.vhost = vhost_;
-    values.app = app_;
-    values.stream = stream_;
-    values.wall = srs_get_wall_time();
-    std::string m3u8_rel = srs_path_clean(srs_path_template_expand(config.m3u8_file, values));
+    std::string m3u8_rel = srs_path_clean(srs_path_template_expand(config.m3u8_file, template_values(0)));
     if (m3u8_rel.empty() || srs_string_starts_with(m3u8_rel, "..")) {
         return srs_error_new(ERROR_HLS_WRITE_FAILED, "hls: invalid hls_m3u8_file %s", config.m3u8_file.c_str());
     }
@@ -417,6 +412,16 @@ std::string SrsHlsMuxer::disk_path(const std::string& rel, bool key) const {
     return root + "/" + rel;
 }
 
+SrsPathTemplateValues SrsHlsMuxer::template_values(int64_t seq) const {
+    SrsPathTemplateValues values;
+    values.vhost = vhost_;
+    values.app = app_;
+    values.stream = stream_;
+    values.seq = seq;
+    values.wall = srs_get_wall_time();
+    return values;
+}
+
 srs_error_t SrsHlsMuxer::open_segment(int64_t dts) {
     srs_error_t err = srs_success;
     auto seg = std::make_unique<SrsHlsSegment>();
@@ -424,12 +429,7 @@ srs_error_t SrsHlsMuxer::open_segment(int64_t dts) {
     seg->start_dts = dts;
     seg->discontinuity = next_discontinuity_;
 
-    SrsPathTemplateValues values;
-    values.vhost = vhost_;
-    values.app = app_;
-    values.stream = stream_;
-    values.seq = seg->sequence;
-    values.wall = srs_get_wall_time();
+    SrsPathTemplateValues values = template_values(seg->sequence);
     values.ts_floor = config_.ts_floor && config_.fragment > 0;
     if (values.ts_floor) {
         int64_t now_piece = values.wall / config_.fragment;

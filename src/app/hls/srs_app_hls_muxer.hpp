@@ -258,6 +258,8 @@ private:
     // A file below hls_path, or below hls_key_file_path for a key.
     void remove_file(const std::string& rel, bool key = false);
     std::string disk_path(const std::string& rel, bool key = false) const;
+    // The variables of the file name templates for a file of segment seq, at this time.
+    SrsPathTemplateValues template_values(int64_t seq) const;
     void recover_sequence();
 
 private:
