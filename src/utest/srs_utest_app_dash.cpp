@@ -4,6 +4,8 @@
 // dispose, and the UTCTiming time source.
 #include <gtest/gtest.h>
 
+#include <srs_app_client_lifecycle.hpp>
+#include <srs_app_config.hpp>
 #include <srs_app_dash.hpp>
 #include <srs_app_dash_http.hpp>
 #include <srs_app_dash_mpd.hpp>
@@ -555,6 +557,21 @@ TEST(AppDashSegmenterTest, RamStorageServesFromMemoryOnly) {
     std::shared_ptr<ISrsHttpHandler> none;
     HTTP_ASSERT_OK(store.hijack(other.msg.get(), &none));
     EXPECT_TRUE(none == nullptr);
+
+    // Players get their vhost's security and refer checks, as DASH files on disk do.
+    std::shared_ptr<SrsConfig> conf;
+    HTTP_ASSERT_OK(
+        SrsConfig::load_string("vhost __defaultVhost__ { security { enabled on; allow play 10.0.0.0/8; } }\n", &conf));
+    SrsClientLifecycle lifecycle([conf] { return conf; }, nullptr);
+    store.set_lifecycle(&lifecycle);
+    for (const char* peer : {"127.0.0.1", "10.1.2.3"}) {
+        m.msg->set_peer(peer, 40000);
+        HTTP_ASSERT_OK(store.hijack(m.msg.get(), &h));
+        MockHttpIo io;
+        SrsHttpResponseWriter rw(&io, m.msg.get());
+        HTTP_ASSERT_OK(h->serve_http(&rw, m.msg.get()));
+        EXPECT_EQ(std::string(peer) == "127.0.0.1" ? 403 : 200, MockHttpResponse(io.out).status) << peer;
+    }
 
     s.dispose();
     EXPECT_EQ(0u, store.size());

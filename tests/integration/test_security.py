@@ -36,6 +36,18 @@ vhost hls.noplay {{
           hls_ts_file [vhost]/[app]/[stream]-[seq].ts; }}
     dash {{ enabled on; dash_fragment 1; dash_path {dir}/html; dash_mpd_file [vhost]/[app]/[stream].mpd; }}
 }}
+vhost ram.noplay {{
+    security {{ enabled on; allow publish all; allow play 10.0.0.0/8; }}
+    hls {{ enabled on; hls_fragment 1; hls_storage ram; hls_m3u8_file [vhost]/[app]/[stream].m3u8;
+          hls_ts_file [vhost]/[app]/[stream]-[seq].ts; hls_keys on; hls_key_file [vhost]/[app]/[stream]-[seq].key; }}
+    dash {{ enabled on; dash_fragment 1; dash_storage ram; dash_mpd_file [vhost]/[app]/[stream].mpd; }}
+}}
+vhost ram.ok {{
+    security {{ enabled on; allow publish all; allow play all; }}
+    hls {{ enabled on; hls_fragment 1; hls_storage ram; hls_m3u8_file [vhost]/[app]/[stream].m3u8;
+          hls_ts_file [vhost]/[app]/[stream]-[seq].ts; hls_keys on; hls_key_file [vhost]/[app]/[stream]-[seq].key; }}
+    dash {{ enabled on; dash_fragment 1; dash_storage ram; dash_mpd_file [vhost]/[app]/[stream].mpd; }}
+}}
 vhost hls.ok {{
     security {{ enabled on; allow publish all; allow play all; }}
     hls {{ enabled on; hls_fragment 1; hls_path {dir}/html; hls_m3u8_file [vhost]/[app]/[stream].m3u8;
@@ -116,17 +128,18 @@ class SecurityTest(unittest.TestCase):
                 return False
         self.assertTrue(T.wait_for(plays, 10, 0.5))
 
+    def get(self, vhost, path):
+        req = urllib.request.Request("http://127.0.0.1:%d%s" % (self.srs.http, path), headers={"Host": vhost})
+        try:
+            with urllib.request.urlopen(req, timeout=5) as r:
+                return r.status
+        except urllib.error.HTTPError as e:
+            return e.code
+
     def test_hls_denied(self):
         for v in ("hls.noplay", "hls.ok"):
             self.procs.append(T.ffmpeg_publish_small(self.url(v, "h"), 8))
-
-        def get(vhost, path):
-            req = urllib.request.Request("http://127.0.0.1:%d%s" % (self.srs.http, path), headers={"Host": vhost})
-            try:
-                with urllib.request.urlopen(req, timeout=5) as r:
-                    return r.status
-            except urllib.error.HTTPError as e:
-                return e.code
+        get = self.get
         # The playlist is written by both; only the allowed vhost serves it.
         self.assertTrue(T.wait_for(lambda: get("hls.ok", "/hls.ok/live/h.m3u8") == 200, 15), self.srs.log()[-2000:])
         self.assertTrue(T.wait_for(lambda: os.path.exists(os.path.join(self.srs.dir, "html/hls.noplay/live/h-0.ts")), 10))
@@ -141,6 +154,18 @@ class SecurityTest(unittest.TestCase):
         inits = [f for f in os.listdir(os.path.join(self.srs.dir, "html/hls.noplay/live/h")) if f.endswith(".mp4")]
         self.assertTrue(inits)
         self.assertEqual(403, get("hls.noplay", "/hls.noplay/live/h/" + inits[0]))
+
+    def test_ram_files_denied(self):
+        # HLS and DASH in RAM, and HLS keys: served from memory with the same checks as files.
+        for v in ("ram.noplay", "ram.ok"):
+            self.procs.append(T.ffmpeg_publish_small(self.url(v, "r"), 8))
+        get = self.get
+        for path in ("/%s/live/r.m3u8", "/%s/live/r-0.ts", "/%s/live/r-0.key", "/%s/live/r.mpd"):
+            ok, denied = path % "ram.ok", path % "ram.noplay"
+            self.assertTrue(T.wait_for(lambda: get("ram.ok", ok) == 200, 15), "%s\n%s" % (ok, self.srs.log()[-2000:]))
+            self.assertEqual(403, get("ram.noplay", denied), denied)
+        # Nothing of them on disk.
+        self.assertFalse(os.path.exists(os.path.join(self.srs.dir, "html/ram.ok")))
 
 
 if __name__ == "__main__":

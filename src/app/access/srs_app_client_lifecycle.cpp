@@ -2,6 +2,9 @@
 
 #include <srs_app_config.hpp>
 #include <srs_app_refer.hpp>
+#include <srs_core_log.hpp>
+#include <srs_protocol_http_message.hpp>
+#include <srs_protocol_http_response.hpp>
 
 namespace {
 
@@ -122,6 +125,24 @@ srs_error_t SrsClientLifecycle::check(const SrsConfig& config, const SrsClientAs
         return err;
     }
     return srs_refer_check(config, client.vhost, ask.type, client.pageUrl, ask.refer_all);
+}
+
+srs_error_t SrsClientLifecycle::guard_http_file(ISrsHttpResponseWriter* w, SrsHttpMessage* r, bool* refused) const {
+    *refused = false;
+    std::shared_ptr<const SrsConfig> conf = config();
+    std::string vhost = conf ? conf->resolve_vhost(r->hostname()) : "";
+    if (vhost.empty()) {
+        return srs_success;
+    }
+    srs_error_t err = check(*conf, srs_http_player_ask(), srs_hook_request_of_http_player(r, "", vhost, "", ""));
+    if (err == srs_success) {
+        return srs_success;
+    }
+    srs_warn("http: %s get %s refused, 403: %s", r->peer_ip().c_str(), r->path().c_str(),
+             srs_error_summary(err).c_str());
+    srs_error_reset(err);
+    *refused = true;
+    return srs_http_write_error(w, 403);
 }
 
 srs_error_t SrsClientLifecycle::admit(const SrsConfig& config, const SrsClientAsk& ask, const SrsHookRequest& client,

@@ -19,6 +19,8 @@
 
 class SrsConfig;
 class SrsClientLifecycle;
+class ISrsHttpResponseWriter;
+class SrsHttpMessage;
 
 // Makes the HTTP callbacks of an event: the server's POSTs them (srs_http_hooks_call), a
 // test's records them.
@@ -134,6 +136,10 @@ public:
     // security and refer only, for a request that is no client of its own (an HTTP HEAD, an
     // HLS file): nothing to undo.
     srs_error_t check(const SrsConfig& config, const SrsClientAsk& ask, const SrsHookRequest& client) const;
+    // A player's request of a file (an HLS or DASH playlist, segment, init segment or key):
+    // check() for the vhost its Host names, as an HTTP player (none without a config or vhost).
+    // A refusal is logged and answered 403, and *refused says the request is done.
+    srs_error_t guard_http_file(ISrsHttpResponseWriter* w, SrsHttpMessage* r, bool* refused) const;
 
     std::shared_ptr<const SrsConfig> config() const { return config_ ? config_() : nullptr; }
     SrsStatistic* stat() const { return stat_ ? stat_() : nullptr; }

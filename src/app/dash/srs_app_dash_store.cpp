@@ -1,5 +1,7 @@
 #include <srs_app_dash_store.hpp>
 
+#include <srs_app_client_lifecycle.hpp>
+
 #include <srs_core_utility.hpp>
 #include <srs_protocol_http_message.hpp>
 #include <srs_protocol_http_response.hpp>
@@ -10,9 +12,15 @@ namespace {
 // One file from memory.
 class MemoryFileHandler : public ISrsHttpHandler {
 public:
-    explicit MemoryFileHandler(std::shared_ptr<const std::string> body) : body_(std::move(body)) {}
+    MemoryFileHandler(std::shared_ptr<const std::string> body, const SrsClientLifecycle* lifecycle)
+        : body_(std::move(body)), lifecycle_(lifecycle) {}
 
     srs_error_t serve_http(ISrsHttpResponseWriter* w, SrsHttpMessage* r) override {
+        bool refused = false;
+        srs_error_t err = lifecycle_ ? lifecycle_->guard_http_file(w, r, &refused) : srs_success;
+        if (err != srs_success || refused) {
+            return err;
+        }
         std::string ext = r->ext();
         w->header()->set_content_type(srs_http_mime_type(ext));
         // A live MPD changes every segment; segments never change.
@@ -24,8 +32,7 @@ public:
         if (r->is_head()) {
             return w->final_request();
         }
-        srs_error_t err = w->write(body_->data(), (int)body_->size());
-        if (err != srs_success) {
+        if ((err = w->write(body_->data(), (int)body_->size())) != srs_success) {
             return err;
         }
         return w->final_request();
@@ -33,6 +40,7 @@ public:
 
 private:
     std::shared_ptr<const std::string> body_;
+    const SrsClientLifecycle* lifecycle_;
 };
 
 }  // namespace
@@ -43,7 +51,7 @@ srs_error_t SrsDashMemoryStore::hijack(SrsHttpMessage* r, std::shared_ptr<ISrsHt
     }
     std::shared_ptr<const std::string> body = get(r->path());
     if (body) {
-        *ph = std::make_shared<MemoryFileHandler>(std::move(body));
+        *ph = std::make_shared<MemoryFileHandler>(std::move(body), lifecycle_);
     }
     return srs_success;
 }

@@ -11,8 +11,16 @@
 #include <memory>
 #include <string>
 
+class SrsClientLifecycle;
+
 class SrsDashMemoryStore : public SrsMemoryFiles, public ISrsHttpMatchHijacker {
 public:
+    // Players' requests get the security and refer checks of their vhost, as DASH files on disk
+    // do (null: none, for tests). Not owned; outlives the store.
+    void set_lifecycle(const SrsClientLifecycle* lifecycle) { lifecycle_ = lifecycle; }
     // A GET or HEAD of a path the store holds is served from memory.
     srs_error_t hijack(SrsHttpMessage* r, std::shared_ptr<ISrsHttpHandler>* ph) override;
+
+private:
+    const SrsClientLifecycle* lifecycle_ = nullptr;
 };

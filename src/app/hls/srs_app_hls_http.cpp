@@ -79,22 +79,15 @@ srs_error_t SrsHlsHttpHandler::serve_http(ISrsHttpResponseWriter* w, SrsHttpMess
     // HLS players are players of the vhost their Host names: `security` and `refer` apply to
     // each playlist and segment request (cheap, local checks).
     std::string ext = srs_string_lower(r->ext());
-    std::shared_ptr<const SrsConfig> conf = lifecycle_ ? lifecycle_->config() : nullptr;
     // fMP4 segments (.m4s), their init segments (.mp4) and keys (.key) are HLS requests as TS
     // ones are, and DASH's files on disk (.mpd, .m4s, .mp4) are served here too: the same
     // players' checks.
-    if (conf && (ext == ".m3u8" || ext == ".ts" || ext == ".m4s" || ext == ".mp4" || ext == ".mpd" || ext == ".key")) {
-        std::string vhost = conf->resolve_vhost(r->hostname());
-        srs_error_t err = srs_success;
-        if (!vhost.empty()) {
-            SrsHookRequest client = srs_hook_request_of_http_player(r, "", vhost, "", "");
-            err = lifecycle_->check(*conf, srs_http_player_ask(), client);
-        }
-        if (err != srs_success) {
-            srs_warn("hls: %s get %s refused, 403: %s", r->peer_ip().c_str(), r->path().c_str(),
-                     srs_error_summary(err).c_str());
-            srs_error_reset(err);
-            return srs_http_write_error(w, 403);
+    if (lifecycle_ &&
+        (ext == ".m3u8" || ext == ".ts" || ext == ".m4s" || ext == ".mp4" || ext == ".mpd" || ext == ".key")) {
+        bool refused = false;
+        srs_error_t err = lifecycle_->guard_http_file(w, r, &refused);
+        if (err != srs_success || refused) {
+            return err;
         }
     }
     if (store_ && (r->is_get() || r->is_head())) {

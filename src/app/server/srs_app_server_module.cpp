@@ -190,7 +190,9 @@ srs_error_t SrsDashModule::initialize() {
                                                   std::make_shared<SrsDashUtcTimingHandler>())) != srs_success) {
         return srs_error_wrap(err, "dash time source");
     }
-    // RAM DASH (dash_storage ram|both) is found before the root handler looks on the disk.
+    // RAM DASH (dash_storage ram|both) is found before the root handler looks on the disk, with
+    // the same players' checks as the files on disk.
+    dash_->store()->set_lifecycle(hls_->http_server()->streams()->lifecycle());
     hls_->http_server()->mux()->hijack(dash_->store());
     server_->sources().add_handler_factory(dash_.get());
     return err;
